@@ -1,0 +1,165 @@
+// roundtable chat: stream one reply to stdout.
+#include "clicommon.h"
+#include "commands.h"
+
+#include "llm/ollamaclient.h"
+#include "llm/ollamaerrors.h"
+#include "llm/ollamahost.h"
+
+#include <QCoreApplication>
+#include <QJsonDocument>
+
+namespace rt::cli {
+
+namespace {
+int exitCodeFor(const rt::llm::ChatResult &result)
+{
+    using namespace rt::llm;
+    switch (result.status) {
+    case ChatStatus::Completed:
+        return ExitOk;
+    case ChatStatus::Cancelled:
+        return ExitCancelled;
+    case ChatStatus::Failed:
+        break;
+    }
+    const QString &code = result.error.code;
+    if (code == ErrorCode::Unreachable || code == ErrorCode::ConnectTimeout)
+        return ExitUnreachable;
+    if (code == ErrorCode::ModelNotFound)
+        return ExitModelNotFound;
+    return ExitStreamFailed;
+}
+} // namespace
+
+int runChat(const QStringList &arguments)
+{
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QStringLiteral("Send PROMPT to a model and stream the reply to stdout."));
+    CommonOptions common;
+    common.addTo(parser);
+    const QCommandLineOption model(QStringLiteral("model"), QStringLiteral("Model to use, e.g. llama3.2:1b (required)."), QStringLiteral("name"));
+    const QCommandLineOption system(QStringLiteral("system"), QStringLiteral("System prompt."), QStringLiteral("text"));
+    const QCommandLineOption json(QStringLiteral("json"), QStringLiteral("Print one JSON object with the text and metrics at the end instead of streaming."));
+    const QCommandLineOption temperature(QStringLiteral("temperature"), QStringLiteral("Sampling temperature (0-2)."), QStringLiteral("t"));
+    const QCommandLineOption seed(QStringLiteral("seed"), QStringLiteral("Random seed for reproducible replies."), QStringLiteral("n"));
+    const QCommandLineOption numCtx(QStringLiteral("num-ctx"), QStringLiteral("Context window in tokens."), QStringLiteral("n"));
+    const QCommandLineOption numPredict(QStringLiteral("num-predict"), QStringLiteral("Maximum tokens to generate."), QStringLiteral("n"));
+    const QCommandLineOption think(QStringLiteral("think"), QStringLiteral("Ask a thinking model to think first (shown on stderr)."));
+    const QCommandLineOption format(QStringLiteral("format"), QStringLiteral("\"json\", or a JSON schema (inline or @file)."), QStringLiteral("format"));
+    parser.addOptions({model, system, json, temperature, seed, numCtx, numPredict, think, format});
+    parser.addPositionalArgument(QStringLiteral("prompt"), QStringLiteral("The message to send (words are joined)."));
+    if (!parseOrExplain(parser, arguments))
+        return ExitUsage;
+
+    const QUrl host = common.apply(parser);
+    const QString prompt = parser.positionalArguments().join(QLatin1Char(' ')).trimmed();
+    if (!parser.isSet(model) || parser.value(model).trimmed().isEmpty()) {
+        err(QStringLiteral("Missing --model NAME. List the installed models with: roundtable models list"));
+        return ExitUsage;
+    }
+    if (prompt.isEmpty()) {
+        err(QStringLiteral("Missing the prompt: roundtable chat --model NAME \"your question\""));
+        return ExitUsage;
+    }
+
+    rt::llm::ChatRequest request;
+    request.model = parser.value(model).trimmed();
+    if (parser.isSet(system))
+        request.messages.append(rt::llm::ChatMessage::system(parser.value(system)));
+    request.messages.append(rt::llm::ChatMessage::user(prompt));
+
+    const auto number = [&](const QCommandLineOption &option, double low, double high, auto assign) {
+        if (!parser.isSet(option))
+            return true;
+        bool ok = false;
+        const double v = parser.value(option).toDouble(&ok);
+        if (!ok || v < low || v > high) {
+            err(QStringLiteral("--%1 must be a number between %2 and %3.").arg(option.names().constFirst()).arg(low).arg(high));
+            return false;
+        }
+        assign(v);
+        return true;
+    };
+    if (!number(temperature, 0, 2, [&](double v) { request.options.temperature = v; })
+        || !number(seed, -1, 9e15, [&](double v) { request.options.seed = qint64(v); })
+        || !number(numCtx, 1, 10'000'000, [&](double v) { request.options.numCtx = int(v); })
+        || !number(numPredict, -2, 10'000'000, [&](double v) { request.options.numPredict = int(v); }))
+        return ExitUsage;
+    if (parser.isSet(think))
+        request.think = true;
+    if (parser.isSet(format)) {
+        QString value = parser.value(format);
+        if (value.startsWith(u'@')) {
+            QFile file(value.mid(1));
+            if (!file.open(QIODevice::ReadOnly)) {
+                err(QStringLiteral("Cannot read the schema file %1: %2").arg(value.mid(1), file.errorString()));
+                return ExitUsage;
+            }
+            value = QString::fromUtf8(file.readAll());
+        }
+        if (value == u"json") {
+            request.format = value;
+        } else {
+            const QJsonDocument schema = QJsonDocument::fromJson(value.toUtf8());
+            if (!schema.isObject()) {
+                err(QStringLiteral("--format must be \"json\" or a JSON schema object."));
+                return ExitUsage;
+            }
+            request.format = schema.object();
+        }
+    }
+
+    const bool jsonOutput = parser.isSet(json);
+    rt::llm::OllamaClient client(rt::llm::ClientConfig::fromSettings(host));
+    InterruptWatcher interrupts;
+    int exitCode = ExitFailure;
+
+    rt::llm::ChatStream *stream = client.chat(request);
+    QObject::connect(&interrupts, &InterruptWatcher::interrupted, stream, &rt::llm::ChatStream::cancel);
+    QObject::connect(stream, &rt::llm::ChatStream::waiting, &client, [&](qint64) {
+        if (!jsonOutput)
+            err(QStringLiteral("Waiting for %1 to start answering (it may be loading)...").arg(request.model));
+    });
+    QObject::connect(stream, &rt::llm::ChatStream::retrying, &client, [](int attempt, int delayMs, const QString &reason) {
+        err(QStringLiteral("%1 Retrying (%2) in %3 ms.").arg(reason).arg(attempt).arg(delayMs));
+    });
+    bool thinkingOpen = false;
+    QObject::connect(stream, &rt::llm::ChatStream::delta, &client, [&](const QString &content, const QString &thinking) {
+        if (jsonOutput)
+            return;
+        if (!thinking.isEmpty()) {
+            // Thinking goes to stderr so stdout holds only the answer.
+            thinkingOpen = true;
+            const QByteArray bytes = thinking.toUtf8();
+            std::fwrite(bytes.constData(), 1, size_t(bytes.size()), stderr);
+        }
+        if (!content.isEmpty()) {
+            if (thinkingOpen) {
+                std::fputc('\n', stderr);
+                thinkingOpen = false;
+            }
+            out(content); // stdio buffers; no flush per token
+        }
+    });
+    QObject::connect(stream, &rt::llm::ChatStream::finished, &client, [&](const rt::llm::ChatResult &result) {
+        exitCode = exitCodeFor(result);
+        if (jsonOutput) {
+            QJsonObject object = result.toJson();
+            object.insert(QStringLiteral("host"), rt::llm::displayHost(host));
+            outLine(QString::fromUtf8(QJsonDocument(object).toJson(QJsonDocument::Compact)));
+        } else if (!result.content.isEmpty() && !result.content.endsWith(u'\n')) {
+            out(QStringLiteral("\n"));
+        }
+        flushOut();
+        if (!result.ok())
+            err(result.error.message);
+        if (!result.warning.isEmpty())
+            err(QStringLiteral("Warning: %1").arg(result.warning));
+        QCoreApplication::exit(exitCode);
+    });
+    QCoreApplication::exec();
+    return exitCode;
+}
+
+} // namespace rt::cli

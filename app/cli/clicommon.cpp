@@ -1,0 +1,115 @@
+#include "clicommon.h"
+
+#include "common/logging.h"
+#include "llm/ollamahost.h"
+
+#include <QCoreApplication>
+#include <QSocketNotifier>
+
+#include <csignal>
+#include <fcntl.h>
+#include <unistd.h>
+
+namespace rt::cli {
+
+void CommonOptions::addTo(QCommandLineParser &parser, bool withDb) const
+{
+    parser.addOption(ollamaHost);
+    parser.addOption(verbose);
+    if (withDb)
+        parser.addOption(db);
+}
+
+QUrl CommonOptions::apply(const QCommandLineParser &parser) const
+{
+    if (parser.isSet(verbose))
+        rt::enableVerboseLogging();
+    return rt::llm::resolveOllamaHost(parser.value(ollamaHost));
+}
+
+bool parseOrExplain(QCommandLineParser &parser, const QStringList &arguments)
+{
+    parser.setSingleDashWordOptionMode(QCommandLineParser::ParseAsLongOptions);
+    const QCommandLineOption help = parser.addHelpOption();
+    if (!parser.parse(arguments)) {
+        err(parser.errorText() + QStringLiteral(" (see --help)"));
+        return false;
+    }
+    if (parser.isSet(help)) {
+        out(parser.helpText());
+        flushOut();
+        std::exit(0);
+    }
+    return true;
+}
+
+void out(const QString &text)
+{
+    const QByteArray bytes = text.toUtf8();
+    std::fwrite(bytes.constData(), 1, size_t(bytes.size()), stdout);
+}
+
+void outLine(const QString &text)
+{
+    out(text);
+    std::fputc('\n', stdout);
+}
+
+void err(const QString &text)
+{
+    std::fflush(stdout);
+    const QByteArray bytes = text.toUtf8() + '\n';
+    std::fwrite(bytes.constData(), 1, size_t(bytes.size()), stderr);
+    std::fflush(stderr);
+}
+
+void flushOut()
+{
+    std::fflush(stdout);
+}
+
+namespace {
+int g_signalPipe[2] = {-1, -1};
+
+void onSignal(int)
+{
+    const char c = 1;
+    [[maybe_unused]] auto n = ::write(g_signalPipe[1], &c, 1);
+}
+} // namespace
+
+InterruptWatcher::InterruptWatcher(QObject *parent)
+    : QObject(parent)
+{
+    if (::pipe(g_signalPipe) != 0)
+        return;
+    ::fcntl(g_signalPipe[0], F_SETFL, O_NONBLOCK);
+    ::fcntl(g_signalPipe[1], F_SETFL, O_NONBLOCK);
+    m_notifier = new QSocketNotifier(g_signalPipe[0], QSocketNotifier::Read, this);
+    connect(m_notifier, &QSocketNotifier::activated, this, [this] {
+        char buf[16];
+        while (::read(g_signalPipe[0], buf, sizeof buf) > 0) {
+        }
+        ++m_count;
+        emit interrupted();
+    });
+    struct sigaction sa = {};
+    sa.sa_handler = onSignal;
+    sigemptyset(&sa.sa_mask);
+    sa.sa_flags = SA_RESTART;
+    sigaction(SIGINT, &sa, nullptr);
+    sigaction(SIGTERM, &sa, nullptr);
+}
+
+InterruptWatcher::~InterruptWatcher()
+{
+    std::signal(SIGINT, SIG_DFL);
+    std::signal(SIGTERM, SIG_DFL);
+    if (g_signalPipe[0] >= 0) {
+        ::close(g_signalPipe[0]);
+        ::close(g_signalPipe[1]);
+        g_signalPipe[0] = g_signalPipe[1] = -1;
+    }
+}
+
+} // namespace rt::cli

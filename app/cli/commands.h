@@ -1,0 +1,33 @@
+#pragma once
+
+#include <QStringList>
+
+// Exit codes of the command line, shared by every subcommand (see README).
+namespace rt::cli {
+enum ExitCode : int {
+    ExitOk = 0,
+    ExitFailure = 1,      // anything not covered below
+    ExitUsage = 2,        // bad flags or arguments
+    ExitUnreachable = 3,  // Ollama not reachable
+    ExitModelNotFound = 4,
+    ExitStreamFailed = 5, // stream failed, truncated or invalid
+    ExitCancelled = 130,  // Ctrl-C
+};
+
+// A subcommand receives its own arguments with argv[0] replaced by
+// "roundtable <name>", so QCommandLineParser prints the right usage.
+using CommandFn = int (*)(const QStringList &arguments);
+
+struct Command
+{
+    const char *name;
+    const char *summary;
+    CommandFn run;
+};
+
+int runChat(const QStringList &arguments);
+int runModels(const QStringList &arguments);
+
+// Every subcommand, in the order --help lists them.
+const QList<Command> &commands();
+} // namespace rt::cli

@@ -1,0 +1,48 @@
+# One INTERFACE target carries the language level, warnings and Qt strictness
+# defines; every target in the tree links it.
+option(RT_WERROR "Treat warnings as errors" OFF)
+option(RT_COVERAGE "Instrument for line coverage (gcov)" OFF)
+
+add_library(rt_project_options INTERFACE)
+target_compile_features(rt_project_options INTERFACE cxx_std_20)
+target_compile_options(rt_project_options INTERFACE -Wall -Wextra -Wpedantic -Wno-missing-field-initializers)
+if(RT_WERROR)
+    target_compile_options(rt_project_options INTERFACE -Werror)
+endif()
+if(RT_COVERAGE)
+    target_compile_options(rt_project_options INTERFACE --coverage -fno-inline)
+    target_link_options(rt_project_options INTERFACE --coverage)
+endif()
+target_compile_definitions(rt_project_options INTERFACE
+    QT_NO_CAST_FROM_ASCII
+    QT_NO_URL_CAST_FROM_STRING
+    QT_NO_CAST_FROM_BYTEARRAY
+    QT_NO_CONTEXTLESS_CONNECT
+    QT_NO_FOREACH
+    QT_STRICT_ITERATORS
+    QT_DISABLE_DEPRECATED_UP_TO=0x060400
+    RT_VERSION="${PROJECT_VERSION}")
+
+# Helper: one Qt Test executable per unit, registered with ctest.
+#   rt_add_test(tst_name SOURCES a.cpp LIBS x y [NEEDS_APP] [LABELS l] [FIXTURES f] [TIMEOUT s] [ENV K=V])
+# NEEDS_APP: the test runs the built `roundtable` executable (RT_APP_PATH).
+function(rt_add_test name)
+    cmake_parse_arguments(T "NEEDS_APP" "TIMEOUT" "SOURCES;LIBS;LABELS;FIXTURES;ENV" ${ARGN})
+    qt_add_executable(${name} ${T_SOURCES})
+    target_link_libraries(${name} PRIVATE rt_project_options rt_test_support Qt6::Test ${T_LIBS})
+    if(T_NEEDS_APP)
+        add_dependencies(${name} roundtable)
+    endif()
+    add_test(NAME ${name} COMMAND ${name})
+    set(env "QT_QPA_PLATFORM=offscreen;RT_TEST_BUILD_DIR=${CMAKE_BINARY_DIR}" ${T_ENV})
+    if(NOT T_TIMEOUT)
+        set(T_TIMEOUT 300)
+    endif()
+    set_tests_properties(${name} PROPERTIES ENVIRONMENT "${env}" TIMEOUT ${T_TIMEOUT})
+    if(T_LABELS)
+        set_tests_properties(${name} PROPERTIES LABELS "${T_LABELS}")
+    endif()
+    if(T_FIXTURES)
+        set_tests_properties(${name} PROPERTIES FIXTURES_REQUIRED "${T_FIXTURES}")
+    endif()
+endfunction()

@@ -1,0 +1,25 @@
+#include "appsettings.h"
+
+#include <QSettings>
+
+namespace rt {
+
+const AppSettings::Key AppSettings::OllamaHost{"ollama/host", QString()};
+const AppSettings::Key AppSettings::FirstTokenTimeoutSec{"ollama/firstTokenTimeoutSec", 600};
+const AppSettings::Key AppSettings::IdleTimeoutSec{"ollama/idleTimeoutSec", 120};
+const AppSettings::Key AppSettings::ConnectTimeoutSec{"ollama/connectTimeoutSec", 10};
+const AppSettings::Key AppSettings::BusyRetries{"ollama/busyRetries", 3};
+const AppSettings::Key AppSettings::LastModel{"chat/lastModel", QString()};
+const AppSettings::Key AppSettings::Database{"storage/database", QString()};
+
+QVariant AppSettings::value(const Key &key)
+{
+    return QSettings().value(QLatin1String(key.name), key.defaultValue);
+}
+
+void AppSettings::setValue(const Key &key, const QVariant &value)
+{
+    QSettings().setValue(QLatin1String(key.name), value);
+}
+
+} // namespace rt

@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Builds Roundtable and runs every test suite, twice:
+#  1. the release build (warnings are errors), all tests incl. PostgreSQL and ollama-js;
+#  2. an AddressSanitizer/UBSan + coverage build, whose run prints line coverage of core/.
+# Tests start what they need themselves: the Ollama simulator per test, and a
+# throwaway PostgreSQL cluster through a ctest fixture.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+jobs=$(nproc)
+
+echo "== release build (warnings as errors)"
+cmake --preset ci >/dev/null
+cmake --build --preset ci -j "$jobs"
+echo "== tests (release build)"
+ctest --preset ci -j "$jobs"
+
+if [ "${RT_SKIP_ASAN:-0}" != 1 ]; then
+    echo "== sanitizer + coverage build"
+    cmake --preset asan -DRT_WERROR=ON >/dev/null
+    cmake --build --preset asan -j "$jobs"
+    find build/asan -name '*.gcda' -delete
+    echo "== tests (AddressSanitizer + UBSan)"
+    ctest --preset asan -j "$jobs" -LE no-asan
+    echo "== line coverage of core/"
+    gcovr --root . --filter 'core/' --object-directory build/asan --print-summary --txt build/asan/coverage.txt build/asan >/dev/null
+    tail -n 3 build/asan/coverage.txt
+fi
