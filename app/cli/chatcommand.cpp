@@ -1,13 +1,16 @@
 // roundtable chat: stream one reply to stdout.
 #include "clicommon.h"
 #include "commands.h"
+#include "storagecli.h"
 
 #include "llm/ollamaclient.h"
 #include "llm/ollamaerrors.h"
 #include "llm/ollamahost.h"
 
 #include <QCoreApplication>
+#include <QFile>
 #include <QJsonDocument>
+#include <QTimer>
 
 namespace rt::cli {
 
@@ -30,6 +33,28 @@ int exitCodeFor(const rt::llm::ChatResult &result)
         return ExitModelNotFound;
     return ExitStreamFailed;
 }
+
+rt::storage::Completion completionFor(const rt::llm::ChatResult &result)
+{
+    using rt::storage::MessageStatus;
+    rt::storage::Completion c;
+    c.content = result.content;
+    c.thinking = result.thinking;
+    c.status = result.status == rt::llm::ChatStatus::Completed ? MessageStatus::Complete
+        : result.status == rt::llm::ChatStatus::Cancelled      ? MessageStatus::Cancelled
+                                                               : MessageStatus::Failed;
+    c.error = result.ok() ? QString() : result.error.message;
+    const rt::llm::ResponseMetrics &m = result.metrics;
+    c.metrics.promptEvalCount = m.promptEvalCount;
+    c.metrics.evalCount = m.evalCount;
+    c.metrics.totalDurationNs = m.totalDurationNs;
+    c.metrics.loadDurationNs = m.loadDurationNs;
+    c.metrics.promptEvalDurationNs = m.promptEvalDurationNs;
+    c.metrics.evalDurationNs = m.evalDurationNs;
+    if (m.timeToFirstTokenMs >= 0)
+        c.metrics.ttftMs = m.timeToFirstTokenMs;
+    return c;
+}
 } // namespace
 
 int runChat(const QStringList &arguments)
@@ -37,7 +62,7 @@ int runChat(const QStringList &arguments)
     QCommandLineParser parser;
     parser.setApplicationDescription(QStringLiteral("Send PROMPT to a model and stream the reply to stdout."));
     CommonOptions common;
-    common.addTo(parser);
+    common.addTo(parser, true);
     const QCommandLineOption model(QStringLiteral("model"), QStringLiteral("Model to use, e.g. llama3.2:1b (required)."), QStringLiteral("name"));
     const QCommandLineOption system(QStringLiteral("system"), QStringLiteral("System prompt."), QStringLiteral("text"));
     const QCommandLineOption json(QStringLiteral("json"), QStringLiteral("Print one JSON object with the text and metrics at the end instead of streaming."));
@@ -47,14 +72,64 @@ int runChat(const QStringList &arguments)
     const QCommandLineOption numPredict(QStringLiteral("num-predict"), QStringLiteral("Maximum tokens to generate."), QStringLiteral("n"));
     const QCommandLineOption think(QStringLiteral("think"), QStringLiteral("Ask a thinking model to think first (shown on stderr)."));
     const QCommandLineOption format(QStringLiteral("format"), QStringLiteral("\"json\", or a JSON schema (inline or @file)."), QStringLiteral("format"));
-    parser.addOptions({model, system, json, temperature, seed, numCtx, numPredict, think, format});
+    const QCommandLineOption conversation(QStringLiteral("conversation"), QStringLiteral("Continue stored conversation ID (see roundtable history list)."),
+                                          QStringLiteral("ID"));
+    const QCommandLineOption noSave(QStringLiteral("no-save"), QStringLiteral("Do not store this exchange in the history."));
+    parser.addOptions({model, system, json, temperature, seed, numCtx, numPredict, think, format, conversation, noSave});
     parser.addPositionalArgument(QStringLiteral("prompt"), QStringLiteral("The message to send (words are joined)."));
     if (!parseOrExplain(parser, arguments))
         return ExitUsage;
 
     const QUrl host = common.apply(parser);
     const QString prompt = parser.positionalArguments().join(QLatin1Char(' ')).trimmed();
-    if (!parser.isSet(model) || parser.value(model).trimmed().isEmpty()) {
+
+    if (!parser.isSet(conversation) && parser.value(model).trimmed().isEmpty()) {
+        err(QStringLiteral("Missing --model NAME. List the installed models with: roundtable models list"));
+        return ExitUsage;
+    }
+    if (prompt.isEmpty()) {
+        err(QStringLiteral("Missing the prompt: roundtable chat --model NAME \"your question\""));
+        return ExitUsage;
+    }
+
+    // History: store the exchange unless --no-save; --conversation continues one.
+    qint64 conversationId = 0;
+    if (parser.isSet(conversation)) {
+        bool ok = false;
+        conversationId = parser.value(conversation).toLongLong(&ok);
+        if (!ok || conversationId <= 0) {
+            err(QStringLiteral("--conversation needs an id from 'roundtable history list'."));
+            return ExitUsage;
+        }
+        if (parser.isSet(noSave)) {
+            err(QStringLiteral("--conversation and --no-save cannot be combined."));
+            return ExitUsage;
+        }
+    }
+    std::unique_ptr<rt::storage::Storage> storage;
+    rt::storage::Conversation stored;
+    QList<rt::storage::Message> earlier;
+    if (!parser.isSet(noSave)) {
+        int storageExit = ExitOk;
+        storage = openStorage(parser.value(common.db), true, &storageExit);
+        if (!storage && conversationId > 0)
+            return storageExit; // the reason is printed
+        if (!storage)
+            err(QStringLiteral("This chat will not be saved (see above). Use --no-save to chat without the history."));
+        if (storage && conversationId > 0) {
+            auto found = waitFor(storage->conversation(conversationId));
+            if (!found.ok())
+                return fail(found.error());
+            stored = *found;
+            auto messages = waitFor(storage->read([conversationId](rt::storage::StorageContext &c) { return c.messages().all(conversationId); }));
+            if (!messages.ok())
+                return fail(messages.error());
+            earlier = *messages;
+        }
+    }
+    // Continuing a conversation: its model unless --model says otherwise.
+    const QString modelName = parser.value(model).trimmed().isEmpty() ? stored.model : parser.value(model).trimmed();
+    if (modelName.isEmpty()) {
         err(QStringLiteral("Missing --model NAME. List the installed models with: roundtable models list"));
         return ExitUsage;
     }
@@ -64,9 +139,18 @@ int runChat(const QStringList &arguments)
     }
 
     rt::llm::ChatRequest request;
-    request.model = parser.value(model).trimmed();
-    if (parser.isSet(system))
-        request.messages.append(rt::llm::ChatMessage::system(parser.value(system)));
+    request.model = modelName;
+    const QString systemPrompt = parser.isSet(system) ? parser.value(system) : stored.systemPrompt;
+    if (!systemPrompt.isEmpty())
+        request.messages.append(rt::llm::ChatMessage::system(systemPrompt));
+    for (const rt::storage::Message &m : std::as_const(earlier)) {
+        // The earlier exchange (its system prompt is above; failed replies are left out).
+        if (m.role == rt::storage::MessageRole::System || m.content.isEmpty())
+            continue;
+        if (m.role == rt::storage::MessageRole::Assistant && m.status == rt::storage::MessageStatus::Failed)
+            continue;
+        request.messages.append(rt::llm::ChatMessage{rt::storage::toString(m.role), m.content, {}, {}, {}});
+    }
     request.messages.append(rt::llm::ChatMessage::user(prompt));
 
     const auto number = [&](const QCommandLineOption &option, double low, double high, auto assign) {
@@ -115,6 +199,44 @@ int runChat(const QStringList &arguments)
     InterruptWatcher interrupts;
     int exitCode = ExitFailure;
 
+    // Store the prompt and a 'partial' reply now; the reply's text is saved every
+    // 2 s while it streams (crash safety) and in full when it ends. Storage runs
+    // on its own thread; the token path below only appends to two strings.
+    QFuture<rt::Result<qint64>> replyId;
+    QString streamedContent;
+    QString streamedThinking;
+    QTimer checkpoints;
+    if (storage) {
+        if (conversationId == 0) {
+            rt::storage::Conversation c;
+            c.title = prompt.left(80).simplified();
+            c.model = request.model;
+            c.systemPrompt = systemPrompt;
+            auto created = waitFor(storage->startConversation(c));
+            if (!created.ok())
+                return fail(created.error());
+            conversationId = *created;
+            if (!systemPrompt.isEmpty()) {
+                rt::storage::Message sys;
+                sys.conversationId = conversationId;
+                sys.role = rt::storage::MessageRole::System;
+                sys.content = systemPrompt;
+                storage->appendMessage(sys);
+            }
+        }
+        rt::storage::Message user;
+        user.conversationId = conversationId;
+        user.content = prompt;
+        storage->appendMessage(user);
+        replyId = storage->beginAssistantMessage(conversationId, request.model);
+        checkpoints.setInterval(2000);
+        QObject::connect(&checkpoints, &QTimer::timeout, &client, [&] {
+            if (replyId.isFinished() && replyId.result().ok())
+                storage->checkpointMessage(replyId.result().value(), streamedContent, streamedThinking);
+        });
+        checkpoints.start();
+    }
+
     rt::llm::ChatStream *stream = client.chat(request);
     QObject::connect(&interrupts, &InterruptWatcher::interrupted, stream, &rt::llm::ChatStream::cancel);
     QObject::connect(stream, &rt::llm::ChatStream::waiting, &client, [&](qint64) {
@@ -126,6 +248,10 @@ int runChat(const QStringList &arguments)
     });
     bool thinkingOpen = false;
     QObject::connect(stream, &rt::llm::ChatStream::delta, &client, [&](const QString &content, const QString &thinking) {
+        if (storage) {
+            streamedContent += content;
+            streamedThinking += thinking;
+        }
         if (jsonOutput)
             return;
         if (!thinking.isEmpty()) {
@@ -144,9 +270,25 @@ int runChat(const QStringList &arguments)
     });
     QObject::connect(stream, &rt::llm::ChatStream::finished, &client, [&](const rt::llm::ChatResult &result) {
         exitCode = exitCodeFor(result);
+        checkpoints.stop();
+        qint64 messageId = 0;
+        if (storage) {
+            const auto id = waitFor(replyId);
+            if (id.ok()) {
+                messageId = *id;
+                if (auto saved = waitFor(storage->finishMessage(messageId, completionFor(result))); !saved.ok())
+                    err(QStringLiteral("The reply could not be saved: %1").arg(saved.error().message));
+            } else {
+                err(QStringLiteral("The reply could not be saved: %1").arg(id.error().message));
+            }
+        }
         if (jsonOutput) {
             QJsonObject object = result.toJson();
             object.insert(QStringLiteral("host"), rt::llm::displayHost(host));
+            if (conversationId > 0 && messageId > 0) {
+                object.insert(QStringLiteral("conversation_id"), double(conversationId));
+                object.insert(QStringLiteral("message_id"), double(messageId));
+            }
             outLine(QString::fromUtf8(QJsonDocument(object).toJson(QJsonDocument::Compact)));
         } else if (!result.content.isEmpty() && !result.content.endsWith(u'\n')) {
             out(QStringLiteral("\n"));

@@ -1,0 +1,158 @@
+#include "searchrepository.h"
+
+#include "database.h"
+
+#include <QRegularExpression>
+
+#include <algorithm>
+
+namespace rt::storage {
+
+QString SearchRepository::fts5Query(const QString &text)
+{
+    static const QRegularExpression whitespace(QStringLiteral("\\s+"));
+    QStringList terms;
+    const QStringList words = Database::cleanText(text).split(whitespace, Qt::SkipEmptyParts);
+    for (const QString &word : words) {
+        // A term without letters or digits would tokenize to nothing; skip it.
+        if (std::none_of(word.cbegin(), word.cend(), [](QChar c) { return c.isLetterOrNumber(); }))
+            continue;
+        QString quoted = word;
+        quoted.replace(u'"', QStringLiteral("\"\""));
+        terms.append(u'"' + quoted + u'"');
+    }
+    return terms.join(u' ');
+}
+
+rt::Result<QList<SearchHit>> SearchRepository::search(const QString &text, const SearchOptions &options)
+{
+    if (options.limit <= 0 || (!options.messages && !options.debateTurns))
+        return QList<SearchHit>();
+    return m_db.isSqlite() ? searchSqlite(text, options) : searchPostgres(text, options);
+}
+
+rt::Result<QList<SearchHit>> SearchRepository::searchSqlite(const QString &text, const SearchOptions &o)
+{
+    const QString match = fts5Query(text);
+    if (match.isEmpty())
+        return QList<SearchHit>();
+    const int window = o.offset + o.limit;
+    const int rankWindow = std::max(o.rankWindow, window);
+    QList<SearchHit> hits;
+    // Rank and snippet inside the FTS query (ORDER BY rank LIMIT lets FTS5 build
+    // snippets only for the rows returned), then join for titles. The rowid
+    // floor restricts ranking to the newest rankWindow matches; finding it walks
+    // the doclist newest-first without scoring.
+    if (o.messages) {
+        auto q = m_db.query(QStringLiteral("SELECT f.rowid, f.snip, f.score, m.conversation_id, c.title, m.role, m.created_at FROM "
+                                           "(SELECT rowid, snippet(messages_fts, 0, ?, ?, '…', 24) AS snip, rank AS score FROM messages_fts "
+                                           "WHERE messages_fts MATCH ? AND rowid >= COALESCE((SELECT rowid FROM messages_fts WHERE messages_fts MATCH ? "
+                                           "ORDER BY rowid DESC LIMIT 1 OFFSET ?), 0) ORDER BY rank LIMIT ?) f "
+                                           "JOIN messages m ON m.id = f.rowid JOIN conversations c ON c.id = m.conversation_id ORDER BY f.score"),
+                            {o.highlightStart, o.highlightEnd, match, match, rankWindow - 1, window});
+        if (!q.ok())
+            return q.error();
+        while (q->next()) {
+            SearchHit h;
+            h.kind = SearchHit::Kind::Message;
+            h.id = q->integer(0);
+            h.snippet = q->text(1);
+            h.score = -q->real(2); // bm25: lower is better
+            h.parentId = q->integer(3);
+            h.parentTitle = q->text(4);
+            h.who = q->text(5);
+            h.createdAt = q->time(6);
+            hits.append(h);
+        }
+    }
+    if (o.debateTurns) {
+        auto q = m_db.query(QStringLiteral("SELECT f.rowid, f.snip, f.score, t.debate_id, d.question, t.agent_name, t.created_at FROM "
+                                           "(SELECT rowid, snippet(debate_turns_fts, 0, ?, ?, '…', 24) AS snip, rank AS score FROM debate_turns_fts "
+                                           "WHERE debate_turns_fts MATCH ? AND rowid >= COALESCE((SELECT rowid FROM debate_turns_fts WHERE debate_turns_fts MATCH ? "
+                                           "ORDER BY rowid DESC LIMIT 1 OFFSET ?), 0) ORDER BY rank LIMIT ?) f "
+                                           "JOIN debate_turns t ON t.id = f.rowid JOIN debates d ON d.id = t.debate_id ORDER BY f.score"),
+                            {o.highlightStart, o.highlightEnd, match, match, rankWindow - 1, window});
+        if (!q.ok())
+            return q.error();
+        while (q->next()) {
+            SearchHit h;
+            h.kind = SearchHit::Kind::DebateTurn;
+            h.id = q->integer(0);
+            h.snippet = q->text(1);
+            h.score = -q->real(2);
+            h.parentId = q->integer(3);
+            h.parentTitle = q->text(4);
+            h.who = q->text(5);
+            h.createdAt = q->time(6);
+            hits.append(h);
+        }
+    }
+    std::stable_sort(hits.begin(), hits.end(), [](const SearchHit &a, const SearchHit &b) { return a.score > b.score; });
+    return hits.mid(o.offset, o.limit);
+}
+
+rt::Result<QList<SearchHit>> SearchRepository::searchPostgres(const QString &text, const SearchOptions &o)
+{
+    const QString cleaned = Database::cleanText(text).trimmed();
+    if (std::none_of(cleaned.cbegin(), cleaned.cend(), [](QChar c) { return c.isLetterOrNumber(); }))
+        return QList<SearchHit>();
+    auto quoteOption = [](QString value) { return u'"' + value.replace(u'"', QStringLiteral("\"\"")) + u'"'; };
+    const QString headline = QStringLiteral("StartSel=%1, StopSel=%2, MaxWords=30, MinWords=12, MaxFragments=2, FragmentDelimiter=\" … \"")
+                                 .arg(quoteOption(o.highlightStart), quoteOption(o.highlightEnd));
+    const int window = o.offset + o.limit;
+    const int rankWindow = std::max(o.rankWindow, window);
+    QList<SearchHit> hits;
+    // plainto_tsquery() reads plain words only: no operators from user text.
+    // Candidates are the newest rankWindow matches; rank those in a subquery so
+    // ts_headline runs only for the rows returned.
+    if (o.messages) {
+        auto q = m_db.query(QStringLiteral("SELECT m.id, ts_headline('simple', left(m.content, 250000), plainto_tsquery('simple', ?), ?), r.score, "
+                                           "m.conversation_id, c.title, m.role, m.created_at FROM "
+                                           "(SELECT id, ts_rank(search_vector, plainto_tsquery('simple', ?)) AS score FROM "
+                                           "(SELECT id, search_vector FROM messages WHERE search_vector @@ plainto_tsquery('simple', ?) ORDER BY id DESC LIMIT ?) c "
+                                           "ORDER BY score DESC, id DESC LIMIT ?) r "
+                                           "JOIN messages m ON m.id = r.id JOIN conversations c ON c.id = m.conversation_id ORDER BY r.score DESC, m.id DESC"),
+                            {cleaned, headline, cleaned, cleaned, rankWindow, window});
+        if (!q.ok())
+            return q.error();
+        while (q->next()) {
+            SearchHit h;
+            h.kind = SearchHit::Kind::Message;
+            h.id = q->integer(0);
+            h.snippet = q->text(1);
+            h.score = q->real(2);
+            h.parentId = q->integer(3);
+            h.parentTitle = q->text(4);
+            h.who = q->text(5);
+            h.createdAt = q->time(6);
+            hits.append(h);
+        }
+    }
+    if (o.debateTurns) {
+        auto q = m_db.query(QStringLiteral("SELECT t.id, ts_headline('simple', left(t.content, 250000), plainto_tsquery('simple', ?), ?), r.score, "
+                                           "t.debate_id, d.question, t.agent_name, t.created_at FROM "
+                                           "(SELECT id, ts_rank(search_vector, plainto_tsquery('simple', ?)) AS score FROM "
+                                           "(SELECT id, search_vector FROM debate_turns WHERE search_vector @@ plainto_tsquery('simple', ?) ORDER BY id DESC LIMIT ?) c "
+                                           "ORDER BY score DESC, id DESC LIMIT ?) r "
+                                           "JOIN debate_turns t ON t.id = r.id JOIN debates d ON d.id = t.debate_id ORDER BY r.score DESC, t.id DESC"),
+                            {cleaned, headline, cleaned, cleaned, rankWindow, window});
+        if (!q.ok())
+            return q.error();
+        while (q->next()) {
+            SearchHit h;
+            h.kind = SearchHit::Kind::DebateTurn;
+            h.id = q->integer(0);
+            h.snippet = q->text(1);
+            h.score = q->real(2);
+            h.parentId = q->integer(3);
+            h.parentTitle = q->text(4);
+            h.who = q->text(5);
+            h.createdAt = q->time(6);
+            hits.append(h);
+        }
+    }
+    std::stable_sort(hits.begin(), hits.end(), [](const SearchHit &a, const SearchHit &b) { return a.score > b.score; });
+    return hits.mid(o.offset, o.limit);
+}
+
+} // namespace rt::storage

@@ -1,0 +1,50 @@
+#pragma once
+
+#include "records.h"
+
+#include "common/result.h"
+
+#include <QByteArray>
+#include <QJsonObject>
+
+namespace rt::storage {
+
+class Database;
+
+enum class ExportFormat { Markdown, Json };
+
+struct ImportResult
+{
+    enum class Kind { Conversation, Debate };
+    Kind kind = Kind::Conversation;
+    qint64 id = 0;  // the new conversation or debate id
+    int items = 0;  // messages or turns imported
+};
+
+// A conversation or debate as Markdown (to read and share) or JSON (to move
+// between databases). The JSON form imports back losslessly: new ids, same
+// text, statuses, metrics, stances and timestamps. Agents are referred to by
+// name and relinked on import when an agent of that name exists.
+class TranscriptExporter final
+{
+public:
+    static constexpr int FormatVersion = 1;
+
+    explicit TranscriptExporter(Database &db) : m_db(db) {}
+
+    rt::Result<QByteArray> exportConversation(qint64 id, ExportFormat format);
+    rt::Result<QByteArray> exportDebate(qint64 id, ExportFormat format);
+    // One transaction: either everything is imported or nothing.
+    rt::Result<ImportResult> importJson(const QByteArray &json);
+
+private:
+    rt::Result<QJsonObject> conversationJson(qint64 id);
+    rt::Result<QJsonObject> debateJson(qint64 id);
+    rt::Result<ImportResult> importConversation(const QJsonObject &root);
+    rt::Result<ImportResult> importDebate(const QJsonObject &root);
+    rt::Result<QString> agentName(std::optional<qint64> agentId);
+    rt::Result<std::optional<qint64>> agentIdFor(const QJsonValue &name);
+    Database &m_db;
+};
+
+} // namespace rt::storage
