@@ -8,6 +8,7 @@
 #include <QJsonObject>
 #include <QProcess>
 #include <QTcpServer>
+#include <QTemporaryDir>
 #include <QTest>
 
 #include <csignal>
@@ -32,7 +33,11 @@ class TestCliChat final : public QObject
         e.remove(QStringLiteral("OLLAMA_HOST"));
         if (env.contains(QStringLiteral("OLLAMA_HOST")))
             e.insert(QStringLiteral("OLLAMA_HOST"), env.value(QStringLiteral("OLLAMA_HOST")));
-        e.insert(QStringLiteral("XDG_CONFIG_HOME"), QDir::tempPath() + QStringLiteral("/rt-cli-test-config"));
+        // Never touch the user's own settings or database.
+        static const QTemporaryDir home;
+        e.insert(QStringLiteral("XDG_CONFIG_HOME"), home.path() + QStringLiteral("/config"));
+        e.insert(QStringLiteral("XDG_DATA_HOME"), home.path() + QStringLiteral("/data"));
+        e.insert(QStringLiteral("ROUNDTABLE_DB"), home.path() + QStringLiteral("/chat.sqlite"));
         process.setProcessEnvironment(e);
         process.start(rt::test::appPath(), args);
         if (!process.waitForFinished(60000)) {
@@ -180,7 +185,7 @@ private slots:
     void ctrlCCancels()
     {
         QProcess process;
-        process.start(rt::test::appPath(), QStringList{QStringLiteral("chat"), QStringLiteral("--model"), QStringLiteral("sim-slow:latest")} + hostArgs()
+        process.start(rt::test::appPath(), QStringList{QStringLiteral("chat"), QStringLiteral("--no-save"), QStringLiteral("--model"), QStringLiteral("sim-slow:latest")} + hostArgs()
                                                + QStringList{QStringLiteral("Take your time")});
         QVERIFY(process.waitForStarted());
         // Wait until text is flowing, then interrupt.
