@@ -20,7 +20,7 @@ packages=(
     libqt6sql6-sqlite libqt6sql6-psql qt6-tools-dev qt6-l10n-tools qt6-tools-dev-tools
     qt6-translations-l10n libgl-dev
     # running the window without a desktop, fonts for readable screenshots
-    xvfb xauth fonts-dejavu-core
+    xvfb xauth fonts-dejavu-core fonts-droid-fallback fonts-noto-color-emoji
     # tests: PostgreSQL server, coverage report, helper scripts
     postgresql gcovr python3 procps
 )

@@ -1,0 +1,188 @@
+#include "demoserver.h"
+
+#include "common/logging.h"
+
+#include <QCoreApplication>
+#include <QFileInfo>
+#include <QRegularExpression>
+#include <QSignalBlocker>
+
+#ifdef Q_OS_LINUX
+#include <csignal>
+#include <sys/prctl.h>
+#endif
+
+namespace rt::ui {
+
+DemoServer::DemoServer(QObject *parent)
+    : QObject(parent)
+{
+    m_startTimeout.setSingleShot(true);
+    m_startTimeout.setInterval(15'000);
+    connect(&m_startTimeout, &QTimer::timeout, this,
+        [this] { fail(tr("The simulator did not report its address within %1 seconds.").arg(m_startTimeout.interval() / 1000)); });
+    // Quitting the app stops the simulator even if this object outlives the loop.
+    if (QCoreApplication *app = QCoreApplication::instance())
+        connect(app, &QCoreApplication::aboutToQuit, this, &DemoServer::stop);
+}
+
+DemoServer::~DemoServer()
+{
+    const QSignalBlocker quiet(this); // receivers may already be half gone
+    stop();
+}
+
+QString DemoServer::programPath() const
+{
+    if (!m_programPath.isEmpty())
+        return m_programPath;
+    if (const QString fromEnvironment = qEnvironmentVariable("RT_SIM_PATH"); !fromEnvironment.isEmpty())
+        return fromEnvironment;
+    return QCoreApplication::applicationDirPath() + QStringLiteral("/roundtable-ollama-sim");
+}
+
+void DemoServer::start()
+{
+    if (m_state != State::Stopped)
+        return;
+    const QString program = programPath();
+    const QFileInfo info(program);
+    if (!info.exists() || !info.isExecutable()) {
+        emit failed(tr("The demo simulator was not found at %1. It is built with Roundtable as roundtable-ollama-sim.").arg(program));
+        return;
+    }
+
+    m_stdout.clear();
+    m_url = QUrl();
+    m_stopping = false;
+    m_process = new QProcess(this);
+    m_process->setProgram(program);
+    m_process->setArguments(QStringList { QStringLiteral("--port"), QStringLiteral("0") } + m_extraArguments);
+    m_process->setProcessChannelMode(QProcess::SeparateChannels);
+#ifdef Q_OS_LINUX
+    // If the app is killed, the kernel stops the simulator too.
+    m_process->setChildProcessModifier([] { ::prctl(PR_SET_PDEATHSIG, SIGTERM); });
+#endif
+    connect(m_process, &QProcess::readyReadStandardOutput, this, &DemoServer::onReadyRead);
+    connect(m_process, &QProcess::readyReadStandardError, this, [this] {
+        if (m_process && m_state == State::Running)
+            m_process->readAllStandardError(); // keep only start-up errors; don't let a log pile up
+    });
+    connect(m_process, &QProcess::errorOccurred, this, &DemoServer::onProcessError);
+    connect(m_process, &QProcess::finished, this, &DemoServer::onProcessFinished);
+    setState(State::Starting);
+    m_startTimeout.start();
+    qCDebug(lcUi) << "starting demo simulator" << program << m_process->arguments();
+    m_process->start(QIODevice::ReadOnly);
+}
+
+void DemoServer::onReadyRead()
+{
+    if (!m_process)
+        return;
+    const QByteArray bytes = m_process->readAllStandardOutput();
+    if (m_state != State::Starting)
+        return; // later output is not ours to read
+    m_stdout += bytes;
+    static const QRegularExpression listening(QStringLiteral("listening on (https?://\\S+)"));
+    qsizetype newline = -1;
+    while ((newline = m_stdout.indexOf('\n')) >= 0) {
+        const QString line = QString::fromUtf8(m_stdout.left(newline)).trimmed();
+        m_stdout.remove(0, newline + 1);
+        const QRegularExpressionMatch match = listening.match(line);
+        if (!match.hasMatch())
+            continue;
+        const QUrl url(match.captured(1));
+        if (!url.isValid() || url.port() <= 0)
+            continue;
+        m_startTimeout.stop();
+        m_url = url;
+        m_stdout.clear();
+        setState(State::Running);
+        qCDebug(lcUi) << "demo simulator listening on" << url;
+        emit started(url);
+        return;
+    }
+    if (m_stdout.size() > 64 * 1024)
+        m_stdout = m_stdout.right(4096);
+}
+
+void DemoServer::onProcessError(QProcess::ProcessError error)
+{
+    if (error == QProcess::FailedToStart)
+        fail(tr("The demo simulator could not be started: %1").arg(m_process ? m_process->errorString() : QString()));
+}
+
+void DemoServer::onProcessFinished(int exitCode, QProcess::ExitStatus status)
+{
+    if (m_stopping || !m_process)
+        return;
+    if (m_state == State::Starting) {
+        const QString errors = QString::fromUtf8(m_process->readAllStandardError()).trimmed().section(u'\n', -1);
+        fail(errors.isEmpty() ? tr("The demo simulator exited before it was ready (exit code %1).").arg(exitCode)
+                              : tr("The demo simulator exited before it was ready: %1").arg(errors));
+        return;
+    }
+    qCWarning(lcUi) << "demo simulator ended" << exitCode << status;
+    discardProcess();
+    m_url = QUrl();
+    setState(State::Stopped);
+    emit stopped(true);
+}
+
+void DemoServer::fail(const QString &message)
+{
+    if (m_state != State::Starting)
+        return;
+    m_startTimeout.stop();
+    m_stopping = true;
+    if (m_process && m_process->state() != QProcess::NotRunning) {
+        m_process->kill();
+        m_process->waitForFinished(1000); // after SIGKILL: immediate
+    }
+    discardProcess();
+    setState(State::Stopped);
+    qCWarning(lcUi).noquote() << message;
+    emit failed(message);
+}
+
+void DemoServer::stop()
+{
+    if (!m_process)
+        return;
+    m_stopping = true;
+    m_startTimeout.stop();
+    const bool wasRunning = m_state == State::Running;
+    if (m_process->state() != QProcess::NotRunning) {
+        // A short, bounded wait at shutdown; the simulator exits at once on SIGTERM.
+        m_process->terminate();
+        if (!m_process->waitForFinished(1500)) {
+            m_process->kill();
+            m_process->waitForFinished(1000);
+        }
+    }
+    discardProcess();
+    m_url = QUrl();
+    setState(State::Stopped);
+    if (wasRunning)
+        emit stopped(false);
+}
+
+void DemoServer::discardProcess()
+{
+    if (!m_process)
+        return;
+    m_process->disconnect(this);
+    m_process->deleteLater();
+    m_process = nullptr;
+}
+
+void DemoServer::setState(State state)
+{
+    if (m_state == state)
+        return;
+    m_state = state;
+    emit stateChanged(state);
+}
+
+} // namespace rt::ui

@@ -1,0 +1,121 @@
+#include "icons.h"
+
+#include <QPainter>
+#include <QPainterPath>
+#include <QPixmap>
+#include <functional>
+
+namespace rt::ui::Icons {
+
+namespace {
+
+// Draws on a 24x24 design grid at several sizes.
+QIcon render(const std::function<void(QPainter &)> &draw)
+{
+    QIcon icon;
+    for (const int size : { 16, 24, 32, 48, 64 }) {
+        QPixmap pixmap(size, size);
+        pixmap.fill(Qt::transparent);
+        QPainter painter(&pixmap);
+        painter.setRenderHint(QPainter::Antialiasing);
+        painter.scale(size / 24.0, size / 24.0);
+        draw(painter);
+        painter.end();
+        icon.addPixmap(pixmap);
+    }
+    return icon;
+}
+
+QPen strokePen(const QColor &color, qreal width = 2.0)
+{
+    QPen pen(color, width);
+    pen.setCapStyle(Qt::RoundCap);
+    pen.setJoinStyle(Qt::RoundJoin);
+    return pen;
+}
+
+} // namespace
+
+QIcon chat(const QColor &color)
+{
+    return render([color](QPainter &p) {
+        p.setPen(strokePen(color));
+        p.setBrush(Qt::NoBrush);
+        QPainterPath path;
+        path.addRoundedRect(QRectF(3, 4, 18, 12.5), 4, 4);
+        p.drawPath(path);
+        QPainterPath tail;
+        tail.moveTo(8, 16.5);
+        tail.lineTo(6.5, 21);
+        tail.lineTo(12, 16.5);
+        p.drawPath(tail);
+    });
+}
+
+QIcon send(const QColor &color)
+{
+    return render([color](QPainter &p) {
+        p.setPen(Qt::NoPen);
+        p.setBrush(color);
+        QPainterPath path;
+        path.moveTo(3, 3.5);
+        path.lineTo(21.5, 12);
+        path.lineTo(3, 20.5);
+        path.lineTo(5.5, 12);
+        path.closeSubpath();
+        p.drawPath(path);
+    });
+}
+
+QIcon stop(const QColor &color)
+{
+    return render([color](QPainter &p) {
+        p.setPen(Qt::NoPen);
+        p.setBrush(color);
+        p.drawRoundedRect(QRectF(6, 6, 12, 12), 2, 2);
+    });
+}
+
+QIcon newChat(const QColor &color)
+{
+    return render([color](QPainter &p) {
+        p.setPen(strokePen(color));
+        p.drawLine(QPointF(12, 5), QPointF(12, 19));
+        p.drawLine(QPointF(5, 12), QPointF(19, 12));
+    });
+}
+
+QIcon refresh(const QColor &color)
+{
+    return render([color](QPainter &p) {
+        p.setPen(strokePen(color));
+        p.setBrush(Qt::NoBrush);
+        p.drawArc(QRectF(5, 5, 14, 14), 60 * 16, 270 * 16);
+        p.setPen(Qt::NoPen);
+        p.setBrush(color);
+        QPainterPath head;
+        head.moveTo(15.2, 2.8);
+        head.lineTo(19.8, 6.4);
+        head.lineTo(14.4, 8.6);
+        head.closeSubpath();
+        p.drawPath(head);
+    });
+}
+
+QIcon app()
+{
+    return render([](QPainter &p) {
+        const QColor table(0x25, 0x63, 0xeb);
+        p.setPen(Qt::NoPen);
+        p.setBrush(table);
+        p.drawEllipse(QPointF(12, 12), 6, 6);
+        const QColor seats[] = { QColor(0xf5, 0x9e, 0x0b), QColor(0x10, 0xb9, 0x81), QColor(0xef, 0x44, 0x44) };
+        const QPointF positions[] = { QPointF(12, 3), QPointF(19.8, 16.5), QPointF(4.2, 16.5) };
+        for (int i = 0; i < 3; ++i) {
+            p.setBrush(seats[i]);
+            p.drawEllipse(positions[i], 2.6, 2.6);
+        }
+    });
+}
+
+} // namespace rt::ui::Icons

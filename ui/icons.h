@@ -1,0 +1,17 @@
+#pragma once
+
+#include <QColor>
+#include <QIcon>
+
+namespace rt::ui::Icons {
+
+// Small line icons drawn with QPainter, crisp at any scale and with no image
+// plugin needed (Debian's Qt SVG module is not a dependency).
+QIcon chat(const QColor &color);
+QIcon send(const QColor &color);
+QIcon stop(const QColor &color);
+QIcon newChat(const QColor &color);
+QIcon refresh(const QColor &color);
+QIcon app(); // the window icon: three seats around a table
+
+} // namespace rt::ui::Icons

@@ -1,0 +1,404 @@
+#include "mainwindow.h"
+
+#include "chatpage.h"
+#include "common/logging.h"
+#include "demoserver.h"
+#include "icons.h"
+#include "llm/clientconfig.h"
+#include "llm/ollamaclient.h"
+#include "llm/ollamahost.h"
+#include "offlinepanel.h"
+#include "theme.h"
+
+#include <QAction>
+#include <QApplication>
+#include <QComboBox>
+#include <QFrame>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QListWidget>
+#include <QMenuBar>
+#include <QMessageBox>
+#include <QPushButton>
+#include <QStackedWidget>
+#include <QStatusBar>
+#include <QVBoxLayout>
+
+namespace rt::ui {
+
+MainWindow::MainWindow(const QUrl &host, QWidget *parent)
+    : QMainWindow(parent)
+    , m_configuredHost(host)
+    , m_client(new rt::llm::OllamaClient(rt::llm::ClientConfig::fromSettings(host), nullptr, this))
+    , m_monitor(new ConnectionMonitor(m_client, this))
+    , m_demo(new DemoServer(this))
+{
+    setObjectName(QStringLiteral("mainWindow"));
+    // Demo replies stream at a believable pace and length.
+    m_demo->setExtraArguments(
+        { QStringLiteral("--quiet"), QStringLiteral("--tps"), QStringLiteral("30"), QStringLiteral("--tokens"), QStringLiteral("90") });
+    resize(1180, 780);
+    setMinimumSize(760, 520);
+
+    auto *central = new QWidget(this);
+    auto *sidebar = new QFrame(central);
+    buildSidebar(sidebar);
+
+    m_pages = new QStackedWidget(central);
+    m_offline = new OfflinePanel(central);
+    m_content = new QStackedWidget(central);
+    m_content->addWidget(m_pages);
+    m_content->addWidget(m_offline);
+    buildDemoBanner();
+
+    auto *right = new QVBoxLayout;
+    right->setContentsMargins(0, 0, 0, 0);
+    right->setSpacing(0);
+    right->addWidget(m_demoBanner);
+    right->addWidget(m_content, 1);
+    auto *layout = new QHBoxLayout(central);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->setSpacing(0);
+    layout->addWidget(sidebar);
+    layout->addLayout(right, 1);
+    setCentralWidget(central);
+
+    // Pages. Later: Debates, Agents, Models, Metrics, Settings (Needs::Nothing).
+    m_chat = new ChatPage(m_client, this);
+    addPage(tr("Chat"), Icons::chat(Theme::SidebarText), m_chat);
+
+    // Status bar: a coloured dot and the host with its state.
+    m_statusDot = new QLabel(this);
+    m_statusText = new QLabel(this);
+    m_statusText->setObjectName(QStringLiteral("connectionStatus"));
+    m_statusText->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_modelCount = new QLabel(this);
+    m_modelCount->setStyleSheet(QStringLiteral("color: %1; padding-right: 8px;").arg(Theme::css(Theme::MutedText)));
+    statusBar()->setSizeGripEnabled(false);
+    statusBar()->addWidget(m_statusDot);
+    statusBar()->addWidget(m_statusText, 1);
+    statusBar()->addPermanentWidget(m_modelCount);
+
+    buildActions();
+
+    connect(m_monitor, &ConnectionMonitor::stateChanged, this, &MainWindow::onConnectionStateChanged);
+    connect(m_monitor, &ConnectionMonitor::checkingChanged, this, [this](bool checking) {
+        m_offline->setChecking(checking);
+        if (!checking)
+            m_offline->setReason(m_monitor->lastError().message);
+        updateStatus();
+    });
+    connect(m_monitor, &ConnectionMonitor::countdownChanged, this, [this](int seconds) {
+        m_offline->setCountdown(seconds);
+        updateStatus();
+    });
+    connect(m_chat, &ChatPage::connectionLost, m_monitor, &ConnectionMonitor::checkNow);
+    connect(m_chat, &ChatPage::modelsChanged, this, [this](int count) {
+        m_modelCount->setText(count == 1 ? tr("1 model") : count > 1 ? tr("%1 models").arg(count) : QString());
+    });
+    connect(m_chat, &ChatPage::busyChanged, this, [this](bool busy) { m_stopAction->setEnabled(busy); });
+    connect(m_offline, &OfflinePanel::retryRequested, m_monitor, &ConnectionMonitor::checkNow);
+    connect(m_offline, &OfflinePanel::demoRequested, this, &MainWindow::startDemo);
+
+    connect(m_demo, &DemoServer::started, this, [this](const QUrl &url) {
+        m_demoActive = true;
+        m_demoMessage.clear();
+        m_offline->setDemoStarting(false);
+        m_offline->setDemoError(QString());
+        switchHost(url);
+    });
+    connect(m_demo, &DemoServer::failed, this, [this](const QString &message) {
+        m_offline->setDemoError(message);
+        m_demoMessage = message;
+        updateStatus();
+    });
+    connect(m_demo, &DemoServer::stopped, this, [this](bool unexpectedly) {
+        if (!m_demoActive)
+            return;
+        m_demoActive = false;
+        if (unexpectedly) {
+            m_demoMessage = tr("The demo simulator stopped unexpectedly.");
+            m_offline->setDemoError(m_demoMessage);
+        }
+        switchHost(m_configuredHost);
+    });
+
+    m_offline->setHost(host);
+    updateTitle();
+    updateStatus();
+    m_chat->focusInput();
+    m_monitor->restart();
+}
+
+MainWindow::~MainWindow()
+{
+    // Stop the simulator while the window's signal receivers still exist quietly.
+    m_demo->disconnect(this);
+    m_demo->stop();
+}
+
+void MainWindow::buildSidebar(QFrame *sidebar)
+{
+    sidebar->setObjectName(QStringLiteral("sidebar"));
+    sidebar->setFixedWidth(208);
+    sidebar->setStyleSheet(
+        QStringLiteral(R"(
+QFrame#sidebar { background: %1; }
+QLabel { color: %2; }
+QListWidget { background: transparent; border: none; color: %2; outline: none; }
+QListWidget::item { padding: 8px 10px; margin: 1px 10px; border-radius: 7px; }
+QListWidget::item:hover { background: #2a3140; }
+QListWidget::item:selected { background: %3; color: #ffffff; }
+)")
+            .arg(Theme::css(Theme::SidebarBackground), Theme::css(Theme::SidebarText), Theme::css(Theme::SidebarSelected)));
+
+    auto *logo = new QLabel(sidebar);
+    logo->setPixmap(Icons::app().pixmap(28, 28));
+    auto *name = new QLabel(tr("Roundtable"), sidebar);
+    name->setFont(Theme::scaledFont(font(), 1.25, true));
+    name->setStyleSheet(QStringLiteral("color: #ffffff;"));
+    auto *brand = new QHBoxLayout;
+    brand->setContentsMargins(18, 18, 18, 14);
+    brand->setSpacing(10);
+    brand->addWidget(logo);
+    brand->addWidget(name, 1);
+
+    m_nav = new QListWidget(sidebar);
+    m_nav->setObjectName(QStringLiteral("navigation"));
+    m_nav->setIconSize(QSize(18, 18));
+    m_nav->setFrameShape(QFrame::NoFrame);
+    m_nav->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    m_nav->setFont(Theme::scaledFont(font(), 1.0));
+    connect(m_nav, &QListWidget::currentRowChanged, this, &MainWindow::showPage);
+
+    auto *version = new QLabel(tr("Version %1").arg(QStringLiteral(RT_VERSION)), sidebar);
+    version->setFont(Theme::scaledFont(font(), 0.82));
+    version->setStyleSheet(QStringLiteral("color: #7d8596;"));
+
+    auto *layout = new QVBoxLayout(sidebar);
+    layout->setContentsMargins(0, 0, 0, 14);
+    layout->setSpacing(0);
+    layout->addLayout(brand);
+    layout->addWidget(m_nav, 1);
+    layout->addWidget(version, 0, Qt::AlignLeft);
+    layout->itemAt(layout->count() - 1)->widget()->setContentsMargins(20, 0, 0, 0);
+}
+
+void MainWindow::buildDemoBanner()
+{
+    m_demoBanner = new QFrame(this);
+    m_demoBanner->setObjectName(QStringLiteral("demoBanner"));
+    m_demoBanner->setStyleSheet(QStringLiteral("QFrame#demoBanner { background: %1; border-bottom: 1px solid %2; } QLabel { color: %3; }")
+                                    .arg(Theme::css(Theme::DemoBackground), Theme::css(Theme::DemoBorder), Theme::css(Theme::DemoText)));
+    auto *label = new QLabel(
+        tr("<b>Demo — simulated models.</b> Replies come from Roundtable's built-in simulator, not from an AI model."), m_demoBanner);
+    label->setWordWrap(true);
+    auto *leave = new QPushButton(tr("Leave Demo"), m_demoBanner);
+    leave->setObjectName(QStringLiteral("leaveDemoButton"));
+    connect(leave, &QPushButton::clicked, this, &MainWindow::leaveDemo);
+    auto *layout = new QHBoxLayout(m_demoBanner);
+    layout->setContentsMargins(24, 8, 20, 8);
+    layout->addWidget(label, 1);
+    layout->addWidget(leave);
+    m_demoBanner->hide();
+}
+
+void MainWindow::buildActions()
+{
+    QMenu *file = menuBar()->addMenu(tr("&File"));
+    QAction *newChat = file->addAction(Icons::newChat(Theme::Text), tr("&New Chat"));
+    newChat->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_N));
+    connect(newChat, &QAction::triggered, this, [this] {
+        showPage(m_pages->indexOf(m_chat));
+        m_chat->newChat();
+    });
+    file->addSeparator();
+    QAction *quit = file->addAction(tr("&Quit"));
+    quit->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_Q));
+    quit->setMenuRole(QAction::QuitRole);
+    connect(quit, &QAction::triggered, this, &QWidget::close);
+
+    QMenu *chat = menuBar()->addMenu(tr("&Chat"));
+    m_stopAction = chat->addAction(Icons::stop(Theme::Text), tr("&Stop Reply"));
+    m_stopAction->setShortcut(QKeySequence(Qt::Key_Escape));
+    m_stopAction->setEnabled(false);
+    connect(m_stopAction, &QAction::triggered, m_chat, &ChatPage::stop);
+    QAction *focus = chat->addAction(tr("&Focus Message Box"));
+    focus->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_L));
+    connect(focus, &QAction::triggered, this, [this] {
+        showPage(m_pages->indexOf(m_chat));
+        m_chat->focusInput();
+    });
+    QAction *reload = chat->addAction(Icons::refresh(Theme::Text), tr("&Reload Models"));
+    reload->setShortcut(QKeySequence::Refresh);
+    connect(reload, &QAction::triggered, m_chat, &ChatPage::refreshModels);
+
+    QMenu *help = menuBar()->addMenu(tr("&Help"));
+    QAction *about = help->addAction(tr("&About Roundtable"));
+    about->setMenuRole(QAction::AboutRole);
+    connect(about, &QAction::triggered, this, [this] {
+        auto *box = new QMessageBox(QMessageBox::NoIcon, tr("About Roundtable"),
+            tr("<h3>Roundtable %1</h3><p>Seat several local AI models at one table and let them debate.</p>"
+               "<p>Talks to Ollama at %2.</p>")
+                .arg(QStringLiteral(RT_VERSION), rt::llm::displayHost(m_client->baseUrl()).toHtmlEscaped()),
+            QMessageBox::Close, this);
+        box->setIconPixmap(Icons::app().pixmap(64, 64));
+        box->setAttribute(Qt::WA_DeleteOnClose);
+        box->open(); // window-modal without a nested event loop
+    });
+}
+
+int MainWindow::addPage(const QString &title, const QIcon &icon, QWidget *page, Needs needs)
+{
+    const int index = m_pages->addWidget(page);
+    m_pageNeeds.append(needs);
+    auto *item = new QListWidgetItem(icon, title, m_nav);
+    item->setSizeHint(QSize(0, 40));
+    if (m_nav->currentRow() < 0)
+        m_nav->setCurrentRow(index);
+    return index;
+}
+
+void MainWindow::showPage(int index)
+{
+    if (index < 0 || index >= m_pages->count())
+        return;
+    if (m_nav->currentRow() != index)
+        m_nav->setCurrentRow(index); // comes back here through currentRowChanged
+    m_pages->setCurrentIndex(index);
+    updateContent();
+}
+
+bool MainWindow::isShowingOfflinePanel() const
+{
+    return m_content->currentWidget() == m_offline;
+}
+
+bool MainWindow::isSettled() const
+{
+    if (m_demo->state() == DemoServer::State::Starting)
+        return false;
+    switch (m_monitor->state()) {
+    case ConnectionMonitor::State::Connecting:
+        return false;
+    case ConnectionMonitor::State::Offline:
+        return true;
+    case ConnectionMonitor::State::Online:
+        return m_chat->modelsLoaded() || !m_chat->modelPicker()->isEnabled();
+    }
+    return true;
+}
+
+void MainWindow::onConnectionStateChanged(ConnectionMonitor::State state)
+{
+    if (state == ConnectionMonitor::State::Online) {
+        if (!m_modelsRequested || !m_chat->modelsLoaded()) {
+            m_modelsRequested = true;
+            m_chat->refreshModels();
+        }
+    } else if (state == ConnectionMonitor::State::Offline) {
+        m_offline->setHost(m_client->baseUrl());
+        m_offline->setReason(m_monitor->lastError().message);
+        m_modelsRequested = false; // list again when it comes back: it may be another server
+    }
+    updateContent();
+    updateStatus();
+}
+
+void MainWindow::switchHost(const QUrl &host)
+{
+    qCDebug(lcUi) << "switching to" << host;
+    m_chat->stop();
+    rt::llm::ClientConfig config = m_client->config();
+    config.baseUrl = host;
+    m_client->setConfig(config);
+    m_offline->setHost(host);
+    m_chat->clearModels();
+    m_chat->setRememberModel(!m_demoActive);
+    m_modelsRequested = false;
+    m_demoBanner->setVisible(m_demoActive);
+    updateTitle();
+    m_monitor->restart();
+    updateContent();
+    updateStatus();
+}
+
+void MainWindow::startDemo()
+{
+    if (m_demoActive || m_demo->state() != DemoServer::State::Stopped)
+        return;
+    m_demoMessage.clear();
+    m_offline->setDemoStarting(true);
+    m_demo->start(); // may fail at once (simulator missing): failed() has told the panel
+    updateStatus();
+}
+
+void MainWindow::leaveDemo()
+{
+    if (!m_demoActive)
+        return;
+    m_demoActive = false;
+    m_demo->stop();
+    switchHost(m_configuredHost);
+}
+
+void MainWindow::updateContent()
+{
+    const int index = m_pages->currentIndex();
+    const bool needsOllama = index >= 0 && index < m_pageNeeds.size() && m_pageNeeds.at(index) == Needs::Ollama;
+    const bool offline = m_monitor->state() == ConnectionMonitor::State::Offline;
+    QWidget *shown = needsOllama && offline ? static_cast<QWidget *>(m_offline) : m_pages;
+    if (m_content->currentWidget() == shown)
+        return;
+    m_content->setCurrentWidget(shown);
+    if (shown == m_pages && m_pages->currentWidget())
+        m_pages->currentWidget()->setFocus(); // back online: straight to typing
+}
+
+QString MainWindow::statusText() const
+{
+    return m_statusText->text();
+}
+
+void MainWindow::updateStatus()
+{
+    const QString host = rt::llm::displayHost(m_client->baseUrl());
+    QColor dot = Theme::Pending;
+    QString text;
+    switch (m_monitor->state()) {
+    case ConnectionMonitor::State::Connecting:
+        text = m_demo->state() == DemoServer::State::Starting ? tr("Starting the demo simulator…") : tr("Connecting to %1…").arg(host);
+        break;
+    case ConnectionMonitor::State::Online:
+        if (m_demoActive) {
+            dot = Theme::Pending;
+            text = tr("Simulated (demo) — roundtable-ollama-sim at %1").arg(host);
+        } else {
+            dot = Theme::Online;
+            text = m_monitor->version().isEmpty() ? tr("Online — Ollama at %1").arg(host)
+                                                  : tr("Online — Ollama %1 at %2").arg(m_monitor->version(), host);
+        }
+        break;
+    case ConnectionMonitor::State::Offline:
+        dot = Theme::Offline;
+        if (m_monitor->isChecking() || m_monitor->secondsUntilRetry() <= 0)
+            text = tr("Offline — no answer from %1. Trying again…").arg(host);
+        else
+            text = tr("Offline — no answer from %1. Next try in %2 s.").arg(host).arg(m_monitor->secondsUntilRetry());
+        break;
+    }
+    if (!m_demoMessage.isEmpty() && !m_demoActive)
+        text = tr("%1 (%2)").arg(text, m_demoMessage);
+    m_statusDot->setText(QStringLiteral("●"));
+    m_statusDot->setStyleSheet(QStringLiteral("color: %1; padding-left: 10px; font-size: 14px;").arg(Theme::css(dot)));
+    m_statusText->setText(text);
+    if (m_monitor->state() != ConnectionMonitor::State::Online)
+        m_modelCount->clear();
+}
+
+void MainWindow::updateTitle()
+{
+    setWindowTitle(m_demoActive ? tr("Roundtable (Demo — simulated models)") : tr("Roundtable"));
+}
+
+} // namespace rt::ui

@@ -1,0 +1,87 @@
+#pragma once
+
+#include "connectionmonitor.h"
+
+#include <QList>
+#include <QMainWindow>
+#include <QUrl>
+
+class QAction;
+class QFrame;
+class QLabel;
+class QListWidget;
+class QStackedWidget;
+
+namespace rt::llm {
+class OllamaClient;
+}
+
+namespace rt::ui {
+
+class ChatPage;
+class DemoServer;
+class OfflinePanel;
+
+// The main window: navigation on the left, one page at a time on the right,
+// the Ollama host and its state in the status bar. Pages that need Ollama are
+// covered by the offline panel while no server answers.
+class MainWindow final : public QMainWindow {
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(MainWindow)
+public:
+    enum class Needs { Nothing, Ollama };
+
+    explicit MainWindow(const QUrl &host, QWidget *parent = nullptr);
+    ~MainWindow() override;
+
+    // Adds a page to the navigation; returns its index. One line per page.
+    int addPage(const QString &title, const QIcon &icon, QWidget *page, Needs needs = Needs::Ollama);
+
+    rt::llm::OllamaClient *client() const { return m_client; }
+    ConnectionMonitor *connectionMonitor() const { return m_monitor; }
+    DemoServer *demoServer() const { return m_demo; }
+    ChatPage *chatPage() const { return m_chat; }
+    OfflinePanel *offlinePanel() const { return m_offline; }
+    bool isDemo() const { return m_demoActive; }
+    bool isShowingOfflinePanel() const;
+    QUrl configuredHost() const { return m_configuredHost; }
+    QString statusText() const;
+    // Start-up is over: the host answered (and models are listed) or did not.
+    bool isSettled() const;
+
+public slots:
+    void showPage(int index);
+    void startDemo();
+    void leaveDemo();
+
+private:
+    void buildSidebar(QFrame *sidebar);
+    void buildDemoBanner();
+    void buildActions();
+    void onConnectionStateChanged(ConnectionMonitor::State state);
+    void switchHost(const QUrl &host);
+    void updateContent();
+    void updateStatus();
+    void updateTitle();
+
+    QUrl m_configuredHost;
+    rt::llm::OllamaClient *m_client;
+    ConnectionMonitor *m_monitor;
+    DemoServer *m_demo;
+    QListWidget *m_nav = nullptr;
+    QStackedWidget *m_content = nullptr; // the pages, or the offline panel over them
+    QStackedWidget *m_pages = nullptr;
+    QList<Needs> m_pageNeeds;
+    OfflinePanel *m_offline = nullptr;
+    ChatPage *m_chat = nullptr;
+    QFrame *m_demoBanner = nullptr;
+    QLabel *m_statusDot = nullptr;
+    QLabel *m_statusText = nullptr;
+    QLabel *m_modelCount = nullptr;
+    QAction *m_stopAction = nullptr;
+    QString m_demoMessage;
+    bool m_demoActive = false;
+    bool m_modelsRequested = false;
+};
+
+} // namespace rt::ui
