@@ -11,6 +11,8 @@ const AppSettings::Key AppSettings::ConnectTimeoutSec{"ollama/connectTimeoutSec"
 const AppSettings::Key AppSettings::BusyRetries{"ollama/busyRetries", 3};
 const AppSettings::Key AppSettings::LastModel{"chat/lastModel", QString()};
 const AppSettings::Key AppSettings::Database{"storage/database", QString()};
+const AppSettings::Key AppSettings::OllamaHosts{"ollama/hosts", QString()};
+const AppSettings::Key AppSettings::MaxConcurrentPerHost{"ollama/maxConcurrentPerHost", 4};
 
 QVariant AppSettings::value(const Key &key)
 {

@@ -24,6 +24,8 @@ public:
     static const Key BusyRetries;         // 503 "server busy" retries before the first token
     static const Key LastModel;
     static const Key Database;            // empty = default SQLite file
+    static const Key OllamaHosts;         // JSON list of {name,url,max_concurrent}; empty = OllamaHost alone
+    static const Key MaxConcurrentPerHost; // default request limit of a host
 
     static QVariant value(const Key &key);
     static void setValue(const Key &key, const QVariant &value);

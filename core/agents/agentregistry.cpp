@@ -1,0 +1,477 @@
+#include "agentregistry.h"
+
+#include "agentio.h"
+#include "builtinroles.h"
+#include "common/logging.h"
+#include "llm/modelinfo.h"
+#include "llm/modelname.h"
+
+#include <QCoreApplication>
+#include <QReadLocker>
+#include <QSet>
+#include <QWriteLocker>
+#include <algorithm>
+
+namespace rt::agents {
+
+namespace {
+// User-visible text, translatable (lupdate reads tr()).
+[[maybe_unused]] QString tr(const char *text)
+{
+    return QCoreApplication::translate("rt::agents", text);
+}
+} // namespace
+
+namespace {
+const QString CodeInvalid = QStringLiteral("invalid");
+const QString CodeDuplicate = QStringLiteral("duplicate_name");
+const QString CodeNotFound = QStringLiteral("not_found");
+const QString CodeBuiltin = QStringLiteral("builtin_protected");
+
+Error notFound(qint64 id)
+{
+    return Error { CodeNotFound, tr("There is no agent with id %1; it may have been deleted.").arg(id) };
+}
+
+bool displayLess(const Agent &a, const Agent &b)
+{
+    const int oa = a.builtin ? BuiltinRoles::order(a.role) : -1;
+    const int ob = b.builtin ? BuiltinRoles::order(b.role) : -1;
+    const bool ba = oa >= 0, bb = ob >= 0;
+    if (ba != bb)
+        return ba;
+    if (ba && oa != ob)
+        return oa < ob;
+    if (const int c = a.name.compare(b.name, Qt::CaseInsensitive); c != 0)
+        return c < 0;
+    return a.id < b.id;
+}
+} // namespace
+
+AgentRegistry::AgentRegistry(QObject *parent)
+    : AgentRegistry(std::make_unique<MemoryAgentStore>(), parent)
+{
+}
+
+AgentRegistry::AgentRegistry(std::unique_ptr<AgentStore> store, QObject *parent)
+    : QObject(parent)
+    , m_store(store ? std::move(store) : std::make_unique<MemoryAgentStore>())
+{
+    qRegisterMetaType<rt::agents::Agent>();
+}
+
+AgentRegistry::~AgentRegistry() = default;
+
+QString AgentRegistry::key(const QString &name)
+{
+    return name.trimmed().toCaseFolded();
+}
+
+Agent AgentRegistry::normalised(Agent agent)
+{
+    agent.name = agent.name.trimmed();
+    agent.model = agent.model.trimmed();
+    agent.colour = agent.colour.trimmed();
+    if (agent.role.trimmed().isEmpty())
+        agent.role = QStringLiteral("custom");
+    QStringList fallbacks;
+    QSet<QString> seen;
+    if (!agent.model.isEmpty())
+        seen.insert(rt::llm::normalizeModelName(agent.model));
+    for (const QString &m : std::as_const(agent.fallbackModels)) {
+        const QString trimmed = m.trimmed();
+        const QString norm = rt::llm::normalizeModelName(trimmed);
+        if (!trimmed.isEmpty() && seen.contains(norm))
+            continue;
+        seen.insert(norm);
+        fallbacks.append(trimmed);
+    }
+    agent.fallbackModels = fallbacks;
+    return agent;
+}
+
+rt::Status AgentRegistry::load()
+{
+    QMutexLocker writer(&m_writeMutex);
+    auto loaded = m_store->loadAll();
+    if (!loaded)
+        return loaded.error();
+
+    QList<Agent> agents = loaded.value();
+    // Seed the built-in roles that are missing (first start, or added in a new version).
+    QList<Agent> missing;
+    QSet<QString> names;
+    QSet<QString> builtinRoles;
+    for (const Agent &a : std::as_const(agents)) {
+        names.insert(key(a.name));
+        if (a.builtin)
+            builtinRoles.insert(a.role);
+    }
+    for (const Agent &shipped : BuiltinRoles::all()) {
+        if (builtinRoles.contains(shipped.role))
+            continue;
+        Agent seed = shipped;
+        if (names.contains(key(seed.name))) {
+            QString candidate = QStringLiteral("%1 (built-in)").arg(seed.name);
+            for (int n = 2; names.contains(key(candidate)); ++n)
+                candidate = QStringLiteral("%1 (built-in %2)").arg(seed.name).arg(n);
+            seed.name = candidate;
+        }
+        names.insert(key(seed.name));
+        missing.append(seed);
+    }
+    if (!missing.isEmpty()) {
+        auto saved = m_store->save(missing);
+        if (!saved)
+            return saved.error();
+        agents.append(saved.value());
+        qCDebug(lcAgents) << "added" << missing.size() << "built-in agents";
+    }
+
+    {
+        QWriteLocker locker(&m_lock);
+        m_agents.clear();
+        m_byName.clear();
+        for (const Agent &a : std::as_const(agents)) {
+            m_agents.insert(a.id, a);
+            m_byName.insert(key(a.name), a.id);
+        }
+    }
+    emit agentsReset();
+    return {};
+}
+
+QList<Agent> AgentRegistry::agents() const
+{
+    QList<Agent> list;
+    {
+        QReadLocker locker(&m_lock);
+        list = m_agents.values();
+    }
+    std::sort(list.begin(), list.end(), displayLess);
+    return list;
+}
+
+std::optional<Agent> AgentRegistry::agent(qint64 id) const
+{
+    QReadLocker locker(&m_lock);
+    const auto it = m_agents.constFind(id);
+    if (it == m_agents.cend())
+        return std::nullopt;
+    return *it;
+}
+
+std::optional<Agent> AgentRegistry::findByName(const QString &name) const
+{
+    QReadLocker locker(&m_lock);
+    const auto it = m_byName.constFind(key(name));
+    if (it == m_byName.cend())
+        return std::nullopt;
+    return m_agents.value(*it);
+}
+
+std::optional<Agent> AgentRegistry::builtin(const QString &roleKey) const
+{
+    QReadLocker locker(&m_lock);
+    for (const Agent &a : m_agents) {
+        if (a.builtin && a.role == roleKey)
+            return a;
+    }
+    return std::nullopt;
+}
+
+std::optional<Agent> AgentRegistry::find(const QString &idOrName) const
+{
+    if (auto byName = findByName(idOrName))
+        return byName;
+    bool isNumber = false;
+    const qint64 id = idOrName.trimmed().toLongLong(&isNumber);
+    if (isNumber)
+        return agent(id);
+    return std::nullopt;
+}
+
+qsizetype AgentRegistry::count() const
+{
+    QReadLocker locker(&m_lock);
+    return m_agents.size();
+}
+
+void AgentRegistry::setKnownModels(const QList<rt::llm::ModelInfo> &models)
+{
+    ModelFacts facts;
+    facts.known = true;
+    for (const auto &m : models)
+        facts.contextLengths.insert(rt::llm::normalizeModelName(m.name), m.contextLength);
+    setModelFacts(facts);
+}
+
+void AgentRegistry::setModelFacts(const ModelFacts &facts)
+{
+    QWriteLocker locker(&m_lock);
+    m_models = facts;
+}
+
+ModelFacts AgentRegistry::modelFacts() const
+{
+    QReadLocker locker(&m_lock);
+    return m_models;
+}
+
+bool AgentRegistry::nameTakenLocked(const QString &name, qint64 exceptId) const
+{
+    const auto it = m_byName.constFind(key(name));
+    return it != m_byName.cend() && *it != exceptId;
+}
+
+ValidationReport AgentRegistry::validateLocked(const Agent &agent) const
+{
+    ValidationReport report = validateAgent(agent, m_models);
+    if (!agent.name.trimmed().isEmpty() && nameTakenLocked(agent.name, agent.id)) {
+        report.issues.prepend({ ValidationIssue::Severity::Error, QStringLiteral("name"),
+            tr("An agent named “%1” already exists; choose another name.").arg(agent.name.trimmed()) });
+    }
+    return report;
+}
+
+ValidationReport AgentRegistry::validate(const Agent &agent) const
+{
+    QReadLocker locker(&m_lock);
+    return validateLocked(normalised(agent));
+}
+
+QString AgentRegistry::uniqueNameLocked(const QString &base, const QSet<QString> &alsoTaken) const
+{
+    const QString trimmed = base.trimmed();
+    auto taken = [&](const QString &name) { return m_byName.contains(key(name)) || alsoTaken.contains(key(name)); };
+    if (!taken(trimmed))
+        return trimmed;
+    // "Skeptic (copy)" -> "Skeptic (copy 2)"; "Skeptic" -> "Skeptic (2)"
+    static const QRegularExpression suffix(QStringLiteral("^(.*) \\((copy)?(?: ?(\\d+))?\\)$"));
+    QString stem = trimmed;
+    QString word;
+    if (const auto match = suffix.match(trimmed); match.hasMatch()) {
+        stem = match.captured(1);
+        word = match.captured(2);
+    }
+    for (int n = 2;; ++n) {
+        const QString candidate
+            = word.isEmpty() ? QStringLiteral("%1 (%2)").arg(stem).arg(n) : QStringLiteral("%1 (%2 %3)").arg(stem, word).arg(n);
+        if (!taken(candidate))
+            return candidate;
+    }
+}
+
+QString AgentRegistry::uniqueName(const QString &base) const
+{
+    QReadLocker locker(&m_lock);
+    return uniqueNameLocked(base);
+}
+
+void AgentRegistry::commitLocked(const QList<Agent> &saved)
+{
+    QWriteLocker locker(&m_lock);
+    for (const Agent &a : saved) {
+        if (const auto it = m_agents.constFind(a.id); it != m_agents.cend())
+            m_byName.remove(key(it->name));
+        m_agents.insert(a.id, a);
+        m_byName.insert(key(a.name), a.id);
+    }
+}
+
+rt::Result<Agent> AgentRegistry::add(const Agent &input, QStringList *warnings)
+{
+    Agent agent = normalised(input);
+    agent.id = 0;
+    agent.builtin = false;
+
+    QMutexLocker writer(&m_writeMutex);
+    ValidationReport report;
+    {
+        QReadLocker locker(&m_lock);
+        report = validateLocked(agent);
+    }
+    if (!report.ok())
+        return Error { nameTakenLocked(agent.name, 0) ? CodeDuplicate : CodeInvalid, report.firstError() };
+    auto saved = m_store->save({ agent });
+    if (!saved)
+        return saved.error();
+    agent = saved->first();
+    commitLocked({ agent });
+    if (warnings)
+        *warnings = report.warnings();
+    qCDebug(lcAgents) << "added agent" << agent.id << agent.name;
+    emit agentAdded(agent);
+    return agent;
+}
+
+rt::Result<Agent> AgentRegistry::update(const Agent &input, QStringList *warnings)
+{
+    Agent agent = normalised(input);
+
+    QMutexLocker writer(&m_writeMutex);
+    const std::optional<Agent> current = this->agent(agent.id);
+    if (!current)
+        return notFound(agent.id);
+    // The built-in flag and role of a built-in agent are not the caller's to change.
+    agent.builtin = current->builtin;
+    if (current->builtin)
+        agent.role = current->role;
+    ValidationReport report;
+    {
+        QReadLocker locker(&m_lock);
+        report = validateLocked(agent);
+    }
+    if (!report.ok())
+        return Error { nameTakenLocked(agent.name, agent.id) ? CodeDuplicate : CodeInvalid, report.firstError() };
+    if (agent == *current) {
+        if (warnings)
+            *warnings = report.warnings();
+        return agent; // nothing changed: no write, no signal
+    }
+    auto saved = m_store->save({ agent });
+    if (!saved)
+        return saved.error();
+    agent = saved->first();
+    commitLocked({ agent });
+    if (warnings)
+        *warnings = report.warnings();
+    emit agentChanged(agent);
+    return agent;
+}
+
+rt::Status AgentRegistry::remove(qint64 id)
+{
+    QMutexLocker writer(&m_writeMutex);
+    const std::optional<Agent> current = agent(id);
+    if (!current)
+        return notFound(id);
+    if (current->builtin)
+        return Error { CodeBuiltin,
+            tr("“%1” is a built-in agent and cannot be deleted; duplicate it to make your own version, or reset it to its default.")
+                .arg(current->name) };
+    if (auto removed = m_store->remove(id); !removed)
+        return removed;
+    {
+        QWriteLocker locker(&m_lock);
+        m_agents.remove(id);
+        m_byName.remove(key(current->name));
+    }
+    emit agentRemoved(id, current->name);
+    return {};
+}
+
+rt::Result<Agent> AgentRegistry::duplicate(qint64 id, const QString &newName)
+{
+    QMutexLocker writer(&m_writeMutex);
+    const std::optional<Agent> source = agent(id);
+    if (!source)
+        return notFound(id);
+    Agent copy = *source;
+    copy.id = 0;
+    copy.builtin = false;
+    copy.name = newName.trimmed().isEmpty() ? uniqueName(QStringLiteral("%1 (copy)").arg(source->name)) : newName.trimmed();
+    return add(copy);
+}
+
+rt::Result<Agent> AgentRegistry::resetToDefault(qint64 id)
+{
+    QMutexLocker writer(&m_writeMutex);
+    const std::optional<Agent> current = agent(id);
+    if (!current)
+        return notFound(id);
+    const std::optional<Agent> shipped = current->builtin ? BuiltinRoles::find(current->role) : std::nullopt;
+    if (!shipped)
+        return Error { CodeInvalid, tr("“%1” is not a built-in agent, so it has no default to reset to.").arg(current->name) };
+    Agent restored = *shipped;
+    restored.id = id;
+    if (nameTakenLocked(restored.name, id))
+        return Error { CodeDuplicate,
+            tr("Cannot reset “%1”: another agent is named “%2”; rename that agent first.").arg(current->name, restored.name) };
+    return update(restored);
+}
+
+rt::Result<QList<Agent>> AgentRegistry::importJson(const QByteArray &json, ImportPolicy policy)
+{
+    auto parsed = parseAgentsJson(json);
+    if (!parsed)
+        return parsed.error();
+    return importAgents(parsed.value(), policy);
+}
+
+rt::Result<QList<Agent>> AgentRegistry::importAgents(QList<Agent> incoming, ImportPolicy policy)
+{
+    QMutexLocker writer(&m_writeMutex);
+    QList<Agent> toSave;
+    QList<bool> isNew;
+    {
+        QReadLocker locker(&m_lock);
+        QSet<QString> namesInFile;
+        for (qsizetype i = 0; i < incoming.size(); ++i) {
+            Agent agent = normalised(incoming.at(i));
+            agent.id = 0;
+            agent.builtin = false;
+            const QString label = agent.name.isEmpty() ? tr("Agent %1").arg(i + 1) : tr("Agent %1 (“%2”)").arg(i + 1).arg(agent.name);
+            if (!agent.name.isEmpty() && namesInFile.contains(key(agent.name))) {
+                if (policy != ImportPolicy::Rename)
+                    return Error { QStringLiteral("import_invalid"),
+                        tr("%1: the file contains this name twice; nothing was imported.").arg(label) };
+                agent.name = uniqueNameLocked(agent.name, namesInFile);
+            }
+            const auto existing = m_byName.constFind(key(agent.name));
+            if (!agent.name.isEmpty() && existing != m_byName.cend()) {
+                switch (policy) {
+                case ImportPolicy::FailOnConflict:
+                    return Error { CodeDuplicate,
+                        tr("%1: an agent with this name already exists; nothing was imported. Import with renaming or replacing instead.")
+                            .arg(label) };
+                case ImportPolicy::Rename:
+                    agent.name = uniqueNameLocked(agent.name, namesInFile);
+                    break;
+                case ImportPolicy::Replace: {
+                    const Agent old = m_agents.value(*existing);
+                    agent.id = old.id;
+                    agent.builtin = old.builtin;
+                    if (old.builtin)
+                        agent.role = old.role;
+                    break;
+                }
+                }
+            }
+            ValidationReport report = validateAgent(agent, m_models);
+            if (!report.ok())
+                return Error { QStringLiteral("import_invalid"), tr("%1: %2 Nothing was imported.").arg(label, report.firstError()) };
+            namesInFile.insert(key(agent.name));
+            isNew.append(agent.id == 0);
+            toSave.append(agent);
+        }
+    }
+    auto saved = m_store->save(toSave);
+    if (!saved)
+        return saved.error();
+    commitLocked(saved.value());
+    for (qsizetype i = 0; i < saved->size(); ++i) {
+        if (isNew.at(i))
+            emit agentAdded(saved->at(i));
+        else
+            emit agentChanged(saved->at(i));
+    }
+    qCDebug(lcAgents) << "imported" << saved->size() << "agents";
+    return saved.value();
+}
+
+QByteArray AgentRegistry::exportJson(const QList<qint64> &ids) const
+{
+    QList<Agent> list;
+    if (ids.isEmpty()) {
+        list = agents();
+    } else {
+        for (qint64 id : ids) {
+            if (auto a = agent(id))
+                list.append(*a);
+        }
+    }
+    return agentsToJson(list);
+}
+
+} // namespace rt::agents

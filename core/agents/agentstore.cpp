@@ -1,0 +1,54 @@
+#include "agentstore.h"
+
+#include <algorithm>
+
+namespace rt::agents {
+
+rt::Result<QList<Agent>> MemoryAgentStore::loadAll()
+{
+    QMutexLocker locker(&m_mutex);
+    QList<Agent> list = m_agents.values();
+    std::sort(list.begin(), list.end(), [](const Agent &a, const Agent &b) { return a.id < b.id; });
+    return list;
+}
+
+rt::Result<QList<Agent>> MemoryAgentStore::save(const QList<Agent> &agents)
+{
+    QMutexLocker locker(&m_mutex);
+    if (!m_failMessage.isEmpty())
+        return Error { QStringLiteral("storage"), std::exchange(m_failMessage, {}) };
+    ++m_writes;
+    QList<Agent> saved = agents;
+    for (Agent &agent : saved) {
+        if (agent.id <= 0)
+            agent.id = m_nextId++;
+        else
+            m_nextId = qMax(m_nextId, agent.id + 1);
+        m_agents.insert(agent.id, agent);
+    }
+    return saved;
+}
+
+rt::Status MemoryAgentStore::remove(qint64 id)
+{
+    QMutexLocker locker(&m_mutex);
+    if (!m_failMessage.isEmpty())
+        return Error { QStringLiteral("storage"), std::exchange(m_failMessage, {}) };
+    ++m_writes;
+    m_agents.remove(id);
+    return {};
+}
+
+void MemoryAgentStore::failNextWrite(const QString &message)
+{
+    QMutexLocker locker(&m_mutex);
+    m_failMessage = message;
+}
+
+int MemoryAgentStore::writes() const
+{
+    QMutexLocker locker(&m_mutex);
+    return m_writes;
+}
+
+} // namespace rt::agents
