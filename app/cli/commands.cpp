@@ -5,7 +5,12 @@ const QList<Command> &commands()
 {
     static const QList<Command> list = {
         {"chat", "Send a prompt to a model and stream the reply", &runChat},
-        {"models", "List the models an Ollama host offers", &runModels},
+        {"models", "Manage models: list, show, ps, pull, rm", &runModels},
+        {"debate", "Let several agents debate a question; --resume an interrupted one", &runDebate},
+        {"eval", "Compare a single agent, a vote and a debate on questions with known answers", &runEval},
+        {"agents", "Manage agents: list, show, add, edit, rm, import, export", &runAgents},
+        {"history", "List, show, search, export and import stored chats and debates", &runHistory},
+        {"db", "Check or back up the database", &runDb},
     };
     return list;
 }

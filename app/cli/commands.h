@@ -27,6 +27,11 @@ struct Command
 
 int runChat(const QStringList &arguments);
 int runModels(const QStringList &arguments);
+int runAgents(const QStringList &arguments);
+int runHistory(const QStringList &arguments);
+int runDb(const QStringList &arguments);
+int runDebate(const QStringList &arguments);
+int runEval(const QStringList &arguments);
 
 // Every subcommand, in the order --help lists them.
 const QList<Command> &commands();

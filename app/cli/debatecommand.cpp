@@ -1,0 +1,530 @@
+// roundtable debate: run (or resume) a multi-agent debate in the terminal.
+#include "clicommon.h"
+#include "commands.h"
+#include "storagecli.h"
+
+#include "agents/agentregistry.h"
+#include "agents/storageagentstore.h"
+#include "common/appsettings.h"
+#include "debate/debateengine.h"
+#include "debate/storagedebatestore.h"
+#include "llm/ollamaclient.h"
+#include "llm/ollamaerrors.h"
+#include "llm/ollamahost.h"
+
+#include <QCoreApplication>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QSocketNotifier>
+
+#include <functional>
+
+#include <cstdio>
+#include <unistd.h>
+
+using namespace Qt::StringLiterals;
+
+namespace rt::cli {
+
+namespace {
+
+QString tr(const char *text, const char *disambiguation = nullptr, int n = -1)
+{
+    return QCoreApplication::translate("rt::cli::debate", text, disambiguation, n);
+}
+
+struct DebateOptions
+{
+    QCommandLineOption question{u"question"_s, tr("The question to debate (required unless --resume)."), u"text"_s};
+    QCommandLineOption agents{u"agents"_s,
+                              tr("Agents by name or id, comma-separated; NAME=MODEL sets the model "
+                                 "(e.g. Skeptic=qwen3:0.6b,Pragmatist,Domain expert). Default: Proponent,Skeptic,Pragmatist."),
+                              u"list"_s};
+    QCommandLineOption format{u"format"_s, tr("simultaneous (default), round-robin, adversarial, council or vote."), u"name"_s};
+    QCommandLineOption rounds{u"rounds"_s, tr("Maximum rounds, 1-10 (default 3; for vote: answers per agent, default 1)."), u"n"_s};
+    QCommandLineOption consensus{u"consensus"_s, tr("Stop when this share of confidence-weighted support agrees (default 0.8)."), u"share"_s};
+    QCommandLineOption json{u"json"_s, tr("Print one JSON document with every turn, stance, round and the result at the end.")};
+    QCommandLineOption resume{u"resume"_s, tr("Continue debate ID from its last finished turn."), u"id"_s};
+    QCommandLineOption model{u"model"_s, tr("Model for agents that have none (default: the last model used)."), u"name"_s};
+    QCommandLineOption seed{u"seed"_s, tr("Base seed, for repeatable debates."), u"n"_s};
+    QCommandLineOption stall{u"stall-rounds"_s, tr("Stop when nobody changed position this many rounds in a row (default 1; 0 = never)."),
+                             u"n"_s};
+    QCommandLineOption tokenBudget{u"token-budget"_s, tr("Stop after this many tokens (prompt + generated)."), u"n"_s};
+    QCommandLineOption timeBudget{u"time-budget"_s, tr("Stop after this many seconds."), u"seconds"_s};
+    QCommandLineOption agreement{u"agreement"_s, tr("Agreement intensity 0-10: how readily agents adopt others' views."), u"n"_s};
+    QCommandLineOption numPredict{u"max-tokens"_s, tr("Upper bound on generated tokens per turn (default 1024)."), u"n"_s};
+    QCommandLineOption embedding{u"embedding-model"_s, tr("Model for grouping free-text answers (default: any installed embedding model; \"none\")."),
+                                 u"name"_s};
+    QCommandLineOption noSynthesis{u"no-synthesis"_s, tr("Skip the synthesiser's summary at the end.")};
+    QCommandLineOption note{u"note"_s, tr("Moderator note added before the first turn (repeatable)."), u"text"_s};
+    QCommandLineOption interactive{u"interactive"_s,
+                                   tr("Read standard input while the debate runs: each line is a moderator note added between "
+                                      "turns; /pause, /resume and /stop control the debate.")};
+};
+
+// Lines typed (or piped) on standard input while the debate runs.
+class StdinLines final : public QObject
+{
+public:
+    explicit StdinLines(QObject *parent = nullptr)
+        : QObject(parent)
+        , m_notifier(STDIN_FILENO, QSocketNotifier::Read, this)
+    {
+        connect(&m_notifier, &QSocketNotifier::activated, this, [this] {
+            char buf[4096];
+            const ssize_t n = ::read(STDIN_FILENO, buf, sizeof buf);
+            if (n <= 0) { // end of input: stop listening, the debate goes on
+                m_notifier.setEnabled(false);
+                return;
+            }
+            m_pending.append(buf, n);
+            qsizetype nl;
+            while ((nl = m_pending.indexOf('\n')) >= 0) {
+                const QString line = QString::fromUtf8(m_pending.left(nl)).trimmed();
+                m_pending.remove(0, nl + 1);
+                if (!line.isEmpty() && m_onLine)
+                    m_onLine(line);
+            }
+        });
+    }
+    void onLine(std::function<void(const QString &)> fn) { m_onLine = std::move(fn); }
+
+private:
+    QSocketNotifier m_notifier;
+    QByteArray m_pending;
+    std::function<void(const QString &)> m_onLine;
+};
+
+struct Printer
+{
+    bool json = false;
+    bool lineOpen = false;
+    int attempt = 1;
+
+    void closeLine()
+    {
+        if (lineOpen) {
+            out(u"\n"_s);
+            lineOpen = false;
+        }
+    }
+};
+
+QString percent(double v)
+{
+    return QString::number(v, 'f', 2);
+}
+
+QString stanceLine(const rt::debate::TurnRecord &t)
+{
+    using namespace rt::debate;
+    if (t.info.kind == TurnKind::Ranking)
+        return tr("ranking: %1").arg(t.stance.ranking.join(u" > "_s));
+    if (t.info.kind == TurnKind::Verdict && t.stance.settled) {
+        return tr("verdict: %1 · winner %2 · answer %3")
+            .arg(*t.stance.settled ? tr("settled") : tr("not settled"), t.stance.winner, t.stance.answer);
+    }
+    if (!t.stance.hasAnswer())
+        return tr("no stance");
+    QString line = tr("stance: %1").arg(t.stance.answer.simplified());
+    if (t.stance.confidence)
+        line += tr(" · confidence %1").arg(percent(*t.stance.confidence));
+    if (t.changed)
+        line += tr(" · changed");
+    if (!t.stance.parseOk())
+        line += tr(" · (%1)").arg(rt::debate::Stance::sourceName(t.stance.source));
+    return line;
+}
+
+int exitCodeForError(const QString &code)
+{
+    if (code == rt::llm::ErrorCode::Unreachable || code == rt::llm::ErrorCode::ConnectTimeout || code == u"unreachable"_s)
+        return ExitUnreachable;
+    if (code == rt::llm::ErrorCode::ModelNotFound)
+        return ExitModelNotFound;
+    if (code == u"usage"_s || code == u"not_resumable"_s || code == u"not_found"_s)
+        return ExitUsage;
+    return ExitFailure;
+}
+
+// Agents from names: "Skeptic", "Skeptic=qwen3:0.6b", an id, or a built-in role key.
+rt::Result<QList<rt::agents::Agent>> resolveAgents(rt::agents::AgentRegistry &registry, const QString &list, const QString &defaultModel)
+{
+    QList<rt::agents::Agent> agents;
+    const QStringList names = list.split(u',', Qt::SkipEmptyParts);
+    for (const QString &raw : names) {
+        QString name = raw.trimmed();
+        QString model;
+        if (const qsizetype eq = name.indexOf(u'='); eq > 0) {
+            model = name.mid(eq + 1).trimmed();
+            name = name.left(eq).trimmed();
+        }
+        std::optional<rt::agents::Agent> agent = registry.find(name);
+        if (!agent)
+            agent = registry.builtin(name.toLower().replace(u' ', u'_'));
+        if (!agent) {
+            QStringList known;
+            for (const rt::agents::Agent &a : registry.agents())
+                known.append(a.name);
+            return rt::Error{u"usage"_s, tr("There is no agent \"%1\". Known agents: %2.").arg(name, known.join(u", "_s))};
+        }
+        if (!model.isEmpty())
+            agent->model = model;
+        if (agent->model.trimmed().isEmpty())
+            agent->model = defaultModel;
+        if (agent->model.trimmed().isEmpty()) {
+            return rt::Error{u"usage"_s, tr("Agent %1 has no model. Pass --model NAME, or give it one: --agents %1=MODEL.").arg(agent->name)};
+        }
+        // The same role twice is allowed: seats need distinct names.
+        const QString base = agent->name;
+        for (int n = 2;; ++n) {
+            bool clash = false;
+            for (const rt::agents::Agent &a : std::as_const(agents))
+                clash = clash || a.name.compare(agent->name, Qt::CaseInsensitive) == 0;
+            if (!clash)
+                break;
+            agent->name = u"%1 %2"_s.arg(base).arg(n);
+        }
+        agents.append(*agent);
+    }
+    if (agents.isEmpty())
+        return rt::Error{u"usage"_s, tr("--agents names no agent.")};
+    return agents;
+}
+
+} // namespace
+
+int runDebate(const QStringList &arguments)
+{
+    using namespace rt::debate;
+    QCommandLineParser parser;
+    parser.setApplicationDescription(tr("Seat several agents at one table and let them debate a question. Prints the debate "
+                                        "as it happens, then the consensus. Every finished turn is saved, so an interrupted "
+                                        "debate can be continued with --resume ID."));
+    CommonOptions common;
+    common.addTo(parser, true);
+    const DebateOptions o;
+    parser.addOptions({o.question, o.agents, o.format, o.rounds, o.consensus, o.json, o.resume, o.model, o.seed, o.stall,
+                       o.tokenBudget, o.timeBudget, o.agreement, o.numPredict, o.embedding, o.noSynthesis, o.note, o.interactive});
+    if (!parseOrExplain(parser, arguments))
+        return ExitUsage;
+    const QUrl host = common.apply(parser);
+    const bool resuming = parser.isSet(o.resume);
+
+    qint64 resumeId = 0;
+    if (resuming) {
+        bool ok = false;
+        resumeId = parser.value(o.resume).toLongLong(&ok);
+        if (!ok || resumeId <= 0) {
+            err(tr("--resume needs a debate id, e.g. --resume 12 (roundtable history list shows them)."));
+            return ExitUsage;
+        }
+    } else if (parser.value(o.question).trimmed().isEmpty()) {
+        err(tr("Missing --question TEXT, e.g. roundtable debate --question \"Is 91 prime?\" --agents Skeptic,Pragmatist --model llama3.2:1b"));
+        return ExitUsage;
+    }
+
+    DebateConfig config;
+    if (!resuming) {
+        config.question = parser.value(o.question).trimmed();
+        if (parser.isSet(o.format)) {
+            const auto kind = parseFormatKind(parser.value(o.format));
+            if (!kind) {
+                err(tr("Unknown --format \"%1\": use simultaneous, round-robin, adversarial, council or vote.").arg(parser.value(o.format)));
+                return ExitUsage;
+            }
+            config.format = *kind;
+        }
+        config.maxRounds = config.format == FormatKind::Vote ? 1 : 3;
+        const auto number = [&](const QCommandLineOption &option, double low, double high, auto assign) {
+            if (!parser.isSet(option))
+                return true;
+            bool ok = false;
+            const double v = parser.value(option).toDouble(&ok);
+            if (!ok || v < low || v > high) {
+                err(tr("--%1 must be a number from %2 to %3.").arg(option.names().constFirst()).arg(low).arg(high));
+                return false;
+            }
+            assign(v);
+            return true;
+        };
+        if (!number(o.rounds, 1, DebateConfig::kRoundCap, [&](double v) { config.maxRounds = int(v); })
+            || !number(o.consensus, 0.01, 1, [&](double v) { config.consensusThreshold = v; })
+            || !number(o.seed, 0, 9e15, [&](double v) { config.seed = qint64(v); })
+            || !number(o.stall, 0, DebateConfig::kRoundCap, [&](double v) { config.stallRounds = int(v); })
+            || !number(o.tokenBudget, 1, 1e12, [&](double v) { config.tokenBudget = qint64(v); })
+            || !number(o.timeBudget, 0.1, 1e7, [&](double v) { config.timeBudgetMs = qint64(v * 1000); })
+            || !number(o.agreement, 0, 10, [&](double v) { config.agreementIntensity = int(v); })
+            || !number(o.numPredict, 16, 1e6, [&](double v) { config.numPredictCap = int(v); }))
+            return ExitUsage;
+        config.synthesis = !parser.isSet(o.noSynthesis);
+        config.embeddingModel = parser.value(o.embedding).trimmed();
+        config.defaultModel = parser.isSet(o.model) ? parser.value(o.model).trimmed() : rt::AppSettings::lastModel();
+    }
+
+    int exitCode = ExitOk;
+    std::unique_ptr<rt::storage::Storage> storage = openStorage(parser.value(common.db), true, &exitCode);
+    if (!storage)
+        return exitCode;
+
+    if (!resuming) {
+        rt::agents::AgentRegistry registry(std::make_unique<rt::agents::StorageAgentStore>(*storage));
+        if (const rt::Status loaded = registry.load(); !loaded)
+            return fail(loaded.error());
+        const QString list = parser.isSet(o.agents) ? parser.value(o.agents) : u"Proponent,Skeptic,Pragmatist"_s;
+        rt::Result<QList<rt::agents::Agent>> agents = resolveAgents(registry, list, config.defaultModel);
+        if (!agents)
+            return fail(agents.error());
+        config.agents = *agents;
+        if (const QString problem = config.validate(); !problem.isEmpty()) {
+            err(problem);
+            return ExitUsage;
+        }
+    }
+
+    const bool jsonOutput = parser.isSet(o.json);
+    rt::llm::OllamaClient client(rt::llm::ClientConfig::fromSettings(host));
+    StorageDebateStore store(storage.get());
+    DebateEngine engine(&client, &store);
+    InterruptWatcher interrupts;
+    Printer printer;
+    printer.json = jsonOutput;
+    DebateInfo started;
+    QJsonArray noteArray;
+    QString pauseReason;
+    const bool interactive = parser.isSet(o.interactive);
+    std::unique_ptr<StdinLines> stdinLines;
+    if (interactive) {
+        stdinLines = std::make_unique<StdinLines>();
+        stdinLines->onLine([&](const QString &line) {
+            if (line == u"/pause"_s)
+                engine.pause();
+            else if (line == u"/resume"_s)
+                engine.resume();
+            else if (line == u"/stop"_s)
+                engine.stop();
+            else if (line.startsWith(u'/'))
+                err(tr("Unknown command %1: use /pause, /resume or /stop; any other line is a moderator note.").arg(line));
+            else
+                engine.interject(line);
+        });
+    }
+
+    QObject::connect(&interrupts, &InterruptWatcher::interrupted, &engine, [&] {
+        if (engine.state() != DebateEngine::State::Running && engine.state() != DebateEngine::State::Paused) {
+            exitCode = ExitCancelled;
+            QCoreApplication::exit(exitCode);
+            return;
+        }
+        if (interrupts.count() > 1) {
+            err(tr("Interrupted again; quitting now."));
+            std::_Exit(ExitCancelled);
+        }
+        printer.closeLine();
+        err(tr("Interrupting: the turn in progress is kept as partial. Press Ctrl-C again to quit at once."));
+        engine.interrupt();
+    });
+
+    QObject::connect(&engine, &DebateEngine::debateStarted, &engine, [&](const DebateInfo &info) {
+        started = info;
+        for (const QString &n : parser.values(o.note))
+            engine.interject(n);
+        if (jsonOutput)
+            return;
+        outLine(tr("Debate %1: %2").arg(info.debateId).arg(info.question));
+        outLine(tr("Format: %1 · up to %2 round(s) · consensus at %3").arg(toString(info.format)).arg(info.maxRounds).arg(percent(info.threshold)));
+        QStringList seats;
+        for (const Seat &s : info.seats) {
+            QString seat = u"%1 (%2"_s.arg(s.agent.name, s.agent.model);
+            if (s.role != SeatRole::Debater)
+                seat += u", "_s + toString(s.role);
+            seats.append(seat + u')');
+        }
+        outLine(tr("Seats: %1").arg(seats.join(u", "_s)));
+        if (info.resumed)
+            outLine(tr("Resuming: %n turn(s) already finished.", nullptr, info.finishedTurns));
+        flushOut();
+    });
+    QObject::connect(&engine, &DebateEngine::roundStarted, &engine, [&](const RoundInfo &info) {
+        if (jsonOutput)
+            return;
+        printer.closeLine();
+        if (info.phase == u"synthesis"_s)
+            outLine(u"\n── "_s + tr("Conclusion") + u" ──"_s);
+        else
+            outLine(u"\n── "_s + tr("Round %1 of %2 (%3)").arg(info.round).arg(info.maxRounds).arg(info.phase) + u" ──"_s);
+    });
+    QObject::connect(&engine, &DebateEngine::turnStarted, &engine, [&](const TurnInfo &t) {
+        printer.attempt = 1;
+        if (jsonOutput)
+            return;
+        printer.closeLine();
+        QString head = u"▸ %1 [%2]"_s.arg(t.agentName, t.model);
+        if (t.kind != TurnKind::Turn)
+            head += u" "_s + toString(t.kind);
+        outLine(head);
+        flushOut();
+    });
+    QObject::connect(&engine, &DebateEngine::tokenDelta, &engine, [&](const TokenDelta &d) {
+        if (jsonOutput)
+            return;
+        if (d.attempt != printer.attempt) {
+            printer.attempt = d.attempt;
+            printer.closeLine();
+            out(tr("  (asked again) "));
+        }
+        if (!d.text.isEmpty()) {
+            out(d.text);
+            printer.lineOpen = true;
+        }
+    });
+    QObject::connect(&engine, &DebateEngine::turnFinished, &engine, [&](const TurnRecord &t) {
+        if (jsonOutput)
+            return;
+        if (!printer.lineOpen && !t.text.isEmpty()) {
+            out(t.text); // nothing visible streamed, but the parsed reply has text
+            printer.lineOpen = true;
+        }
+        printer.closeLine();
+        QString line = u"  ↳ "_s + stanceLine(t);
+        if (t.status != TurnStatus::Complete)
+            line += u" · "_s + toString(t.status);
+        outLine(line);
+        flushOut();
+    });
+    QObject::connect(&engine, &DebateEngine::consensusUpdated, &engine, [&](const ConsensusSnapshot &s) {
+        if (jsonOutput)
+            return;
+        QStringList groups;
+        for (const AnswerGroup &g : s.groups)
+            groups.append(u"%1 ×%2"_s.arg(g.answer).arg(g.seats.size()));
+        outLine(tr("Round %1 consensus: %2 on \"%3\" (%4)%5")
+                    .arg(s.round)
+                    .arg(percent(s.score))
+                    .arg(s.leadingAnswer, groups.join(u", "_s))
+                    .arg(s.flips > 0 ? tr(" · %n changed position", nullptr, s.flips) : QString()));
+        flushOut();
+    });
+    QObject::connect(&engine, &DebateEngine::noteAdded, &engine, [&](const DebateNote &n) {
+        noteArray.append(n.toJson());
+        if (jsonOutput)
+            return;
+        printer.closeLine();
+        if (n.kind == NoteKind::Interjection)
+            outLine(tr("  ✎ Moderator: %1").arg(n.text));
+        else
+            outLine(tr("  ! %1").arg(n.text));
+        flushOut();
+    });
+    QObject::connect(&engine, &DebateEngine::debatePaused, &engine, [&](const PauseInfo &p) {
+        pauseReason = p.reason;
+        printer.closeLine();
+        err(p.message);
+        if (interactive) {
+            err(tr("Paused. Type /resume to continue or /stop to end the debate."));
+            return;
+        }
+        // Nobody can press resume: leave the debate paused and say how to go on.
+        err(tr("Continue later with: roundtable debate --resume %1").arg(p.debateId));
+        exitCode = p.reason == u"unreachable"_s ? ExitUnreachable : exitCodeForError(p.errorCode);
+        if (exitCode == ExitOk || exitCode == ExitUsage)
+            exitCode = ExitFailure;
+        QCoreApplication::exit(exitCode);
+    });
+    QObject::connect(&engine, &DebateEngine::debateResumed, &engine, [&](qint64) {
+        pauseReason.clear();
+        if (!jsonOutput)
+            err(tr("Resumed."));
+    });
+    QObject::connect(&engine, &DebateEngine::debateInterrupted, &engine, [&](qint64 id) {
+        printer.closeLine();
+        err(tr("Debate %1 interrupted. Continue with: roundtable debate --resume %1").arg(id));
+        exitCode = ExitCancelled;
+        QCoreApplication::exit(exitCode);
+    });
+    QObject::connect(&engine, &DebateEngine::debateFailed, &engine, [&](const DebateOutcome &outcome) {
+        printer.closeLine();
+        err(tr("The debate failed: %1").arg(outcome.error.message));
+        exitCode = exitCodeForError(outcome.error.code);
+        if (exitCode == ExitOk)
+            exitCode = ExitFailure;
+        QCoreApplication::exit(exitCode);
+    });
+    QObject::connect(&engine, &DebateEngine::debateFinished, &engine, [&](const DebateOutcome &r) {
+        exitCode = ExitOk;
+        if (jsonOutput) {
+            QCoreApplication::exit(exitCode);
+            return;
+        }
+        printer.closeLine();
+        outLine(u"\n══ "_s + tr("Result") + u" ══"_s);
+        outLine(tr("Answer:     %1").arg(r.answer.isEmpty() ? tr("(none)") : r.answer));
+        outLine(tr("Consensus:  %1 (threshold %2)%3").arg(percent(r.score), percent(started.threshold), r.tie ? tr(" · tie") : QString()));
+        outLine(tr("Stopped:    %1").arg(r.stopDetail));
+        outLine(tr("Confidence: %1 (mean)").arg(percent(r.meanConfidence)));
+        if (!r.verdictWinner.isEmpty())
+            outLine(tr("Verdict:    %1").arg(r.verdictWinner));
+        if (!r.ranking.isEmpty()) {
+            QStringList points;
+            for (auto it = r.ranking.constBegin(); it != r.ranking.constEnd(); ++it)
+                points.append(u"%1 %2"_s.arg(it.key()).arg(it.value().toDouble()));
+            outLine(tr("Peer ranking (Borda): %1").arg(points.join(u", "_s)));
+        }
+        for (const Dissent &d : r.dissent) {
+            QString line = tr("Dissent:    %1: %2").arg(d.agentName, d.answer);
+            if (!d.reasons.isEmpty())
+                line += u" — "_s + d.reasons.join(u"; "_s);
+            outLine(line);
+        }
+        if (!r.synthesis.isEmpty())
+            outLine(tr("Synthesis (%1): %2").arg(r.synthesisBy, r.synthesis));
+        QStringList flips;
+        for (int f : r.flipsPerRound)
+            flips.append(QString::number(f));
+        outLine(tr("Cost:       %1 model call(s) · %2 prompt + %3 generated tokens · %4 s · position changes per round: %5")
+                    .arg(r.calls)
+                    .arg(r.promptTokens)
+                    .arg(r.evalTokens)
+                    .arg(double(r.durationMs) / 1000.0, 0, 'f', 1)
+                    .arg(flips.isEmpty() ? u"-"_s : flips.join(u" "_s)));
+        outLine(tr("Saved as debate %1.").arg(r.debateId));
+        flushOut();
+        QCoreApplication::exit(exitCode);
+    });
+
+    if (resuming) {
+        engine.restore(resumeId);
+    } else if (const rt::Status s = engine.start(config); !s) {
+        err(s.error().message);
+        return exitCodeForError(s.error().code);
+    }
+    QCoreApplication::exec();
+
+    if (jsonOutput) {
+        const DebateState &state = engine.debate();
+        QJsonArray turns;
+        for (const TurnRecord &t : state.turns)
+            turns.append(t.toJson());
+        QJsonArray rounds;
+        for (const ConsensusSnapshot &s : state.rounds)
+            rounds.append(s.toJson());
+        QJsonObject doc{{u"debate"_s, started.toJson()},
+                        {u"status"_s, toString(engine.state() == DebateEngine::State::Finished    ? DebateStatus::Finished
+                                                : engine.state() == DebateEngine::State::Paused      ? DebateStatus::Paused
+                                                : engine.state() == DebateEngine::State::Interrupted ? DebateStatus::Interrupted
+                                                                                                      : DebateStatus::Failed)},
+                        {u"turns"_s, turns},
+                        {u"rounds"_s, rounds},
+                        {u"notes"_s, noteArray},
+                        {u"exit_code"_s, exitCode}};
+        if (engine.state() == DebateEngine::State::Finished || engine.state() == DebateEngine::State::Failed)
+            doc.insert(u"result"_s, engine.outcome().toJson());
+        if (!pauseReason.isEmpty())
+            doc.insert(u"paused"_s, pauseReason);
+        outLine(QString::fromUtf8(QJsonDocument(doc).toJson(QJsonDocument::Indented)));
+        flushOut();
+    }
+    return exitCode;
+}
+
+} // namespace rt::cli

@@ -1,0 +1,191 @@
+#pragma once
+
+#include "common/result.h"
+#include "debate/debateformat.h"
+#include "debate/debatestate.h"
+#include "debate/debatestore.h"
+#include "debate/debatetypes.h"
+#include "debate/modelfactscache.h"
+#include "debate/visibletextstreamer.h"
+#include "llm/chattypes.h"
+
+#include <QElapsedTimer>
+#include <QHash>
+#include <QObject>
+#include <QPointer>
+#include <QSet>
+#include <QStringList>
+#include <QTimer>
+
+#include <functional>
+#include <memory>
+#include <optional>
+
+namespace rt::llm {
+class ChatStream;
+class OllamaClient;
+} // namespace rt::llm
+
+namespace rt::debate {
+
+// Runs one debate: plans turns with its format, streams each turn from
+// Ollama, parses the stance, measures consensus, and makes every finished
+// turn durable in the store before the next one starts. Driven entirely by
+// signals and callbacks: it never blocks, so it can live on the GUI thread.
+//
+// Everything that happens is announced by a signal carrying a value type;
+// the UI, metrics and remote viewers need nothing else.
+class DebateEngine final : public QObject
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(DebateEngine)
+public:
+    enum class State { Idle, Running, Paused, Finished, Failed, Interrupted };
+    Q_ENUM(State)
+
+    // Which client speaks for an agent (several hosts); default: the one given.
+    using ClientResolver = std::function<rt::llm::OllamaClient *(const rt::agents::Agent &)>;
+
+    // client and store are not owned and must outlive the engine.
+    DebateEngine(rt::llm::OllamaClient *client, DebateStore *store, QObject *parent = nullptr);
+    ~DebateEngine() override;
+
+    void setClientResolver(ClientResolver resolver) { m_resolver = std::move(resolver); }
+
+    // Starts a new debate. A configuration that cannot run is refused at once
+    // (error code "usage"); everything later is reported by signals.
+    rt::Status start(const DebateConfig &config);
+    // Continues a stored debate that was interrupted, paused, or left running
+    // by a crash, from its last durable turn.
+    void restore(qint64 debateId);
+
+    // Pause takes effect when the turn in flight has finished (nothing is lost).
+    void pause();
+    void resume();
+    // Ends the debate now: the turn in flight is aborted and kept, marked
+    // partial; the result is computed from what exists.
+    void stop();
+    // Aborts the turn in flight and leaves the debate resumable (Ctrl-C).
+    void interrupt();
+    // A human note, added between turns; agents see it as a moderator note.
+    void interject(const QString &text);
+
+    State state() const { return m_stateKind; }
+    qint64 debateId() const { return m_state.debateId; }
+    const DebateState &debate() const { return m_state; }
+    const DebateOutcome &outcome() const { return m_outcome; }
+    int currentRound() const { return m_round; }
+
+signals:
+    void debateStarted(const rt::debate::DebateInfo &info);
+    void roundStarted(const rt::debate::RoundInfo &info);
+    void turnStarted(const rt::debate::TurnInfo &turn);
+    void tokenDelta(const rt::debate::TokenDelta &delta);
+    // The exact request sent for a turn (attempt 2 = the repair request), for
+    // prompt inspection and metrics.
+    void requestSent(const rt::debate::TurnInfo &turn, const rt::llm::ChatRequest &request, int attempt);
+    void turnFinished(const rt::debate::TurnRecord &turn);
+    void consensusUpdated(const rt::debate::ConsensusSnapshot &snapshot);
+    void noteAdded(const rt::debate::DebateNote &note);
+    void debatePaused(const rt::debate::PauseInfo &info);
+    void debateResumed(qint64 debateId);
+    void debateFinished(const rt::debate::DebateOutcome &outcome);
+    void debateFailed(const rt::debate::DebateOutcome &outcome);
+    // Stopped by interrupt(); the debate can be continued with restore().
+    void debateInterrupted(qint64 debateId);
+
+private:
+    enum class Phase { Rounds, Closing, Done };
+    struct Turn
+    {
+        quint64 token = 0;
+        PlannedTurn plan;
+        TurnInfo info;
+        TurnPrompt prompt;
+        rt::llm::OllamaClient *client = nullptr;
+        QStringList models;
+        qsizetype modelIndex = 0;
+        rt::llm::ChatRequest request;
+        QPointer<rt::llm::ChatStream> stream;
+        VisibleTextStreamer streamer;
+        bool announced = false;
+        bool repairing = false;
+        QString firstReply;
+        rt::llm::ResponseMetrics firstMetrics;
+        rt::llm::ResponseMetrics metrics;
+        int calls = 0;
+        QElapsedTimer clock;
+    };
+
+    void begin(bool resumed, int finishedTurns);
+    void advance();
+    void announceRound();
+    void startTurn(const PlannedTurn &plan);
+    void tryModel();
+    void sendRequest(const ModelFacts &facts);
+    void onStreamFinished(quint64 token, const rt::llm::ChatResult &result);
+    void requestRepair(const rt::llm::ChatResult &first);
+    void completeTurn(TurnRecord record, const QString &repairContent);
+    void persistTurn(TurnRecord record, std::optional<TurnRecord> repairRow);
+    void skipTurn(const QString &reason, const rt::Error &error);
+    void completeRound();
+    void enterClosing(StopReason reason);
+    void finish(StopReason reason);
+    void failWith(const rt::Error &error);
+    void enterPause(const QString &reason, const QString &message, const QString &errorCode);
+    void finishInterrupt();
+    void persistInterjection(const QString &text);
+    void addNote(NoteKind kind, int seat, const QString &text);
+    void setStatus(DebateStatus status, const DebateOutcome *outcome, std::function<void()> then);
+    bool budgetExceeded() const;
+    int availableSpeakers() const;
+    rt::llm::OllamaClient *clientFor(const rt::agents::Agent &agent) const;
+    std::optional<qint64> seedFor(const Seat &seat, const PlannedTurn &plan) const;
+    int contextTokensFor(const rt::agents::Agent &agent, const ModelFacts &facts) const;
+    bool stopping() const { return m_stopRequested || m_interruptRequested || m_budgetHit; }
+    // Embeddings for free-text answers: callback gets one vector per text, or
+    // an empty list when no embedding model is available.
+    void embed(const QStringList &texts, std::function<void(const QList<QList<double>> &)> done);
+    void fillEmbeddings(QList<TurnRecord *> turns, std::function<void()> done);
+    DebateOutcome makeOutcome(StopReason reason, DebateStatus status) const;
+
+    rt::llm::OllamaClient *m_client;
+    DebateStore *m_store;
+    ClientResolver m_resolver;
+    std::unique_ptr<DebateFormat> m_format;
+    DebateState m_state;
+    DebateOutcome m_outcome;
+    State m_stateKind = State::Idle;
+    Phase m_phase = Phase::Rounds;
+    int m_round = 1;
+    QList<PlannedTurn> m_plan;
+    qsizetype m_cursor = 0;
+    bool m_roundAnnounced = false;
+    QList<PlannedTurn> m_closing;
+    qsizetype m_closingCursor = 0;
+    StopReason m_stopReason = StopReason::None;
+    std::unique_ptr<Turn> m_turn;
+    quint64 m_nextToken = 1;
+    int m_recordedRows = 0;
+    bool m_busy = false;
+    bool m_pauseRequested = false;
+    bool m_stopRequested = false;
+    bool m_interruptRequested = false;
+    bool m_budgetHit = false;
+    QStringList m_pendingInterjections;
+    QSet<QString> m_downHosts;          // base URLs that refused the last connection
+    QSet<QString> m_missingModels;      // "url|model"
+    QSet<int> m_unavailableSeats;       // no model installed at all
+    ModelFactsCache m_facts;
+    enum class EmbedState { Unknown, Resolving, Ready, Off };
+    EmbedState m_embedState = EmbedState::Unknown;
+    QString m_embedModel;
+    QList<std::function<void()>> m_embedWaiters;
+    qint64 m_promptTokens = 0;
+    qint64 m_evalTokens = 0;
+    int m_calls = 0;
+    QElapsedTimer m_clock;
+    QTimer m_budgetTimer;
+};
+
+} // namespace rt::debate

@@ -1,0 +1,433 @@
+#include "debatetypes.h"
+
+#include <QCoreApplication>
+#include <QJsonArray>
+
+using namespace Qt::StringLiterals;
+
+namespace rt::debate {
+
+namespace {
+
+template<typename Enum, size_t N>
+std::optional<Enum> parseName(QStringView name, const std::array<Enum, N> &values)
+{
+    for (Enum v : values) {
+        if (toString(v) == name)
+            return v;
+    }
+    return std::nullopt;
+}
+
+QJsonValue optionalNumber(const std::optional<double> &v)
+{
+    return v ? QJsonValue(*v) : QJsonValue(QJsonValue::Null);
+}
+
+QString isoUtc(const QDateTime &t)
+{
+    return t.isValid() ? t.toUTC().toString(Qt::ISODateWithMs) : QString();
+}
+
+} // namespace
+
+QString toString(FormatKind kind)
+{
+    switch (kind) {
+    case FormatKind::Simultaneous: return u"simultaneous"_s;
+    case FormatKind::RoundRobin: return u"round-robin"_s;
+    case FormatKind::Adversarial: return u"adversarial"_s;
+    case FormatKind::Council: return u"council"_s;
+    case FormatKind::Vote: return u"vote"_s;
+    }
+    return {};
+}
+
+QString toString(StopReason reason)
+{
+    switch (reason) {
+    case StopReason::None: return QString();
+    case StopReason::Unanimous: return u"unanimous"_s;
+    case StopReason::Threshold: return u"threshold"_s;
+    case StopReason::Stalled: return u"stalled"_s;
+    case StopReason::JudgeDecided: return u"judge_decided"_s;
+    case StopReason::MaxRounds: return u"max_rounds"_s;
+    case StopReason::Budget: return u"budget"_s;
+    case StopReason::UserStop: return u"user_stop"_s;
+    case StopReason::Error: return u"error"_s;
+    }
+    return {};
+}
+
+QString toString(TurnKind kind)
+{
+    switch (kind) {
+    case TurnKind::Turn: return u"turn"_s;
+    case TurnKind::Interjection: return u"interjection"_s;
+    case TurnKind::Synthesis: return u"synthesis"_s;
+    case TurnKind::Verdict: return u"verdict"_s;
+    case TurnKind::Ranking: return u"ranking"_s;
+    case TurnKind::Repair: return u"repair"_s;
+    }
+    return {};
+}
+
+QString toString(TurnStatus status)
+{
+    switch (status) {
+    case TurnStatus::Complete: return u"complete"_s;
+    case TurnStatus::Partial: return u"partial"_s;
+    case TurnStatus::Interrupted: return u"interrupted"_s;
+    case TurnStatus::Failed: return u"failed"_s;
+    }
+    return {};
+}
+
+QString toString(DebateStatus status)
+{
+    switch (status) {
+    case DebateStatus::Running: return u"running"_s;
+    case DebateStatus::Paused: return u"paused"_s;
+    case DebateStatus::Finished: return u"finished"_s;
+    case DebateStatus::Failed: return u"failed"_s;
+    case DebateStatus::Interrupted: return u"interrupted"_s;
+    case DebateStatus::Cancelled: return u"cancelled"_s;
+    }
+    return {};
+}
+
+QString toString(SeatRole role)
+{
+    switch (role) {
+    case SeatRole::Debater: return u"debater"_s;
+    case SeatRole::Proponent: return u"proponent"_s;
+    case SeatRole::Opponent: return u"opponent"_s;
+    case SeatRole::Judge: return u"judge"_s;
+    case SeatRole::Chair: return u"chair"_s;
+    case SeatRole::Synthesizer: return u"synthesizer"_s;
+    }
+    return {};
+}
+
+QString toString(NoteKind kind)
+{
+    switch (kind) {
+    case NoteKind::Interjection: return u"interjection"_s;
+    case NoteKind::Skipped: return u"skipped"_s;
+    case NoteKind::Fallback: return u"fallback"_s;
+    case NoteKind::Warning: return u"warning"_s;
+    case NoteKind::Info: return u"info"_s;
+    }
+    return {};
+}
+
+std::optional<FormatKind> parseFormatKind(QStringView name)
+{
+    const QString n = name.trimmed().toString().toLower();
+    if (n == u"round_robin"_s || n == u"roundrobin"_s)
+        return FormatKind::RoundRobin;
+    if (n == u"judge"_s || n == u"moderated"_s)
+        return FormatKind::Adversarial;
+    return parseName(n, std::array{FormatKind::Simultaneous, FormatKind::RoundRobin, FormatKind::Adversarial, FormatKind::Council, FormatKind::Vote});
+}
+
+std::optional<StopReason> parseStopReason(QStringView name)
+{
+    return parseName(name, std::array{StopReason::Unanimous, StopReason::Threshold, StopReason::Stalled, StopReason::JudgeDecided,
+                                      StopReason::MaxRounds, StopReason::Budget, StopReason::UserStop, StopReason::Error});
+}
+
+std::optional<TurnKind> parseTurnKind(QStringView name)
+{
+    return parseName(name, std::array{TurnKind::Turn, TurnKind::Interjection, TurnKind::Synthesis, TurnKind::Verdict, TurnKind::Ranking,
+                                      TurnKind::Repair});
+}
+
+std::optional<TurnStatus> parseTurnStatus(QStringView name)
+{
+    return parseName(name, std::array{TurnStatus::Complete, TurnStatus::Partial, TurnStatus::Interrupted, TurnStatus::Failed});
+}
+
+std::optional<DebateStatus> parseDebateStatus(QStringView name)
+{
+    return parseName(name, std::array{DebateStatus::Running, DebateStatus::Paused, DebateStatus::Finished, DebateStatus::Failed,
+                                      DebateStatus::Interrupted, DebateStatus::Cancelled});
+}
+
+std::optional<SeatRole> parseSeatRole(QStringView name)
+{
+    return parseName(name, std::array{SeatRole::Debater, SeatRole::Proponent, SeatRole::Opponent, SeatRole::Judge, SeatRole::Chair,
+                                      SeatRole::Synthesizer});
+}
+
+QString describe(StopReason reason)
+{
+    switch (reason) {
+    case StopReason::None: return QCoreApplication::translate("rt::debate", "not stopped");
+    case StopReason::Unanimous: return QCoreApplication::translate("rt::debate", "all agents agreed");
+    case StopReason::Threshold: return QCoreApplication::translate("rt::debate", "the consensus threshold was reached");
+    case StopReason::Stalled: return QCoreApplication::translate("rt::debate", "no agent changed position");
+    case StopReason::JudgeDecided: return QCoreApplication::translate("rt::debate", "the judge or chair decided");
+    case StopReason::MaxRounds: return QCoreApplication::translate("rt::debate", "the maximum number of rounds was reached");
+    case StopReason::Budget: return QCoreApplication::translate("rt::debate", "the token or time budget ran out");
+    case StopReason::UserStop: return QCoreApplication::translate("rt::debate", "stopped by the user");
+    case StopReason::Error: return QCoreApplication::translate("rt::debate", "an error ended the debate");
+    }
+    return {};
+}
+
+QString DebateConfig::validate() const
+{
+    if (question.trimmed().isEmpty())
+        return QCoreApplication::translate("rt::debate", "The debate needs a question.");
+    if (maxRounds < 1 || maxRounds > kRoundCap)
+        return QCoreApplication::translate("rt::debate", "The number of rounds must be between 1 and %1.").arg(kRoundCap);
+    if (!(consensusThreshold > 0.0 && consensusThreshold <= 1.0))
+        return QCoreApplication::translate("rt::debate", "The consensus threshold must be above 0 and at most 1.");
+    if (agreementIntensity && (*agreementIntensity < 0 || *agreementIntensity > 10))
+        return QCoreApplication::translate("rt::debate", "Agreement intensity must be between 0 and 10.");
+    if (stallRounds < 0 || tokenBudget < 0 || timeBudgetMs < 0 || numPredictCap < 16)
+        return QCoreApplication::translate("rt::debate", "Budgets and limits must not be negative (at least 16 tokens per turn).");
+    if (agents.isEmpty())
+        return QCoreApplication::translate("rt::debate", "The debate needs agents.");
+    for (const rt::agents::Agent &agent : agents) {
+        if (agent.model.trimmed().isEmpty() && defaultModel.trimmed().isEmpty())
+            return QCoreApplication::translate("rt::debate", "Agent %1 has no model; give it one or set a default model.").arg(agent.name);
+    }
+    return {};
+}
+
+QJsonObject DebateConfig::toJson() const
+{
+    QJsonObject o{
+        {u"question"_s, question},
+        {u"format"_s, toString(format)},
+        {u"max_rounds"_s, maxRounds},
+        {u"consensus_threshold"_s, consensusThreshold},
+        {u"stall_rounds"_s, stallRounds},
+        {u"token_budget"_s, double(tokenBudget)},
+        {u"time_budget_ms"_s, double(timeBudgetMs)},
+        {u"default_model"_s, defaultModel},
+        {u"embedding_model"_s, embeddingModel},
+        {u"num_predict_cap"_s, numPredictCap},
+        {u"context_tokens"_s, contextTokens},
+        {u"synthesis"_s, synthesis},
+        {u"recalibrate"_s, recalibrate},
+        {u"prompt_version"_s, 1},
+    };
+    if (seed)
+        o.insert(u"seed"_s, double(*seed));
+    if (agreementIntensity)
+        o.insert(u"agreement_intensity"_s, *agreementIntensity);
+    return o;
+}
+
+DebateConfig DebateConfig::fromJson(const QJsonObject &o)
+{
+    DebateConfig c;
+    c.question = o.value(u"question"_s).toString();
+    c.format = parseFormatKind(o.value(u"format"_s).toString()).value_or(FormatKind::Simultaneous);
+    c.maxRounds = o.value(u"max_rounds"_s).toInt(3);
+    c.consensusThreshold = o.value(u"consensus_threshold"_s).toDouble(0.8);
+    c.stallRounds = o.value(u"stall_rounds"_s).toInt(1);
+    c.tokenBudget = qint64(o.value(u"token_budget"_s).toDouble());
+    c.timeBudgetMs = qint64(o.value(u"time_budget_ms"_s).toDouble());
+    c.defaultModel = o.value(u"default_model"_s).toString();
+    c.embeddingModel = o.value(u"embedding_model"_s).toString();
+    c.numPredictCap = o.value(u"num_predict_cap"_s).toInt(1024);
+    c.contextTokens = o.value(u"context_tokens"_s).toInt();
+    c.synthesis = o.value(u"synthesis"_s).toBool(true);
+    c.recalibrate = o.value(u"recalibrate"_s).toBool(true);
+    if (o.value(u"seed"_s).isDouble())
+        c.seed = qint64(o.value(u"seed"_s).toDouble());
+    if (o.value(u"agreement_intensity"_s).isDouble())
+        c.agreementIntensity = o.value(u"agreement_intensity"_s).toInt();
+    return c;
+}
+
+QJsonObject Seat::toJson() const
+{
+    QJsonObject o = agent.toJson();
+    o.insert(u"seat"_s, index);
+    o.insert(u"seat_role"_s, toString(role));
+    o.insert(u"implicit"_s, implicit);
+    return o;
+}
+
+Seat Seat::fromJson(const QJsonObject &o)
+{
+    Seat s;
+    s.index = o.value(u"seat"_s).toInt();
+    s.agent = rt::agents::Agent::fromJson(o);
+    s.role = parseSeatRole(o.value(u"seat_role"_s).toString()).value_or(SeatRole::Debater);
+    s.implicit = o.value(u"implicit"_s).toBool();
+    return s;
+}
+
+QJsonObject DebateInfo::toJson() const
+{
+    QJsonArray seatArray;
+    for (const Seat &s : seats) {
+        seatArray.append(QJsonObject{{u"seat"_s, s.index},
+                                     {u"name"_s, s.agent.name},
+                                     {u"role"_s, s.agent.role},
+                                     {u"seat_role"_s, toString(s.role)},
+                                     {u"model"_s, s.agent.model},
+                                     {u"fallback_models"_s, QJsonArray::fromStringList(s.agent.fallbackModels)},
+                                     {u"colour"_s, s.agent.colour},
+                                     {u"weight"_s, s.agent.weight},
+                                     {u"implicit"_s, s.implicit}});
+    }
+    return {{u"debate_id"_s, double(debateId)}, {u"question"_s, question},       {u"format"_s, toString(format)},
+            {u"max_rounds"_s, maxRounds},     {u"threshold"_s, threshold},       {u"seats"_s, seatArray},
+            {u"resumed"_s, resumed},          {u"finished_turns"_s, finishedTurns}, {u"settings"_s, config.toJson()}};
+}
+
+QJsonObject RoundInfo::toJson() const
+{
+    return {{u"debate_id"_s, double(debateId)}, {u"round"_s, round}, {u"max_rounds"_s, maxRounds}, {u"phase"_s, phase},
+            {u"speakers"_s, QJsonArray::fromStringList(speakers)}};
+}
+
+QJsonObject TurnInfo::toJson() const
+{
+    return {{u"debate_id"_s, double(debateId)}, {u"index"_s, index},       {u"round"_s, round},
+            {u"seat"_s, seat},                  {u"agent"_s, agentName},   {u"seat_role"_s, toString(role)},
+            {u"colour"_s, colour},              {u"model"_s, model},       {u"kind"_s, toString(kind)},
+            {u"correlation_id"_s, correlationId}};
+}
+
+QJsonObject TurnRecord::toJson() const
+{
+    QJsonObject o = info.toJson();
+    o.insert(u"id"_s, double(storageId));
+    o.insert(u"content"_s, content);
+    o.insert(u"text"_s, text);
+    if (!thinking.isEmpty())
+        o.insert(u"thinking"_s, thinking);
+    o.insert(u"stance"_s, stance.isNone() && info.kind == TurnKind::Interjection ? QJsonValue(QJsonValue::Null) : QJsonValue(stance.toJson()));
+    o.insert(u"parse_ok"_s, stance.parseOk());
+    o.insert(u"changed"_s, changed);
+    o.insert(u"repair_requested"_s, repairRequested);
+    o.insert(u"status"_s, toString(status));
+    o.insert(u"calls"_s, calls);
+    o.insert(u"prompt_tokens"_s, double(metrics.promptEvalCount));
+    o.insert(u"eval_tokens"_s, double(metrics.evalCount));
+    o.insert(u"ttft_ms"_s, double(metrics.timeToFirstTokenMs));
+    o.insert(u"wall_ms"_s, double(metrics.wallTimeMs));
+    o.insert(u"total_duration_ns"_s, double(metrics.totalDurationNs));
+    if (!error.isEmpty())
+        o.insert(u"error"_s, error);
+    o.insert(u"created_at"_s, isoUtc(createdAt));
+    return o;
+}
+
+QJsonObject AnswerGroup::toJson() const
+{
+    QJsonArray seatArray;
+    for (int s : seats)
+        seatArray.append(s);
+    return {{u"answer"_s, answer}, {u"key"_s, key}, {u"seats"_s, seatArray}, {u"agents"_s, QJsonArray::fromStringList(agents)},
+            {u"support"_s, support}, {u"mean_confidence"_s, meanConfidence}};
+}
+
+QJsonObject ConsensusSnapshot::toJson() const
+{
+    QJsonArray groupArray;
+    for (const AnswerGroup &g : groups)
+        groupArray.append(g.toJson());
+    return {{u"debate_id"_s, double(debateId)}, {u"round"_s, round},         {u"score"_s, score},
+            {u"threshold"_s, threshold},        {u"groups"_s, groupArray},    {u"leading_answer"_s, leadingAnswer},
+            {u"mean_confidence"_s, meanConfidence}, {u"stances"_s, stances}, {u"missing"_s, missing},
+            {u"flips"_s, flips},                {u"unanimous"_s, unanimous}, {u"reached"_s, reached},
+            {u"tie"_s, tie},                    {u"method"_s, method}};
+}
+
+ConsensusSnapshot ConsensusSnapshot::fromJson(const QJsonObject &o)
+{
+    ConsensusSnapshot s;
+    s.debateId = qint64(o.value(u"debate_id"_s).toDouble());
+    s.round = o.value(u"round"_s).toInt();
+    s.score = o.value(u"score"_s).toDouble();
+    s.threshold = o.value(u"threshold"_s).toDouble();
+    const QJsonArray groupArray = o.value(u"groups"_s).toArray();
+    for (const QJsonValue &v : groupArray) {
+        const QJsonObject g = v.toObject();
+        AnswerGroup group;
+        group.answer = g.value(u"answer"_s).toString();
+        group.key = g.value(u"key"_s).toString();
+        const QJsonArray seatArray = g.value(u"seats"_s).toArray();
+        for (const QJsonValue &seat : seatArray)
+            group.seats.append(seat.toInt());
+        const QJsonArray agentArray = g.value(u"agents"_s).toArray();
+        for (const QJsonValue &agent : agentArray)
+            group.agents.append(agent.toString());
+        group.support = g.value(u"support"_s).toDouble();
+        group.meanConfidence = g.value(u"mean_confidence"_s).toDouble();
+        s.groups.append(group);
+    }
+    s.leadingAnswer = o.value(u"leading_answer"_s).toString();
+    s.meanConfidence = o.value(u"mean_confidence"_s).toDouble();
+    s.stances = o.value(u"stances"_s).toInt();
+    s.missing = o.value(u"missing"_s).toInt();
+    s.flips = o.value(u"flips"_s).toInt();
+    s.unanimous = o.value(u"unanimous"_s).toBool();
+    s.reached = o.value(u"reached"_s).toBool();
+    s.tie = o.value(u"tie"_s).toBool();
+    s.method = o.value(u"method"_s).toString();
+    return s;
+}
+
+QJsonObject DebateNote::toJson() const
+{
+    return {{u"debate_id"_s, double(debateId)}, {u"kind"_s, toString(kind)}, {u"round"_s, round}, {u"seat"_s, seat},
+            {u"agent"_s, agentName},            {u"text"_s, text},           {u"created_at"_s, isoUtc(createdAt)}};
+}
+
+QJsonObject PauseInfo::toJson() const
+{
+    return {{u"debate_id"_s, double(debateId)}, {u"reason"_s, reason}, {u"message"_s, message}, {u"error_code"_s, errorCode}};
+}
+
+QJsonObject DebateOutcome::toJson() const
+{
+    QJsonArray dissentArray;
+    for (const Dissent &d : dissent) {
+        dissentArray.append(QJsonObject{{u"seat"_s, d.seat},
+                                        {u"agent"_s, d.agentName},
+                                        {u"answer"_s, d.answer},
+                                        {u"confidence"_s, optionalNumber(d.confidence)},
+                                        {u"reasons"_s, QJsonArray::fromStringList(d.reasons)}});
+    }
+    QJsonArray flips;
+    for (int f : flipsPerRound)
+        flips.append(f);
+    QJsonObject o{
+        {u"debate_id"_s, double(debateId)},
+        {u"status"_s, toString(status)},
+        {u"stop_reason"_s, toString(stopReason)},
+        {u"stop_detail"_s, stopDetail},
+        {u"answer"_s, answer},
+        {u"score"_s, score},
+        {u"mean_confidence"_s, meanConfidence},
+        {u"tie"_s, tie},
+        {u"dissent"_s, dissentArray},
+        {u"synthesis"_s, synthesis},
+        {u"synthesis_by"_s, synthesisBy},
+        {u"rounds"_s, rounds},
+        {u"flips_per_round"_s, flips},
+        {u"prompt_tokens"_s, double(promptTokens)},
+        {u"eval_tokens"_s, double(evalTokens)},
+        {u"calls"_s, calls},
+        {u"duration_ms"_s, double(durationMs)},
+    };
+    if (!verdictWinner.isEmpty())
+        o.insert(u"verdict_winner"_s, verdictWinner);
+    if (!ranking.isEmpty())
+        o.insert(u"ranking"_s, ranking);
+    if (!error.code.isEmpty())
+        o.insert(u"error"_s, QJsonObject{{u"code"_s, error.code}, {u"message"_s, error.message}});
+    return o;
+}
+
+} // namespace rt::debate
