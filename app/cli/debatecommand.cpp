@@ -219,6 +219,15 @@ int runDebate(const QStringList &arguments)
             err(tr("--resume needs a debate id, e.g. --resume 12 (roundtable history list shows them)."));
             return ExitUsage;
         }
+        // A resumed debate keeps the settings it was started with.
+        QStringList ignored;
+        for (const QCommandLineOption *option : {&o.question, &o.agents, &o.format, &o.rounds, &o.consensus, &o.model, &o.seed, &o.stall,
+                                                 &o.tokenBudget, &o.timeBudget, &o.agreement, &o.numPredict, &o.embedding, &o.noSynthesis}) {
+            if (parser.isSet(*option))
+                ignored.append(u"--"_s + option->names().constFirst());
+        }
+        if (!ignored.isEmpty())
+            err(tr("Note: %1 ignored; a resumed debate keeps its own settings.").arg(ignored.join(u", "_s)));
     } else if (parser.value(o.question).trimmed().isEmpty()) {
         err(tr("Missing --question TEXT, e.g. roundtable debate --question \"Is 91 prime?\" --agents Skeptic,Pragmatist --model llama3.2:1b"));
         return ExitUsage;

@@ -606,6 +606,8 @@ void DebateEngine::onStreamFinished(quint64 token, const rt::llm::ChatResult &re
         t.firstMetrics = result.metrics;
     addMetrics(t.metrics, result.metrics);
     const ReplyShape shape = t.prompt.shape;
+    if (!result.warning.isEmpty()) // e.g. Ollama silently cut the prompt to fit its context
+        addNote(NoteKind::Warning, t.plan.seat, tr("%1: %2").arg(t.info.agentName, result.warning));
 
     TurnRecord record;
     record.thinking = result.thinking;
