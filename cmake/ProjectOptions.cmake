@@ -10,7 +10,7 @@ if(RT_WERROR)
     target_compile_options(rt_project_options INTERFACE -Werror)
 endif()
 if(RT_COVERAGE)
-    target_compile_options(rt_project_options INTERFACE --coverage -fno-inline)
+    target_compile_options(rt_project_options INTERFACE --coverage -fno-inline -fprofile-update=atomic)
     target_link_options(rt_project_options INTERFACE --coverage)
 endif()
 target_compile_definitions(rt_project_options INTERFACE

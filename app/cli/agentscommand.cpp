@@ -76,25 +76,6 @@ struct AgentOptions {
     }
 };
 
-QString table(const QList<QStringList> &rows)
-{
-    QList<qsizetype> widths;
-    for (const QStringList &row : rows) {
-        for (qsizetype i = 0; i < row.size(); ++i) {
-            if (widths.size() <= i)
-                widths.append(0);
-            widths[i] = qMax(widths[i], row[i].size());
-        }
-    }
-    QString text;
-    for (const QStringList &row : rows) {
-        QString line;
-        for (qsizetype i = 0; i < row.size(); ++i)
-            line += (i + 1 < row.size() ? row[i].leftJustified(widths[i] + 2) : row[i]);
-        text += line.trimmed() + QLatin1Char('\n');
-    }
-    return text;
-}
 
 // Parses a number option; "default" (or empty) unsets it.
 template<typename T> bool numberOption(const QCommandLineParser &parser, const QCommandLineOption &option, std::optional<T> &target)
@@ -309,7 +290,7 @@ int runAgents(const QStringList &arguments)
                 rows.append({ QString::number(a.id), a.builtin ? a.name + QStringLiteral(" *") : a.name, a.role,
                     a.model.isEmpty() ? QStringLiteral("(default)") : a.model, a.description.left(60) });
             }
-            out(table(rows));
+            out(formatTable(rows));
             outLine(QStringLiteral("* built-in: can be edited, duplicated and reset, not deleted."));
         }
         flushOut();

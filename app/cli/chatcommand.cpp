@@ -153,22 +153,10 @@ int runChat(const QStringList &arguments)
     }
     request.messages.append(rt::llm::ChatMessage::user(prompt));
 
-    const auto number = [&](const QCommandLineOption &option, double low, double high, auto assign) {
-        if (!parser.isSet(option))
-            return true;
-        bool ok = false;
-        const double v = parser.value(option).toDouble(&ok);
-        if (!ok || v < low || v > high) {
-            err(QStringLiteral("--%1 must be a number between %2 and %3.").arg(option.names().constFirst()).arg(low).arg(high));
-            return false;
-        }
-        assign(v);
-        return true;
-    };
-    if (!number(temperature, 0, 2, [&](double v) { request.options.temperature = v; })
-        || !number(seed, -1, 9e15, [&](double v) { request.options.seed = qint64(v); })
-        || !number(numCtx, 1, 10'000'000, [&](double v) { request.options.numCtx = int(v); })
-        || !number(numPredict, -2, 10'000'000, [&](double v) { request.options.numPredict = int(v); }))
+    if (!readNumber(parser, temperature, 0, 2, [&](double v) { request.options.temperature = v; })
+        || !readNumber(parser, seed, -1, 9e15, [&](double v) { request.options.seed = qint64(v); })
+        || !readNumber(parser, numCtx, 1, 10'000'000, [&](double v) { request.options.numCtx = int(v); })
+        || !readNumber(parser, numPredict, -2, 10'000'000, [&](double v) { request.options.numPredict = int(v); }))
         return ExitUsage;
     if (parser.isSet(think))
         request.think = true;

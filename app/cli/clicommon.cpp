@@ -43,6 +43,41 @@ bool parseOrExplain(QCommandLineParser &parser, const QStringList &arguments)
     return true;
 }
 
+QString formatTable(const QList<QStringList> &rows)
+{
+    QList<qsizetype> widths;
+    for (const QStringList &row : rows) {
+        for (qsizetype i = 0; i < row.size(); ++i) {
+            if (widths.size() <= i)
+                widths.append(0);
+            widths[i] = qMax(widths[i], row[i].size());
+        }
+    }
+    QString text;
+    for (const QStringList &row : rows) {
+        QString line;
+        for (qsizetype i = 0; i < row.size(); ++i)
+            line += (i + 1 < row.size() ? row[i].leftJustified(widths[i] + 2) : row[i]);
+        text += line.trimmed() + QLatin1Char('\n');
+    }
+    return text;
+}
+
+bool readNumber(const QCommandLineParser &parser, const QCommandLineOption &option, double low, double high,
+                const std::function<void(double)> &assign)
+{
+    if (!parser.isSet(option))
+        return true;
+    bool ok = false;
+    const double v = parser.value(option).toDouble(&ok);
+    if (!ok || v < low || v > high) {
+        err(QStringLiteral("--%1 must be a number from %2 to %3.").arg(option.names().constFirst()).arg(low).arg(high));
+        return false;
+    }
+    assign(v);
+    return true;
+}
+
 void out(const QString &text)
 {
     const QByteArray bytes = text.toUtf8();

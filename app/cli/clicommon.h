@@ -6,6 +6,7 @@
 #include <QUrl>
 
 #include <cstdio>
+#include <functional>
 
 class QSocketNotifier;
 
@@ -30,6 +31,14 @@ struct CommonOptions
 // Parses arguments; on a usage error prints it to stderr and returns false.
 // Handles --help itself (prints and exits 0).
 bool parseOrExplain(QCommandLineParser &parser, const QStringList &arguments);
+
+// Rows padded into aligned columns, one line each (first row = header).
+QString formatTable(const QList<QStringList> &rows);
+
+// When `option` is set, checks that its value is a number in [low, high] and
+// passes it to assign; otherwise prints a one-line usage error and returns false.
+bool readNumber(const QCommandLineParser &parser, const QCommandLineOption &option, double low, double high,
+                const std::function<void(double)> &assign);
 
 // Unbuffered-enough UTF-8 output without per-token flushing.
 void out(const QString &text);

@@ -245,26 +245,14 @@ int runDebate(const QStringList &arguments)
             config.format = *kind;
         }
         config.maxRounds = config.format == FormatKind::Vote ? 1 : 3;
-        const auto number = [&](const QCommandLineOption &option, double low, double high, auto assign) {
-            if (!parser.isSet(option))
-                return true;
-            bool ok = false;
-            const double v = parser.value(option).toDouble(&ok);
-            if (!ok || v < low || v > high) {
-                err(tr("--%1 must be a number from %2 to %3.").arg(option.names().constFirst()).arg(low).arg(high));
-                return false;
-            }
-            assign(v);
-            return true;
-        };
-        if (!number(o.rounds, 1, DebateConfig::kRoundCap, [&](double v) { config.maxRounds = int(v); })
-            || !number(o.consensus, 0.01, 1, [&](double v) { config.consensusThreshold = v; })
-            || !number(o.seed, 0, 9e15, [&](double v) { config.seed = qint64(v); })
-            || !number(o.stall, 0, DebateConfig::kRoundCap, [&](double v) { config.stallRounds = int(v); })
-            || !number(o.tokenBudget, 1, 1e12, [&](double v) { config.tokenBudget = qint64(v); })
-            || !number(o.timeBudget, 0.1, 1e7, [&](double v) { config.timeBudgetMs = qint64(v * 1000); })
-            || !number(o.agreement, 0, 10, [&](double v) { config.agreementIntensity = int(v); })
-            || !number(o.numPredict, 16, 1e6, [&](double v) { config.numPredictCap = int(v); }))
+        if (!readNumber(parser, o.rounds, 1, DebateConfig::kRoundCap, [&](double v) { config.maxRounds = int(v); })
+            || !readNumber(parser, o.consensus, 0.01, 1, [&](double v) { config.consensusThreshold = v; })
+            || !readNumber(parser, o.seed, 0, 9e15, [&](double v) { config.seed = qint64(v); })
+            || !readNumber(parser, o.stall, 0, DebateConfig::kRoundCap, [&](double v) { config.stallRounds = int(v); })
+            || !readNumber(parser, o.tokenBudget, 1, 1e12, [&](double v) { config.tokenBudget = qint64(v); })
+            || !readNumber(parser, o.timeBudget, 0.1, 1e7, [&](double v) { config.timeBudgetMs = qint64(v * 1000); })
+            || !readNumber(parser, o.agreement, 0, 10, [&](double v) { config.agreementIntensity = int(v); })
+            || !readNumber(parser, o.numPredict, 16, 1e6, [&](double v) { config.numPredictCap = int(v); }))
             return ExitUsage;
         config.synthesis = !parser.isSet(o.noSynthesis);
         config.embeddingModel = parser.value(o.embedding).trimmed();

@@ -33,25 +33,6 @@ int exitCodeFor(const Error &error)
     return ExitFailure;
 }
 
-QString table(const QList<QStringList> &rows)
-{
-    QList<qsizetype> widths;
-    for (const QStringList &row : rows) {
-        for (qsizetype i = 0; i < row.size(); ++i) {
-            if (widths.size() <= i)
-                widths.append(0);
-            widths[i] = qMax(widths[i], row[i].size());
-        }
-    }
-    QString text;
-    for (const QStringList &row : rows) {
-        QString line;
-        for (qsizetype i = 0; i < row.size(); ++i)
-            line += (i + 1 < row.size() ? row[i].leftJustified(widths[i] + 2) : row[i]);
-        text += line.trimmed() + QLatin1Char('\n');
-    }
-    return text;
-}
 
 int terminalColumns()
 {
@@ -233,7 +214,7 @@ int listModels(rt::llm::OllamaClient *client, const QUrl &host, bool json)
                 QStringLiteral("PARAMETERS"), QStringLiteral("QUANTIZATION") } };
             for (const auto &model : *result)
                 rows.append({ model.name, rt::llm::formatBytes(model.sizeBytes), model.family, model.parameterSize, model.quantization });
-            out(table(rows));
+            out(formatTable(rows));
             exitCode = ExitOk;
         }
         flushOut();
@@ -316,7 +297,7 @@ int runningModels(rt::llm::ModelCatalog &catalog, const QString &hostName, bool 
                     m.contextLength > 0 ? QString::number(m.contextLength) : QStringLiteral("?"),
                     m.expiresAt.toLocalTime().toString(QStringLiteral("yyyy-MM-dd HH:mm")) });
             }
-            out(table(rows));
+            out(formatTable(rows));
             exitCode = ExitOk;
         }
         flushOut();
