@@ -10,6 +10,7 @@
 #include <QCoreApplication>
 #include <QFile>
 #include <QJsonDocument>
+#include <QPointer>
 #include <QTimer>
 
 namespace rt::cli {
@@ -191,8 +192,7 @@ int runChat(const QStringList &arguments)
     // 2 s while it streams (crash safety) and in full when it ends. Storage runs
     // on its own thread; the token path below only appends to two strings.
     QFuture<rt::Result<qint64>> replyId;
-    QString streamedContent;
-    QString streamedThinking;
+    QPointer<rt::llm::ChatStream> live; // the stream keeps the text received so far
     QTimer checkpoints;
     if (storage) {
         if (conversationId == 0) {
@@ -219,13 +219,14 @@ int runChat(const QStringList &arguments)
         replyId = storage->beginAssistantMessage(conversationId, request.model);
         checkpoints.setInterval(2000);
         QObject::connect(&checkpoints, &QTimer::timeout, &client, [&] {
-            if (replyId.isFinished() && replyId.result().ok())
-                storage->checkpointMessage(replyId.result().value(), streamedContent, streamedThinking);
+            if (live && replyId.isFinished() && replyId.result().ok())
+                storage->checkpointMessage(replyId.result().value(), live->content(), live->thinking());
         });
         checkpoints.start();
     }
 
     rt::llm::ChatStream *stream = client.chat(request);
+    live = stream;
     QObject::connect(&interrupts, &InterruptWatcher::interrupted, stream, &rt::llm::ChatStream::cancel);
     QObject::connect(stream, &rt::llm::ChatStream::waiting, &client, [&](qint64) {
         if (!jsonOutput)
@@ -236,10 +237,6 @@ int runChat(const QStringList &arguments)
     });
     bool thinkingOpen = false;
     QObject::connect(stream, &rt::llm::ChatStream::delta, &client, [&](const QString &content, const QString &thinking) {
-        if (storage) {
-            streamedContent += content;
-            streamedThinking += thinking;
-        }
         if (jsonOutput)
             return;
         if (!thinking.isEmpty()) {

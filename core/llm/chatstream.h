@@ -18,7 +18,9 @@ public:
 
     const ChatRequest &request() const { return m_request; }
     QString correlationId() const { return m_stream->correlationId(); }
+    // The text received so far (e.g. for checkpoints while streaming).
     QString content() const { return m_result.content; }
+    QString thinking() const { return m_result.thinking; }
     bool isRunning() const { return m_running; }
 
 public slots:
