@@ -316,26 +316,23 @@ void DebateEngine::resume()
 
 void DebateEngine::stop()
 {
-    if (m_stateKind != State::Running && m_stateKind != State::Paused)
-        return;
-    if (m_phase == Phase::Done)
-        return;
-    m_stopRequested = true;
-    if (m_turn && m_turn->stream)
-        m_turn->stream->cancel();
-    else if (!m_busy)
-        advance();
+    requestEnd(m_stopRequested);
 }
 
 void DebateEngine::interrupt()
+{
+    requestEnd(m_interruptRequested);
+}
+
+void DebateEngine::requestEnd(bool &flag)
 {
     if (m_stateKind != State::Running && m_stateKind != State::Paused)
         return;
     if (m_phase == Phase::Done)
         return;
-    m_interruptRequested = true;
+    flag = true;
     if (m_turn && m_turn->stream)
-        m_turn->stream->cancel();
+        m_turn->stream->cancel(); // the turn's finish handler ends the debate
     else if (!m_busy)
         advance();
 }

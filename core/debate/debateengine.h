@@ -95,6 +95,8 @@ signals:
     void debateInterrupted(qint64 debateId);
 
 private:
+    // Stop or interrupt: sets the flag and ends the turn in flight (or advances).
+    void requestEnd(bool &flag);
     enum class Phase { Rounds, Closing, Done };
     struct Turn
     {

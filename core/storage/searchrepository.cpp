@@ -8,6 +8,26 @@
 
 namespace rt::storage {
 
+namespace {
+// Every search query returns rows shaped (id, snippet, score, parent id,
+// parent title, who, created_at); scoreSign makes higher always better.
+void appendHits(const Query &q, SearchHit::Kind kind, double scoreSign, QList<SearchHit> &hits)
+{
+    while (q.next()) {
+        SearchHit h;
+        h.kind = kind;
+        h.id = q.integer(0);
+        h.snippet = q.text(1);
+        h.score = scoreSign * q.real(2);
+        h.parentId = q.integer(3);
+        h.parentTitle = q.text(4);
+        h.who = q.text(5);
+        h.createdAt = q.time(6);
+        hits.append(h);
+    }
+}
+} // namespace
+
 QString SearchRepository::fts5Query(const QString &text)
 {
     static const QRegularExpression whitespace(QStringLiteral("\\s+"));
@@ -52,18 +72,7 @@ rt::Result<QList<SearchHit>> SearchRepository::searchSqlite(const QString &text,
                             {o.highlightStart, o.highlightEnd, match, match, rankWindow - 1, window});
         if (!q.ok())
             return q.error();
-        while (q->next()) {
-            SearchHit h;
-            h.kind = SearchHit::Kind::Message;
-            h.id = q->integer(0);
-            h.snippet = q->text(1);
-            h.score = -q->real(2); // bm25: lower is better
-            h.parentId = q->integer(3);
-            h.parentTitle = q->text(4);
-            h.who = q->text(5);
-            h.createdAt = q->time(6);
-            hits.append(h);
-        }
+        appendHits(q.value(), SearchHit::Kind::Message, -1.0, hits); // bm25: lower is better
     }
     if (o.debateTurns) {
         auto q = m_db.query(QStringLiteral("SELECT f.rowid, f.snip, f.score, t.debate_id, d.question, t.agent_name, t.created_at FROM "
@@ -74,18 +83,7 @@ rt::Result<QList<SearchHit>> SearchRepository::searchSqlite(const QString &text,
                             {o.highlightStart, o.highlightEnd, match, match, rankWindow - 1, window});
         if (!q.ok())
             return q.error();
-        while (q->next()) {
-            SearchHit h;
-            h.kind = SearchHit::Kind::DebateTurn;
-            h.id = q->integer(0);
-            h.snippet = q->text(1);
-            h.score = -q->real(2);
-            h.parentId = q->integer(3);
-            h.parentTitle = q->text(4);
-            h.who = q->text(5);
-            h.createdAt = q->time(6);
-            hits.append(h);
-        }
+        appendHits(q.value(), SearchHit::Kind::DebateTurn, -1.0, hits); // bm25: lower is better
     }
     std::stable_sort(hits.begin(), hits.end(), [](const SearchHit &a, const SearchHit &b) { return a.score > b.score; });
     return hits.mid(o.offset, o.limit);
@@ -115,18 +113,7 @@ rt::Result<QList<SearchHit>> SearchRepository::searchPostgres(const QString &tex
                             {cleaned, headline, cleaned, cleaned, rankWindow, window});
         if (!q.ok())
             return q.error();
-        while (q->next()) {
-            SearchHit h;
-            h.kind = SearchHit::Kind::Message;
-            h.id = q->integer(0);
-            h.snippet = q->text(1);
-            h.score = q->real(2);
-            h.parentId = q->integer(3);
-            h.parentTitle = q->text(4);
-            h.who = q->text(5);
-            h.createdAt = q->time(6);
-            hits.append(h);
-        }
+        appendHits(q.value(), SearchHit::Kind::Message, 1.0, hits);
     }
     if (o.debateTurns) {
         auto q = m_db.query(QStringLiteral("SELECT t.id, ts_headline('simple', left(t.content, 250000), plainto_tsquery('simple', ?), ?), r.score, "
@@ -138,18 +125,7 @@ rt::Result<QList<SearchHit>> SearchRepository::searchPostgres(const QString &tex
                             {cleaned, headline, cleaned, cleaned, rankWindow, window});
         if (!q.ok())
             return q.error();
-        while (q->next()) {
-            SearchHit h;
-            h.kind = SearchHit::Kind::DebateTurn;
-            h.id = q->integer(0);
-            h.snippet = q->text(1);
-            h.score = q->real(2);
-            h.parentId = q->integer(3);
-            h.parentTitle = q->text(4);
-            h.who = q->text(5);
-            h.createdAt = q->time(6);
-            hits.append(h);
-        }
+        appendHits(q.value(), SearchHit::Kind::DebateTurn, 1.0, hits);
     }
     std::stable_sort(hits.begin(), hits.end(), [](const SearchHit &a, const SearchHit &b) { return a.score > b.score; });
     return hits.mid(o.offset, o.limit);
