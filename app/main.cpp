@@ -46,21 +46,57 @@ bool hasDisplay()
         || qEnvironmentVariableIsSet("QT_QPA_PLATFORM");
 }
 
+// Finds the subcommand the way git and docker do: global options (--db X,
+// --ollama-host URL, --verbose) may come before it. Returns the index of the
+// subcommand word, or -1 when there is none (the window opens); sets *unknown
+// when a word in command position is no command.
+int findCommandIndex(int argc, char *argv[], bool *unknown)
+{
+    *unknown = false;
+    for (int i = 1; i < argc; ++i) {
+        const QString arg = QString::fromLocal8Bit(argv[i]);
+        if (rt::cli::isGlobalOptionWithValue(arg)) {
+            ++i; // its value
+            continue;
+        }
+        if (rt::cli::isGlobalFlag(arg) || (arg.startsWith(u"--") && arg.contains(u'=')
+                                           && rt::cli::isGlobalOptionWithValue(QStringView(arg).left(arg.indexOf(u'=')))))
+            continue;
+        if (arg.startsWith(u'-'))
+            return -1; // a window option (--demo, --screenshot FILE, ...)
+        if (findCommand(argv[i]))
+            return i;
+        *unknown = true;
+        return i;
+    }
+    return -1;
+}
+
 } // namespace
 
 int main(int argc, char *argv[])
 {
-    if (argc > 1 && argv[1][0] != '-') {
-        const rt::cli::Command *command = findCommand(argv[1]);
+    bool unknown = false;
+    const int commandIndex = findCommandIndex(argc, argv, &unknown);
+    if (commandIndex > 0) {
         QCoreApplication app(argc, argv);
         setIdentity();
-        if (!command) {
-            rt::cli::err(QStringLiteral("Unknown command \"%1\". Run roundtable --help for the list.").arg(QString::fromLocal8Bit(argv[1])));
+        if (unknown) {
+            rt::cli::err(QStringLiteral("Unknown command \"%1\". Run roundtable --help for the list.").arg(QString::fromLocal8Bit(argv[commandIndex])));
             return rt::cli::ExitUsage;
         }
-        QStringList arguments = app.arguments();
-        arguments.removeAt(1);
-        arguments[0] = QStringLiteral("roundtable %1").arg(QString::fromLatin1(command->name));
+        const rt::cli::Command *command = findCommand(argv[commandIndex]);
+        // "roundtable --db X history list" runs as "roundtable history list --db X"
+        // (options go last so that subcommands reading their action word first
+        // still find it; before a "--" that ends the options).
+        const QStringList all = app.arguments();
+        QStringList arguments{QStringLiteral("roundtable %1").arg(QString::fromLatin1(command->name))};
+        QStringList rest = all.mid(commandIndex + 1);
+        const QStringList globals = all.mid(1, commandIndex - 1);
+        const qsizetype end = rest.indexOf(QStringLiteral("--"));
+        for (qsizetype i = 0; i < globals.size(); ++i)
+            rest.insert(end >= 0 ? end + i : rest.size(), globals.at(i));
+        arguments += rest;
         return command->run(arguments);
     }
 

@@ -2,6 +2,16 @@
 # defines; every target in the tree links it.
 option(RT_WERROR "Treat warnings as errors" OFF)
 option(RT_COVERAGE "Instrument for line coverage (gcov)" OFF)
+# CI must test PostgreSQL: with this on, ctest runs every test with
+# RT_REQUIRE_POSTGRES=1, so a missing server fails the PostgreSQL tests (and
+# the 'postgres' fixture) instead of skipping them. On by default when CMake
+# is configured with CI set, as .ci/run does.
+if(DEFINED ENV{CI} AND NOT "$ENV{CI}" STREQUAL "" AND NOT "$ENV{CI}" STREQUAL "false" AND NOT "$ENV{CI}" STREQUAL "0")
+    set(rt_require_postgres_default ON)
+else()
+    set(rt_require_postgres_default OFF)
+endif()
+option(RT_REQUIRE_POSTGRES "PostgreSQL tests fail instead of skipping when no server is available" ${rt_require_postgres_default})
 
 add_library(rt_project_options INTERFACE)
 target_compile_features(rt_project_options INTERFACE cxx_std_20)
@@ -35,6 +45,9 @@ function(rt_add_test name)
     endif()
     add_test(NAME ${name} COMMAND ${name})
     set(env "QT_QPA_PLATFORM=offscreen;RT_TEST_BUILD_DIR=${CMAKE_BINARY_DIR}" ${T_ENV})
+    if(RT_REQUIRE_POSTGRES)
+        list(APPEND env "RT_REQUIRE_POSTGRES=1")
+    endif()
     if(NOT T_TIMEOUT)
         set(T_TIMEOUT 300)
     endif()

@@ -19,7 +19,9 @@ if [ "${RT_SKIP_ASAN:-0}" != 1 ]; then
     cmake --preset asan -DRT_WERROR=ON >/dev/null
     cmake --build --preset asan -j "$jobs"
     find build/asan -name '*.gcda' -delete
-    echo "== tests (AddressSanitizer + UBSan)"
+    # Leaks fail the run too (LeakSanitizer, ASAN_OPTIONS detect_leaks=1 in the
+    # asan test preset); tests/lsan.supp names the few Qt/system leaks we accept.
+    echo "== tests (AddressSanitizer + LeakSanitizer + UBSan)"
     ctest --preset asan -j "$jobs" -LE no-asan
     echo "== line coverage of core/"
     # gcov can report negative branch counts for code run on several threads;

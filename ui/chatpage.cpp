@@ -6,7 +6,8 @@
 #include "common/appsettings.h"
 #include "common/logging.h"
 #include "icons.h"
-#include "llm/chatstream.h"
+#include "llm/endpointpool.h"
+#include "llm/pooledchat.h"
 #include "llm/ollamaclient.h"
 #include "llm/ollamaerrors.h"
 #include "theme.h"
@@ -35,8 +36,9 @@ QFrame *makeBar(QWidget *parent, bool borderTop)
 }
 } // namespace
 
-ChatPage::ChatPage(rt::llm::OllamaClient *client, QWidget *parent)
+ChatPage::ChatPage(rt::llm::EndpointPool *pool, rt::llm::OllamaClient *client, QWidget *parent)
     : QWidget(parent)
+    , m_pool(pool)
     , m_client(client)
     , m_messages(new ChatMessageModel(this))
 {
@@ -315,28 +317,29 @@ void ChatPage::startReply()
     const quint64 id = m_messages->message(row).id;
     m_view->followEnd();
 
-    rt::llm::ChatStream *stream = m_client->chat(request);
+    // Through the pool: a host that has the model, another one when it fails.
+    rt::llm::PooledChat *stream = m_pool->chat(request, {request.model});
     m_stream = stream;
-    qCDebug(lcUi) << "chat request" << stream->correlationId() << request.model << request.messages.size() << "messages";
+    qCDebug(lcUi) << "chat request" << request.model << request.messages.size() << "messages";
     // The reply is always the last row while it streams; the id guards against a cleared chat.
     const auto rowOf = [this, id]() -> int {
         const int last = m_messages->count() - 1;
         return last >= 0 && m_messages->message(last).id == id ? last : -1;
     };
-    connect(stream, &rt::llm::ChatStream::waiting, this, [this, rowOf](qint64) {
+    connect(stream, &rt::llm::PooledChat::waiting, this, [this, rowOf](qint64) {
         if (const int r = rowOf(); r >= 0 && m_messages->message(r).phase == ChatMessageModel::Phase::Waiting)
             m_messages->setPhase(r, ChatMessageModel::Phase::Loading);
     });
-    connect(stream, &rt::llm::ChatStream::retrying, this, [this, rowOf](int attempt, int, const QString &) {
+    connect(stream, &rt::llm::PooledChat::retrying, this, [this, rowOf](int attempt, int, const QString &) {
         if (const int r = rowOf(); r >= 0)
             m_messages->setPhase(r, ChatMessageModel::Phase::Retrying, attempt);
     });
-    connect(stream, &rt::llm::ChatStream::delta, this, [this, rowOf](const QString &content, const QString &thinking) {
+    connect(stream, &rt::llm::PooledChat::delta, this, [this, rowOf](const QString &content, const QString &thinking) {
         if (const int r = rowOf(); r >= 0)
             m_messages->appendDelta(r, content, thinking);
     });
     connect(
-        stream, &rt::llm::ChatStream::finished, this, [this, rowOf](const rt::llm::ChatResult &result) { onFinished(rowOf(), result); });
+        stream, &rt::llm::PooledChat::finished, this, [this, rowOf](const rt::llm::ChatResult &result) { onFinished(rowOf(), result); });
     updateControls();
 }
 
@@ -364,6 +367,7 @@ void ChatPage::retry(int row)
     if (isBusy() || row != m_messages->count() - 1 || !m_messages->data(m_messages->index(row), ChatMessageModel::CanRetryRole).toBool())
         return;
     m_messages->removeLast();
+    m_pool->recheckModel(currentModel()); // it may have been pulled meanwhile
     startReply();
 }
 

@@ -11,8 +11,9 @@ class QPushButton;
 class QToolButton;
 
 namespace rt::llm {
-class ChatStream;
+class EndpointPool;
 class OllamaClient;
+class PooledChat;
 struct ChatResult;
 } // namespace rt::llm
 
@@ -29,7 +30,8 @@ class ChatPage final : public QWidget {
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(ChatPage)
 public:
-    explicit ChatPage(rt::llm::OllamaClient *client, QWidget *parent = nullptr);
+    // Chats go through pool; client (the primary host) lists the models.
+    ChatPage(rt::llm::EndpointPool *pool, rt::llm::OllamaClient *client, QWidget *parent = nullptr);
     ~ChatPage() override;
 
     bool isBusy() const;
@@ -73,6 +75,7 @@ private:
     void updateControls();
     void updatePlaceholder();
 
+    rt::llm::EndpointPool *m_pool;
     rt::llm::OllamaClient *m_client;
     ChatMessageModel *m_messages;
     ChatView *m_view;
@@ -83,7 +86,7 @@ private:
     QPushButton *m_sendButton;
     QPushButton *m_stopButton;
     QLabel *m_hint;
-    QPointer<rt::llm::ChatStream> m_stream;
+    QPointer<rt::llm::PooledChat> m_stream;
     QList<rt::llm::ModelInfo> m_models;
     QString m_modelsError;
     ModelsState m_modelsState = ModelsState::Idle;

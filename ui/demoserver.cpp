@@ -136,11 +136,7 @@ void DemoServer::fail(const QString &message)
         return;
     m_startTimeout.stop();
     m_stopping = true;
-    if (m_process && m_process->state() != QProcess::NotRunning) {
-        m_process->kill();
-        m_process->waitForFinished(1000); // after SIGKILL: immediate
-    }
-    discardProcess();
+    retireProcess(std::chrono::milliseconds(0)); // it failed us: no grace
     setState(State::Stopped);
     qCWarning(lcUi).noquote() << message;
     emit failed(message);
@@ -153,19 +149,46 @@ void DemoServer::stop()
     m_stopping = true;
     m_startTimeout.stop();
     const bool wasRunning = m_state == State::Running;
-    if (m_process->state() != QProcess::NotRunning) {
-        // A short, bounded wait at shutdown; the simulator exits at once on SIGTERM.
-        m_process->terminate();
-        if (!m_process->waitForFinished(1500)) {
-            m_process->kill();
-            m_process->waitForFinished(1000);
-        }
-    }
-    discardProcess();
+    // Nothing waits here: the simulator exits at once on SIGTERM, and is
+    // killed if it lingers; it finishes in the background.
+    retireProcess(KillAfter);
     m_url = QUrl();
     setState(State::Stopped);
     if (wasRunning)
         emit stopped(false);
+}
+
+void DemoServer::retireProcess(std::chrono::milliseconds killAfter)
+{
+    QProcess *process = std::exchange(m_process, nullptr);
+    if (!process)
+        return;
+    process->disconnect(this);
+    if (process->state() == QProcess::NotRunning) {
+        process->deleteLater();
+        return;
+    }
+    // From here it is on its own: owned by the application (so it outlives
+    // this object), deleted when it has exited. Without an application it
+    // stays our child and QProcess's destructor kills and reaps it.
+    if (QCoreApplication *app = QCoreApplication::instance(); app && app->thread() == process->thread())
+        process->setParent(app);
+    connect(process, &QProcess::finished, process, [process](int exitCode, QProcess::ExitStatus status) {
+        qCDebug(lcUi) << "demo simulator exited" << exitCode << status;
+        process->deleteLater();
+    });
+    auto *killTimer = new QTimer(process);
+    killTimer->setSingleShot(true);
+    connect(killTimer, &QTimer::timeout, process, [process] {
+        qCWarning(lcUi) << "demo simulator did not exit on SIGTERM; killing it";
+        process->kill(); // finished() follows
+    });
+    if (killAfter.count() <= 0) {
+        process->kill();
+    } else {
+        process->terminate();
+        killTimer->start(killAfter);
+    }
 }
 
 void DemoServer::discardProcess()

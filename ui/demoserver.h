@@ -7,6 +7,8 @@
 #include <QTimer>
 #include <QUrl>
 
+#include <chrono>
+
 namespace rt::ui {
 
 // Runs the bundled roundtable-ollama-sim as a child process on a free port, for
@@ -19,6 +21,7 @@ class DemoServer final : public QObject {
 public:
     enum class State { Stopped, Starting, Running };
     Q_ENUM(State)
+    static constexpr std::chrono::milliseconds KillAfter { 1500 };
 
     explicit DemoServer(QObject *parent = nullptr);
     ~DemoServer() override;
@@ -36,7 +39,8 @@ public:
 
 public slots:
     void start();
-    // Asks the simulator to exit and waits briefly for it; kills it if it lingers.
+    // Asks the simulator to exit (SIGTERM) and returns at once; it is killed
+    // if it has not exited after KillAfter. Never waits.
     void stop();
 
 signals:
@@ -52,6 +56,9 @@ private:
     void fail(const QString &message);
     void setState(State state);
     void discardProcess();
+    // Lets the current process finish on its own: terminate (or kill at once
+    // when killAfter is 0), delete it when it has exited.
+    void retireProcess(std::chrono::milliseconds killAfter);
 
     QProcess *m_process = nullptr;
     QString m_programPath;

@@ -3,6 +3,7 @@
 #include "chatpage.h"
 #include "common/logging.h"
 #include "icons.h"
+#include "llm/endpointpool.h"
 #include "llm/ollamahost.h"
 #include "mainwindow.h"
 #include "theme.h"
@@ -67,17 +68,20 @@ int runGui(QApplication &app)
         qCDebug(lcUi) << "--db is accepted; the window does not store conversations yet";
 
     QUrl url = rt::llm::resolveOllamaHost(parser.value(host));
-    if (parser.isSet(host) && !rt::llm::parseOllamaHost(parser.value(host)).isValid()) {
-        printError(
-            QStringLiteral("--ollama-host \"%1\" is not a host or URL, for example http://127.0.0.1:11434.").arg(parser.value(host)));
-        return 2;
+    if (parser.isSet(host)) {
+        if (const auto checked = rt::llm::parseOllamaHostStrict(parser.value(host)); !checked) {
+            printError(QStringLiteral("--ollama-host \"%1\" is not a valid Ollama host: %2").arg(parser.value(host), checked.error().message));
+            return 2;
+        }
     }
 
     QGuiApplication::setDesktopFileName(QStringLiteral("roundtable"));
     QApplication::setWindowIcon(Icons::app());
     Theme::apply(app);
 
-    MainWindow window(url);
+    // --ollama-host: just this host; else the hosts in the settings (roundtable hosts).
+    QList<rt::llm::HostConfig> hosts = rt::llm::HostConfig::fromSettings(parser.isSet(host) ? url.toString() : QString());
+    MainWindow window(hosts);
     window.show();
     if (parser.isSet(demoOption()))
         window.startDemo();

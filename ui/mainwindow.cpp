@@ -5,6 +5,7 @@
 #include "demoserver.h"
 #include "icons.h"
 #include "llm/clientconfig.h"
+#include "llm/endpointpool.h"
 #include "llm/ollamaclient.h"
 #include "llm/ollamahost.h"
 #include "offlinepanel.h"
@@ -26,10 +27,26 @@
 
 namespace rt::ui {
 
+namespace {
+QList<rt::llm::HostConfig> oneHost(const QUrl &url)
+{
+    QList<rt::llm::HostConfig> hosts = rt::llm::HostConfig::fromSettings(url.toString());
+    hosts.first().url = url;
+    return hosts;
+}
+} // namespace
+
 MainWindow::MainWindow(const QUrl &host, QWidget *parent)
+    : MainWindow(oneHost(host), parent)
+{
+}
+
+MainWindow::MainWindow(const QList<rt::llm::HostConfig> &hosts, QWidget *parent)
     : QMainWindow(parent)
-    , m_configuredHost(host)
-    , m_client(new rt::llm::OllamaClient(rt::llm::ClientConfig::fromSettings(host), nullptr, this))
+    , m_configuredHost(hosts.value(0).url)
+    , m_pool(new rt::llm::EndpointPool(hosts, this))
+    , m_primaryHost(hosts.value(0).name)
+    , m_client(new rt::llm::OllamaClient(rt::llm::ClientConfig::fromSettings(m_configuredHost), nullptr, this))
     , m_monitor(new ConnectionMonitor(m_client, this))
     , m_demo(new DemoServer(this))
 {
@@ -64,7 +81,7 @@ MainWindow::MainWindow(const QUrl &host, QWidget *parent)
     setCentralWidget(central);
 
     // Pages. Later: Debates, Agents, Models, Metrics, Settings (Needs::Nothing).
-    m_chat = new ChatPage(m_client, this);
+    m_chat = new ChatPage(m_pool, m_client, this);
     addPage(tr("Chat"), Icons::chat(Theme::SidebarText), m_chat);
 
     // Status bar: a coloured dot and the host with its state.
@@ -123,7 +140,7 @@ MainWindow::MainWindow(const QUrl &host, QWidget *parent)
         switchHost(m_configuredHost);
     });
 
-    m_offline->setHost(host);
+    m_offline->setHost(m_configuredHost);
     updateTitle();
     updateStatus();
     m_chat->focusInput();
@@ -312,6 +329,12 @@ void MainWindow::switchHost(const QUrl &host)
     rt::llm::ClientConfig config = m_client->config();
     config.baseUrl = host;
     m_client->setConfig(config);
+    // The primary host of the pool moves with it (demo simulator and back).
+    if (std::optional<rt::llm::HostConfig> primary = m_pool->hostConfig(m_primaryHost); primary && primary->url != host) {
+        primary->url = host;
+        if (const rt::Status updated = m_pool->updateHost(*primary); !updated)
+            qCWarning(lcUi).noquote() << updated.error().message;
+    }
     m_offline->setHost(host);
     m_chat->clearModels();
     m_chat->setRememberModel(!m_demoActive);

@@ -13,7 +13,9 @@ class QListWidget;
 class QStackedWidget;
 
 namespace rt::llm {
+class EndpointPool;
 class OllamaClient;
+struct HostConfig;
 }
 
 namespace rt::ui {
@@ -31,13 +33,17 @@ class MainWindow final : public QMainWindow {
 public:
     enum class Needs { Nothing, Ollama };
 
-    explicit MainWindow(const QUrl &host, QWidget *parent = nullptr);
+    // hosts: the configured Ollama hosts (the first one is watched for the
+    // offline panel and lists the models); every chat goes through the pool.
+    explicit MainWindow(const QList<rt::llm::HostConfig> &hosts, QWidget *parent = nullptr);
+    explicit MainWindow(const QUrl &host, QWidget *parent = nullptr); // one host
     ~MainWindow() override;
 
     // Adds a page to the navigation; returns its index. One line per page.
     int addPage(const QString &title, const QIcon &icon, QWidget *page, Needs needs = Needs::Ollama);
 
     rt::llm::OllamaClient *client() const { return m_client; }
+    rt::llm::EndpointPool *pool() const { return m_pool; }
     ConnectionMonitor *connectionMonitor() const { return m_monitor; }
     DemoServer *demoServer() const { return m_demo; }
     ChatPage *chatPage() const { return m_chat; }
@@ -65,6 +71,8 @@ private:
     void updateTitle();
 
     QUrl m_configuredHost;
+    rt::llm::EndpointPool *m_pool;
+    QString m_primaryHost; // pool name of the first host
     rt::llm::OllamaClient *m_client;
     ConnectionMonitor *m_monitor;
     DemoServer *m_demo;

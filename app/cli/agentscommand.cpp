@@ -11,6 +11,7 @@
 #include "llm/storagemodelcache.h"
 #include "storage/storage.h"
 #include "storagecli.h"
+#include "taskscli.h"
 
 #include <QCoreApplication>
 #include <QFile>
@@ -207,7 +208,7 @@ void learnModels(AgentRegistry &registry, rt::storage::Storage &storage, const Q
     if (answered)
         return;
     rt::llm::StorageModelCache cache(storage);
-    auto cached = cache.loadAll();
+    auto cached = await(cache.loadAll());
     if (cached && !cached->isEmpty()) {
         QList<rt::llm::ModelInfo> all;
         for (const auto &list : cached.value())
@@ -263,7 +264,7 @@ int runAgents(const QStringList &arguments)
         return openExit;
     rt::storage::Storage &storage = *storagePtr;
     AgentRegistry registry(std::make_unique<rt::agents::StorageAgentStore>(storage));
-    if (auto loaded = registry.load(); !loaded) {
+    if (auto loaded = await(registry.loadAsync()); !loaded) {
         err(loaded.error().message);
         return ExitFailure;
     }
@@ -343,7 +344,7 @@ int runAgents(const QStringList &arguments)
         const auto policy = parser.isSet(o.rename) ? AgentRegistry::ImportPolicy::Rename
             : parser.isSet(o.replace)              ? AgentRegistry::ImportPolicy::Replace
                                                    : AgentRegistry::ImportPolicy::FailOnConflict;
-        auto imported = registry.importJson(file.readAll(), policy);
+        auto imported = await(registry.importJson(file.readAll(), policy));
         if (!imported) {
             err(imported.error().message);
             return ExitFailure;
@@ -362,7 +363,7 @@ int runAgents(const QStringList &arguments)
         const auto agent = findAgent(positional.at(1));
         if (!agent)
             return ExitFailure;
-        if (auto removed = registry.remove(agent->id); !removed) {
+        if (auto removed = await(registry.remove(agent->id)); !removed) {
             err(removed.error().message);
             return ExitFailure;
         }
@@ -375,7 +376,7 @@ int runAgents(const QStringList &arguments)
         const auto agent = findAgent(positional.at(1));
         if (!agent)
             return ExitFailure;
-        auto restored = registry.resetToDefault(agent->id);
+        auto restored = await(registry.resetToDefault(agent->id));
         if (!restored) {
             err(restored.error().message);
             return ExitFailure;
@@ -389,7 +390,7 @@ int runAgents(const QStringList &arguments)
         const auto agent = findAgent(positional.at(1));
         if (!agent)
             return ExitFailure;
-        auto copy = registry.duplicate(agent->id, parser.value(o.name));
+        auto copy = await(registry.duplicate(agent->id, parser.value(o.name)));
         if (!copy) {
             err(copy.error().message);
             return ExitFailure;
@@ -422,8 +423,8 @@ int runAgents(const QStringList &arguments)
         return ExitUsage;
     if (parser.isSet(o.model) || parser.isSet(o.fallback) || parser.isSet(o.system) || parser.isSet(o.systemFile) || parser.isSet(o.numCtx))
         learnModels(registry, storage, host);
-    QStringList warnings;
-    auto saved = action == u"add" ? registry.add(agent, &warnings) : registry.update(agent, &warnings);
+    const QStringList warnings = registry.validate(agent).warnings(); // they do not block saving
+    auto saved = await(action == u"add" ? registry.add(agent) : registry.update(agent));
     if (!saved) {
         err(saved.error().message);
         return ExitFailure;

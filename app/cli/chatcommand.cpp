@@ -3,7 +3,8 @@
 #include "commands.h"
 #include "storagecli.h"
 
-#include "llm/ollamaclient.h"
+#include "llm/endpointpool.h"
+#include "llm/pooledchat.h"
 #include "llm/ollamaerrors.h"
 #include "llm/ollamahost.h"
 
@@ -81,7 +82,7 @@ int runChat(const QStringList &arguments)
     if (!parseOrExplain(parser, arguments))
         return ExitUsage;
 
-    const QUrl host = common.apply(parser);
+    common.apply(parser);
     const QString prompt = parser.positionalArguments().join(QLatin1Char(' ')).trimmed();
 
     if (!parser.isSet(conversation) && parser.value(model).trimmed().isEmpty()) {
@@ -184,15 +185,17 @@ int runChat(const QStringList &arguments)
     }
 
     const bool jsonOutput = parser.isSet(json);
-    rt::llm::OllamaClient client(rt::llm::ClientConfig::fromSettings(host));
+    const std::unique_ptr<rt::llm::EndpointPool> pool = common.makePool(parser);
+    rt::llm::EndpointPool &client = *pool; // context object of the handlers below
     InterruptWatcher interrupts;
+    OutputFlusher flusher;
     int exitCode = ExitFailure;
 
     // Store the prompt and a 'partial' reply now; the reply's text is saved every
     // 2 s while it streams (crash safety) and in full when it ends. Storage runs
     // on its own thread; the token path below only appends to two strings.
     QFuture<rt::Result<qint64>> replyId;
-    QPointer<rt::llm::ChatStream> live; // the stream keeps the text received so far
+    QPointer<rt::llm::PooledChat> live; // the stream keeps the text received so far
     QTimer checkpoints;
     if (storage) {
         if (conversationId == 0) {
@@ -225,18 +228,22 @@ int runChat(const QStringList &arguments)
         checkpoints.start();
     }
 
-    rt::llm::ChatStream *stream = client.chat(request);
+    rt::llm::PooledChat *stream = client.chat(request, {request.model});
     live = stream;
-    QObject::connect(&interrupts, &InterruptWatcher::interrupted, stream, &rt::llm::ChatStream::cancel);
-    QObject::connect(stream, &rt::llm::ChatStream::waiting, &client, [&](qint64) {
+    QObject::connect(&interrupts, &InterruptWatcher::interrupted, stream, &rt::llm::PooledChat::cancel);
+    QObject::connect(stream, &rt::llm::PooledChat::waiting, &client, [&](qint64) {
         if (!jsonOutput)
             err(QStringLiteral("Waiting for %1 to start answering (it may be loading)...").arg(request.model));
     });
-    QObject::connect(stream, &rt::llm::ChatStream::retrying, &client, [](int attempt, int delayMs, const QString &reason) {
+    QObject::connect(stream, &rt::llm::PooledChat::retrying, &client, [](int attempt, int delayMs, const QString &reason) {
         err(QStringLiteral("%1 Retrying (%2) in %3 ms.").arg(reason).arg(attempt).arg(delayMs));
     });
+    QObject::connect(stream, &rt::llm::PooledChat::notice, &client, [](const QString &message) { err(message); });
+    QString servedBy; // the pool host that answered
+    QObject::connect(stream, &rt::llm::PooledChat::routed, &client,
+                     [&](const QString &hostName, const QString &, int) { servedBy = hostName; });
     bool thinkingOpen = false;
-    QObject::connect(stream, &rt::llm::ChatStream::delta, &client, [&](const QString &content, const QString &thinking) {
+    QObject::connect(stream, &rt::llm::PooledChat::delta, &client, [&](const QString &content, const QString &thinking) {
         if (jsonOutput)
             return;
         if (!thinking.isEmpty()) {
@@ -253,7 +260,7 @@ int runChat(const QStringList &arguments)
             out(content); // stdio buffers; no flush per token
         }
     });
-    QObject::connect(stream, &rt::llm::ChatStream::finished, &client, [&](const rt::llm::ChatResult &result) {
+    QObject::connect(stream, &rt::llm::PooledChat::finished, &client, [&](const rt::llm::ChatResult &result) {
         exitCode = exitCodeFor(result);
         checkpoints.stop();
         qint64 messageId = 0;
@@ -269,7 +276,11 @@ int runChat(const QStringList &arguments)
         }
         if (jsonOutput) {
             QJsonObject object = result.toJson();
-            object.insert(QStringLiteral("host"), rt::llm::displayHost(host));
+            const QString hostName = servedBy.isEmpty() ? client.defaultHost() : servedBy;
+            if (const auto config = client.hostConfig(hostName)) {
+                object.insert(QStringLiteral("host"), rt::llm::displayHost(config->url));
+                object.insert(QStringLiteral("host_name"), hostName);
+            }
             if (conversationId > 0 && messageId > 0) {
                 object.insert(QStringLiteral("conversation_id"), double(conversationId));
                 object.insert(QStringLiteral("message_id"), double(messageId));

@@ -1,10 +1,14 @@
 #include "clicommon.h"
 
 #include "common/logging.h"
+#include "llm/endpointpool.h"
 #include "llm/ollamahost.h"
 
 #include <QCoreApplication>
 #include <QSocketNotifier>
+#include <QTimer>
+
+#include <atomic>
 
 #include <csignal>
 #include <fcntl.h>
@@ -27,6 +31,26 @@ QUrl CommonOptions::apply(const QCommandLineParser &parser) const
     return rt::llm::resolveOllamaHost(parser.value(ollamaHost));
 }
 
+std::unique_ptr<rt::llm::EndpointPool> CommonOptions::makePool(const QCommandLineParser &parser) const
+{
+    const QString single = parser.isSet(ollamaHost) ? parser.value(ollamaHost) : QString();
+    auto pool = std::make_unique<rt::llm::EndpointPool>(rt::llm::HostConfig::fromSettings(single));
+    rt::llm::EndpointPool::Options options = pool->options();
+    options.healthIntervalMs = 0; // a command lives for one job; breakers still open and probe
+    pool->setOptions(options);
+    return pool;
+}
+
+bool isGlobalOptionWithValue(QStringView arg)
+{
+    return arg == u"--db" || arg == u"--ollama-host" || arg == u"-db" || arg == u"-ollama-host";
+}
+
+bool isGlobalFlag(QStringView arg)
+{
+    return arg == u"--verbose" || arg == u"-verbose";
+}
+
 bool parseOrExplain(QCommandLineParser &parser, const QStringList &arguments)
 {
     parser.setSingleDashWordOptionMode(QCommandLineParser::ParseAsLongOptions);
@@ -36,9 +60,22 @@ bool parseOrExplain(QCommandLineParser &parser, const QStringList &arguments)
         return false;
     }
     if (parser.isSet(help)) {
-        out(parser.helpText());
+        // Qt names the binary by its path; the usage line names the command.
+        QString text = parser.helpText();
+        const QString binary = QCoreApplication::arguments().value(0);
+        if (!binary.isEmpty() && !arguments.isEmpty())
+            text.replace(QStringLiteral("Usage: ") + binary, QStringLiteral("Usage: ") + arguments.constFirst());
+        out(text);
         flushOut();
         std::exit(0);
+    }
+    const QString hostOption = QStringLiteral("ollama-host");
+    if (parser.optionNames().contains(hostOption)) {
+        const QString value = parser.value(hostOption);
+        if (auto checked = rt::llm::parseOllamaHostStrict(value); !checked) {
+            err(QStringLiteral("--ollama-host \"%1\" is not a valid Ollama host: %2").arg(value, checked.error().message));
+            return false;
+        }
     }
     return true;
 }
@@ -78,10 +115,32 @@ bool readNumber(const QCommandLineParser &parser, const QCommandLineOption &opti
     return true;
 }
 
+namespace {
+std::atomic_bool g_outDirty{false};
+}
+
 void out(const QString &text)
 {
     const QByteArray bytes = text.toUtf8();
     std::fwrite(bytes.constData(), 1, size_t(bytes.size()), stdout);
+    g_outDirty.store(true, std::memory_order_relaxed);
+}
+
+OutputFlusher::OutputFlusher(QObject *parent)
+    : QObject(parent)
+{
+    auto *timer = new QTimer(this);
+    timer->setInterval(50);
+    connect(timer, &QTimer::timeout, this, [] {
+        if (g_outDirty.exchange(false, std::memory_order_relaxed))
+            std::fflush(stdout);
+    });
+    timer->start();
+}
+
+OutputFlusher::~OutputFlusher()
+{
+    std::fflush(stdout);
 }
 
 void outLine(const QString &text)

@@ -7,12 +7,19 @@
 
 #include <cstdio>
 #include <functional>
+#include <memory>
 
 class QSocketNotifier;
 
+namespace rt::llm {
+class EndpointPool;
+}
+
 namespace rt::cli {
 
-// Options most subcommands share: --ollama-host, --verbose.
+// Options every subcommand shares: --ollama-host, --db, --verbose. They may
+// also come before the subcommand (roundtable --db X history list); main()
+// moves them after it.
 struct CommonOptions
 {
     QCommandLineOption ollamaHost{QStringLiteral("ollama-host"),
@@ -23,13 +30,36 @@ struct CommonOptions
                           QStringLiteral("Database: a SQLite file path or postgresql://user:pass@host:port/db (default: $ROUNDTABLE_DB, then the app data folder)."),
                           QStringLiteral("path-or-url")};
 
-    void addTo(QCommandLineParser &parser, bool withDb = false) const;
-    // Applies --verbose. Returns the Ollama base URL to use.
+    void addTo(QCommandLineParser &parser, bool withDb = true) const;
+    // Applies --verbose. Returns the Ollama base URL to use (--ollama-host was
+    // validated by parseOrExplain).
     QUrl apply(const QCommandLineParser &parser) const;
+    // The Ollama hosts for this command, behind one pool: the host given with
+    // --ollama-host alone, else the hosts in the settings (roundtable hosts),
+    // else $OLLAMA_HOST or http://127.0.0.1:11434. Every request of every
+    // command goes through it (routing, fallback, circuit breaker).
+    std::unique_ptr<rt::llm::EndpointPool> makePool(const QCommandLineParser &parser) const;
+};
+
+// The options that may come before the subcommand: names taking a value, and flags.
+bool isGlobalOptionWithValue(QStringView arg);
+bool isGlobalFlag(QStringView arg);
+
+// Streamed text (chat replies, debate turns) reaches a pipe promptly: out()
+// marks stdout dirty and this timer flushes it every 50 ms, so a reader sees
+// the reply as it is generated without a flush per token.
+class OutputFlusher final : public QObject
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(OutputFlusher)
+public:
+    explicit OutputFlusher(QObject *parent = nullptr);
+    ~OutputFlusher() override;
 };
 
 // Parses arguments; on a usage error prints it to stderr and returns false.
-// Handles --help itself (prints and exits 0).
+// Handles --help itself (prints and exits 0). An --ollama-host value that is
+// not an http(s) host is a usage error naming the value.
 bool parseOrExplain(QCommandLineParser &parser, const QStringList &arguments);
 
 // Rows padded into aligned columns, one line each (first row = header).

@@ -32,6 +32,8 @@ int runHistory(const QStringList &arguments);
 int runDb(const QStringList &arguments);
 int runDebate(const QStringList &arguments);
 int runEval(const QStringList &arguments);
+int runHosts(const QStringList &arguments);
+int runTasks(const QStringList &arguments);
 
 // Every subcommand, in the order --help lists them.
 const QList<Command> &commands();

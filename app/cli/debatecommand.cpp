@@ -1,4 +1,5 @@
 // roundtable debate: run (or resume) a multi-agent debate in the terminal.
+#include "agentselection.h"
 #include "clicommon.h"
 #include "commands.h"
 #include "storagecli.h"
@@ -8,7 +9,7 @@
 #include "common/appsettings.h"
 #include "debate/debateengine.h"
 #include "debate/storagedebatestore.h"
-#include "llm/ollamaclient.h"
+#include "llm/endpointpool.h"
 #include "llm/ollamaerrors.h"
 #include "llm/ollamahost.h"
 
@@ -147,51 +148,6 @@ int exitCodeForError(const QString &code)
     return ExitFailure;
 }
 
-// Agents from names: "Skeptic", "Skeptic=qwen3:0.6b", an id, or a built-in role key.
-rt::Result<QList<rt::agents::Agent>> resolveAgents(rt::agents::AgentRegistry &registry, const QString &list, const QString &defaultModel)
-{
-    QList<rt::agents::Agent> agents;
-    const QStringList names = list.split(u',', Qt::SkipEmptyParts);
-    for (const QString &raw : names) {
-        QString name = raw.trimmed();
-        QString model;
-        if (const qsizetype eq = name.indexOf(u'='); eq > 0) {
-            model = name.mid(eq + 1).trimmed();
-            name = name.left(eq).trimmed();
-        }
-        std::optional<rt::agents::Agent> agent = registry.find(name);
-        if (!agent)
-            agent = registry.builtin(name.toLower().replace(u' ', u'_'));
-        if (!agent) {
-            QStringList known;
-            for (const rt::agents::Agent &a : registry.agents())
-                known.append(a.name);
-            return rt::Error{u"usage"_s, tr("There is no agent \"%1\". Known agents: %2.").arg(name, known.join(u", "_s))};
-        }
-        if (!model.isEmpty())
-            agent->model = model;
-        if (agent->model.trimmed().isEmpty())
-            agent->model = defaultModel;
-        if (agent->model.trimmed().isEmpty()) {
-            return rt::Error{u"usage"_s, tr("Agent %1 has no model. Pass --model NAME, or give it one: --agents %1=MODEL.").arg(agent->name)};
-        }
-        // The same role twice is allowed: seats need distinct names.
-        const QString base = agent->name;
-        for (int n = 2;; ++n) {
-            bool clash = false;
-            for (const rt::agents::Agent &a : std::as_const(agents))
-                clash = clash || a.name.compare(agent->name, Qt::CaseInsensitive) == 0;
-            if (!clash)
-                break;
-            agent->name = u"%1 %2"_s.arg(base).arg(n);
-        }
-        agents.append(*agent);
-    }
-    if (agents.isEmpty())
-        return rt::Error{u"usage"_s, tr("--agents names no agent.")};
-    return agents;
-}
-
 } // namespace
 
 int runDebate(const QStringList &arguments)
@@ -208,7 +164,7 @@ int runDebate(const QStringList &arguments)
                        o.tokenBudget, o.timeBudget, o.agreement, o.numPredict, o.embedding, o.noSynthesis, o.note, o.interactive});
     if (!parseOrExplain(parser, arguments))
         return ExitUsage;
-    const QUrl host = common.apply(parser);
+    common.apply(parser);
     const bool resuming = parser.isSet(o.resume);
 
     qint64 resumeId = 0;
@@ -256,8 +212,9 @@ int runDebate(const QStringList &arguments)
             return ExitUsage;
         config.synthesis = !parser.isSet(o.noSynthesis);
         config.embeddingModel = parser.value(o.embedding).trimmed();
-        config.defaultModel = parser.isSet(o.model) ? parser.value(o.model).trimmed() : rt::AppSettings::lastModel();
     }
+    const std::unique_ptr<rt::llm::EndpointPool> pool = common.makePool(parser);
+    QString defaultModelSource;
 
     int exitCode = ExitOk;
     std::unique_ptr<rt::storage::Storage> storage = openStorage(parser.value(common.db), true, &exitCode);
@@ -269,10 +226,17 @@ int runDebate(const QStringList &arguments)
         if (const rt::Status loaded = registry.load(); !loaded)
             return fail(loaded.error());
         const QString list = parser.isSet(o.agents) ? parser.value(o.agents) : u"Proponent,Skeptic,Pragmatist"_s;
-        rt::Result<QList<rt::agents::Agent>> agents = resolveAgents(registry, list, config.defaultModel);
+        rt::Result<QList<rt::agents::Agent>> agents = resolveAgents(registry, list);
         if (!agents)
             return fail(agents.error());
         config.agents = *agents;
+        const rt::Result<DefaultModelChoice> fallback = chooseDefaultModel(config.agents, parser.value(o.model), *pool);
+        if (!fallback) {
+            err(fallback.error().message);
+            return exitCodeForError(fallback.error().code);
+        }
+        config.defaultModel = fallback->model;
+        defaultModelSource = fallback->source;
         if (const QString problem = config.validate(); !problem.isEmpty()) {
             err(problem);
             return ExitUsage;
@@ -280,10 +244,11 @@ int runDebate(const QStringList &arguments)
     }
 
     const bool jsonOutput = parser.isSet(o.json);
-    rt::llm::OllamaClient client(rt::llm::ClientConfig::fromSettings(host));
     StorageDebateStore store(storage.get());
-    DebateEngine engine(&client, &store);
+    DebateEngine engine(pool.get(), &store);
+    engine.setDefaultModelSource(defaultModelSource);
     InterruptWatcher interrupts;
+    OutputFlusher flusher;
     Printer printer;
     printer.json = jsonOutput;
     DebateInfo started;

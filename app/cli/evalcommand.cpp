@@ -1,4 +1,5 @@
 // roundtable eval: single agent vs vote vs debate on questions with known answers.
+#include "agentselection.h"
 #include "clicommon.h"
 #include "commands.h"
 #include "storagecli.h"
@@ -7,9 +8,9 @@
 #include "agents/storageagentstore.h"
 #include "common/appsettings.h"
 #include "debate/evalrunner.h"
+#include "llm/endpointpool.h"
 #include "llm/ollamaclient.h"
 #include "llm/ollamaerrors.h"
-#include "llm/ollamahost.h"
 
 #include <QCoreApplication>
 #include <QJsonDocument>
@@ -56,7 +57,7 @@ int runEval(const QStringList &arguments)
     parser.addOptions({agentsOpt, questionsOpt, formatOpt, roundsOpt, consensusOpt, modelOpt, seedOpt, limitOpt, jsonOpt});
     if (!parseOrExplain(parser, arguments))
         return ExitUsage;
-    const QUrl host = common.apply(parser);
+    common.apply(parser);
 
     DebateConfig base;
     base.question = u"?"_s;
@@ -84,7 +85,6 @@ int runEval(const QStringList &arguments)
         err(tr("--rounds, --consensus, --seed and --limit take numbers."));
         return ExitUsage;
     }
-    base.defaultModel = parser.isSet(modelOpt) ? parser.value(modelOpt).trimmed() : rt::AppSettings::lastModel();
 
     rt::Result<QuestionSet> set = QuestionSet::load(parser.value(questionsOpt));
     if (!set) {
@@ -104,33 +104,19 @@ int runEval(const QStringList &arguments)
         if (const rt::Status loaded = registry.load(); !loaded)
             return fail(loaded.error());
         const QString list = parser.isSet(agentsOpt) ? parser.value(agentsOpt) : u"Proponent,Skeptic,Pragmatist"_s;
-        for (const QString &raw : list.split(u',', Qt::SkipEmptyParts)) {
-            QString name = raw.trimmed();
-            QString model;
-            if (const qsizetype eq = name.indexOf(u'='); eq > 0) {
-                model = name.mid(eq + 1).trimmed();
-                name = name.left(eq).trimmed();
-            }
-            std::optional<rt::agents::Agent> agent = registry.find(name);
-            if (!agent)
-                agent = registry.builtin(name.toLower().replace(u' ', u'_'));
-            if (!agent) {
-                err(tr("There is no agent \"%1\" (roundtable agents list shows them).").arg(name));
-                return ExitUsage;
-            }
-            if (!model.isEmpty())
-                agent->model = model;
-            const QString baseName = agent->name;
-            for (int n = 2;; ++n) {
-                bool clash = false;
-                for (const rt::agents::Agent &a : std::as_const(base.agents))
-                    clash = clash || a.name.compare(agent->name, Qt::CaseInsensitive) == 0;
-                if (!clash)
-                    break;
-                agent->name = u"%1 %2"_s.arg(baseName).arg(n);
-            }
-            base.agents.append(*agent);
+        rt::Result<QList<rt::agents::Agent>> agents = resolveAgents(registry, list);
+        if (!agents)
+            return fail(agents.error());
+        base.agents = *agents;
+    }
+    const std::unique_ptr<rt::llm::EndpointPool> pool = common.makePool(parser);
+    {
+        const rt::Result<DefaultModelChoice> fallback = chooseDefaultModel(base.agents, parser.value(modelOpt), *pool);
+        if (!fallback) {
+            err(fallback.error().message);
+            return fallback.error().code == rt::llm::ErrorCode::ModelNotFound ? ExitModelNotFound : ExitUnreachable;
         }
+        base.defaultModel = fallback->model;
     }
     if (const QString problem = base.validate(); !problem.isEmpty()) {
         err(problem);
@@ -138,8 +124,7 @@ int runEval(const QStringList &arguments)
     }
 
     const bool jsonOutput = parser.isSet(jsonOpt);
-    rt::llm::OllamaClient client(rt::llm::ClientConfig::fromSettings(host));
-    EvalRunner runner(&client);
+    EvalRunner runner(pool.get());
     InterruptWatcher interrupts;
     QObject::connect(&interrupts, &InterruptWatcher::interrupted, &runner, [&] {
         err(tr("Cancelling the evaluation..."));
@@ -199,8 +184,24 @@ int runEval(const QStringList &arguments)
                         .arg(m.wrongToCorrect)
                         .arg(reasons.join(u", "_s)));
         }
-        outLine(tr("The vote uses as many model calls per question as the debate did; much of debate's gain over a single "
-                   "model usually comes from voting."));
+        // Say exactly what was compared: every model request, repairs included.
+        const EvalModeStats *debateStats = nullptr;
+        const EvalModeStats *voteStats = nullptr;
+        for (const EvalModeStats &m : report.modes) {
+            if (m.mode == u"debate"_s)
+                debateStats = &m;
+            else if (m.mode == u"vote"_s)
+                voteStats = &m;
+        }
+        if (debateStats && voteStats) {
+            outLine(tr("Model calls compared: debate %1 (%2 repairs), vote %3 (%4 repairs). The vote asks for exactly as many "
+                       "answers as the debate made calls; its own repairs are the only difference. Much of debate's gain over a "
+                       "single model usually comes from voting.")
+                        .arg(debateStats->calls)
+                        .arg(debateStats->repairCalls)
+                        .arg(voteStats->calls)
+                        .arg(voteStats->repairCalls));
+        }
         if (report.simulated)
             outLine(tr("Note: %1").arg(EvalReport::simulatedNote()));
         flushOut();
@@ -208,7 +209,7 @@ int runEval(const QStringList &arguments)
     });
 
     // Is this the simulator? Then every figure must say so.
-    client.requestJson("GET", u"/_sim/stats"_s, {}, {}, &runner,
+    pool->controlClient(pool->defaultHost())->requestJson("GET", u"/_sim/stats"_s, {}, {}, &runner,
                        [&](const rt::Result<QJsonObject> &stats) { runner.start(base, questions, stats.ok()); }, 5000);
     QCoreApplication::exec();
     return exitCode;

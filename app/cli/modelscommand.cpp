@@ -7,17 +7,16 @@
 #include "llm/ollamaclient.h"
 #include "llm/ollamaerrors.h"
 #include "llm/ollamahost.h"
+#include "llm/modelname.h"
 #include "storage/storage.h"
-#include "tasks/storagetaskstore.h"
+#include "taskscli.h"
+#include "tasks/pulljob.h"
 #include "tasks/taskmanager.h"
 
 #include <QCoreApplication>
-#include <QElapsedTimer>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <cstdio>
-#include <sys/ioctl.h>
-#include <unistd.h>
 
 namespace rt::cli {
 
@@ -33,165 +32,6 @@ int exitCodeFor(const Error &error)
     return ExitFailure;
 }
 
-
-int terminalColumns()
-{
-    winsize size {};
-    if (::ioctl(STDOUT_FILENO, TIOCGWINSZ, &size) == 0 && size.ws_col > 20)
-        return size.ws_col;
-    const int env = qEnvironmentVariableIntValue("COLUMNS");
-    return env > 20 ? env : 80;
-}
-
-// Draws pull progress: one redrawn line on a terminal (at most 10 times a
-// second), plain lines otherwise (each status change and every 10%).
-class ProgressPrinter {
-public:
-    explicit ProgressPrinter(QString model)
-        : m_model(std::move(model))
-        , m_tty(::isatty(STDOUT_FILENO) == 1)
-    {
-        m_clock.start();
-    }
-
-    void update(const rt::llm::PullProgress &p, bool force = false)
-    {
-        if (m_tty) {
-            if (!force && m_lastDrawMs >= 0 && m_clock.elapsed() - m_lastDrawMs < 100 && p.phase == m_lastPhase)
-                return;
-            m_lastDrawMs = m_clock.elapsed();
-            m_lastPhase = p.phase;
-            draw(p);
-            return;
-        }
-        const int decile = p.percent() < 0 ? -1 : p.percent() / 10;
-        if (p.status != m_lastStatus || (p.phase == rt::llm::PullProgress::Phase::Downloading && decile != m_lastDecile && decile >= 0)) {
-            if (p.status != m_lastStatus && p.phase != rt::llm::PullProgress::Phase::Downloading)
-                outLine(p.status);
-            else
-                outLine(p.summary());
-            flushOut();
-            m_lastStatus = p.status;
-            m_lastDecile = decile;
-        }
-    }
-
-    void finishLine()
-    {
-        if (m_tty && m_drawn) {
-            out(QStringLiteral("\n"));
-            flushOut();
-            m_drawn = false;
-        }
-    }
-
-private:
-    void draw(const rt::llm::PullProgress &p)
-    {
-        QString text;
-        if (p.phase == rt::llm::PullProgress::Phase::Downloading && p.totalBytes > 0) {
-            QStringList tail { QStringLiteral("%1%").arg(p.percent(), 3),
-                QStringLiteral("%1/%2").arg(rt::llm::formatBytes(p.completedBytes), rt::llm::formatBytes(p.totalBytes)) };
-            if (p.bytesPerSecond > 0)
-                tail.append(rt::llm::formatSpeed(p.bytesPerSecond));
-            if (p.etaSeconds >= 0)
-                tail.append(QStringLiteral("%1 left").arg(rt::llm::formatDuration(p.etaSeconds)));
-            const QString right = tail.join(QStringLiteral("  "));
-            const QString left = QStringLiteral("pulling %1 ").arg(m_model);
-            // A steady bar: room for the longest right-hand text, not the current one.
-            const int barWidth = qBound(10, terminalColumns() - int(left.size()) - 46, 40);
-            const int filled = int(double(barWidth) * qMax(0.0, p.fraction()));
-            text = QStringLiteral("%1[%2%3] %4")
-                       .arg(left, QString(filled, QLatin1Char('#')), QString(barWidth - filled, QLatin1Char('-')), right);
-        } else {
-            text = QStringLiteral("%1: %2").arg(m_model, p.status.isEmpty() ? p.phaseText() : p.status);
-        }
-        const int columns = terminalColumns() - 1;
-        if (text.size() > columns)
-            text.truncate(columns);
-        const qsizetype pad = qMax<qsizetype>(0, m_lastWidth - text.size());
-        out(QStringLiteral("\r") + text + QString(pad, QLatin1Char(' ')));
-        flushOut();
-        m_lastWidth = text.size();
-        m_drawn = true;
-    }
-
-    QString m_model;
-    bool m_tty;
-    bool m_drawn = false;
-    QElapsedTimer m_clock;
-    qint64 m_lastDrawMs = -1;
-    rt::llm::PullProgress::Phase m_lastPhase = rt::llm::PullProgress::Phase::Starting;
-    QString m_lastStatus;
-    int m_lastDecile = -2;
-    qsizetype m_lastWidth = 0;
-};
-
-// A task row for a pull, so the app's task list shows pulls made here too and
-// a killed pull is found interrupted later. Best effort: without a database
-// the pull runs all the same.
-class PullTaskRecord {
-public:
-    PullTaskRecord(const QString &dbArgument, const QString &host, const QString &model)
-    {
-        const auto location = rt::storage::resolveDatabaseLocation(dbArgument);
-        if (!location)
-            return;
-        m_storage = std::make_unique<rt::storage::Storage>();
-        rt::storage::OpenOptions options;
-        options.recover = false; // do not touch what a running app is doing
-        if (!m_storage->open(location.value(), options).result().ok()) {
-            m_storage.reset();
-            return;
-        }
-        m_store = std::make_unique<rt::tasks::StorageTaskStore>(*m_storage);
-        rt::tasks::TaskInfo info;
-        info.kind = QStringLiteral("pull");
-        info.title = QStringLiteral("Pull %1").arg(model);
-        info.host = host;
-        info.payload = { { QStringLiteral("model"), model } };
-        auto id = m_store->create(info);
-        if (!id) {
-            m_store.reset();
-            return;
-        }
-        m_task = info;
-        m_task.id = id.value();
-        m_task.status = rt::tasks::TaskStatus::Running;
-        m_store->saveStatus(m_task);
-    }
-
-    void progress(const rt::llm::PullProgress &p)
-    {
-        // At most once a second, and at every phase change.
-        if (!m_store || (m_saved.isValid() && m_saved.elapsed() < 1000 && p.phase == m_phase))
-            return;
-        m_saved.start();
-        m_phase = p.phase;
-        m_task.progress = qMax(0.0, p.fraction());
-        m_task.progressText = p.summary();
-        m_store->saveProgress(m_task);
-    }
-
-    void finish(const rt::llm::PullResult &result)
-    {
-        if (!m_store)
-            return;
-        progress(result.progress);
-        m_task.status = result.ok()                               ? rt::tasks::TaskStatus::Succeeded
-            : result.kind == rt::llm::PullResult::Kind::Cancelled ? rt::tasks::TaskStatus::Cancelled
-                                                                  : rt::tasks::TaskStatus::Failed;
-        m_task.error = result.ok() ? QString() : result.error.message;
-        m_store->saveStatus(m_task);
-    }
-
-private:
-    std::unique_ptr<rt::storage::Storage> m_storage;
-    std::unique_ptr<rt::tasks::StorageTaskStore> m_store;
-    rt::tasks::TaskInfo m_task;
-    QElapsedTimer m_saved;
-    rt::llm::PullProgress::Phase m_phase = rt::llm::PullProgress::Phase::Starting;
-};
 
 int listModels(rt::llm::OllamaClient *client, const QUrl &host, bool json)
 {
@@ -325,43 +165,36 @@ int removeModel(rt::llm::ModelCatalog &catalog, const QString &hostName, const Q
     return exitCode;
 }
 
+// A pull is a task (kind "pull") in the shared task list, so the window and
+// `roundtable tasks` see it, a killed pull is found interrupted, and `tasks
+// resume` finishes it. An interrupted pull of the same model on the same host
+// continues as that task.
 int pullModel(rt::llm::ModelCatalog &catalog, const QString &hostName, const QString &name, const QString &dbArgument)
 {
-    PullTaskRecord record(dbArgument, hostName, name);
-    ProgressPrinter printer(name);
-    InterruptWatcher interrupts;
-    rt::llm::ModelPull *pull = catalog.pull(name, hostName);
-    if (!pull) {
-        err(QStringLiteral("There is no Ollama host named “%1”.").arg(hostName));
-        return ExitUsage;
-    }
-    int exitCode = ExitFailure;
-    QObject::connect(&interrupts, &InterruptWatcher::interrupted, pull, &rt::llm::ModelPull::cancel);
-    QObject::connect(pull, &rt::llm::ModelPull::progressed, &catalog, [&](const rt::llm::PullProgress &p) {
-        printer.update(p);
-        record.progress(p);
-    });
-    QObject::connect(pull, &rt::llm::ModelPull::finished, &catalog, [&](const rt::llm::PullResult &result) {
-        printer.update(result.progress, true);
-        printer.finishLine();
-        record.finish(result);
-        if (result.ok()) {
-            outLine(QStringLiteral("Pulled %1.").arg(name));
-            exitCode = ExitOk;
-        } else if (result.kind == rt::llm::PullResult::Kind::Cancelled) {
-            err(QStringLiteral("Pull of %1 cancelled; run the same command again to resume.").arg(name));
-            exitCode = ExitCancelled;
-        } else {
-            err(result.error.message);
-            exitCode = exitCodeFor(result.error);
-            if (exitCode == ExitFailure)
-                exitCode = ExitStreamFailed;
+    std::unique_ptr<rt::storage::Storage> storage;
+    rt::tasks::TaskManager tasks(openTaskStore(dbArgument, &storage));
+    rt::tasks::PullJob::registerResumer(tasks, &catalog);
+    std::optional<qint64> id;
+    if (await(tasks.restore()).ok()) {
+        const QString wanted = rt::llm::normalizeModelName(name);
+        for (const rt::tasks::TaskInfo &t : tasks.interruptedTasks()) {
+            if (t.kind == rt::tasks::PullJob::Kind && t.host == hostName
+                && rt::llm::normalizeModelName(t.payload.value(QStringLiteral("model")).toString()) == wanted && tasks.resume(t.id).ok()) {
+                id = t.id;
+                break;
+            }
         }
-        flushOut();
-        QCoreApplication::exit(exitCode);
-    });
-    QCoreApplication::exec();
-    return exitCode;
+    }
+    if (!id) {
+        auto submitted = await(tasks.submit(rt::tasks::PullJob::Kind, rt::tasks::PullJob::title(name),
+            std::make_unique<rt::tasks::PullJob>(&catalog, name, hostName), rt::tasks::PullJob::options(name, hostName)));
+        if (!submitted) {
+            err(submitted.error().message);
+            return ExitFailure;
+        }
+        id = submitted.value();
+    }
+    return runTaskInForeground(tasks, *id);
 }
 } // namespace
 
@@ -372,7 +205,8 @@ int runModels(const QStringList &arguments)
                                                     "  list          list installed models\n"
                                                     "  show NAME     details: family, size, context length, capabilities\n"
                                                     "  ps            models loaded in memory now\n"
-                                                    "  pull NAME     download a model (Ctrl-C stops; pulling again resumes)\n"
+                                                    "  pull NAME     download a model as a task (Ctrl-C stops; pulling again or\n"
+                                                    "                roundtable tasks resume ID continues it)\n"
                                                     "  rm NAME       delete a model"));
     CommonOptions common;
     common.addTo(parser, true);

@@ -147,8 +147,14 @@ int main(int argc, char *argv[])
     qputenv("QT_QPA_PLATFORM", "offscreen");
     std::vector<Consumer> consumers;
     consumers.push_back({u"bare QNAM reader"_s, {p.value(bareOpt), url, model}, {}, {}, {}});
+    // The app goes through its endpoint pool as every product path does; it
+    // stores nothing (--no-save) and sees neither the user's settings nor database.
+    QTemporaryDir home;
+    qputenv("XDG_CONFIG_HOME", (home.path() + u"/config"_s).toLocal8Bit());
+    qputenv("XDG_DATA_HOME", (home.path() + u"/data"_s).toLocal8Bit());
+    qputenv("ROUNDTABLE_DB", (home.path() + u"/bench.sqlite"_s).toLocal8Bit());
     Consumer appRow{u"roundtable chat"_s,
-                    {p.value(appOpt), u"chat"_s, u"--ollama-host"_s, url, u"--model"_s, model, u"bench"_s}, {}, {}, {}};
+                    {p.value(appOpt), u"chat"_s, u"--no-save"_s, u"--ollama-host"_s, url, u"--model"_s, model, u"bench"_s}, {}, {}, {}};
     if (!QFileInfo(p.value(appOpt)).isExecutable())
         appRow.skipReason = u"skipped: %1 not built (ninja roundtable)"_s.arg(p.value(appOpt));
     consumers.push_back(appRow);
@@ -206,5 +212,6 @@ int main(int argc, char *argv[])
             ++failures;
         }
     }
-    return consumers.front().samples.empty() ? 1 : 0;
+    // A consumer that failed makes the whole run fail: its figure is missing.
+    return consumers.front().samples.empty() || failures > 0 ? 1 : 0;
 }

@@ -2,6 +2,7 @@
 
 #include "agentio.h"
 #include "builtinroles.h"
+#include "common/futurecallback.h"
 #include "common/logging.h"
 #include "llm/modelinfo.h"
 #include "llm/modelname.h"
@@ -90,19 +91,13 @@ Agent AgentRegistry::normalised(Agent agent)
     return agent;
 }
 
-rt::Status AgentRegistry::load()
+QList<Agent> AgentRegistry::missingBuiltins(const QList<Agent> &stored) const
 {
-    QMutexLocker writer(&m_writeMutex);
-    auto loaded = m_store->loadAll();
-    if (!loaded)
-        return loaded.error();
-
-    QList<Agent> agents = loaded.value();
     // Seed the built-in roles that are missing (first start, or added in a new version).
     QList<Agent> missing;
     QSet<QString> names;
     QSet<QString> builtinRoles;
-    for (const Agent &a : std::as_const(agents)) {
+    for (const Agent &a : stored) {
         names.insert(key(a.name));
         if (a.builtin)
             builtinRoles.insert(a.role);
@@ -120,25 +115,104 @@ rt::Status AgentRegistry::load()
         names.insert(key(seed.name));
         missing.append(seed);
     }
-    if (!missing.isEmpty()) {
-        auto saved = m_store->save(missing);
-        if (!saved)
-            return saved.error();
-        agents.append(saved.value());
-        qCDebug(lcAgents) << "added" << missing.size() << "built-in agents";
-    }
+    return missing;
+}
 
+void AgentRegistry::applyLoaded(const QList<Agent> &agents)
+{
     {
         QWriteLocker locker(&m_lock);
         m_agents.clear();
         m_byName.clear();
-        for (const Agent &a : std::as_const(agents)) {
+        for (const Agent &a : agents) {
             m_agents.insert(a.id, a);
             m_byName.insert(key(a.name), a.id);
         }
     }
     emit agentsReset();
+}
+
+QFuture<rt::Status> AgentRegistry::loadAsync()
+{
+    auto promise = rt::startedPromise<rt::Status>();
+    enqueue([this, promise](std::function<void()> done) {
+        rt::whenReady(m_store->loadAll(), this, [this, promise, done](const rt::Result<QList<Agent>> &loaded) {
+            if (!loaded) {
+                rt::fulfil(*promise, rt::Status(loaded.error()));
+                done();
+                return;
+            }
+            const QList<Agent> agents = loaded.value();
+            const QList<Agent> missing = missingBuiltins(agents);
+            if (missing.isEmpty()) {
+                applyLoaded(agents);
+                rt::fulfil(*promise, rt::Status());
+                done();
+                return;
+            }
+            rt::whenReady(m_store->save(missing), this, [this, agents, promise, done](const rt::Result<QList<Agent>> &saved) {
+                if (saved) {
+                    qCDebug(lcAgents) << "added" << saved->size() << "built-in agents";
+                    applyLoaded(agents + saved.value());
+                    rt::fulfil(*promise, rt::Status());
+                } else {
+                    rt::fulfil(*promise, rt::Status(saved.error()));
+                }
+                done();
+            });
+        });
+    });
+    return promise->future();
+}
+
+rt::Status AgentRegistry::load()
+{
+    // Store futures are filled on the storage thread (or at once), so waiting
+    // for them here needs no event loop.
+    QFuture<rt::Result<QList<Agent>>> loading = m_store->loadAll();
+    loading.waitForFinished();
+    const rt::Result<QList<Agent>> loaded = loading.result();
+    if (!loaded)
+        return loaded.error();
+    QList<Agent> agents = loaded.value();
+    if (const QList<Agent> missing = missingBuiltins(agents); !missing.isEmpty()) {
+        QFuture<rt::Result<QList<Agent>>> saving = m_store->save(missing);
+        saving.waitForFinished();
+        const rt::Result<QList<Agent>> saved = saving.result();
+        if (!saved)
+            return saved.error();
+        agents.append(saved.value());
+    }
+    applyLoaded(agents);
     return {};
+}
+
+void AgentRegistry::enqueue(Operation operation)
+{
+    bool start = false;
+    {
+        QMutexLocker locker(&m_queueMutex);
+        m_queue.push_back(std::move(operation));
+        start = !std::exchange(m_running, true);
+    }
+    if (start)
+        QMetaObject::invokeMethod(this, &AgentRegistry::runNext, Qt::QueuedConnection);
+}
+
+void AgentRegistry::runNext()
+{
+    Operation operation;
+    {
+        QMutexLocker locker(&m_queueMutex);
+        if (m_queue.empty()) {
+            m_running = false;
+            return;
+        }
+        operation = std::move(m_queue.front());
+        m_queue.pop_front();
+    }
+    // The next one starts from the event loop, so a long queue never nests.
+    operation([this] { QMetaObject::invokeMethod(this, &AgentRegistry::runNext, Qt::QueuedConnection); });
 }
 
 QList<Agent> AgentRegistry::agents() const
@@ -279,185 +353,273 @@ void AgentRegistry::commitLocked(const QList<Agent> &saved)
     }
 }
 
-rt::Result<Agent> AgentRegistry::add(const Agent &input, QStringList *warnings)
+void AgentRegistry::saveAndCommit(const QList<Agent> &toSave, const QList<bool> &isNew,
+                                  std::function<void(const rt::Result<QList<Agent>> &)> finish)
 {
-    Agent agent = normalised(input);
+    rt::whenReady(m_store->save(toSave), this, [this, isNew, finish](const rt::Result<QList<Agent>> &saved) {
+        if (saved) {
+            commitLocked(saved.value());
+            for (qsizetype i = 0; i < saved->size(); ++i) {
+                if (isNew.value(i))
+                    emit agentAdded(saved->at(i));
+                else
+                    emit agentChanged(saved->at(i));
+            }
+        }
+        finish(saved);
+    });
+}
+
+void AgentRegistry::doAdd(Agent agent, std::function<void(const rt::Result<Agent> &)> finish)
+{
+    agent = normalised(agent);
     agent.id = 0;
     agent.builtin = false;
-
-    QMutexLocker writer(&m_writeMutex);
     ValidationReport report;
+    bool duplicateName = false;
     {
         QReadLocker locker(&m_lock);
         report = validateLocked(agent);
+        duplicateName = nameTakenLocked(agent.name, 0);
     }
-    if (!report.ok())
-        return Error { nameTakenLocked(agent.name, 0) ? CodeDuplicate : CodeInvalid, report.firstError() };
-    auto saved = m_store->save({ agent });
-    if (!saved)
-        return saved.error();
-    agent = saved->first();
-    commitLocked({ agent });
-    if (warnings)
-        *warnings = report.warnings();
-    qCDebug(lcAgents) << "added agent" << agent.id << agent.name;
-    emit agentAdded(agent);
-    return agent;
+    if (!report.ok()) {
+        finish(Error { duplicateName ? CodeDuplicate : CodeInvalid, report.firstError() });
+        return;
+    }
+    saveAndCommit({ agent }, { true }, [finish](const rt::Result<QList<Agent>> &saved) {
+        if (!saved) {
+            finish(saved.error());
+            return;
+        }
+        qCDebug(lcAgents) << "added agent" << saved->first().id << saved->first().name;
+        finish(saved->first());
+    });
 }
 
-rt::Result<Agent> AgentRegistry::update(const Agent &input, QStringList *warnings)
+void AgentRegistry::doUpdate(Agent agent, std::function<void(const rt::Result<Agent> &)> finish)
 {
-    Agent agent = normalised(input);
-
-    QMutexLocker writer(&m_writeMutex);
+    agent = normalised(agent);
     const std::optional<Agent> current = this->agent(agent.id);
-    if (!current)
-        return notFound(agent.id);
+    if (!current) {
+        finish(notFound(agent.id));
+        return;
+    }
     // The built-in flag and role of a built-in agent are not the caller's to change.
     agent.builtin = current->builtin;
     if (current->builtin)
         agent.role = current->role;
     ValidationReport report;
+    bool duplicateName = false;
     {
         QReadLocker locker(&m_lock);
         report = validateLocked(agent);
+        duplicateName = nameTakenLocked(agent.name, agent.id);
     }
-    if (!report.ok())
-        return Error { nameTakenLocked(agent.name, agent.id) ? CodeDuplicate : CodeInvalid, report.firstError() };
+    if (!report.ok()) {
+        finish(Error { duplicateName ? CodeDuplicate : CodeInvalid, report.firstError() });
+        return;
+    }
     if (agent == *current) {
-        if (warnings)
-            *warnings = report.warnings();
-        return agent; // nothing changed: no write, no signal
+        finish(agent); // nothing changed: no write, no signal
+        return;
     }
-    auto saved = m_store->save({ agent });
-    if (!saved)
-        return saved.error();
-    agent = saved->first();
-    commitLocked({ agent });
-    if (warnings)
-        *warnings = report.warnings();
-    emit agentChanged(agent);
-    return agent;
+    saveAndCommit({ agent }, { false }, [finish](const rt::Result<QList<Agent>> &saved) {
+        if (!saved)
+            finish(saved.error());
+        else
+            finish(saved->first());
+    });
 }
 
-rt::Status AgentRegistry::remove(qint64 id)
+QFuture<rt::Result<Agent>> AgentRegistry::add(const Agent &input)
 {
-    QMutexLocker writer(&m_writeMutex);
-    const std::optional<Agent> current = agent(id);
-    if (!current)
-        return notFound(id);
-    if (current->builtin)
-        return Error { CodeBuiltin,
-            tr("“%1” is a built-in agent and cannot be deleted; duplicate it to make your own version, or reset it to its default.")
-                .arg(current->name) };
-    if (auto removed = m_store->remove(id); !removed)
-        return removed;
-    {
-        QWriteLocker locker(&m_lock);
-        m_agents.remove(id);
-        m_byName.remove(key(current->name));
-    }
-    emit agentRemoved(id, current->name);
-    return {};
+    auto promise = rt::startedPromise<rt::Result<Agent>>();
+    enqueue([this, input, promise](std::function<void()> done) {
+        doAdd(input, [promise, done](const rt::Result<Agent> &result) {
+            rt::fulfil(*promise, result);
+            done();
+        });
+    });
+    return promise->future();
 }
 
-rt::Result<Agent> AgentRegistry::duplicate(qint64 id, const QString &newName)
+QFuture<rt::Result<Agent>> AgentRegistry::update(const Agent &input)
 {
-    QMutexLocker writer(&m_writeMutex);
-    const std::optional<Agent> source = agent(id);
-    if (!source)
-        return notFound(id);
-    Agent copy = *source;
-    copy.id = 0;
-    copy.builtin = false;
-    copy.name = newName.trimmed().isEmpty() ? uniqueName(QStringLiteral("%1 (copy)").arg(source->name)) : newName.trimmed();
-    return add(copy);
+    auto promise = rt::startedPromise<rt::Result<Agent>>();
+    enqueue([this, input, promise](std::function<void()> done) {
+        doUpdate(input, [promise, done](const rt::Result<Agent> &result) {
+            rt::fulfil(*promise, result);
+            done();
+        });
+    });
+    return promise->future();
 }
 
-rt::Result<Agent> AgentRegistry::resetToDefault(qint64 id)
+QFuture<rt::Status> AgentRegistry::remove(qint64 id)
 {
-    QMutexLocker writer(&m_writeMutex);
-    const std::optional<Agent> current = agent(id);
-    if (!current)
-        return notFound(id);
-    const std::optional<Agent> shipped = current->builtin ? BuiltinRoles::find(current->role) : std::nullopt;
-    if (!shipped)
-        return Error { CodeInvalid, tr("“%1” is not a built-in agent, so it has no default to reset to.").arg(current->name) };
-    Agent restored = *shipped;
-    restored.id = id;
-    if (nameTakenLocked(restored.name, id))
-        return Error { CodeDuplicate,
-            tr("Cannot reset “%1”: another agent is named “%2”; rename that agent first.").arg(current->name, restored.name) };
-    return update(restored);
+    auto promise = rt::startedPromise<rt::Status>();
+    enqueue([this, id, promise](std::function<void()> done) {
+        const std::optional<Agent> current = agent(id);
+        if (!current || current->builtin) {
+            rt::fulfil(*promise,
+                rt::Status(!current ? notFound(id)
+                                    : Error { CodeBuiltin,
+                                          tr("“%1” is a built-in agent and cannot be deleted; duplicate it to make your own version, or "
+                                             "reset it to its default.")
+                                              .arg(current->name) }));
+            done();
+            return;
+        }
+        rt::whenReady(m_store->remove(id), this, [this, id, current, promise, done](const rt::Status &removed) {
+            if (removed) {
+                {
+                    QWriteLocker locker(&m_lock);
+                    m_agents.remove(id);
+                    m_byName.remove(key(current->name));
+                }
+                emit agentRemoved(id, current->name);
+            }
+            rt::fulfil(*promise, removed);
+            done();
+        });
+    });
+    return promise->future();
 }
 
-rt::Result<QList<Agent>> AgentRegistry::importJson(const QByteArray &json, ImportPolicy policy)
+QFuture<rt::Result<Agent>> AgentRegistry::duplicate(qint64 id, const QString &newName)
+{
+    auto promise = rt::startedPromise<rt::Result<Agent>>();
+    enqueue([this, id, newName, promise](std::function<void()> done) {
+        auto finish = [promise, done](const rt::Result<Agent> &result) {
+            rt::fulfil(*promise, result);
+            done();
+        };
+        const std::optional<Agent> source = agent(id);
+        if (!source) {
+            finish(notFound(id));
+            return;
+        }
+        Agent copy = *source;
+        copy.id = 0;
+        copy.builtin = false;
+        copy.name = newName.trimmed().isEmpty() ? uniqueName(QStringLiteral("%1 (copy)").arg(source->name)) : newName.trimmed();
+        doAdd(copy, finish);
+    });
+    return promise->future();
+}
+
+QFuture<rt::Result<Agent>> AgentRegistry::resetToDefault(qint64 id)
+{
+    auto promise = rt::startedPromise<rt::Result<Agent>>();
+    enqueue([this, id, promise](std::function<void()> done) {
+        auto finish = [promise, done](const rt::Result<Agent> &result) {
+            rt::fulfil(*promise, result);
+            done();
+        };
+        const std::optional<Agent> current = agent(id);
+        if (!current) {
+            finish(notFound(id));
+            return;
+        }
+        const std::optional<Agent> shipped = current->builtin ? BuiltinRoles::find(current->role) : std::nullopt;
+        if (!shipped) {
+            finish(Error { CodeInvalid, tr("“%1” is not a built-in agent, so it has no default to reset to.").arg(current->name) });
+            return;
+        }
+        Agent restored = *shipped;
+        restored.id = id;
+        bool taken = false;
+        {
+            QReadLocker locker(&m_lock);
+            taken = nameTakenLocked(restored.name, id);
+        }
+        if (taken) {
+            finish(Error { CodeDuplicate,
+                tr("Cannot reset “%1”: another agent is named “%2”; rename that agent first.").arg(current->name, restored.name) });
+            return;
+        }
+        doUpdate(restored, finish);
+    });
+    return promise->future();
+}
+
+QFuture<rt::Result<QList<Agent>>> AgentRegistry::importJson(const QByteArray &json, ImportPolicy policy)
 {
     auto parsed = parseAgentsJson(json);
     if (!parsed)
-        return parsed.error();
+        return rt::readyFuture(rt::Result<QList<Agent>>(parsed.error()));
     return importAgents(parsed.value(), policy);
 }
 
-rt::Result<QList<Agent>> AgentRegistry::importAgents(QList<Agent> incoming, ImportPolicy policy)
+QFuture<rt::Result<QList<Agent>>> AgentRegistry::importAgents(QList<Agent> incoming, ImportPolicy policy)
 {
-    QMutexLocker writer(&m_writeMutex);
-    QList<Agent> toSave;
-    QList<bool> isNew;
-    {
-        QReadLocker locker(&m_lock);
-        QSet<QString> namesInFile;
-        for (qsizetype i = 0; i < incoming.size(); ++i) {
-            Agent agent = normalised(incoming.at(i));
-            agent.id = 0;
-            agent.builtin = false;
-            const QString label = agent.name.isEmpty() ? tr("Agent %1").arg(i + 1) : tr("Agent %1 (“%2”)").arg(i + 1).arg(agent.name);
-            if (!agent.name.isEmpty() && namesInFile.contains(key(agent.name))) {
-                if (policy != ImportPolicy::Rename)
-                    return Error { QStringLiteral("import_invalid"),
-                        tr("%1: the file contains this name twice; nothing was imported.").arg(label) };
-                agent.name = uniqueNameLocked(agent.name, namesInFile);
-            }
-            const auto existing = m_byName.constFind(key(agent.name));
-            if (!agent.name.isEmpty() && existing != m_byName.cend()) {
-                switch (policy) {
-                case ImportPolicy::FailOnConflict:
-                    return Error { CodeDuplicate,
-                        tr("%1: an agent with this name already exists; nothing was imported. Import with renaming or replacing instead.")
-                            .arg(label) };
-                case ImportPolicy::Rename:
+    auto promise = rt::startedPromise<rt::Result<QList<Agent>>>();
+    enqueue([this, incoming, policy, promise](std::function<void()> done) {
+        auto finish = [promise, done](const rt::Result<QList<Agent>> &result) {
+            rt::fulfil(*promise, result);
+            done();
+        };
+        QList<Agent> toSave;
+        QList<bool> isNew;
+        {
+            QReadLocker locker(&m_lock);
+            QSet<QString> namesInFile;
+            for (qsizetype i = 0; i < incoming.size(); ++i) {
+                Agent agent = normalised(incoming.at(i));
+                agent.id = 0;
+                agent.builtin = false;
+                const QString label
+                    = agent.name.isEmpty() ? tr("Agent %1").arg(i + 1) : tr("Agent %1 (“%2”)").arg(i + 1).arg(agent.name);
+                if (!agent.name.isEmpty() && namesInFile.contains(key(agent.name))) {
+                    if (policy != ImportPolicy::Rename) {
+                        locker.unlock();
+                        finish(Error { QStringLiteral("import_invalid"),
+                            tr("%1: the file contains this name twice; nothing was imported.").arg(label) });
+                        return;
+                    }
                     agent.name = uniqueNameLocked(agent.name, namesInFile);
-                    break;
-                case ImportPolicy::Replace: {
-                    const Agent old = m_agents.value(*existing);
-                    agent.id = old.id;
-                    agent.builtin = old.builtin;
-                    if (old.builtin)
-                        agent.role = old.role;
-                    break;
                 }
+                const auto existing = m_byName.constFind(key(agent.name));
+                if (!agent.name.isEmpty() && existing != m_byName.cend()) {
+                    switch (policy) {
+                    case ImportPolicy::FailOnConflict:
+                        locker.unlock();
+                        finish(Error { CodeDuplicate,
+                            tr("%1: an agent with this name already exists; nothing was imported. Import with renaming or replacing "
+                               "instead.")
+                                .arg(label) });
+                        return;
+                    case ImportPolicy::Rename:
+                        agent.name = uniqueNameLocked(agent.name, namesInFile);
+                        break;
+                    case ImportPolicy::Replace: {
+                        const Agent old = m_agents.value(*existing);
+                        agent.id = old.id;
+                        agent.builtin = old.builtin;
+                        if (old.builtin)
+                            agent.role = old.role;
+                        break;
+                    }
+                    }
                 }
+                ValidationReport report = validateAgent(agent, m_models);
+                if (!report.ok()) {
+                    locker.unlock();
+                    finish(Error { QStringLiteral("import_invalid"), tr("%1: %2 Nothing was imported.").arg(label, report.firstError()) });
+                    return;
+                }
+                namesInFile.insert(key(agent.name));
+                isNew.append(agent.id == 0);
+                toSave.append(agent);
             }
-            ValidationReport report = validateAgent(agent, m_models);
-            if (!report.ok())
-                return Error { QStringLiteral("import_invalid"), tr("%1: %2 Nothing was imported.").arg(label, report.firstError()) };
-            namesInFile.insert(key(agent.name));
-            isNew.append(agent.id == 0);
-            toSave.append(agent);
         }
-    }
-    auto saved = m_store->save(toSave);
-    if (!saved)
-        return saved.error();
-    commitLocked(saved.value());
-    for (qsizetype i = 0; i < saved->size(); ++i) {
-        if (isNew.at(i))
-            emit agentAdded(saved->at(i));
-        else
-            emit agentChanged(saved->at(i));
-    }
-    qCDebug(lcAgents) << "imported" << saved->size() << "agents";
-    return saved.value();
+        saveAndCommit(toSave, isNew, [finish](const rt::Result<QList<Agent>> &saved) {
+            if (saved)
+                qCDebug(lcAgents) << "imported" << saved->size() << "agents";
+            finish(saved);
+        });
+    });
+    return promise->future();
 }
 
 QByteArray AgentRegistry::exportJson(const QList<qint64> &ids) const

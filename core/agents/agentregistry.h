@@ -5,10 +5,13 @@
 #include "agentvalidation.h"
 #include "common/result.h"
 
+#include <QFuture>
 #include <QHash>
+#include <QMutex>
 #include <QObject>
 #include <QReadWriteLock>
-#include <QRecursiveMutex>
+#include <deque>
+#include <functional>
 #include <memory>
 #include <optional>
 
@@ -19,10 +22,13 @@ struct ModelInfo;
 namespace rt::agents {
 
 // Every agent the user can seat at a table. Thread-safe: any thread may read
-// (concurrently) or write (writes are serialised and persisted before they
-// become visible). Change signals are emitted after the change, in the order
-// of the changes, from the writing thread; Qt delivers them on each
-// receiver's thread (queued when that is another thread).
+// (concurrently, never waiting for storage) or write. Writes never block:
+// each returns a future at once; they run one after another on the
+// registry's thread, each validated against the state its predecessors
+// left, persisted through the store (no lock is held while the store works),
+// and only then made visible. The future is fulfilled and the change signal
+// emitted on the registry's thread, in the order of the changes; Qt delivers
+// signals on each receiver's thread.
 //
 // Built-in roles can be edited and duplicated but not deleted;
 // resetToDefault() restores one as shipped.
@@ -42,7 +48,11 @@ public:
     ~AgentRegistry() override;
 
     // Loads the stored agents and adds any built-in role that is missing.
-    // Call once at start-up; emits agentsReset().
+    // Call once at start-up; emits agentsReset() when done.
+    QFuture<rt::Status> loadAsync();
+    // The same, waiting for the store (no event loop needed). For command-line
+    // tools that need the agents before they can go on; never on the GUI
+    // thread. Kept until the debate and eval commands use loadAsync().
     rt::Status load();
 
     // Reading (any thread).
@@ -63,18 +73,18 @@ public:
     // (an unknown model, a long prompt) do not block saving.
     ValidationReport validate(const Agent &agent) const;
 
-    // Writing (any thread). Each returns the agent as stored; `warnings`, if
-    // given, receives the validation warnings.
-    rt::Result<Agent> add(const Agent &agent, QStringList *warnings = nullptr);
-    rt::Result<Agent> update(const Agent &agent, QStringList *warnings = nullptr);
-    rt::Status remove(qint64 id);
-    rt::Result<Agent> duplicate(qint64 id, const QString &newName = {});
-    rt::Result<Agent> resetToDefault(qint64 id);
+    // Writing (any thread). Each future holds the agent as stored (or why
+    // not); validate() gives the warnings, which do not block saving.
+    QFuture<rt::Result<Agent>> add(const Agent &agent);
+    QFuture<rt::Result<Agent>> update(const Agent &agent);
+    QFuture<rt::Status> remove(qint64 id);
+    QFuture<rt::Result<Agent>> duplicate(qint64 id, const QString &newName = {});
+    QFuture<rt::Result<Agent>> resetToDefault(qint64 id);
 
     // All or nothing: every agent in the file is validated first; on any
     // problem nothing is imported and the error names the agent.
-    rt::Result<QList<Agent>> importJson(const QByteArray &json, ImportPolicy policy = ImportPolicy::FailOnConflict);
-    rt::Result<QList<Agent>> importAgents(QList<Agent> agents, ImportPolicy policy = ImportPolicy::FailOnConflict);
+    QFuture<rt::Result<QList<Agent>>> importJson(const QByteArray &json, ImportPolicy policy = ImportPolicy::FailOnConflict);
+    QFuture<rt::Result<QList<Agent>>> importAgents(QList<Agent> agents, ImportPolicy policy = ImportPolicy::FailOnConflict);
     // {"version":1,"agents":[...]}; all agents when ids is empty.
     QByteArray exportJson(const QList<qint64> &ids = {}) const;
 
@@ -88,6 +98,18 @@ signals:
     void agentsReset(); // after load(): re-read agents()
 
 private:
+    // A write in the queue: runs on the registry's thread and calls done()
+    // exactly once when it has finished (after its store call, if any).
+    using Operation = std::function<void(std::function<void()> done)>;
+    void enqueue(Operation operation);
+    void runNext();
+    QList<Agent> missingBuiltins(const QList<Agent> &stored) const;
+    void applyLoaded(const QList<Agent> &agents);
+    void doAdd(Agent agent, std::function<void(const rt::Result<Agent> &)> finish);
+    void doUpdate(Agent agent, std::function<void(const rt::Result<Agent> &)> finish);
+    // Saves, commits and signals; `isNew` says which signal each agent gets.
+    void saveAndCommit(const QList<Agent> &toSave, const QList<bool> &isNew, std::function<void(const rt::Result<QList<Agent>> &)> finish);
+
     static QString key(const QString &name);
     static Agent normalised(Agent agent);
     // With m_lock held for reading (or the write mutex held).
@@ -97,8 +119,10 @@ private:
     void commitLocked(const QList<Agent> &saved); // memory update after a successful save
 
     std::unique_ptr<AgentStore> m_store;
-    mutable QRecursiveMutex m_writeMutex; // serialises writers, store calls and their signals
-    mutable QReadWriteLock m_lock; // guards the members below; never held while emitting
+    QMutex m_queueMutex; // guards the two members below; held only to queue or take
+    std::deque<Operation> m_queue;
+    bool m_running = false; // an operation is in flight (or a run is posted)
+    mutable QReadWriteLock m_lock; // guards the members below; never held while emitting or storing
     QHash<qint64, Agent> m_agents;
     QHash<QString, qint64> m_byName; // key(name) -> id
     ModelFacts m_models;

@@ -1,22 +1,24 @@
 #include "agentstore.h"
 
+#include "common/futurecallback.h"
+
 #include <algorithm>
 
 namespace rt::agents {
 
-rt::Result<QList<Agent>> MemoryAgentStore::loadAll()
+QFuture<rt::Result<QList<Agent>>> MemoryAgentStore::loadAll()
 {
     QMutexLocker locker(&m_mutex);
     QList<Agent> list = m_agents.values();
     std::sort(list.begin(), list.end(), [](const Agent &a, const Agent &b) { return a.id < b.id; });
-    return list;
+    return rt::readyFuture(rt::Result<QList<Agent>>(list));
 }
 
-rt::Result<QList<Agent>> MemoryAgentStore::save(const QList<Agent> &agents)
+QFuture<rt::Result<QList<Agent>>> MemoryAgentStore::save(const QList<Agent> &agents)
 {
     QMutexLocker locker(&m_mutex);
     if (!m_failMessage.isEmpty())
-        return Error { QStringLiteral("storage"), std::exchange(m_failMessage, {}) };
+        return rt::readyFuture(rt::Result<QList<Agent>>(Error { QStringLiteral("storage"), std::exchange(m_failMessage, {}) }));
     ++m_writes;
     QList<Agent> saved = agents;
     for (Agent &agent : saved) {
@@ -26,17 +28,17 @@ rt::Result<QList<Agent>> MemoryAgentStore::save(const QList<Agent> &agents)
             m_nextId = qMax(m_nextId, agent.id + 1);
         m_agents.insert(agent.id, agent);
     }
-    return saved;
+    return rt::readyFuture(rt::Result<QList<Agent>>(saved));
 }
 
-rt::Status MemoryAgentStore::remove(qint64 id)
+QFuture<rt::Status> MemoryAgentStore::remove(qint64 id)
 {
     QMutexLocker locker(&m_mutex);
     if (!m_failMessage.isEmpty())
-        return Error { QStringLiteral("storage"), std::exchange(m_failMessage, {}) };
+        return rt::readyFuture(rt::Status(Error { QStringLiteral("storage"), std::exchange(m_failMessage, {}) }));
     ++m_writes;
     m_agents.remove(id);
-    return {};
+    return rt::readyFuture(rt::Status());
 }
 
 void MemoryAgentStore::failNextWrite(const QString &message)

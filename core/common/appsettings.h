@@ -23,6 +23,7 @@ public:
     static const Key ConnectTimeoutSec;
     static const Key BusyRetries;         // 503 "server busy" retries before the first token
     static const Key LastModel;
+    static const Key DefaultModel;        // for agents without a model; empty = the last model used
     static const Key Database;            // empty = default SQLite file
     static const Key OllamaHosts;         // JSON list of {name,url,max_concurrent}; empty = OllamaHost alone
     static const Key MaxConcurrentPerHost; // default request limit of a host

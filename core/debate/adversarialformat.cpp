@@ -191,19 +191,8 @@ void AdversarialFormat::finalize(const DebateState &state, DebateOutcome &outcom
     outcome.verdictWinner = verdict->stance.winner;
     outcome.synthesis = verdict->stance.argument.isEmpty() ? verdict->text : verdict->stance.argument;
     outcome.synthesisBy = verdict->info.agentName;
-    outcome.dissent.clear();
-    for (int s : state.speakingSeats()) {
-        const TurnRecord *t = state.latestOf(s);
-        if (!t || !t->stance.hasAnswer() || ConsensusMeter::sameAnswer(t->stance.answer, outcome.answer, meterOptions(state.config)))
-            continue;
-        Dissent d;
-        d.seat = s;
-        d.agentName = t->info.agentName;
-        d.answer = t->stance.answer;
-        d.confidence = t->stance.confidence;
-        d.reasons = t->stance.keyPoints;
-        outcome.dissent.append(d);
-    }
+    // The verdict decides: dissent is measured against it, not the meter.
+    outcome.dissent = dissentFromLatest(state, outcome.answer);
 }
 
 } // namespace rt::debate

@@ -251,18 +251,11 @@ void CouncilFormat::finalize(const DebateState &state, DebateOutcome &outcome) c
         outcome.synthesis = chair->stance.argument.isEmpty() ? chair->text : chair->stance.argument;
         outcome.synthesisBy = chair->info.agentName;
     }
-    for (int s : state.speakingSeats()) {
-        const TurnRecord *t = state.find(1, s, TurnKind::Turn);
-        if (!t || !t->stance.hasAnswer() || ConsensusMeter::sameAnswer(t->stance.answer, outcome.answer, meterOptions(state.config)))
-            continue;
-        Dissent d;
-        d.seat = s;
-        d.agentName = t->info.agentName;
-        d.answer = t->stance.answer;
-        d.confidence = t->stance.confidence;
-        d.reasons = t->stance.keyPoints;
-        outcome.dissent.append(d);
-    }
+    // Members answer once (round 1); the chair's choice is the outcome.
+    const ConsensusMeter::Options options = meterOptions(state.config);
+    outcome.dissent = collectDissent(
+        state, [&state](int seat) { return state.find(1, seat, TurnKind::Turn); },
+        [&outcome, &options](const TurnRecord &t) { return ConsensusMeter::sameAnswer(t.stance.answer, outcome.answer, options); });
 }
 
 } // namespace rt::debate

@@ -22,14 +22,17 @@
 #include <optional>
 
 namespace rt::llm {
-class ChatStream;
+class EndpointPool;
 class OllamaClient;
+class PooledChat;
 } // namespace rt::llm
 
 namespace rt::debate {
 
 // Runs one debate: plans turns with its format, streams each turn from
-// Ollama, parses the stance, measures consensus, and makes every finished
+// Ollama through the endpoint pool (one path for every request: routing to a
+// host that has the agent's model, fallback models, the circuit breaker, and
+// moving a turn to another host when its host dies), parses the stance, measures consensus, and makes every finished
 // turn durable in the store before the next one starts. Driven entirely by
 // signals and callbacks: it never blocks, so it can live on the GUI thread.
 //
@@ -43,14 +46,15 @@ public:
     enum class State { Idle, Running, Paused, Finished, Failed, Interrupted };
     Q_ENUM(State)
 
-    // Which client speaks for an agent (several hosts); default: the one given.
-    using ClientResolver = std::function<rt::llm::OllamaClient *(const rt::agents::Agent &)>;
-
-    // client and store are not owned and must outlive the engine.
-    DebateEngine(rt::llm::OllamaClient *client, DebateStore *store, QObject *parent = nullptr);
+    // pool and store are not owned and must outlive the engine.
+    DebateEngine(rt::llm::EndpointPool *pool, DebateStore *store, QObject *parent = nullptr);
     ~DebateEngine() override;
 
-    void setClientResolver(ClientResolver resolver) { m_resolver = std::move(resolver); }
+    // Why agents without a model of their own use config.defaultModel
+    // ("the default model in the settings"); announced once as a note.
+    void setDefaultModelSource(const QString &source) { m_defaultModelSource = source; }
+    // The pool host each seat starts on (spread over the hosts that have its model).
+    QHash<int, QString> seatHosts() const { return m_seatHosts; }
 
     // Starts a new debate. A configuration that cannot run is refused at once
     // (error code "usage"); everything later is reported by signals.
@@ -104,11 +108,14 @@ private:
         PlannedTurn plan;
         TurnInfo info;
         TurnPrompt prompt;
-        rt::llm::OllamaClient *client = nullptr;
         QStringList models;
         qsizetype modelIndex = 0;
+        QString host;               // the pool host chosen for the next request
+        QSet<QString> excludedHosts; // hosts that failed this turn
+        QString moveReason;         // why the turn left its seat's host
+        int restarts = 0;           // restarts on another host after losing one mid-reply
         rt::llm::ChatRequest request;
-        QPointer<rt::llm::ChatStream> stream;
+        QPointer<rt::llm::PooledChat> stream;
         VisibleTextStreamer streamer;
         bool announced = false;
         bool repairing = false;
@@ -120,11 +127,18 @@ private:
     };
 
     void begin(bool resumed, int finishedTurns);
+    void announceStart(bool resumed, int finishedTurns);
     void advance();
     void announceRound();
     void startTurn(const PlannedTurn &plan);
     void tryModel();
     void sendRequest(const ModelFacts &facts);
+    rt::llm::PooledChat *openChat(const rt::llm::ChatRequest &request, int attempt);
+    void onRouted(quint64 token, const QString &host, const QString &model);
+    bool restartElsewhere(const rt::llm::ChatResult &result);
+    void noteFallback(int seat, const QString &agentName, const QString &missing, const QString &used);
+    void assignSeatHosts();
+    void refreshHostModels(std::function<void()> done);
     void onStreamFinished(quint64 token, const rt::llm::ChatResult &result);
     void requestRepair(const rt::llm::ChatResult &first);
     void completeTurn(TurnRecord record, const QString &repairContent);
@@ -141,7 +155,8 @@ private:
     void setStatus(DebateStatus status, const DebateOutcome *outcome, std::function<void()> then);
     bool budgetExceeded() const;
     int availableSpeakers() const;
-    rt::llm::OllamaClient *clientFor(const rt::agents::Agent &agent) const;
+    bool seatCanSpeak(int seat) const;
+    rt::llm::OllamaClient *controlClientFor(const QString &model) const;
     std::optional<qint64> seedFor(const Seat &seat, const PlannedTurn &plan) const;
     int contextTokensFor(const rt::agents::Agent &agent, const ModelFacts &facts) const;
     bool stopping() const { return m_stopRequested || m_interruptRequested || m_budgetHit; }
@@ -151,9 +166,12 @@ private:
     void fillEmbeddings(QList<TurnRecord *> turns, std::function<void()> done);
     DebateOutcome makeOutcome(StopReason reason, DebateStatus status) const;
 
-    rt::llm::OllamaClient *m_client;
+    rt::llm::EndpointPool *m_pool;
     DebateStore *m_store;
-    ClientResolver m_resolver;
+    QString m_defaultModelSource;
+    QStringList m_defaulted;          // agents given config.defaultModel
+    QSet<QString> m_refreshFailed;    // hosts whose model list could not be read at the start
+    QHash<int, QString> m_seatHosts; // seat -> pool host it speaks on now
     std::unique_ptr<DebateFormat> m_format;
     DebateState m_state;
     DebateOutcome m_outcome;
@@ -175,9 +193,8 @@ private:
     bool m_interruptRequested = false;
     bool m_budgetHit = false;
     QStringList m_pendingInterjections;
-    QSet<QString> m_downHosts;          // base URLs that refused the last connection
-    QSet<QString> m_missingModels;      // "url|model"
-    QSet<int> m_unavailableSeats;       // no model installed at all
+    QSet<int> m_unavailableSeats;       // none of its models on any reachable host
+    QSet<std::pair<int, QString>> m_fallbackNoted; // (seat, missing model) already announced
     ModelFactsCache m_facts;
     enum class EmbedState { Unknown, Resolving, Ready, Off };
     EmbedState m_embedState = EmbedState::Unknown;

@@ -145,6 +145,8 @@ void DebateFormat::finalizeFromMeter(const DebateState &state, DebateOutcome &ou
         }
     }
 
+    // Agreement is membership of the outcome's group, so answers the meter
+    // grouped by meaning (embeddings, word overlap) count as agreeing.
     const AnswerGroup *top = nullptr;
     for (const AnswerGroup &g : snap.groups) {
         if (g.answer == outcome.answer) {
@@ -152,22 +154,38 @@ void DebateFormat::finalizeFromMeter(const DebateState &state, DebateOutcome &ou
             break;
         }
     }
-    for (const StanceInput &in : stances) {
-        if (top && top->seats.contains(in.seat))
+    outcome.dissent = collectDissent(
+        state, [&state](int seat) { return state.latestOf(seat, TurnKind::Turn); },
+        [top](const TurnRecord &t) { return top && top->seats.contains(t.info.seat); });
+}
+
+QList<Dissent> DebateFormat::collectDissent(const DebateState &state, const std::function<const TurnRecord *(int seat)> &deciding,
+                                            const std::function<bool(const TurnRecord &)> &agrees)
+{
+    QList<Dissent> list;
+    for (int seat : state.speakingSeats()) {
+        const TurnRecord *t = deciding(seat);
+        if (!t || !t->stance.hasAnswer() || agrees(*t))
             continue;
-        const TurnRecord *t = state.latestOf(in.seat, TurnKind::Turn);
         Dissent d;
-        d.seat = in.seat;
-        d.agentName = in.agentName;
-        d.answer = in.answer;
-        d.confidence = in.confidence;
-        if (t) {
-            d.reasons = t->stance.keyPoints;
-            if (d.reasons.isEmpty() && !t->stance.argument.isEmpty())
-                d.reasons.append(PromptBuilder::shorten(t->stance.argument.simplified(), 240));
-        }
-        outcome.dissent.append(d);
+        d.seat = seat;
+        d.agentName = t->info.agentName;
+        d.answer = t->stance.answer;
+        d.confidence = t->stance.confidence;
+        d.reasons = t->stance.keyPoints;
+        if (d.reasons.isEmpty() && !t->stance.argument.isEmpty())
+            d.reasons.append(PromptBuilder::shorten(t->stance.argument.simplified(), 240));
+        list.append(d);
     }
+    return list;
+}
+
+QList<Dissent> DebateFormat::dissentFromLatest(const DebateState &state, const QString &answer)
+{
+    const ConsensusMeter::Options options = meterOptions(state.config);
+    return collectDissent(
+        state, [&state](int seat) { return state.latestOf(seat); },
+        [&answer, &options](const TurnRecord &t) { return ConsensusMeter::sameAnswer(t.stance.answer, answer, options); });
 }
 
 void DebateFormat::finalize(const DebateState &state, DebateOutcome &outcome) const

@@ -9,6 +9,7 @@
 #include <QJsonObject>
 #include <QList>
 
+#include <functional>
 #include <memory>
 
 namespace rt::debate {
@@ -77,6 +78,15 @@ protected:
     // Fills answer, score and dissent from the meter over the latest stances,
     // and the synthesis from the last synthesis turn.
     static void finalizeFromMeter(const DebateState &state, DebateOutcome &outcome);
+    // The one way every format lists dissent: each speaking seat whose deciding
+    // turn (`deciding`: the turn that counts for that seat, or nullptr) has an
+    // answer that `agrees` does not accept as the outcome's. Reasons are the
+    // turn's key points, else the start of its argument.
+    static QList<Dissent> collectDissent(const DebateState &state, const std::function<const TurnRecord *(int seat)> &deciding,
+                                         const std::function<bool(const TurnRecord &)> &agrees);
+    // Dissent from each seat's latest turn against an answer, compared the
+    // way the meter compares answers.
+    static QList<Dissent> dissentFromLatest(const DebateState &state, const QString &answer);
 };
 
 } // namespace rt::debate

@@ -59,43 +59,6 @@ QString toString(StopReason reason)
     return {};
 }
 
-QString toString(TurnKind kind)
-{
-    switch (kind) {
-    case TurnKind::Turn: return u"turn"_s;
-    case TurnKind::Interjection: return u"interjection"_s;
-    case TurnKind::Synthesis: return u"synthesis"_s;
-    case TurnKind::Verdict: return u"verdict"_s;
-    case TurnKind::Ranking: return u"ranking"_s;
-    case TurnKind::Repair: return u"repair"_s;
-    }
-    return {};
-}
-
-QString toString(TurnStatus status)
-{
-    switch (status) {
-    case TurnStatus::Complete: return u"complete"_s;
-    case TurnStatus::Partial: return u"partial"_s;
-    case TurnStatus::Interrupted: return u"interrupted"_s;
-    case TurnStatus::Failed: return u"failed"_s;
-    }
-    return {};
-}
-
-QString toString(DebateStatus status)
-{
-    switch (status) {
-    case DebateStatus::Running: return u"running"_s;
-    case DebateStatus::Paused: return u"paused"_s;
-    case DebateStatus::Finished: return u"finished"_s;
-    case DebateStatus::Failed: return u"failed"_s;
-    case DebateStatus::Interrupted: return u"interrupted"_s;
-    case DebateStatus::Cancelled: return u"cancelled"_s;
-    }
-    return {};
-}
-
 QString toString(SeatRole role)
 {
     switch (role) {
@@ -115,6 +78,7 @@ QString toString(NoteKind kind)
     case NoteKind::Interjection: return u"interjection"_s;
     case NoteKind::Skipped: return u"skipped"_s;
     case NoteKind::Fallback: return u"fallback"_s;
+    case NoteKind::HostMoved: return u"host_moved"_s;
     case NoteKind::Warning: return u"warning"_s;
     case NoteKind::Info: return u"info"_s;
     }
@@ -135,23 +99,6 @@ std::optional<StopReason> parseStopReason(QStringView name)
 {
     return parseName(name, std::array{StopReason::Unanimous, StopReason::Threshold, StopReason::Stalled, StopReason::JudgeDecided,
                                       StopReason::MaxRounds, StopReason::Budget, StopReason::UserStop, StopReason::Error});
-}
-
-std::optional<TurnKind> parseTurnKind(QStringView name)
-{
-    return parseName(name, std::array{TurnKind::Turn, TurnKind::Interjection, TurnKind::Synthesis, TurnKind::Verdict, TurnKind::Ranking,
-                                      TurnKind::Repair});
-}
-
-std::optional<TurnStatus> parseTurnStatus(QStringView name)
-{
-    return parseName(name, std::array{TurnStatus::Complete, TurnStatus::Partial, TurnStatus::Interrupted, TurnStatus::Failed});
-}
-
-std::optional<DebateStatus> parseDebateStatus(QStringView name)
-{
-    return parseName(name, std::array{DebateStatus::Running, DebateStatus::Paused, DebateStatus::Finished, DebateStatus::Failed,
-                                      DebateStatus::Interrupted, DebateStatus::Cancelled});
 }
 
 std::optional<SeatRole> parseSeatRole(QStringView name)

@@ -6,6 +6,7 @@
 
 #include "agents/agent.h"
 #include "common/result.h"
+#include "common/vocabulary.h"
 #include "debate/stance.h"
 #include "llm/chattypes.h"
 
@@ -22,26 +23,25 @@ namespace rt::debate {
 
 enum class FormatKind { Simultaneous, RoundRobin, Adversarial, Council, Vote };
 enum class StopReason { None, Unanimous, Threshold, Stalled, JudgeDecided, MaxRounds, Budget, UserStop, Error };
-enum class TurnKind { Turn, Interjection, Synthesis, Verdict, Ranking, Repair };
-enum class TurnStatus { Complete, Partial, Interrupted, Failed };
-enum class DebateStatus { Running, Paused, Finished, Failed, Interrupted, Cancelled };
+// Shared with core/storage, which stores them: one definition in common/vocabulary.h.
+using rt::DebateStatus;
+using rt::TurnKind;
+using rt::TurnStatus;
 // What a seat does in its format. Debaters answer; the others judge, rank or sum up.
 enum class SeatRole { Debater, Proponent, Opponent, Judge, Chair, Synthesizer };
-enum class NoteKind { Interjection, Skipped, Fallback, Warning, Info };
+enum class NoteKind { Interjection, Skipped, Fallback, HostMoved, Warning, Info };
 
 // Stable names ("round-robin", "max_rounds", ...) as stored and sent to viewers.
+using rt::toString; // TurnKind, TurnStatus, DebateStatus
 QString toString(FormatKind kind);
 QString toString(StopReason reason);
-QString toString(TurnKind kind);
-QString toString(TurnStatus status);
-QString toString(DebateStatus status);
 QString toString(SeatRole role);
 QString toString(NoteKind kind);
 std::optional<FormatKind> parseFormatKind(QStringView name); // also accepts round_robin, judge (= adversarial)
 std::optional<StopReason> parseStopReason(QStringView name);
-std::optional<TurnKind> parseTurnKind(QStringView name);
-std::optional<TurnStatus> parseTurnStatus(QStringView name);
-std::optional<DebateStatus> parseDebateStatus(QStringView name);
+using rt::parseDebateStatus;
+using rt::parseTurnKind;
+using rt::parseTurnStatus;
 std::optional<SeatRole> parseSeatRole(QStringView name);
 // One sentence for people: "the agents agreed unanimously".
 QString describe(StopReason reason);

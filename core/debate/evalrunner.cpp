@@ -30,6 +30,7 @@ QJsonObject EvalModeStats::toJson() const
             {u"correct"_s, correct},
             {u"accuracy"_s, accuracy()},
             {u"calls"_s, calls},
+            {u"repair_calls"_s, repairCalls},
             {u"rounds"_s, rounds},
             {u"tokens"_s, double(tokens)},
             {u"flips_per_round"_s, intArray(flipsPerRound)},
@@ -67,9 +68,9 @@ QJsonObject EvalReport::toJson() const
     return o;
 }
 
-EvalRunner::EvalRunner(rt::llm::OllamaClient *client, QObject *parent)
+EvalRunner::EvalRunner(rt::llm::EndpointPool *pool, QObject *parent)
     : QObject(parent)
-    , m_client(client)
+    , m_pool(pool)
 {
     qRegisterMetaType<rt::debate::EvalItem>();
     qRegisterMetaType<rt::debate::EvalReport>();
@@ -128,11 +129,20 @@ void EvalRunner::runNext()
         runMode(u"debate"_s, config);
         return;
     default: {
-        // As many independent answers as the debate made model calls.
+        // Exactly as many independent answers as the debate made model calls
+        // (repairs included): one answer per seat, the agents taking turns
+        // for the seats, so no round arithmetic can round it up or cap it.
         config.format = FormatKind::Vote;
         config.synthesis = false;
-        const int agents = int(std::max<qsizetype>(1, m_base.agents.size()));
-        config.maxRounds = std::clamp((m_debateCalls + agents - 1) / agents, 1, DebateConfig::kRoundCap);
+        config.maxRounds = 1;
+        config.agents.clear();
+        const int answers = std::max(1, m_debateCalls);
+        for (int i = 0; i < answers; ++i) {
+            rt::agents::Agent agent = m_base.agents.at(i % m_base.agents.size());
+            if (i >= m_base.agents.size())
+                agent.name = u"%1 %2"_s.arg(agent.name).arg(i / m_base.agents.size() + 1);
+            config.agents.append(agent);
+        }
         runMode(u"vote"_s, config);
         return;
     }
@@ -142,7 +152,7 @@ void EvalRunner::runNext()
 void EvalRunner::runMode(const QString &mode, const DebateConfig &config)
 {
     emit progress(int(m_index), int(m_set.questions.size()), m_set.questions.at(m_index).id, mode);
-    m_engine = std::make_unique<DebateEngine>(m_client, &m_store);
+    m_engine = std::make_unique<DebateEngine>(m_pool, &m_store);
     DebateEngine *engine = m_engine.get();
     connect(engine, &DebateEngine::debateFinished, this, [this, mode, engine](const DebateOutcome &outcome) {
         record(mode, outcome, engine->debate());
@@ -187,21 +197,20 @@ void EvalRunner::record(const QString &mode, const DebateOutcome &outcome, const
     item.tokens = outcome.promptTokens + outcome.evalTokens;
     item.stopReason = toString(outcome.stopReason);
     item.flipsPerRound = outcome.flipsPerRound;
-    if (mode == u"debate"_s) {
-        // Calls that produce answers (turns, verdicts, rankings, syntheses), without repairs.
-        m_debateCalls = 0;
-        for (const TurnRecord &t : state.turns) {
-            if (t.info.kind == TurnKind::Turn || t.info.kind == TurnKind::Verdict || t.info.kind == TurnKind::Ranking
-                || t.info.kind == TurnKind::Synthesis)
-                ++m_debateCalls;
-        }
+    // Every model request, repairs included, is what the modes are compared on.
+    for (const TurnRecord &t : state.turns) {
+        if (t.info.kind == TurnKind::Repair)
+            ++item.repairCalls;
     }
+    if (mode == u"debate"_s)
+        m_debateCalls = outcome.calls;
     for (EvalModeStats &s : m_report.modes) {
         if (s.mode != mode)
             continue;
         ++s.questions;
         s.correct += item.correct ? 1 : 0;
         s.calls += item.calls;
+        s.repairCalls += item.repairCalls;
         s.rounds += item.rounds;
         s.tokens += item.tokens;
         s.stopReasons[item.stopReason] += 1;

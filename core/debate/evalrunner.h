@@ -14,7 +14,7 @@
 #include <memory>
 
 namespace rt::llm {
-class OllamaClient;
+class EndpointPool;
 }
 
 namespace rt::debate {
@@ -28,6 +28,7 @@ struct EvalModeStats
     int questions = 0;
     int correct = 0;
     int calls = 0;      // model requests, repairs included
+    int repairCalls = 0; // of which: repair requests for replies that missed the answer format
     int rounds = 0;     // summed over questions
     qint64 tokens = 0;  // prompt + generated
     QList<int> flipsPerRound;         // summed over questions, index 0 = round 1
@@ -46,6 +47,7 @@ struct EvalItem
     QString answer;
     bool correct = false;
     int calls = 0;
+    int repairCalls = 0;
     int rounds = 0;
     qint64 tokens = 0;
     QString stopReason;
@@ -74,7 +76,7 @@ class EvalRunner final : public QObject
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(EvalRunner)
 public:
-    EvalRunner(rt::llm::OllamaClient *client, QObject *parent = nullptr);
+    EvalRunner(rt::llm::EndpointPool *pool, QObject *parent = nullptr);
     ~EvalRunner() override;
 
     // base: agents, format, rounds, threshold, seed... (question is replaced).
@@ -93,7 +95,7 @@ private:
     void runMode(const QString &mode, const DebateConfig &config);
     void record(const QString &mode, const DebateOutcome &outcome, const DebateState &state);
 
-    rt::llm::OllamaClient *m_client;
+    rt::llm::EndpointPool *m_pool;
     MemoryDebateStore m_store;
     std::unique_ptr<DebateEngine> m_engine;
     DebateConfig m_base;

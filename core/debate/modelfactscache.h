@@ -21,13 +21,16 @@ namespace rt::debate {
 struct ModelFacts
 {
     int contextLength = 0; // trained context length; 0 = unknown
+    int loadedContextLength = 0; // num_ctx the model is loaded with now (/api/ps); 0 = not loaded or unknown
     QStringList capabilities;
     bool hasCapability(QStringView cap) const { return capabilities.contains(cap); }
 };
 
 // Asks /api/show once per (host, model) and remembers the answer. A missing
 // model is remembered too (error code model_not_found); other failures
-// (host down) are not, so the next turn asks again.
+// (host down) are not, so the next turn asks again. The loaded context length
+// comes from /api/ps on every lookup until the model is seen loaded (it is
+// loaded by the first request, with the server's context setting).
 class ModelFactsCache final
 {
 public:
@@ -35,7 +38,11 @@ public:
 
     // The callback runs later, on context's thread, never inside this call.
     void lookup(rt::llm::OllamaClient *client, const QString &model, QObject *context, Callback done);
-    void clear() { m_known.clear(); }
+    void clear()
+    {
+        m_known.clear();
+        m_loadedContext.clear();
+    }
 
 private:
     struct Pending
@@ -43,7 +50,9 @@ private:
         QPointer<QObject> context;
         Callback done;
     };
+    void finishLookup(const QString &key, const rt::Result<ModelFacts> &facts);
     QHash<QString, rt::Result<ModelFacts>> m_known;
+    QHash<QString, int> m_loadedContext; // key -> num_ctx seen in /api/ps
     QHash<QString, QList<Pending>> m_pending;
 };
 

@@ -1,5 +1,6 @@
 #include "storagedebatestore.h"
 
+#include "storage/database.h"
 #include "storage/storage.h"
 
 #include <QFuture>
@@ -13,11 +14,6 @@ namespace st = rt::storage;
 
 namespace {
 
-st::DebateStatus toStorage(DebateStatus s)
-{
-    return st::parseDebateStatus(toString(s)).value_or(st::DebateStatus::Running);
-}
-
 st::DebateTurn toStorage(qint64 debateId, const TurnRecord &t)
 {
     st::DebateTurn row;
@@ -25,7 +21,7 @@ st::DebateTurn toStorage(qint64 debateId, const TurnRecord &t)
     row.round = t.info.round;
     row.seat = t.info.seat;
     row.agentName = t.info.agentName;
-    row.kind = st::parseTurnKind(toString(t.info.kind)).value_or(st::TurnKind::Turn);
+    row.kind = t.info.kind;
     row.content = t.content;
     row.thinking = t.thinking;
     if (t.info.kind == TurnKind::Interjection) {
@@ -42,7 +38,7 @@ st::DebateTurn toStorage(qint64 debateId, const TurnRecord &t)
     row.confidence = t.stance.confidence;
     row.changed = t.changed;
     row.parseOk = t.info.kind == TurnKind::Interjection || t.stance.parseOk();
-    row.status = st::parseTurnStatus(toString(t.status)).value_or(st::TurnStatus::Complete);
+    row.status = t.status;
     row.model = t.info.model;
     const auto opt = [](qint64 v) { return v > 0 ? std::optional<qint64>(v) : std::nullopt; };
     row.metrics.promptEvalCount = opt(t.metrics.promptEvalCount);
@@ -67,7 +63,7 @@ TurnRecord fromStorage(const st::DebateTurn &row, int index, const QList<Seat> &
     t.info.round = row.round;
     t.info.seat = row.seat;
     t.info.agentName = row.agentName;
-    t.info.kind = parseTurnKind(st::toString(row.kind)).value_or(TurnKind::Turn);
+    t.info.kind = row.kind;
     t.info.model = row.model;
     for (const Seat &s : seats) {
         if (s.index == row.seat) {
@@ -90,7 +86,7 @@ TurnRecord fromStorage(const st::DebateTurn &row, int index, const QList<Seat> &
     if (row.confidence && !t.stance.confidence && t.stance.hasAnswer())
         t.stance.confidence = row.confidence;
     t.changed = row.changed;
-    t.status = parseTurnStatus(st::toString(row.status)).value_or(TurnStatus::Complete);
+    t.status = row.status;
     t.metrics.promptEvalCount = row.metrics.promptEvalCount.value_or(0);
     t.metrics.evalCount = row.metrics.evalCount.value_or(0);
     t.metrics.totalDurationNs = row.metrics.totalDurationNs.value_or(0);
@@ -126,7 +122,7 @@ void StorageDebateStore::createDebate(const DebateConfig &config, const QList<Se
     st::Debate debate;
     debate.question = config.question;
     debate.format = toString(config.format);
-    debate.status = st::DebateStatus::Running;
+    debate.status = DebateStatus::Running;
     debate.settings = config.toJson();
     QList<st::DebateParticipant> participants;
     for (const Seat &s : seats) {
@@ -175,11 +171,11 @@ void StorageDebateStore::updateStatus(qint64 debateId, DebateStatus status, cons
                                       StatusCallback done)
 {
     if (!outcome) {
-        deliver(m_storage->setDebateStatus(debateId, toStorage(status)), context, [done](const rt::Status &s) { done(s); });
+        deliver(m_storage->setDebateStatus(debateId, status), context, [done](const rt::Status &s) { done(s); });
         return;
     }
     st::Debate result;
-    result.status = toStorage(status);
+    result.status = status;
     result.consensusScore = outcome->score;
     result.stopReason = toString(outcome->stopReason);
     result.finalAnswer = outcome->answer;
@@ -217,8 +213,13 @@ void StorageDebateStore::loadDebate(qint64 debateId, QObject *context, LoadCallb
             d.config = DebateConfig::fromJson(debate->settings);
             if (d.config.question.isEmpty())
                 d.config.question = debate->question;
-            d.status = parseDebateStatus(st::toString(debate->status)).value_or(DebateStatus::Interrupted);
-            d.stopReason = parseStopReason(debate->stopReason).value_or(StopReason::None);
+            d.status = debate->status;
+            if (!debate->stopReason.isEmpty()) {
+                auto reason = st::storedValue(parseStopReason(debate->stopReason), u"debates", debate->id, u"stop_reason", debate->stopReason);
+                if (!reason)
+                    return reason.error();
+                d.stopReason = *reason;
+            }
             d.finalAnswer = debate->finalAnswer;
             d.synthesis = debate->synthesis;
             d.score = debate->consensusScore;

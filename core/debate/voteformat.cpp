@@ -84,21 +84,13 @@ void VoteFormat::finalize(const DebateState &state, DebateOutcome &outcome) cons
     outcome.score = snap.score;
     outcome.meanConfidence = snap.meanConfidence;
     outcome.tie = snap.tie;
-    const AnswerGroup *top = snap.groups.isEmpty() ? nullptr : &snap.groups.constFirst();
-    // Dissent: each agent whose latest sample is outside the winning group.
-    for (int seatIndex : state.speakingSeats()) {
-        const TurnRecord *t = state.latestOf(seatIndex);
-        if (!t || !t->stance.hasAnswer())
-            continue;
-        if (top && ConsensusMeter::sameAnswer(top->answer, t->stance.answer, meterOptions(state.config)))
-            continue;
-        Dissent d;
-        d.seat = seatIndex;
-        d.agentName = t->info.agentName;
-        d.answer = t->stance.answer;
-        d.confidence = t->stance.confidence;
-        d.reasons = t->stance.keyPoints;
-        outcome.dissent.append(d);
+    // Dissent: each agent whose latest sample is outside the winning group
+    // (everyone who answered, when there is no winner).
+    if (snap.groups.isEmpty()) {
+        outcome.dissent = collectDissent(
+            state, [&state](int seat) { return state.latestOf(seat); }, [](const TurnRecord &) { return false; });
+    } else {
+        outcome.dissent = dissentFromLatest(state, snap.groups.constFirst().answer);
     }
 }
 

@@ -1,5 +1,7 @@
 #include "endpointpool.h"
 
+#include "pooledchat.h"
+
 #include "chatstream.h"
 #include "common/appsettings.h"
 #include "common/logging.h"
@@ -26,79 +28,6 @@ namespace {
 
 namespace {
 constexpr int ConnectionsPerManager = 6; // Qt 6.4: HTTP/1.1 connections per host:port per QNetworkAccessManager
-}
-
-// ---------------------------------------------------------------- HostConfig
-
-QJsonObject HostConfig::toJson() const
-{
-    return { { QStringLiteral("name"), name }, { QStringLiteral("url"), url.toString(QUrl::StripTrailingSlash) },
-        { QStringLiteral("max_concurrent"), maxConcurrent } };
-}
-
-rt::Result<HostConfig> HostConfig::fromJson(const QJsonObject &object)
-{
-    HostConfig config;
-    config.name = object.value(QStringLiteral("name")).toString().trimmed();
-    config.url = parseOllamaHost(object.value(QStringLiteral("url")).toString());
-    config.maxConcurrent
-        = object.value(QStringLiteral("max_concurrent")).toInt(AppSettings::value(AppSettings::MaxConcurrentPerHost).toInt());
-    if (config.name.isEmpty())
-        return Error { QStringLiteral("invalid"), tr("An Ollama host in the settings has no name; give every host a name.") };
-    if (!config.url.isValid())
-        return Error { QStringLiteral("invalid"),
-            tr("The Ollama host “%1” has an invalid URL; use a form like http://127.0.0.1:11434.").arg(config.name) };
-    config.maxConcurrent = qBound(1, config.maxConcurrent, MaxConcurrentLimit);
-    return config;
-}
-
-QList<HostConfig> HostConfig::fromSettings(const QString &commandLineUrl)
-{
-    QList<HostConfig> hosts;
-    if (commandLineUrl.isEmpty()) {
-        const QJsonArray saved = QJsonDocument::fromJson(AppSettings::value(AppSettings::OllamaHosts).toString().toUtf8()).array();
-        for (const QJsonValue &value : saved) {
-            auto host = fromJson(value.toObject());
-            if (!host) {
-                qCWarning(lcLlm).noquote() << host.error().message;
-                continue;
-            }
-            bool duplicate = false;
-            for (const HostConfig &h : std::as_const(hosts))
-                duplicate = duplicate || h.name.compare(host->name, Qt::CaseInsensitive) == 0;
-            if (!duplicate)
-                hosts.append(host.value());
-        }
-    }
-    if (hosts.isEmpty()) {
-        HostConfig local;
-        local.name = QStringLiteral("local");
-        local.url = resolveOllamaHost(commandLineUrl);
-        local.maxConcurrent = qBound(1, AppSettings::value(AppSettings::MaxConcurrentPerHost).toInt(), MaxConcurrentLimit);
-        hosts.append(local);
-    }
-    return hosts;
-}
-
-void HostConfig::saveToSettings(const QList<HostConfig> &hosts)
-{
-    QJsonArray array;
-    for (const HostConfig &h : hosts)
-        array.append(h.toJson());
-    AppSettings::setValue(AppSettings::OllamaHosts, QString::fromUtf8(QJsonDocument(array).toJson(QJsonDocument::Compact)));
-}
-
-QString hostStateName(HostState state)
-{
-    switch (state) {
-    case HostState::Online:
-        return QStringLiteral("online");
-    case HostState::Offline:
-        return QStringLiteral("offline");
-    case HostState::Probing:
-        return QStringLiteral("probing");
-    }
-    return {};
 }
 
 // ---------------------------------------------------------------- HostLease
@@ -428,6 +357,16 @@ void EndpointPool::noteModelPresent(const QString &name, const QString &model)
     }
 }
 
+void EndpointPool::recheckModel(const QString &model)
+{
+    const QString norm = normalizeModelName(model);
+    for (const auto &h : std::as_const(m_hosts)) {
+        h->missing.remove(norm);
+        if (h->models && !h->models->contains(norm))
+            h->models.reset(); // unknown until the next list
+    }
+}
+
 std::optional<bool> EndpointPool::hostHasModel(const QString &name, const QString &model) const
 {
     const auto h = m_hosts.value(name);
@@ -642,7 +581,10 @@ void EndpointPool::reportFailure(const QString &name, const rt::Error &error)
     ++h->failures;
     h->lastError = error.message;
     qCDebug(lcLlm).noquote() << "host" << name << "failure" << h->failures << error.code;
-    if (h->state == HostState::Online && h->failures >= m_options.failureThreshold)
+    // A refused connection is as conclusive as a failed probe: nothing listens
+    // there now. Timeouts and dropped streams may be passing, so they count.
+    const bool refused = error.code == ErrorCode::Unreachable;
+    if (h->state == HostState::Online && (refused || h->failures >= m_options.failureThreshold))
         openBreaker(*h, error.message);
 }
 
@@ -765,213 +707,6 @@ ModelPull *EndpointPool::pull(const QString &name, const QString &model)
     if (!h)
         return nullptr;
     return new ModelPull(h->transfer, model, name, this);
-}
-
-// ---------------------------------------------------------------- PooledChat
-
-PooledChat::PooledChat(EndpointPool *pool, ChatRequest request, QStringList modelsToTry, QString preferredHost, QObject *parent)
-    : QObject(parent)
-    , m_pool(pool)
-    , m_request(std::move(request))
-    , m_models(std::move(modelsToTry))
-    , m_preferred(std::move(preferredHost))
-{
-    m_hostWait.setSingleShot(true);
-    connect(&m_hostWait, &QTimer::timeout, this, [this] {
-        failWith(m_lastError.code.isEmpty()
-                ? Error { ErrorCode::Unreachable, tr("No Ollama host came back in time; check that Ollama is running.") }
-                : m_lastError);
-    });
-}
-
-PooledChat::~PooledChat()
-{
-    if (m_pool && m_ticket)
-        m_pool->cancelAcquire(m_ticket);
-    if (ChatStream *stream = m_stream) {
-        disconnect(stream, nullptr, this, nullptr);
-        stream->cancel();
-    }
-}
-
-QString PooledChat::content() const
-{
-    return m_stream ? m_stream->content() : QString();
-}
-
-void PooledChat::start()
-{
-    if (m_running)
-        return;
-    m_running = true;
-    // From the event loop, so the caller can connect to every signal first.
-    QMetaObject::invokeMethod(this, &PooledChat::attempt, Qt::QueuedConnection);
-}
-
-void PooledChat::attempt()
-{
-    if (!m_running || m_cancelled)
-        return;
-    EndpointPool *pool = m_pool;
-    if (!pool) {
-        failWith({ ErrorCode::Unreachable, tr("The connection pool was closed.") });
-        return;
-    }
-    const int limit = int(pool->hostNames().size()) * (int(m_models.size()) + 1) + 2;
-    if (++m_attempts > limit) {
-        failWith(m_lastError.code.isEmpty() ? Error { ErrorCode::Unreachable, tr("The request could not be placed on any Ollama host.") }
-                                            : m_lastError);
-        return;
-    }
-    auto route = pool->route(m_models, m_excludedHosts, m_preferred);
-    if (!route) {
-        const Error &error = route.error();
-        if (error.code == ErrorCode::Unreachable && !pool->anyAvailable() && pool->options().waitForHostMs > 0
-            && !pool->hostNames().isEmpty()) {
-            if (!m_hostWait.isActive()) {
-                m_lastError = error;
-                m_hostWait.start(pool->options().waitForHostMs);
-                emit waitingForHost(error.message);
-                m_availabilityConnection = connect(pool, &EndpointPool::availabilityChanged, this, [this](bool available) {
-                    if (!available)
-                        return;
-                    disconnect(m_availabilityConnection);
-                    m_hostWait.stop();
-                    m_excludedHosts.clear();
-                    --m_attempts;
-                    attempt();
-                });
-            }
-            return;
-        }
-        if (error.code == ErrorCode::ModelNotFound || m_lastError.code.isEmpty())
-            failWith(error);
-        else
-            failWith(m_lastError);
-        return;
-    }
-    m_host = route->host;
-    m_model = route->model;
-    const quint64 ticket = pool->acquire(m_host, this, [this](HostLease lease) { onGranted(std::move(lease)); });
-    if (ticket != 0) {
-        m_ticket = ticket;
-        emit queued(m_host);
-    }
-}
-
-void PooledChat::onGranted(HostLease lease)
-{
-    m_ticket = 0;
-    if (!m_running || m_cancelled)
-        return;
-    if (!lease.isValid() || !m_pool || !m_pool->isAvailable(lease.host())) {
-        // The host went away while we waited; choose again.
-        QMetaObject::invokeMethod(this, &PooledChat::attempt, Qt::QueuedConnection);
-        return;
-    }
-    m_lease = std::move(lease);
-    ChatRequest request = m_request;
-    request.model = m_model.isEmpty() ? m_request.model : m_model;
-    ChatStream *stream = m_lease.client()->chat(request);
-    m_stream = stream;
-    connect(stream, &ChatStream::waiting, this, &PooledChat::waiting);
-    connect(stream, &ChatStream::retrying, this, &PooledChat::retrying);
-    connect(stream, &ChatStream::firstToken, this, [this](qint64 ms) {
-        m_gotToken = true;
-        emit firstToken(ms);
-    });
-    connect(stream, &ChatStream::delta, this, [this](const QString &content, const QString &thinking) {
-        m_gotToken = true;
-        emit delta(content, thinking);
-    });
-    connect(stream, &ChatStream::finished, this, &PooledChat::onStreamFinished);
-    emit routed(m_host, request.model, m_attempts);
-}
-
-void PooledChat::onStreamFinished(const ChatResult &result)
-{
-    m_stream = nullptr;
-    m_lease.release();
-    EndpointPool *pool = m_pool;
-    if (result.ok()) {
-        if (pool) {
-            pool->reportSuccess(m_host);
-            pool->noteModelPresent(m_host, m_model);
-        }
-        finish(result);
-        return;
-    }
-    if (result.status == ChatStatus::Cancelled || m_cancelled || !pool) {
-        finish(result);
-        return;
-    }
-    m_lastError = result.error;
-    const bool hostFailure = EndpointPool::isHostFailure(result.error);
-    if (hostFailure)
-        pool->reportFailure(m_host, result.error);
-    else if (result.error.code != ErrorCode::ModelNotFound)
-        pool->reportSuccess(m_host); // it answered: the host itself is fine
-    const bool beforeFirstToken = !m_gotToken && result.content.isEmpty() && result.thinking.isEmpty();
-    if (!beforeFirstToken) {
-        finish(result); // the partial text stays; never replay a half-given answer
-        return;
-    }
-    if (result.error.code == ErrorCode::ModelNotFound) {
-        pool->noteModelMissing(m_host, m_model);
-        emit notice(tr("The model “%1” is not installed on %2; trying another host or fallback model.").arg(m_model, m_host));
-        attempt();
-        return;
-    }
-    if (hostFailure) {
-        m_excludedHosts.insert(m_host);
-        emit notice(tr("Ollama host %1 failed (%2); trying another host.").arg(m_host, result.error.message));
-        attempt();
-        return;
-    }
-    finish(result);
-}
-
-void PooledChat::cancel()
-{
-    if (!m_running || m_cancelled)
-        return;
-    m_cancelled = true;
-    if (m_stream) {
-        m_stream->cancel(); // finished(Cancelled) follows through onStreamFinished
-        if (!m_running)
-            return;
-    }
-    if (m_ticket && m_pool)
-        m_pool->cancelAcquire(m_ticket);
-    m_ticket = 0;
-    ChatResult result;
-    result.status = ChatStatus::Cancelled;
-    result.model = m_model.isEmpty() ? m_models.value(0) : m_model;
-    result.error = { ErrorCode::Cancelled, tr("Stopped by the user.") };
-    finish(result);
-}
-
-void PooledChat::failWith(const Error &error)
-{
-    ChatResult result;
-    result.status = ChatStatus::Failed;
-    result.model = m_model.isEmpty() ? m_models.value(0) : m_model;
-    result.error = error;
-    finish(result);
-}
-
-void PooledChat::finish(ChatResult result)
-{
-    if (!m_running)
-        return;
-    m_running = false;
-    m_hostWait.stop();
-    disconnect(m_availabilityConnection);
-    m_lease.release();
-    if (result.model.isEmpty())
-        result.model = m_model;
-    emit finished(result);
-    deleteLater();
 }
 
 } // namespace rt::llm

@@ -3,6 +3,7 @@
 #include "chattypes.h"
 #include "clientconfig.h"
 #include "common/result.h"
+#include "hostconfig.h"
 
 #include <QDateTime>
 #include <QHash>
@@ -27,45 +28,7 @@ namespace rt::llm {
 class OllamaClient;
 class EndpointPool;
 class ModelPull;
-
-// One configured Ollama server.
-struct HostConfig {
-    QString name; // "local", "gpu-box"; unique, shown to the user
-    QUrl url; // http://127.0.0.1:11434
-    int maxConcurrent = 4; // requests in flight at once; more wait in our queue
-
-    static constexpr int MaxConcurrentLimit = 24;
-    QJsonObject toJson() const;
-    static rt::Result<HostConfig> fromJson(const QJsonObject &object);
-    // The hosts saved in the settings; when none are, one host named
-    // "local" at resolveOllamaHost(commandLineUrl).
-    static QList<HostConfig> fromSettings(const QString &commandLineUrl = {});
-    static void saveToSettings(const QList<HostConfig> &hosts);
-};
-
-// Circuit breaker state of a host.
-enum class HostState {
-    Online, // closed: requests flow
-    Offline, // open: failing, no requests until the cool-down ends
-    Probing, // half-open: one health probe decides
-};
-QString hostStateName(HostState state); // "online", "offline", "probing"
-
-struct HostStatus {
-    HostConfig config;
-    HostState state = HostState::Online;
-    int consecutiveFailures = 0;
-    QString lastError; // the error that opened the breaker, for the banner
-    QDateTime lastSuccess; // UTC
-    QDateTime retryAt; // Offline: when the next probe runs
-    QString version; // from /api/version
-    int active = 0; // requests holding a slot
-    int queued = 0; // requests waiting for a slot
-    bool modelsKnown = false;
-    QStringList models; // normalised names, when known
-
-    bool isAvailable() const { return state == HostState::Online; }
-};
+class PooledChat;
 
 // A request slot on one host. Returns the slot when destroyed or released.
 class HostLease final {
@@ -146,6 +109,9 @@ public:
     void setHostModels(const QString &host, const QStringList &models);
     void noteModelMissing(const QString &host, const QString &model);
     void noteModelPresent(const QString &host, const QString &model);
+    // Forgets that hosts lack `model` (the user retries, or may have pulled it
+    // meanwhile): the next request asks the hosts again.
+    void recheckModel(const QString &model);
     // true/false when known, nullopt when the host's list is not known.
     std::optional<bool> hostHasModel(const QString &host, const QString &model) const;
     QStringList hostsWithModel(const QString &model) const; // known to have it
@@ -176,10 +142,10 @@ public:
     void startHealthChecks();
     void stopHealthChecks();
 
-    // A chat routed through the pool, see PooledChat. Already started: its
+    // A chat routed through the pool, see PooledChat (pooledchat.h). Already started: its
     // first signal comes from the event loop, so connect right after calling.
     // Deletes itself after finished().
-    class PooledChat *chat(const ChatRequest &request, const QStringList &modelsToTry, const QString &preferredHost = {});
+    PooledChat *chat(const ChatRequest &request, const QStringList &modelsToTry, const QString &preferredHost = {});
     // A pull on a host, using its download manager; started by the caller.
     ModelPull *pull(const QString &host, const QString &model);
 
@@ -247,66 +213,5 @@ private:
     bool m_lastAvailability = true;
 };
 
-// A chat request that the pool routes, queues for a slot, and moves
-// elsewhere when it fails before its first token: a missing model goes to the
-// next host that has it or to the next fallback model; a failing host counts
-// against its breaker and the request moves to another host. After the first
-// token, a failure ends the chat with the partial text (never replayed).
-// Same signals as ChatStream, plus routing news.
-class PooledChat final : public QObject {
-    Q_OBJECT
-    Q_DISABLE_COPY_MOVE(PooledChat)
-public:
-    PooledChat(EndpointPool *pool, ChatRequest request, QStringList modelsToTry, QString preferredHost, QObject *parent = nullptr);
-    ~PooledChat() override;
-
-    void start();
-    QString host() const { return m_host; } // current or last host
-    QString model() const { return m_model; } // current or last model
-    bool isRunning() const { return m_running; }
-    QString content() const;
-
-public slots:
-    void cancel();
-
-signals:
-    void queued(const QString &host); // waiting for a free slot on host
-    void waitingForHost(const QString &reason); // every host offline; waiting (options.waitForHostMs)
-    void routed(const QString &host, const QString &model, int attempt);
-    void notice(const QString &message); // "qwen3 is not on gpu-box; trying local." for the UI
-    void waiting(qint64 elapsedMs); // no token yet: model loading
-    void retrying(int attempt, int delayMs, const QString &reason);
-    void firstToken(qint64 elapsedMs);
-    void delta(const QString &content, const QString &thinking);
-    void finished(const rt::llm::ChatResult &result);
-
-private:
-    void attempt();
-    void onGranted(HostLease lease);
-    void onStreamFinished(const ChatResult &result);
-    void finish(ChatResult result);
-    void failWith(const Error &error);
-
-    QPointer<EndpointPool> m_pool;
-    ChatRequest m_request;
-    QStringList m_models;
-    QString m_preferred;
-    QString m_host;
-    QString m_model;
-    QSet<QString> m_excludedHosts; // failed for this request
-    HostLease m_lease;
-    quint64 m_ticket = 0;
-    QPointer<class ChatStream> m_stream;
-    QTimer m_hostWait;
-    QMetaObject::Connection m_availabilityConnection;
-    Error m_lastError;
-    int m_attempts = 0;
-    bool m_gotToken = false;
-    bool m_running = false;
-    bool m_cancelled = false;
-};
-
 } // namespace rt::llm
 
-Q_DECLARE_METATYPE(rt::llm::HostState)
-Q_DECLARE_METATYPE(rt::llm::HostStatus)

@@ -1,5 +1,6 @@
 #include "modelcatalog.h"
 
+#include "common/futurecallback.h"
 #include "common/logging.h"
 #include "endpointpool.h"
 #include "modelname.h"
@@ -47,10 +48,10 @@ QList<RunningModel> RunningModel::listFromPs(const QJsonObject &ps)
     return list;
 }
 
-rt::Result<QHash<QString, QList<ModelInfo>>> MemoryModelCacheStore::loadAll()
+QFuture<rt::Result<ModelCacheStore::Lists>> MemoryModelCacheStore::loadAll()
 {
     QMutexLocker locker(&m_mutex);
-    return m_lists;
+    return rt::readyFuture(rt::Result<Lists>(m_lists));
 }
 
 void MemoryModelCacheStore::save(const QString &hostKey, const QList<ModelInfo> &models)
@@ -120,28 +121,33 @@ rt::Error ModelCatalog::unknownHost(const QString &host) const
             .arg(host, m_pool ? m_pool->hostNames().join(QStringLiteral(", ")) : QString()) };
 }
 
-rt::Status ModelCatalog::loadCache()
+QFuture<rt::Status> ModelCatalog::loadCache()
 {
-    auto loaded = m_cache->loadAll();
-    if (!loaded)
-        return loaded.error();
-    {
-        QMutexLocker locker(&m_mutex);
-        m_cachedByKey = loaded.value();
-    }
-    if (!m_pool)
-        return {};
-    for (const QString &host : m_pool->hostNames()) {
-        const QList<ModelInfo> cached = loaded->value(hostKey(host));
-        bool fresh = false;
+    auto promise = rt::startedPromise<rt::Status>();
+    rt::whenReady(m_cache->loadAll(), this, [this, promise](const rt::Result<ModelCacheStore::Lists> &loaded) {
+        if (!loaded) {
+            rt::fulfil(*promise, rt::Status(loaded.error()));
+            return;
+        }
         {
             QMutexLocker locker(&m_mutex);
-            fresh = m_refreshedAt.contains(host);
+            m_cachedByKey = loaded.value();
         }
-        if (!cached.isEmpty() && !fresh)
-            storeList(host, cached, false);
-    }
-    return {};
+        if (m_pool) {
+            for (const QString &host : m_pool->hostNames()) {
+                const QList<ModelInfo> cached = loaded->value(hostKey(host));
+                bool fresh = false;
+                {
+                    QMutexLocker locker(&m_mutex);
+                    fresh = m_refreshedAt.contains(host);
+                }
+                if (!cached.isEmpty() && !fresh) // a list fetched meanwhile wins
+                    storeList(host, cached, false);
+            }
+        }
+        rt::fulfil(*promise, rt::Status());
+    });
+    return promise->future();
 }
 
 void ModelCatalog::storeList(const QString &host, const QList<ModelInfo> &input, bool fresh)

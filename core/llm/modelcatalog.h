@@ -5,6 +5,7 @@
 #include "pullprogress.h"
 
 #include <QDateTime>
+#include <QFuture>
 #include <QHash>
 #include <QJsonObject>
 #include <QMetaType>
@@ -44,18 +45,20 @@ struct ModelDetails {
 };
 
 // Where the last known model lists live between runs (the models table).
+// Never blocks: loadAll() returns a future, save() is queued.
 class ModelCacheStore {
 public:
+    using Lists = QHash<QString, QList<ModelInfo>>;
     virtual ~ModelCacheStore() = default;
     // key: the host's URL as displayHost() prints it.
-    virtual rt::Result<QHash<QString, QList<ModelInfo>>> loadAll() = 0;
+    virtual QFuture<rt::Result<Lists>> loadAll() = 0;
     // Replaces the list of one host; may complete later (fire and forget).
     virtual void save(const QString &hostKey, const QList<ModelInfo> &models) = 0;
 };
 
 class MemoryModelCacheStore final : public ModelCacheStore {
 public:
-    rt::Result<QHash<QString, QList<ModelInfo>>> loadAll() override;
+    QFuture<rt::Result<Lists>> loadAll() override;
     void save(const QString &hostKey, const QList<ModelInfo> &models) override;
 
 private:
@@ -78,7 +81,8 @@ public:
     ~ModelCatalog() override;
 
     // Reads the cached lists (start-up). The pool learns them as a first guess.
-    rt::Status loadCache();
+    // The future is ready once they are in (models() lists them).
+    QFuture<rt::Status> loadCache();
     // Refreshes a host when it is added or comes back online.
     void setAutoRefresh(bool enabled);
 

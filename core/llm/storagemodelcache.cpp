@@ -44,33 +44,25 @@ ModelInfo StorageModelCache::fromRecord(const rt::storage::ModelRecord &r)
     return m;
 }
 
-rt::Result<QHash<QString, QList<ModelInfo>>> StorageModelCache::loadAll()
+QFuture<rt::Result<ModelCacheStore::Lists>> StorageModelCache::loadAll()
 {
-    auto loaded = m_storage
-                      .read([](rt::storage::StorageContext &c) -> rt::Result<QHash<QString, QList<rt::storage::ModelRecord>>> {
-                          auto hosts = c.models().hosts();
-                          if (!hosts)
-                              return hosts.error();
-                          QHash<QString, QList<rt::storage::ModelRecord>> all;
-                          for (const QString &host : hosts.value()) {
-                              auto models = c.models().forHost(host);
-                              if (!models)
-                                  return models.error();
-                              all.insert(host, models.value());
-                          }
-                          return all;
-                      })
-                      .result();
-    if (!loaded)
-        return loaded.error();
-    QHash<QString, QList<ModelInfo>> lists;
-    for (auto it = loaded->cbegin(); it != loaded->cend(); ++it) {
-        QList<ModelInfo> models;
-        for (const auto &r : it.value())
-            models.append(fromRecord(r));
-        lists.insert(it.key(), models);
-    }
-    return lists;
+    return m_storage.read([](rt::storage::StorageContext &c) -> rt::Result<Lists> {
+        auto hosts = c.models().hosts();
+        if (!hosts)
+            return hosts.error();
+        Lists lists;
+        for (const QString &host : hosts.value()) {
+            auto models = c.models().forHost(host);
+            if (!models)
+                return models.error();
+            QList<ModelInfo> list;
+            list.reserve(models->size());
+            for (const auto &r : models.value())
+                list.append(fromRecord(r));
+            lists.insert(host, list);
+        }
+        return lists;
+    });
 }
 
 void StorageModelCache::save(const QString &hostKey, const QList<ModelInfo> &models)

@@ -15,7 +15,7 @@ class StorageModelCache final : public ModelCacheStore {
 public:
     explicit StorageModelCache(rt::storage::Storage &storage);
 
-    rt::Result<QHash<QString, QList<ModelInfo>>> loadAll() override; // waits for the storage thread
+    QFuture<rt::Result<Lists>> loadAll() override; // filled on the storage thread
     void save(const QString &hostKey, const QList<ModelInfo> &models) override; // queued
 
     static rt::storage::ModelRecord toRecord(const QString &hostKey, const ModelInfo &model);

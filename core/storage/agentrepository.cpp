@@ -14,7 +14,7 @@ QString tr(const char *text)
 }
 
 const QString kColumns = QStringLiteral(
-    "id, name, role, description, system_prompt, model, fallback_models, options, colour, avatar, builtin, created_at, updated_at");
+    "id, name, role, description, system_prompt, model, fallback_models, options, colour, avatar, builtin, created_at, updated_at, weight");
 
 AgentRecord readAgent(const Query &q)
 {
@@ -32,6 +32,7 @@ AgentRecord readAgent(const Query &q)
     a.builtin = q.boolean(10);
     a.createdAt = q.time(11);
     a.updatedAt = q.time(12);
+    a.weight = q.real(13);
     return a;
 }
 
@@ -52,10 +53,10 @@ rt::Result<qint64> AgentRepository::create(const AgentRecord &a)
         return invalidName();
     const QDateTime now = m_db.now();
     const QDateTime created = a.createdAt.isValid() ? a.createdAt : now;
-    auto id = m_db.insert(QStringLiteral("INSERT INTO agents (name, role, description, system_prompt, model, fallback_models, options, colour, avatar, "
-                                         "builtin, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id"),
+    auto id = m_db.insert(QStringLiteral("INSERT INTO agents (name, role, description, system_prompt, model, fallback_models, options, weight, colour, "
+                                         "avatar, builtin, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id"),
                           {a.name.trimmed(), a.role, a.description, a.systemPrompt, a.model, Database::jsonValue(QJsonArray::fromStringList(a.fallbackModels)),
-                           Database::jsonValue(a.options), a.colour, a.avatar, a.builtin, m_db.timeValue(created),
+                           Database::jsonValue(a.options), a.weight, a.colour, a.avatar, a.builtin, m_db.timeValue(created),
                            m_db.timeValue(a.updatedAt.isValid() ? a.updatedAt : created)});
     if (!id.ok() && id.error().code == errc::Duplicate)
         return duplicateName(a.name.trimmed());
@@ -67,9 +68,9 @@ rt::Status AgentRepository::update(const AgentRecord &a)
     if (a.name.trimmed().isEmpty())
         return invalidName();
     auto n = m_db.exec(QStringLiteral("UPDATE agents SET name = ?, role = ?, description = ?, system_prompt = ?, model = ?, fallback_models = ?, "
-                                      "options = ?, colour = ?, avatar = ?, builtin = ?, updated_at = ? WHERE id = ?"),
+                                      "options = ?, weight = ?, colour = ?, avatar = ?, builtin = ?, updated_at = ? WHERE id = ?"),
                        {a.name.trimmed(), a.role, a.description, a.systemPrompt, a.model, Database::jsonValue(QJsonArray::fromStringList(a.fallbackModels)),
-                        Database::jsonValue(a.options), a.colour, a.avatar, a.builtin, m_db.timeValue(m_db.now()), a.id});
+                        Database::jsonValue(a.options), a.weight, a.colour, a.avatar, a.builtin, m_db.timeValue(m_db.now()), a.id});
     if (!n.ok()) {
         if (n.error().code == errc::Duplicate)
             return duplicateName(a.name.trimmed());

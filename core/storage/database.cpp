@@ -74,6 +74,14 @@ rt::Error makeError(QStringView code, QString message)
     return rt::Error{code.toString(), std::move(message)};
 }
 
+rt::Error unknownValue(QStringView table, qint64 row, QStringView column, const QString &value)
+{
+    return makeError(errc::UnknownValue, tr("Row %1 of table %2 has %3 “%4”, which this version of Roundtable does not know. A newer "
+                                            "version may have written it: update Roundtable, or correct that row.")
+                                             .arg(row)
+                                             .arg(table, column, value));
+}
+
 // ---------------------------------------------------------------- Query
 
 Query::Query(detail::CachedStatement *statement, std::unique_ptr<detail::CachedStatement> owned)

@@ -6,6 +6,7 @@
 
 #include <QDateTime>
 #include <QJsonValue>
+#include <QList>
 #include <QSqlDatabase>
 #include <QSqlQuery>
 #include <QStringView>
@@ -37,10 +38,25 @@ inline constexpr QStringView SchemaTooNew = u"schema_too_new";
 inline constexpr QStringView MigrationFailed = u"migration_failed";
 inline constexpr QStringView Unsupported = u"unsupported";
 inline constexpr QStringView InvalidInput = u"invalid_input";
+inline constexpr QStringView UnknownValue = u"unknown_value";   // a stored name this build does not know
 inline constexpr QStringView Sql = u"sql";                      // anything else from the driver
 } // namespace errc
 
 rt::Error makeError(QStringView code, QString message);
+
+// A stored status, kind or role this build does not know (a newer Roundtable
+// wrote it, or the row was edited by hand): an errc::UnknownValue error that
+// names the table, the row, the column and the value.
+rt::Error unknownValue(QStringView table, qint64 row, QStringView column, const QString &value);
+
+// The enum for a stored name, or unknownValue(); for the row readers.
+template<typename E>
+rt::Result<E> storedValue(std::optional<E> parsed, QStringView table, qint64 row, QStringView column, const QString &value)
+{
+    if (parsed)
+        return *parsed;
+    return unknownValue(table, row, column, value);
+}
 
 struct ConnectionOptions
 {
@@ -86,6 +102,21 @@ private:
     detail::CachedStatement *m_statement = nullptr;
     std::unique_ptr<detail::CachedStatement> m_owned;
 };
+
+// Every remaining row of a query through a reader that may refuse a row
+// (an unknown stored value); the first refusal is the result.
+template<typename T>
+rt::Result<QList<T>> readRows(const Query &q, rt::Result<T> (*read)(const Query &))
+{
+    QList<T> list;
+    while (q.next()) {
+        rt::Result<T> row = read(q);
+        if (!row)
+            return row.error();
+        list.append(std::move(row).value());
+    }
+    return list;
+}
 
 // A connection to the Roundtable database for the calling thread. Create,
 // use and destroy it on one thread (Qt's QSqlDatabase rule); every thread that

@@ -19,13 +19,17 @@ const QString kTurnColumns = QStringLiteral(
     "prompt_eval_count, eval_count, total_duration_ns, load_duration_ns, prompt_eval_duration_ns, eval_duration_ns, ttft_ms, "
     "error, created_at, updated_at");
 
-Debate readDebate(const Query &q)
+rt::Result<Debate> readDebate(const Query &q)
 {
     Debate d;
     d.id = q.integer(0);
     d.question = q.text(1);
     d.format = q.text(2);
-    d.status = parseDebateStatus(q.text(3)).value_or(DebateStatus::Failed);
+    const QString status = q.text(3);
+    auto parsedStatus = storedValue(parseDebateStatus(status), u"debates", d.id, u"status", status);
+    if (!parsedStatus)
+        return parsedStatus.error();
+    d.status = *parsedStatus;
     d.settings = q.jsonObject(4);
     d.consensusScore = q.optionalReal(5);
     d.stopReason = q.text(6);
@@ -37,7 +41,7 @@ Debate readDebate(const Query &q)
     return d;
 }
 
-DebateTurn readTurn(const Query &q)
+rt::Result<DebateTurn> readTurn(const Query &q)
 {
     DebateTurn t;
     t.id = q.integer(0);
@@ -45,14 +49,22 @@ DebateTurn readTurn(const Query &q)
     t.round = int(q.integer(2));
     t.seat = int(q.integer(3));
     t.agentName = q.text(4);
-    t.kind = parseTurnKind(q.text(5)).value_or(TurnKind::Turn);
+    const QString kind = q.text(5);
+    auto parsedKind = storedValue(parseTurnKind(kind), u"debate_turns", t.id, u"kind", kind);
+    if (!parsedKind)
+        return parsedKind.error();
+    t.kind = *parsedKind;
     t.content = q.text(6);
     t.thinking = q.text(7);
     t.stance = q.json(8);
     t.confidence = q.optionalReal(9);
     t.changed = q.boolean(10);
     t.parseOk = q.boolean(11);
-    t.status = parseTurnStatus(q.text(12)).value_or(TurnStatus::Complete);
+    const QString status = q.text(12);
+    auto parsedStatus = storedValue(parseTurnStatus(status), u"debate_turns", t.id, u"status", status);
+    if (!parsedStatus)
+        return parsedStatus.error();
+    t.status = *parsedStatus;
     t.model = q.text(13);
     t.metrics.promptEvalCount = q.optionalInteger(14);
     t.metrics.evalCount = q.optionalInteger(15);
@@ -113,10 +125,7 @@ rt::Result<QList<Debate>> DebateRepository::list(int limit, int offset)
     auto q = m_db.query(QStringLiteral("SELECT %1 FROM debates ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?").arg(kDebateColumns), {limit, offset});
     if (!q.ok())
         return q.error();
-    QList<Debate> list;
-    while (q->next())
-        list.append(readDebate(*q));
-    return list;
+    return readRows(*q, readDebate);
 }
 
 rt::Result<QList<Debate>> DebateRepository::interrupted()
@@ -124,10 +133,7 @@ rt::Result<QList<Debate>> DebateRepository::interrupted()
     auto q = m_db.query(QStringLiteral("SELECT %1 FROM debates WHERE status = 'interrupted' ORDER BY created_at DESC, id DESC").arg(kDebateColumns));
     if (!q.ok())
         return q.error();
-    QList<Debate> list;
-    while (q->next())
-        list.append(readDebate(*q));
-    return list;
+    return readRows(*q, readDebate);
 }
 
 rt::Status DebateRepository::touch(qint64 debateId)
@@ -277,10 +283,7 @@ rt::Result<QList<DebateTurn>> DebateRepository::turns(qint64 debateId)
     auto q = m_db.query(QStringLiteral("SELECT %1 FROM debate_turns WHERE debate_id = ? ORDER BY id").arg(kTurnColumns), {debateId});
     if (!q.ok())
         return q.error();
-    QList<DebateTurn> list;
-    while (q->next())
-        list.append(readTurn(*q));
-    return list;
+    return readRows(*q, readTurn);
 }
 
 rt::Result<std::optional<DebateTurn>> DebateRepository::lastDurableTurn(qint64 debateId)
@@ -291,7 +294,10 @@ rt::Result<std::optional<DebateTurn>> DebateRepository::lastDurableTurn(qint64 d
         return q.error();
     if (!q->next())
         return std::optional<DebateTurn>();
-    return std::optional<DebateTurn>(readTurn(*q));
+    auto turn = readTurn(*q);
+    if (!turn)
+        return turn.error();
+    return std::optional<DebateTurn>(std::move(turn).value());
 }
 
 rt::Status DebateRepository::saveRound(const DebateRound &r)

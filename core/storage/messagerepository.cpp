@@ -20,17 +20,25 @@ QString tr(const char *text)
     return QCoreApplication::translate("rt::storage", text);
 }
 
-Message readMessage(const Query &q)
+rt::Result<Message> readMessage(const Query &q)
 {
     Message m;
     m.id = q.integer(0);
     m.conversationId = q.integer(1);
-    m.role = parseMessageRole(q.text(2)).value_or(MessageRole::User);
+    const QString role = q.text(2);
+    auto parsedRole = storedValue(parseMessageRole(role), u"messages", m.id, u"role", role);
+    if (!parsedRole)
+        return parsedRole.error();
+    m.role = *parsedRole;
     m.content = q.text(3);
     m.thinking = q.text(4);
     m.agentId = q.optionalInteger(5);
     m.model = q.text(6);
-    m.status = parseMessageStatus(q.text(7)).value_or(MessageStatus::Complete);
+    const QString status = q.text(7);
+    auto parsedStatus = storedValue(parseMessageStatus(status), u"messages", m.id, u"status", status);
+    if (!parsedStatus)
+        return parsedStatus.error();
+    m.status = *parsedStatus;
     m.metrics.promptEvalCount = q.optionalInteger(8);
     m.metrics.evalCount = q.optionalInteger(9);
     m.metrics.totalDurationNs = q.optionalInteger(10);
@@ -201,9 +209,10 @@ rt::Result<QList<Message>> MessageRepository::fetch(const QString &where, const 
     auto q = m_db.query(sql, all);
     if (!q.ok())
         return q.error();
-    QList<Message> list;
-    while (q->next())
-        list.append(readMessage(*q));
+    auto read = readRows(*q, readMessage);
+    if (!read)
+        return read.error();
+    QList<Message> list = std::move(read).value();
     if (newestFirst)
         std::reverse(list.begin(), list.end());
     return list;

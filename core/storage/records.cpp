@@ -41,51 +41,11 @@ constexpr std::array<std::pair<MessageStatus, const char16_t *>, 5> kMessageStat
     {MessageStatus::Failed, u"failed"},
     {MessageStatus::Cancelled, u"cancelled"},
 }};
-constexpr std::array<std::pair<DebateStatus, const char16_t *>, 6> kDebateStatuses{{
-    {DebateStatus::Running, u"running"},
-    {DebateStatus::Paused, u"paused"},
-    {DebateStatus::Finished, u"finished"},
-    {DebateStatus::Failed, u"failed"},
-    {DebateStatus::Interrupted, u"interrupted"},
-    {DebateStatus::Cancelled, u"cancelled"},
-}};
-constexpr std::array<std::pair<TurnKind, const char16_t *>, 6> kTurnKinds{{
-    {TurnKind::Turn, u"turn"},
-    {TurnKind::Interjection, u"interjection"},
-    {TurnKind::Synthesis, u"synthesis"},
-    {TurnKind::Verdict, u"verdict"},
-    {TurnKind::Ranking, u"ranking"},
-    {TurnKind::Repair, u"repair"},
-}};
-constexpr std::array<std::pair<TurnStatus, const char16_t *>, 4> kTurnStatuses{{
-    {TurnStatus::Complete, u"complete"},
-    {TurnStatus::Partial, u"partial"},
-    {TurnStatus::Interrupted, u"interrupted"},
-    {TurnStatus::Failed, u"failed"},
-}};
-constexpr std::array<std::pair<TaskStatus, const char16_t *>, 7> kTaskStatuses{{
-    {TaskStatus::Queued, u"queued"},
-    {TaskStatus::Running, u"running"},
-    {TaskStatus::Paused, u"paused"},
-    {TaskStatus::Succeeded, u"succeeded"},
-    {TaskStatus::Failed, u"failed"},
-    {TaskStatus::Cancelled, u"cancelled"},
-    {TaskStatus::Interrupted, u"interrupted"},
-}};
-
 } // namespace
 
 QString toString(MessageRole role) { return nameOf(kRoles, role); }
 QString toString(MessageStatus status) { return nameOf(kMessageStatuses, status); }
-QString toString(DebateStatus status) { return nameOf(kDebateStatuses, status); }
-QString toString(TurnKind kind) { return nameOf(kTurnKinds, kind); }
-QString toString(TurnStatus status) { return nameOf(kTurnStatuses, status); }
-QString toString(TaskStatus status) { return nameOf(kTaskStatuses, status); }
 std::optional<MessageRole> parseMessageRole(QStringView name) { return valueOf(kRoles, name); }
 std::optional<MessageStatus> parseMessageStatus(QStringView name) { return valueOf(kMessageStatuses, name); }
-std::optional<DebateStatus> parseDebateStatus(QStringView name) { return valueOf(kDebateStatuses, name); }
-std::optional<TurnKind> parseTurnKind(QStringView name) { return valueOf(kTurnKinds, name); }
-std::optional<TurnStatus> parseTurnStatus(QStringView name) { return valueOf(kTurnStatuses, name); }
-std::optional<TaskStatus> parseTaskStatus(QStringView name) { return valueOf(kTaskStatuses, name); }
 
 } // namespace rt::storage

@@ -3,6 +3,8 @@
 // Plain value types stored by core/storage. They cross threads (storage worker
 // <-> GUI), so each one is registered with Q_DECLARE_METATYPE.
 
+#include "common/vocabulary.h"
+
 #include <QDateTime>
 #include <QJsonObject>
 #include <QJsonValue>
@@ -17,25 +19,24 @@ namespace rt::storage {
 
 enum class MessageRole { System, User, Assistant, Tool, Moderator };
 enum class MessageStatus { Complete, Partial, Interrupted, Failed, Cancelled };
-enum class DebateStatus { Running, Paused, Finished, Failed, Interrupted, Cancelled };
-enum class TurnKind { Turn, Interjection, Synthesis, Verdict, Ranking, Repair };
-enum class TurnStatus { Complete, Partial, Interrupted, Failed };
-enum class TaskStatus { Queued, Running, Paused, Succeeded, Failed, Cancelled, Interrupted };
+// Shared with the domain (core/debate, core/tasks): one definition in common/vocabulary.h.
+using rt::DebateStatus;
+using rt::TaskStatus;
+using rt::TurnKind;
+using rt::TurnStatus;
 
 // Names as stored in the database ("assistant", "partial", ...). parse*() return
-// std::nullopt for an unknown name.
+// std::nullopt for an unknown name; a reader turns that into an error naming
+// the row (see unknownValue() in database.h), never into a default.
+using rt::toString;
 QString toString(MessageRole role);
 QString toString(MessageStatus status);
-QString toString(DebateStatus status);
-QString toString(TurnKind kind);
-QString toString(TurnStatus status);
-QString toString(TaskStatus status);
 std::optional<MessageRole> parseMessageRole(QStringView name);
 std::optional<MessageStatus> parseMessageStatus(QStringView name);
-std::optional<DebateStatus> parseDebateStatus(QStringView name);
-std::optional<TurnKind> parseTurnKind(QStringView name);
-std::optional<TurnStatus> parseTurnStatus(QStringView name);
-std::optional<TaskStatus> parseTaskStatus(QStringView name);
+using rt::parseDebateStatus;
+using rt::parseTaskStatus;
+using rt::parseTurnKind;
+using rt::parseTurnStatus;
 
 // Performance figures Ollama reports with the final chunk; unknown ones stay empty.
 struct GenerationMetrics
@@ -165,6 +166,7 @@ struct AgentRecord
     QString model;
     QStringList fallbackModels;
     QJsonObject options;
+    double weight = 1.0; // vote weight in consensus (schema 2; schema 1 hid it in options)
     QString colour;
     QString avatar;
     bool builtin = false;
@@ -200,6 +202,7 @@ struct TaskRecord
     double progress = 0.0; // 0..1
     QString progressText;
     QJsonObject payload;
+    QString host; // pool host whose limits apply; empty = none (schema 2; schema 1 hid it in payload)
     QString error;
     QDateTime createdAt;
     QDateTime startedAt;  // null until started

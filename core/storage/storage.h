@@ -10,6 +10,8 @@
 #include "common/result.h"
 
 #include <QFuture>
+#include <QJsonObject>
+#include <QJsonValue>
 #include <QObject>
 #include <QPromise>
 #include <QThread>
@@ -29,7 +31,9 @@ struct ResultValue<rt::Result<T>>
     using type = T;
 };
 
-// How a write's result is kept in PostgreSQL's write_journal for exactly-once retries.
+// How a write's result is kept in PostgreSQL's write_journal for exactly-once
+// retries: as JSON (the journal's column is JSONB), so a result with several
+// parts keeps them by name instead of in text to split again.
 template<typename T>
 struct JournalCodec;
 template<>
@@ -39,43 +43,43 @@ struct JournalCodec<void>
 template<>
 struct JournalCodec<qint64>
 {
-    static QString encode(qint64 v) { return QString::number(v); }
-    static qint64 decode(const QString &s) { return s.toLongLong(); }
+    static QJsonValue encode(qint64 v) { return QJsonValue(v); }
+    static qint64 decode(const QJsonValue &j) { return j.toInteger(); }
 };
 template<>
 struct JournalCodec<int>
 {
-    static QString encode(int v) { return QString::number(v); }
-    static int decode(const QString &s) { return s.toInt(); }
+    static QJsonValue encode(int v) { return QJsonValue(v); }
+    static int decode(const QJsonValue &j) { return j.toInt(); }
 };
 template<>
 struct JournalCodec<bool>
 {
-    static QString encode(bool v) { return v ? QStringLiteral("1") : QStringLiteral("0"); }
-    static bool decode(const QString &s) { return s == u"1"; }
+    static QJsonValue encode(bool v) { return QJsonValue(v); }
+    static bool decode(const QJsonValue &j) { return j.toBool(); }
 };
 template<>
 struct JournalCodec<QString>
 {
-    static QString encode(const QString &v) { return v; }
-    static QString decode(const QString &s) { return s; }
+    static QJsonValue encode(const QString &v) { return QJsonValue(v); }
+    static QString decode(const QJsonValue &j) { return j.toString(); }
 };
 template<>
 struct JournalCodec<ImportResult>
 {
-    static QString encode(const ImportResult &r)
+    static QJsonValue encode(const ImportResult &r)
     {
-        return QStringLiteral("%1 %2 %3").arg(r.kind == ImportResult::Kind::Debate ? 1 : 0).arg(r.id).arg(r.items);
+        return QJsonObject{{QStringLiteral("kind"), r.kind == ImportResult::Kind::Debate ? QStringLiteral("debate") : QStringLiteral("conversation")},
+                           {QStringLiteral("id"), r.id},
+                           {QStringLiteral("items"), r.items}};
     }
-    static ImportResult decode(const QString &s)
+    static ImportResult decode(const QJsonValue &j)
     {
-        const QStringList parts = s.split(u' ');
+        const QJsonObject o = j.toObject();
         ImportResult r;
-        if (parts.size() == 3) {
-            r.kind = parts.at(0) == u"1" ? ImportResult::Kind::Debate : ImportResult::Kind::Conversation;
-            r.id = parts.at(1).toLongLong();
-            r.items = parts.at(2).toInt();
-        }
+        r.kind = o.value(u"kind").toString() == u"debate" ? ImportResult::Kind::Debate : ImportResult::Kind::Conversation;
+        r.id = o.value(u"id").toInteger();
+        r.items = o.value(u"items").toInt();
         return r;
     }
 };
@@ -202,16 +206,16 @@ auto Storage::write(Fn fn) -> QFuture<std::invoke_result_t<Fn &, StorageContext 
     detail::StorageJob job;
     job.isWrite = true;
     job.token = QUuid::createUuid().toString(QUuid::WithoutBraces);
-    job.write = [fn = std::move(fn)](StorageContext &context) mutable -> rt::Result<QString> {
+    job.write = [fn = std::move(fn)](StorageContext &context) mutable -> rt::Result<QJsonValue> {
         R result = fn(context);
         if (!result.ok())
             return result.error();
         if constexpr (std::is_void_v<T>)
-            return QString();
+            return QJsonValue(QJsonValue::Null);
         else
             return Codec::encode(result.value());
     };
-    job.writeDone = [promise](const rt::Result<QString> &encoded) {
+    job.writeDone = [promise](const rt::Result<QJsonValue> &encoded) {
         if (!encoded.ok()) {
             promise->addResult(R(encoded.error()));
         } else {

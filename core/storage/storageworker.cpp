@@ -127,7 +127,7 @@ bool StorageWorker::runWrite(detail::StorageJob &job)
         }
         if (q->next()) {
             qCInfo(lcStorage) << "write" << job.token << "had been committed before the connection dropped; not repeating it";
-            const QString stored = q->text(0);
+            const QJsonValue stored = q->json(0);
             q = rt::Result<Query>(Query());
             job.writeDone(stored);
             return true;
@@ -139,7 +139,7 @@ bool StorageWorker::runWrite(detail::StorageJob &job)
         job.writeDone(begun.error());
         return true;
     }
-    rt::Result<QString> result = job.write(*m_context);
+    rt::Result<QJsonValue> result = job.write(*m_context);
     if (!result.ok()) {
         db.rollback();
         if (db.connectionLost())
@@ -149,7 +149,7 @@ bool StorageWorker::runWrite(detail::StorageJob &job)
     }
     if (journal) {
         auto logged = db.exec(QStringLiteral("INSERT INTO write_journal (token, result, created_at) VALUES (?, ?, ?)"),
-                              {job.token, *result, db.timeValue(db.now())});
+                              {job.token, Database::jsonValue(*result), db.timeValue(db.now())});
         if (!logged.ok()) {
             db.rollback();
             if (db.connectionLost())

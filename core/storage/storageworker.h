@@ -5,6 +5,7 @@
 
 #include "common/result.h"
 
+#include <QJsonValue>
 #include <QObject>
 #include <QString>
 
@@ -27,9 +28,9 @@ struct StorageJob
     bool isWrite = false;
     // Reads: fills its promise (also with a connection_lost error).
     std::function<void(StorageContext &)> read;
-    // Writes: run inside a transaction; the result is encoded for the journal.
-    std::function<rt::Result<QString>(StorageContext &)> write;
-    std::function<void(const rt::Result<QString> &)> writeDone;
+    // Writes: run inside a transaction; the result is encoded as JSON for the journal.
+    std::function<rt::Result<QJsonValue>(StorageContext &)> write;
+    std::function<void(const rt::Result<QJsonValue> &)> writeDone;
     std::function<void(const rt::Error &)> abandon; // never ran (not open, shut down, offline read)
     QString token;          // PostgreSQL exactly-once key
     bool ambiguous = false; // the connection died during COMMIT: check the journal first

@@ -10,15 +10,19 @@ namespace rt::storage {
 
 namespace {
 const QString kColumns = QStringLiteral(
-    "id, kind, title, status, progress, progress_text, payload, error, created_at, started_at, finished_at, updated_at");
+    "id, kind, title, status, progress, progress_text, payload, error, created_at, started_at, finished_at, updated_at, host");
 
-TaskRecord readTask(const Query &q)
+rt::Result<TaskRecord> readTask(const Query &q)
 {
     TaskRecord t;
     t.id = q.integer(0);
     t.kind = q.text(1);
     t.title = q.text(2);
-    t.status = parseTaskStatus(q.text(3)).value_or(TaskStatus::Failed);
+    const QString status = q.text(3);
+    auto parsedStatus = storedValue(parseTaskStatus(status), u"tasks", t.id, u"status", status);
+    if (!parsedStatus)
+        return parsedStatus.error();
+    t.status = *parsedStatus;
     t.progress = q.real(4);
     t.progressText = q.text(5);
     t.payload = q.jsonObject(6);
@@ -27,6 +31,7 @@ TaskRecord readTask(const Query &q)
     t.startedAt = q.time(9);
     t.finishedAt = q.time(10);
     t.updatedAt = q.time(11);
+    t.host = q.text(12);
     return t;
 }
 
@@ -45,10 +50,10 @@ rt::Result<qint64> TaskRepository::create(const TaskRecord &t)
 {
     const QDateTime now = m_db.now();
     const QDateTime created = t.createdAt.isValid() ? t.createdAt : now;
-    return m_db.insert(QStringLiteral("INSERT INTO tasks (kind, title, status, progress, progress_text, payload, error, created_at, started_at, "
-                                      "finished_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id"),
-                       {t.kind, t.title, toString(t.status), std::clamp(t.progress, 0.0, 1.0), t.progressText, Database::jsonValue(t.payload), t.error,
-                        m_db.timeValue(created), m_db.timeValue(t.startedAt), m_db.timeValue(t.finishedAt),
+    return m_db.insert(QStringLiteral("INSERT INTO tasks (kind, title, status, progress, progress_text, payload, host, error, created_at, started_at, "
+                                      "finished_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id"),
+                       {t.kind, t.title, toString(t.status), std::clamp(t.progress, 0.0, 1.0), t.progressText, Database::jsonValue(t.payload), t.host,
+                        t.error, m_db.timeValue(created), m_db.timeValue(t.startedAt), m_db.timeValue(t.finishedAt),
                         m_db.timeValue(t.updatedAt.isValid() ? t.updatedAt : created)});
 }
 
@@ -115,10 +120,7 @@ rt::Result<QList<TaskRecord>> TaskRepository::list(const QList<TaskStatus> &stat
     auto q = m_db.query(sql, binds);
     if (!q.ok())
         return q.error();
-    QList<TaskRecord> list;
-    while (q->next())
-        list.append(readTask(*q));
-    return list;
+    return readRows(*q, readTask);
 }
 
 rt::Result<int> TaskRepository::purgeFinished(const QDateTime &before)

@@ -7,6 +7,7 @@
 #include "messagerepository.h"
 
 #include <QCoreApplication>
+#include <QHash>
 #include <QJsonArray>
 #include <QJsonDocument>
 
@@ -129,23 +130,90 @@ rt::Result<std::optional<qint64>> TranscriptExporter::agentIdFor(const QJsonValu
     return agent->has_value() ? std::optional<qint64>((*agent)->id) : std::nullopt;
 }
 
-rt::Result<QJsonObject> TranscriptExporter::conversationJson(qint64 id)
+struct TranscriptExporter::ConversationData
 {
+    Conversation conversation;
+    QList<Message> messages;
+    QStringList agents; // per message: the agent's current name, or empty
+};
+
+struct TranscriptExporter::DebateData
+{
+    Debate debate;
+    QList<DebateParticipant> participants;
+    QStringList agents; // per participant: the agent's current name, or empty
+    QList<DebateTurn> turns;
+    QList<DebateRound> rounds;
+};
+
+rt::Result<TranscriptExporter::ConversationData> TranscriptExporter::loadConversation(qint64 id)
+{
+    ConversationData data;
     auto conversation = ConversationRepository(m_db).get(id);
     if (!conversation.ok())
         return conversation.error();
+    data.conversation = std::move(conversation).value();
     auto messages = MessageRepository(m_db).all(id);
     if (!messages.ok())
         return messages.error();
-    QJsonArray list;
-    for (const Message &m : std::as_const(*messages)) {
-        auto agent = agentName(m.agentId);
+    data.messages = std::move(messages).value();
+    QHash<qint64, QString> names; // one lookup per agent, not per message
+    for (const Message &m : std::as_const(data.messages)) {
+        QString name;
+        if (m.agentId) {
+            auto known = names.constFind(*m.agentId);
+            if (known == names.cend()) {
+                auto agent = agentName(m.agentId);
+                if (!agent.ok())
+                    return agent.error();
+                known = names.insert(*m.agentId, *agent);
+            }
+            name = *known;
+        }
+        data.agents.append(name);
+    }
+    return data;
+}
+
+rt::Result<TranscriptExporter::DebateData> TranscriptExporter::loadDebate(qint64 id)
+{
+    DebateRepository repo(m_db);
+    DebateData data;
+    auto debate = repo.get(id);
+    if (!debate.ok())
+        return debate.error();
+    data.debate = std::move(debate).value();
+    auto participants = repo.participants(id);
+    if (!participants.ok())
+        return participants.error();
+    data.participants = std::move(participants).value();
+    for (const DebateParticipant &p : std::as_const(data.participants)) {
+        auto agent = agentName(p.agentId);
         if (!agent.ok())
             return agent.error();
+        data.agents.append(*agent);
+    }
+    auto turns = repo.turns(id);
+    if (!turns.ok())
+        return turns.error();
+    data.turns = std::move(turns).value();
+    auto rounds = repo.rounds(id);
+    if (!rounds.ok())
+        return rounds.error();
+    data.rounds = std::move(rounds).value();
+    return data;
+}
+
+QJsonObject TranscriptExporter::conversationJson(const ConversationData &data) const
+{
+    QJsonArray list;
+    for (qsizetype i = 0; i < data.messages.size(); ++i) {
+        const Message &m = data.messages.at(i);
+        const QString &agent = data.agents.at(i);
         list.append(QJsonObject{{QStringLiteral("role"), toString(m.role)},
                                 {QStringLiteral("content"), m.content},
                                 {QStringLiteral("thinking"), m.thinking},
-                                {QStringLiteral("agent"), agent->isEmpty() ? QJsonValue(QJsonValue::Null) : QJsonValue(*agent)},
+                                {QStringLiteral("agent"), agent.isEmpty() ? QJsonValue(QJsonValue::Null) : QJsonValue(agent)},
                                 {QStringLiteral("model"), m.model},
                                 {QStringLiteral("status"), toString(m.status)},
                                 {QStringLiteral("metrics"), metricsJson(m.metrics)},
@@ -153,7 +221,7 @@ rt::Result<QJsonObject> TranscriptExporter::conversationJson(qint64 id)
                                 {QStringLiteral("created_at"), timeJson(m.createdAt)},
                                 {QStringLiteral("updated_at"), timeJson(m.updatedAt)}});
     }
-    const Conversation &c = *conversation;
+    const Conversation &c = data.conversation;
     return QJsonObject{{QStringLiteral("format"), kFormatName},
                        {QStringLiteral("version"), FormatVersion},
                        {QStringLiteral("kind"), QStringLiteral("conversation")},
@@ -168,33 +236,18 @@ rt::Result<QJsonObject> TranscriptExporter::conversationJson(qint64 id)
                        {QStringLiteral("messages"), list}};
 }
 
-rt::Result<QJsonObject> TranscriptExporter::debateJson(qint64 id)
+QJsonObject TranscriptExporter::debateJson(const DebateData &data) const
 {
-    DebateRepository repo(m_db);
-    auto debate = repo.get(id);
-    if (!debate.ok())
-        return debate.error();
-    auto participants = repo.participants(id);
-    if (!participants.ok())
-        return participants.error();
-    auto turns = repo.turns(id);
-    if (!turns.ok())
-        return turns.error();
-    auto rounds = repo.rounds(id);
-    if (!rounds.ok())
-        return rounds.error();
-
     QJsonArray seats;
-    for (const DebateParticipant &p : std::as_const(*participants)) {
-        auto agent = agentName(p.agentId);
-        if (!agent.ok())
-            return agent.error();
+    for (qsizetype i = 0; i < data.participants.size(); ++i) {
+        const DebateParticipant &p = data.participants.at(i);
+        const QString &agent = data.agents.at(i);
         seats.append(QJsonObject{{QStringLiteral("seat"), p.seat},
-                                 {QStringLiteral("agent_name"), agent->isEmpty() ? QJsonValue(QJsonValue::Null) : QJsonValue(*agent)},
+                                 {QStringLiteral("agent_name"), agent.isEmpty() ? QJsonValue(QJsonValue::Null) : QJsonValue(agent)},
                                  {QStringLiteral("agent"), p.agent}});
     }
     QJsonArray turnList;
-    for (const DebateTurn &t : std::as_const(*turns)) {
+    for (const DebateTurn &t : data.turns) {
         turnList.append(QJsonObject{{QStringLiteral("round"), t.round},
                                     {QStringLiteral("seat"), t.seat},
                                     {QStringLiteral("agent_name"), t.agentName},
@@ -213,13 +266,13 @@ rt::Result<QJsonObject> TranscriptExporter::debateJson(qint64 id)
                                     {QStringLiteral("updated_at"), timeJson(t.updatedAt)}});
     }
     QJsonArray roundList;
-    for (const DebateRound &r : std::as_const(*rounds)) {
+    for (const DebateRound &r : data.rounds) {
         roundList.append(QJsonObject{{QStringLiteral("round"), r.round},
                                      {QStringLiteral("score"), optionalJson(r.score)},
                                      {QStringLiteral("groups"), r.groups},
                                      {QStringLiteral("flips"), r.flips}});
     }
-    const Debate &d = *debate;
+    const Debate &d = data.debate;
     return QJsonObject{{QStringLiteral("format"), kFormatName},
                        {QStringLiteral("version"), FormatVersion},
                        {QStringLiteral("kind"), QStringLiteral("debate")},
@@ -242,37 +295,27 @@ rt::Result<QJsonObject> TranscriptExporter::debateJson(qint64 id)
                        {QStringLiteral("rounds"), roundList}};
 }
 
-rt::Result<QByteArray> TranscriptExporter::exportConversation(qint64 id, ExportFormat format)
+QString TranscriptExporter::conversationMarkdown(const ConversationData &data)
 {
-    auto json = conversationJson(id);
-    if (!json.ok())
-        return json.error();
-    if (format == ExportFormat::Json)
-        return QJsonDocument(*json).toJson(QJsonDocument::Indented);
-
-    auto conversation = ConversationRepository(m_db).get(id);
-    if (!conversation.ok())
-        return conversation.error();
-    auto messages = MessageRepository(m_db).all(id);
-    if (!messages.ok())
-        return messages.error();
+    const Conversation &conversation = data.conversation;
     QString md;
-    const QString title = conversation->title.isEmpty() ? tr("Conversation %1").arg(id) : conversation->title;
+    const QString title = conversation.title.isEmpty() ? tr("Conversation %1").arg(conversation.id) : conversation.title;
     md += QStringLiteral("# %1\n\n").arg(title);
     QStringList facts;
-    if (!conversation->model.isEmpty())
-        facts.append(tr("Model: %1").arg(conversation->model));
-    facts.append(tr("Started: %1").arg(markdownTime(conversation->createdAt)));
-    facts.append(tr("Messages: %1").arg(messages->size()));
+    if (!conversation.model.isEmpty())
+        facts.append(tr("Model: %1").arg(conversation.model));
+    facts.append(tr("Started: %1").arg(markdownTime(conversation.createdAt)));
+    facts.append(tr("Messages: %1").arg(data.messages.size()));
     md += QStringLiteral("- ") + facts.join(QStringLiteral("\n- ")) + QStringLiteral("\n\n");
-    if (!conversation->systemPrompt.isEmpty())
-        md += QStringLiteral("> **%1:** %2\n\n").arg(tr("System prompt"), conversation->systemPrompt);
-    for (const Message &m : std::as_const(*messages)) {
-        QString who = toString(m.role);
-        who[0] = who[0].toUpper();
-        auto agent = agentName(m.agentId);
-        if (agent.ok() && !agent->isEmpty())
-            who = *agent;
+    if (!conversation.systemPrompt.isEmpty())
+        md += QStringLiteral("> **%1:** %2\n\n").arg(tr("System prompt"), conversation.systemPrompt);
+    for (qsizetype i = 0; i < data.messages.size(); ++i) {
+        const Message &m = data.messages.at(i);
+        QString who = data.agents.at(i);
+        if (who.isEmpty()) {
+            who = toString(m.role);
+            who[0] = who[0].toUpper();
+        }
         QString heading = QStringLiteral("## %1").arg(who);
         if (!m.model.isEmpty())
             heading += QStringLiteral(" (%1)").arg(m.model);
@@ -289,63 +332,48 @@ rt::Result<QByteArray> TranscriptExporter::exportConversation(qint64 id, ExportF
         if (!line.isEmpty())
             md += QStringLiteral("<sub>%1</sub>\n\n").arg(line);
     }
-    return md.toUtf8();
+    return md;
 }
 
-rt::Result<QByteArray> TranscriptExporter::exportDebate(qint64 id, ExportFormat format)
+QString TranscriptExporter::debateMarkdown(const DebateData &data)
 {
-    auto json = debateJson(id);
-    if (!json.ok())
-        return json.error();
-    if (format == ExportFormat::Json)
-        return QJsonDocument(*json).toJson(QJsonDocument::Indented);
-
-    DebateRepository repo(m_db);
-    auto debate = repo.get(id);
-    if (!debate.ok())
-        return debate.error();
-    auto turns = repo.turns(id);
-    if (!turns.ok())
-        return turns.error();
-    auto rounds = repo.rounds(id);
-    if (!rounds.ok())
-        return rounds.error();
-    const QJsonArray seats = json->value(u"participants").toArray();
-    QString md = QStringLiteral("# %1\n\n").arg(debate->question);
+    const Debate &debate = data.debate;
+    QString md = QStringLiteral("# %1\n\n").arg(debate.question);
     QStringList facts;
-    if (!debate->format.isEmpty())
-        facts.append(tr("Format: %1").arg(debate->format));
-    facts.append(tr("Status: %1").arg(toString(debate->status)));
-    facts.append(tr("Started: %1").arg(markdownTime(debate->createdAt)));
-    if (debate->finishedAt.isValid())
-        facts.append(tr("Finished: %1").arg(markdownTime(debate->finishedAt)));
-    if (debate->consensusScore)
-        facts.append(tr("Consensus: %1%").arg(qRound(*debate->consensusScore * 100)));
-    if (!debate->stopReason.isEmpty())
-        facts.append(tr("Stopped because: %1").arg(debate->stopReason));
+    if (!debate.format.isEmpty())
+        facts.append(tr("Format: %1").arg(debate.format));
+    facts.append(tr("Status: %1").arg(toString(debate.status)));
+    facts.append(tr("Started: %1").arg(markdownTime(debate.createdAt)));
+    if (debate.finishedAt.isValid())
+        facts.append(tr("Finished: %1").arg(markdownTime(debate.finishedAt)));
+    if (debate.consensusScore)
+        facts.append(tr("Consensus: %1%").arg(qRound(*debate.consensusScore * 100)));
+    if (!debate.stopReason.isEmpty())
+        facts.append(tr("Stopped because: %1").arg(debate.stopReason));
     md += QStringLiteral("- ") + facts.join(QStringLiteral("\n- ")) + QStringLiteral("\n\n");
-    if (!seats.isEmpty()) {
+    if (!data.participants.isEmpty()) {
         md += QStringLiteral("## %1\n\n").arg(tr("Participants"));
-        for (const QJsonValue &seat : seats) {
-            const QJsonObject agent = seat.toObject().value(u"agent").toObject();
-            QString name = agent.value(u"name").toString();
+        for (qsizetype i = 0; i < data.participants.size(); ++i) {
+            const DebateParticipant &p = data.participants.at(i);
+            // The snapshot taken when the debate ran; the agent may have been renamed or deleted since.
+            QString name = p.agent.value(u"name").toString();
             if (name.isEmpty())
-                name = seat.toObject().value(u"agent_name").toString();
-            QString line = QStringLiteral("%1. **%2**").arg(seat.toObject().value(u"seat").toInt() + 1).arg(name);
-            if (agent.contains(u"model"))
-                line += QStringLiteral(" (%1)").arg(agent.value(u"model").toString());
-            if (agent.contains(u"role"))
-                line += QStringLiteral(" — %1").arg(agent.value(u"role").toString());
+                name = data.agents.at(i);
+            QString line = QStringLiteral("%1. **%2**").arg(p.seat + 1).arg(name);
+            if (p.agent.contains(u"model"))
+                line += QStringLiteral(" (%1)").arg(p.agent.value(u"model").toString());
+            if (p.agent.contains(u"role"))
+                line += QStringLiteral(" — %1").arg(p.agent.value(u"role").toString());
             md += line + u'\n';
         }
         md += u'\n';
     }
     int round = -1;
-    for (const DebateTurn &t : std::as_const(*turns)) {
+    for (const DebateTurn &t : data.turns) {
         if (t.round != round) {
             round = t.round;
             md += QStringLiteral("## %1\n\n").arg(tr("Round %1").arg(round));
-            for (const DebateRound &r : std::as_const(*rounds)) {
+            for (const DebateRound &r : data.rounds) {
                 if (r.round == round && r.score)
                     md += QStringLiteral("*%1*\n\n").arg(tr("Consensus after this round: %1%").arg(qRound(*r.score * 100)));
             }
@@ -364,11 +392,31 @@ rt::Result<QByteArray> TranscriptExporter::exportDebate(qint64 id, ExportFormat 
         if (!t.error.isEmpty())
             md += QStringLiteral("*%1*\n\n").arg(tr("Error: %1").arg(t.error));
     }
-    if (!debate->synthesis.isEmpty())
-        md += QStringLiteral("## %1\n\n%2\n\n").arg(tr("Synthesis"), debate->synthesis);
-    if (!debate->finalAnswer.isEmpty())
-        md += QStringLiteral("## %1\n\n%2\n\n").arg(tr("Final answer"), debate->finalAnswer);
-    return md.toUtf8();
+    if (!debate.synthesis.isEmpty())
+        md += QStringLiteral("## %1\n\n%2\n\n").arg(tr("Synthesis"), debate.synthesis);
+    if (!debate.finalAnswer.isEmpty())
+        md += QStringLiteral("## %1\n\n%2\n\n").arg(tr("Final answer"), debate.finalAnswer);
+    return md;
+}
+
+rt::Result<QByteArray> TranscriptExporter::exportConversation(qint64 id, ExportFormat format)
+{
+    auto data = loadConversation(id);
+    if (!data.ok())
+        return data.error();
+    if (format == ExportFormat::Json)
+        return QJsonDocument(conversationJson(*data)).toJson(QJsonDocument::Indented);
+    return conversationMarkdown(*data).toUtf8();
+}
+
+rt::Result<QByteArray> TranscriptExporter::exportDebate(qint64 id, ExportFormat format)
+{
+    auto data = loadDebate(id);
+    if (!data.ok())
+        return data.error();
+    if (format == ExportFormat::Json)
+        return QJsonDocument(debateJson(*data)).toJson(QJsonDocument::Indented);
+    return debateMarkdown(*data).toUtf8();
 }
 
 rt::Result<ImportResult> TranscriptExporter::importJson(const QByteArray &json)

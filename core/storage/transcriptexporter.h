@@ -38,8 +38,15 @@ public:
     rt::Result<ImportResult> importJson(const QByteArray &json);
 
 private:
-    rt::Result<QJsonObject> conversationJson(qint64 id);
-    rt::Result<QJsonObject> debateJson(qint64 id);
+    // Everything an export shows, read once; JSON and Markdown are both made from it.
+    struct ConversationData;
+    struct DebateData;
+    rt::Result<ConversationData> loadConversation(qint64 id);
+    rt::Result<DebateData> loadDebate(qint64 id);
+    QJsonObject conversationJson(const ConversationData &data) const;
+    QJsonObject debateJson(const DebateData &data) const;
+    static QString conversationMarkdown(const ConversationData &data);
+    static QString debateMarkdown(const DebateData &data);
     rt::Result<ImportResult> importConversation(const QJsonObject &root);
     rt::Result<ImportResult> importDebate(const QJsonObject &root);
     rt::Result<QString> agentName(std::optional<qint64> agentId);

@@ -61,6 +61,7 @@ void PullJob::start()
     });
     connect(m_pull, &rt::llm::ModelPull::finished, this, [this](const rt::llm::PullResult &result) {
         m_pull = nullptr;
+        emit pullFinished(result);
         if (result.ok())
             succeed();
         else if (result.kind == rt::llm::PullResult::Kind::Cancelled || m_cancelled)

@@ -34,9 +34,13 @@ public:
     // Lets the manager resume interrupted pulls (a re-pull continues on the server).
     static void registerResumer(TaskManager &tasks, rt::llm::ModelCatalog *catalog);
 
+    QString model() const { return m_model; }
+
 signals:
     // The full progress (layers, bytes, speed, ETA) for views that want more than a bar.
     void pullProgressed(const rt::llm::PullProgress &progress);
+    // The pull's own result (error codes included), just before finished().
+    void pullFinished(const rt::llm::PullResult &result);
 
 private:
     QPointer<rt::llm::ModelCatalog> m_catalog;

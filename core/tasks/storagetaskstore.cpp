@@ -3,42 +3,30 @@
 #include "common/logging.h"
 #include "storage/storage.h"
 
+#include <QCoreApplication>
+
 namespace rt::tasks {
 
 namespace {
-const QString HostKey = QStringLiteral("_host");
+const QString OwnerKey = QStringLiteral("_owner");
+const QString CancelKey = QStringLiteral("_cancel_requested");
 
-rt::storage::TaskStatus toStorage(TaskStatus status)
-{
-    switch (status) {
-    case TaskStatus::Queued:
-        return rt::storage::TaskStatus::Queued;
-    case TaskStatus::Running:
-        return rt::storage::TaskStatus::Running;
-    case TaskStatus::Paused:
-        return rt::storage::TaskStatus::Paused;
-    case TaskStatus::Succeeded:
-        return rt::storage::TaskStatus::Succeeded;
-    case TaskStatus::Failed:
-        return rt::storage::TaskStatus::Failed;
-    case TaskStatus::Cancelled:
-        return rt::storage::TaskStatus::Cancelled;
-    case TaskStatus::Interrupted:
-        return rt::storage::TaskStatus::Interrupted;
-    }
-    return rt::storage::TaskStatus::Failed;
-}
-
-QJsonObject payloadWithHost(const TaskInfo &task)
+QJsonObject storedPayload(const TaskInfo &task)
 {
     QJsonObject payload = task.payload;
-    if (!task.host.isEmpty())
-        payload.insert(HostKey, task.host);
+    if (task.ownerPid > 0) {
+        payload.insert(OwnerKey,
+            QJsonObject { { QStringLiteral("pid"), double(task.ownerPid) }, { QStringLiteral("host"), task.ownerHost },
+                { QStringLiteral("start"), double(task.ownerStartTicks) } });
+    }
+    if (task.cancelRequested)
+        payload.insert(CancelKey, true);
     return payload;
 }
 
 template<typename T> void logFailure(QFuture<T> future, const char *what, qint64 id)
 {
+    // Runs on the storage thread (where the future is filled); only logs.
     future.then([what, id](const T &result) {
         if (!result.ok())
             qCWarning(lcTasks).noquote() << "saving" << what << "of task" << id << "failed:" << result.error().message;
@@ -57,10 +45,11 @@ rt::storage::TaskRecord StorageTaskStore::toRecord(const TaskInfo &task)
     r.id = task.id;
     r.kind = task.kind;
     r.title = task.title;
-    r.status = toStorage(task.status);
+    r.status = task.status; // one TaskStatus, shared with storage
     r.progress = qBound(0.0, task.progress, 1.0);
     r.progressText = task.progressText;
-    r.payload = payloadWithHost(task);
+    r.payload = storedPayload(task);
+    r.host = task.host;
     r.error = task.error;
     r.createdAt = task.createdAt;
     r.startedAt = task.startedAt;
@@ -75,11 +64,16 @@ TaskInfo StorageTaskStore::fromRecord(const rt::storage::TaskRecord &r)
     t.id = r.id;
     t.kind = r.kind;
     t.title = r.title;
-    t.status = parseTaskStatus(rt::storage::toString(r.status)).value_or(TaskStatus::Failed);
+    t.status = r.status;
     t.progress = r.progress;
     t.progressText = r.progressText;
     t.payload = r.payload;
-    t.host = t.payload.take(HostKey).toString();
+    t.host = r.host;
+    const QJsonObject owner = t.payload.take(OwnerKey).toObject();
+    t.ownerPid = qint64(owner.value(QStringLiteral("pid")).toDouble());
+    t.ownerHost = owner.value(QStringLiteral("host")).toString();
+    t.ownerStartTicks = qint64(owner.value(QStringLiteral("start")).toDouble());
+    t.cancelRequested = t.payload.take(CancelKey).toBool();
     t.error = r.error;
     t.createdAt = r.createdAt;
     t.startedAt = r.startedAt;
@@ -88,29 +82,47 @@ TaskInfo StorageTaskStore::fromRecord(const rt::storage::TaskRecord &r)
     return t;
 }
 
-rt::Result<QList<TaskInfo>> StorageTaskStore::loadAll(int limit)
+QFuture<rt::Result<QList<TaskInfo>>> StorageTaskStore::loadAll(int limit)
 {
-    auto records = m_storage.read([limit](rt::storage::StorageContext &c) { return c.tasks().list({}, limit); }).result();
-    if (!records)
-        return records.error();
-    QList<TaskInfo> list;
-    for (const auto &r : records.value())
-        list.append(fromRecord(r));
-    return list;
+    return m_storage.read([limit](rt::storage::StorageContext &c) -> rt::Result<QList<TaskInfo>> {
+        auto records = c.tasks().list({}, limit);
+        if (!records)
+            return records.error();
+        QList<TaskInfo> list;
+        list.reserve(records->size());
+        for (const auto &r : records.value())
+            list.append(fromRecord(r));
+        return list;
+    });
 }
 
-rt::Result<qint64> StorageTaskStore::create(const TaskInfo &task)
+QFuture<rt::Result<TaskInfo>> StorageTaskStore::load(qint64 id)
+{
+    return m_storage.read([id](rt::storage::StorageContext &c) -> rt::Result<TaskInfo> {
+        auto record = c.tasks().get(id);
+        if (!record)
+            return record.error();
+        return fromRecord(record.value());
+    });
+}
+
+QFuture<rt::Result<qint64>> StorageTaskStore::create(const TaskInfo &task)
 {
     const rt::storage::TaskRecord record = toRecord(task);
-    return m_storage.write([record](rt::storage::StorageContext &c) { return c.tasks().create(record); }).result();
+    return m_storage.write([record](rt::storage::StorageContext &c) { return c.tasks().create(record); });
 }
 
 void StorageTaskStore::saveStatus(const TaskInfo &task)
 {
     const qint64 id = task.id;
-    const auto status = toStorage(task.status);
+    const TaskStatus status = task.status;
     const QString error = task.error;
-    logFailure(m_storage.write([id, status, error](rt::storage::StorageContext &c) { return c.tasks().setStatus(id, status, error); }),
+    const QJsonObject payload = storedPayload(task);
+    logFailure(m_storage.write([id, status, error, payload](rt::storage::StorageContext &c) -> rt::Status {
+        if (rt::Status s = c.tasks().setStatus(id, status, error); !s)
+            return s;
+        return c.tasks().setPayload(id, payload);
+    }),
         "status", id);
 }
 
@@ -126,8 +138,31 @@ void StorageTaskStore::saveProgress(const TaskInfo &task)
 void StorageTaskStore::savePayload(const TaskInfo &task)
 {
     const qint64 id = task.id;
-    const QJsonObject payload = payloadWithHost(task);
-    logFailure(m_storage.write([id, payload](rt::storage::StorageContext &c) { return c.tasks().setPayload(id, payload); }), "payload", id);
+    const QJsonObject payload = storedPayload(task);
+    logFailure(m_storage.write([id, payload](rt::storage::StorageContext &c) -> rt::Status {
+        // One transaction: a cancel request written by another process in
+        // between is kept.
+        QJsonObject merged = payload;
+        if (auto current = c.tasks().get(id); current && current->payload.value(CancelKey).toBool())
+            merged.insert(CancelKey, true);
+        return c.tasks().setPayload(id, merged);
+    }),
+        "payload", id);
+}
+
+QFuture<rt::Status> StorageTaskStore::requestCancel(qint64 id)
+{
+    return m_storage.write([id](rt::storage::StorageContext &c) -> rt::Status {
+        auto current = c.tasks().get(id);
+        if (!current)
+            return current.error();
+        if (isFinal(current->status))
+            return rt::Error { QStringLiteral("invalid_state"),
+                QCoreApplication::translate("rt::tasks", "The task “%1” has already finished.").arg(current->title) };
+        QJsonObject payload = current->payload;
+        payload.insert(CancelKey, true);
+        return c.tasks().setPayload(id, payload);
+    });
 }
 
 void StorageTaskStore::purgeFinished(const QDateTime &before)

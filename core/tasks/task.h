@@ -1,5 +1,7 @@
 #pragma once
 
+#include "common/vocabulary.h"
+
 #include <QDateTime>
 #include <QJsonObject>
 #include <QMetaType>
@@ -8,7 +10,8 @@
 
 namespace rt::tasks {
 
-enum class TaskStatus { Queued, Running, Paused, Succeeded, Failed, Cancelled, Interrupted };
+// Shared with core/storage, which stores it: one definition in common/vocabulary.h.
+using rt::TaskStatus;
 
 // "queued", "running", ... as stored in the tasks table.
 QString statusName(TaskStatus status);
@@ -33,12 +36,30 @@ struct TaskInfo {
     QDateTime finishedAt;
     QDateTime updatedAt;
     bool resumable = false; // a resumer is registered for this kind and the task can resume
+    // The process that runs (or last ran) the task, so another process can
+    // tell a live task from one a crash left behind. Set when it starts.
+    qint64 ownerPid = 0;
+    QString ownerHost; // QSysInfo::machineHostName()
+    qint64 ownerStartTicks = 0; // the owner's start time (Linux: /proc/PID/stat), against pid reuse
+    bool cancelRequested = false; // another process asked the owner to cancel
+    bool isForeign = false; // running in another live process: shown, not controlled here
 
     bool isFinished() const { return isFinal(status); }
     QJsonObject toJson() const;
 };
 
+// This process as a task owner.
+struct TaskOwner {
+    qint64 pid = 0;
+    QString host;
+    qint64 startTicks = 0;
+
+    static TaskOwner current();
+    // On this host: whether the process still exists (and is the same one,
+    // when its start time is known). Another host cannot be asked: nullopt.
+    static std::optional<bool> isAlive(qint64 pid, const QString &host, qint64 startTicks);
+};
+
 } // namespace rt::tasks
 
 Q_DECLARE_METATYPE(rt::tasks::TaskInfo)
-Q_DECLARE_METATYPE(rt::tasks::TaskStatus)

@@ -1,5 +1,6 @@
 #include "taskmanager.h"
 
+#include "common/futurecallback.h"
 #include "common/logging.h"
 
 #include <QCoreApplication>
@@ -38,16 +39,25 @@ TaskManager::TaskManager(std::unique_ptr<TaskStore> store, QObject *parent)
     qRegisterMetaType<rt::tasks::TaskStatus>();
     qRegisterMetaType<QList<rt::tasks::TaskInfo>>();
     m_clock.start();
+    m_self = TaskOwner::current();
+    m_pollTimer.setInterval(1000);
+    connect(&m_pollTimer, &QTimer::timeout, this, &TaskManager::poll);
+}
+
+void TaskManager::setPollIntervalMs(int ms)
+{
+    m_pollTimer.setInterval(qMax(10, ms));
 }
 
 TaskManager::~TaskManager()
 {
     for (auto &[id, entry] : m_entries) {
+        const bool runsHere = entry.job != nullptr; // not a row restored from another run
         if (Job *job = entry.job) {
             disconnect(job, nullptr, this, nullptr);
             delete job;
         }
-        if (!entry.info.isFinished()) {
+        if (runsHere && !entry.info.isFinished()) {
             flushProgress(entry);
             entry.info.status = TaskStatus::Interrupted;
             entry.info.error = entry.started ? tr("Roundtable was closed while this task was running.")
@@ -58,38 +68,66 @@ TaskManager::~TaskManager()
     }
 }
 
-rt::Status TaskManager::restore(int limit)
+QFuture<rt::Status> TaskManager::restore(int limit)
 {
-    auto loaded = m_store->loadAll(limit);
-    if (!loaded)
-        return loaded.error();
-    QList<TaskInfo> interrupted;
-    for (TaskInfo info : loaded.value()) {
-        if (m_entries.count(info.id))
-            continue;
-        if (info.status == TaskStatus::Running || info.status == TaskStatus::Queued) {
-            // Left behind by a crash (or a kill): nothing runs it any more.
-            info.error = info.status == TaskStatus::Running ? tr("Roundtable stopped unexpectedly while this task was running.")
-                                                            : tr("Roundtable stopped unexpectedly before this task started.");
-            info.status = TaskStatus::Interrupted;
-            info.finishedAt = info.updatedAt = now();
-            m_store->saveStatus(info);
+    auto promise = rt::startedPromise<rt::Status>();
+    rt::whenReady(m_store->loadAll(limit), this, [this, promise](const rt::Result<QList<TaskInfo>> &loaded) {
+        if (!loaded) {
+            rt::fulfil(*promise, rt::Status(loaded.error()));
+            return;
         }
-        Entry entry;
-        entry.info = info;
-        entry.seq = ++m_seq;
-        entry.info.resumable = resumableLocked(info);
-        if (info.status == TaskStatus::Interrupted || info.status == TaskStatus::Paused)
-            interrupted.append(entry.info);
-        const TaskInfo added = entry.info;
-        m_entries.emplace(info.id, std::move(entry));
-        emit taskAdded(added);
+        QList<TaskInfo> interrupted;
+        for (TaskInfo info : loaded.value()) {
+            if (m_entries.count(info.id))
+                continue;
+            const bool unfinished = !info.isFinished();
+            if (unfinished && !isMine(info) && !leftBehind(info)) {
+                info.isForeign = true; // another live process runs it
+            } else if (info.status == TaskStatus::Running || info.status == TaskStatus::Queued) {
+                // Left behind by a crash (or a kill): nothing runs it any more.
+                info.error = info.status == TaskStatus::Running ? tr("Roundtable stopped unexpectedly while this task was running.")
+                                                                : tr("Roundtable stopped unexpectedly before this task started.");
+                info.status = TaskStatus::Interrupted;
+                info.finishedAt = info.updatedAt = now();
+                m_store->saveStatus(info);
+            }
+            Entry entry;
+            entry.info = info;
+            entry.seq = ++m_seq;
+            entry.info.resumable = resumableLocked(entry.info);
+            if (!info.isForeign && (info.status == TaskStatus::Interrupted || info.status == TaskStatus::Paused))
+                interrupted.append(entry.info);
+            const TaskInfo added = entry.info;
+            m_entries.emplace(info.id, std::move(entry));
+            emit taskAdded(added);
+        }
+        updatePolling();
+        if (!interrupted.isEmpty()) {
+            qCDebug(lcTasks) << interrupted.size() << "interrupted tasks found";
+            emit interruptedFound(interrupted);
+        }
+        rt::fulfil(*promise, rt::Status());
+    });
+    return promise->future();
+}
+
+bool TaskManager::isMine(const TaskInfo &info) const
+{
+    return info.ownerPid == m_self.pid && info.ownerHost == m_self.host
+        && (info.ownerStartTicks == 0 || m_self.startTicks == 0 || info.ownerStartTicks == m_self.startTicks);
+}
+
+bool TaskManager::leftBehind(const TaskInfo &info) const
+{
+    if (info.ownerPid <= 0) {
+        // Written by a version that did not record owners: as before, queued
+        // and running rows are leftovers, a paused one waits to be resumed.
+        return info.status != TaskStatus::Paused;
     }
-    if (!interrupted.isEmpty()) {
-        qCInfo(lcTasks) << interrupted.size() << "interrupted tasks found";
-        emit interruptedFound(interrupted);
-    }
-    return {};
+    if (const std::optional<bool> alive = TaskOwner::isAlive(info.ownerPid, info.ownerHost, info.ownerStartTicks))
+        return !*alive;
+    // Another host: its owner touches the row every few seconds while it lives.
+    return !info.updatedAt.isValid() || info.updatedAt.secsTo(now()) > m_foreignStaleSeconds;
 }
 
 void TaskManager::registerResumer(const QString &kind, JobFactory factory)
@@ -111,12 +149,12 @@ bool TaskManager::resumableLocked(const TaskInfo &info) const
     return (info.status == TaskStatus::Interrupted || info.status == TaskStatus::Failed) && m_resumers.contains(info.kind);
 }
 
-rt::Result<qint64> TaskManager::submit(const QString &kind, const QString &title, std::unique_ptr<Job> job, const TaskOptions &options)
+QFuture<rt::Result<qint64>> TaskManager::submit(const QString &kind, const QString &title, std::unique_ptr<Job> job, const TaskOptions &options)
 {
     if (!job)
-        return Error { CodeState, tr("The task “%1” has nothing to run.").arg(title) };
+        return rt::readyFuture(rt::Result<qint64>(Error { CodeState, tr("The task “%1” has nothing to run.").arg(title) }));
     if (kind.isEmpty())
-        return Error { CodeState, tr("The task “%1” has no kind.").arg(title) };
+        return rt::readyFuture(rt::Result<qint64>(Error { CodeState, tr("The task “%1” has no kind.").arg(title) }));
     TaskInfo info;
     info.kind = kind;
     info.title = title;
@@ -124,24 +162,39 @@ rt::Result<qint64> TaskManager::submit(const QString &kind, const QString &title
     info.payload = options.payload;
     info.host = options.host;
     info.createdAt = info.updatedAt = now();
-    auto id = m_store->create(info);
-    if (!id)
-        return id.error();
-    info.id = id.value();
-
-    Entry entry;
-    entry.info = info;
-    entry.seq = ++m_seq;
-    attach(m_entries.emplace(info.id, std::move(entry)).first->second, std::move(job));
-    qCDebug(lcTasks) << "task" << info.id << kind << title << "queued on" << info.host;
-    emit taskAdded(info);
-    scheduleRun();
-    return info.id;
+    info.ownerPid = m_self.pid;
+    info.ownerHost = m_self.host;
+    info.ownerStartTicks = m_self.startTicks;
+    // Owned by the manager while the row is created (deleted with it if it goes first).
+    Job *raw = job.release();
+    raw->setParent(this);
+    QPointer<Job> pending(raw);
+    auto promise = rt::startedPromise<rt::Result<qint64>>();
+    rt::whenReady(m_store->create(info), this, [this, info, pending, promise](const rt::Result<qint64> &id) mutable {
+        if (!id) {
+            delete pending.data();
+            rt::fulfil(*promise, id);
+            return;
+        }
+        if (!pending) {
+            rt::fulfil(*promise, rt::Result<qint64>(Error { CodeState, tr("The task “%1” was dropped before it started.").arg(info.title) }));
+            return;
+        }
+        info.id = id.value();
+        Entry entry;
+        entry.info = info;
+        entry.seq = ++m_seq;
+        attach(m_entries.emplace(info.id, std::move(entry)).first->second, pending.data());
+        qCDebug(lcTasks) << "task" << info.id << info.kind << info.title << "queued on" << info.host;
+        emit taskAdded(info);
+        scheduleRun();
+        rt::fulfil(*promise, id);
+    });
+    return promise->future();
 }
 
-void TaskManager::attach(Entry &entry, std::unique_ptr<Job> owned)
+void TaskManager::attach(Entry &entry, Job *job)
 {
-    Job *job = owned.release();
     job->setParent(this);
     entry.job = job;
     entry.started = false;
@@ -190,7 +243,7 @@ void TaskManager::runQueued()
     std::sort(queued.begin(), queued.end(), [](const Entry *a, const Entry *b) { return a->seq < b->seq; });
     QHash<QString, int> running;
     for (const auto &[id, entry] : m_entries) {
-        if (entry.info.status == TaskStatus::Running)
+        if (entry.info.status == TaskStatus::Running && !entry.info.isForeign) // limits are per process
             ++running[entry.info.host];
     }
     for (Entry *entry : std::as_const(queued)) {
@@ -202,6 +255,12 @@ void TaskManager::runQueued()
         if (!entry->info.startedAt.isValid())
             entry->info.startedAt = now();
         entry->info.error.clear();
+        // This process runs it now (also after a resume of another's task).
+        entry->info.ownerPid = m_self.pid;
+        entry->info.ownerHost = m_self.host;
+        entry->info.ownerStartTicks = m_self.startTicks;
+        entry->info.cancelRequested = false;
+        entry->lastProgressSaveMs = m_clock.elapsed();
         setStatus(*entry, TaskStatus::Running);
         QPointer<Job> job = entry->job;
         const bool wasStarted = entry->started;
@@ -285,6 +344,7 @@ void TaskManager::setStatus(Entry &entry, TaskStatus status, const QString &erro
     entry.info.resumable = resumableLocked(entry.info);
     m_store->saveStatus(entry.info);
     qCDebug(lcTasks) << "task" << entry.info.id << "is" << statusName(status) << error;
+    updatePolling();
     const TaskInfo snapshot = entry.info; // receivers may change the manager
     emit taskChanged(snapshot);
     if (isFinal(snapshot.status))
@@ -302,6 +362,21 @@ rt::Status TaskManager::cancel(qint64 id)
     Entry *entry = find(id);
     if (!entry)
         return Error { CodeNotFound, tr("There is no task %1.").arg(id) };
+    if (entry->info.isForeign && !entry->info.isFinished()) {
+        // Its owner reads the request from its row within a second or so.
+        entry->info.cancelRequested = true;
+        changed(*entry);
+        rt::whenReady(m_store->requestCancel(id), this, [this, id](const rt::Status &asked) {
+            Entry *e = find(id);
+            if (!asked.ok() && e) {
+                qCWarning(lcTasks).noquote() << "could not ask for task" << id << "to be cancelled:" << asked.error().message;
+                e->info.cancelRequested = false;
+                changed(*e);
+            }
+        });
+        updatePolling();
+        return {};
+    }
     switch (entry->info.status) {
     case TaskStatus::Queued:
         if (!entry->started) {
@@ -348,6 +423,8 @@ rt::Status TaskManager::pause(qint64 id)
     Entry *entry = find(id);
     if (!entry)
         return Error { CodeNotFound, tr("There is no task %1.").arg(id) };
+    if (entry->info.isForeign)
+        return Error { CodeState, tr("The task “%1” runs in another Roundtable process; pause it there.").arg(entry->info.title) };
     if (entry->info.status != TaskStatus::Running || !entry->job)
         return Error { CodeState, tr("Only a running task can be paused.") };
     if (!entry->job->canPause())
@@ -359,7 +436,7 @@ rt::Status TaskManager::pause(qint64 id)
 bool TaskManager::canResume(qint64 id) const
 {
     const Entry *entry = find(id);
-    return entry && resumableLocked(entry->info);
+    return entry && !entry->info.isForeign && resumableLocked(entry->info);
 }
 
 rt::Status TaskManager::resume(qint64 id)
@@ -367,6 +444,9 @@ rt::Status TaskManager::resume(qint64 id)
     Entry *entry = find(id);
     if (!entry)
         return Error { CodeNotFound, tr("There is no task %1.").arg(id) };
+    if (entry->info.isForeign)
+        return Error { CodeState,
+            tr("The task “%1” is %2 in another Roundtable process (pid %3).").arg(entry->info.title, statusName(entry->info.status)).arg(entry->info.ownerPid) };
     if (entry->info.status == TaskStatus::Paused) {
         if (entry->job) {
             entry->resumeRequested = true;
@@ -386,7 +466,7 @@ rt::Status TaskManager::resume(qint64 id)
         return Error { CodeState, tr("The task “%1” cannot be resumed: what it needs is gone.").arg(entry->info.title) };
     entry->cancelRequested = false;
     entry->seq = ++m_seq;
-    attach(*entry, std::move(job));
+    attach(*entry, job.release());
     entry->info.error.clear();
     setStatus(*entry, TaskStatus::Queued);
     scheduleRun();
@@ -417,6 +497,116 @@ QList<TaskInfo> TaskManager::tasks() const
         list.append(entry.info);
     std::sort(list.begin(), list.end(), [](const TaskInfo &a, const TaskInfo &b) { return a.id > b.id; });
     return list;
+}
+
+Job *TaskManager::job(qint64 id) const
+{
+    const Entry *entry = find(id);
+    return entry ? entry->job.data() : nullptr;
+}
+
+void TaskManager::updatePolling()
+{
+    bool needed = false;
+    for (const auto &[id, entry] : m_entries) {
+        if (!entry.info.isFinished() && (entry.info.isForeign || entry.job)) {
+            needed = true;
+            break;
+        }
+    }
+    if (needed && !m_pollTimer.isActive())
+        m_pollTimer.start();
+    else if (!needed)
+        m_pollTimer.stop();
+}
+
+void TaskManager::poll()
+{
+    if (m_pollInFlight)
+        return; // the storage is slow: do not pile up reads
+    const qint64 t = m_clock.elapsed();
+    QList<qint64> toRead;
+    for (auto &[id, entry] : m_entries) {
+        if (entry.info.isFinished())
+            continue;
+        if (entry.info.isForeign) {
+            toRead.append(id);
+        } else if (entry.job && entry.started) {
+            toRead.append(id);
+            // The heartbeat: a live task's row never looks stale to others.
+            if (t - entry.lastProgressSaveMs >= m_heartbeatMs) {
+                entry.info.updatedAt = now();
+                entry.progressDirty = true;
+                flushProgress(entry);
+            }
+        }
+    }
+    if (toRead.isEmpty()) {
+        updatePolling();
+        return;
+    }
+    m_pollInFlight = true;
+    auto remaining = std::make_shared<int>(int(toRead.size()));
+    for (qint64 id : std::as_const(toRead)) {
+        rt::whenReady(m_store->load(id), this, [this, id, remaining](const rt::Result<TaskInfo> &row) {
+            if (--*remaining == 0)
+                m_pollInFlight = false;
+            if (row)
+                onPolled(id, row.value());
+        });
+    }
+}
+
+void TaskManager::onPolled(qint64 id, const TaskInfo &row)
+{
+    Entry *entry = find(id);
+    if (!entry || entry->info.isFinished())
+        return;
+    if (!entry->info.isForeign) {
+        if (row.cancelRequested && !entry->cancelRequested) {
+            qCDebug(lcTasks) << "task" << id << "cancelled from another process";
+            (void)cancel(id);
+        }
+        return;
+    }
+    // A foreign task: follow its row; when its owner is gone it was left behind.
+    const bool asked = entry->info.cancelRequested;
+    entry->info = row;
+    entry->info.isForeign = true;
+    entry->info.cancelRequested = row.cancelRequested || asked;
+    if (!row.isFinished() && !isMine(row) && leftBehind(row)) {
+        markLeftBehind(*entry);
+        return;
+    }
+    entry->info.resumable = false;
+    if (row.isFinished()) {
+        entry->info.isForeign = false;
+        entry->info.resumable = resumableLocked(entry->info);
+        const TaskInfo snapshot = entry->info;
+        emit taskChanged(snapshot);
+        emit taskFinished(snapshot);
+        updatePolling();
+        return;
+    }
+    changed(*entry);
+}
+
+void TaskManager::markLeftBehind(Entry &entry)
+{
+    entry.info.isForeign = false;
+    const bool wasRunning = entry.info.status == TaskStatus::Running;
+    if (entry.info.status == TaskStatus::Paused) {
+        // A paused task stays paused (resumable); nothing runs it now.
+        entry.info.resumable = resumableLocked(entry.info);
+        changed(entry);
+        updatePolling();
+        return;
+    }
+    setStatus(entry, TaskStatus::Interrupted,
+        wasRunning ? tr("Roundtable stopped unexpectedly while this task was running.")
+                   : tr("Roundtable stopped unexpectedly before this task started."));
+    if (entry.info.cancelRequested) // it was asked to stop anyway: dismiss it
+        setStatus(entry, TaskStatus::Cancelled, tr("Dismissed after an interruption."));
 }
 
 std::optional<TaskInfo> TaskManager::task(qint64 id) const

@@ -6,9 +6,11 @@
 #include "taskstore.h"
 
 #include <QElapsedTimer>
+#include <QFuture>
 #include <QHash>
 #include <QObject>
 #include <QPointer>
+#include <QTimer>
 #include <functional>
 #include <map>
 #include <memory>
@@ -23,9 +25,21 @@ struct TaskOptions {
 // Runs long work (debates, pulls, exports) as tasks: queued until a slot of
 // their host is free, then running with progress, and finally succeeded,
 // failed, cancelled or interrupted. Every task is persisted; a task left
-// running by a crash is marked interrupted at start-up and can be resumed by
-// the resumer registered for its kind. Signals cover every change.
-// Lives on one thread (the GUI thread); call it from there.
+// running by a crash is marked interrupted when restore() finds its owner
+// process gone, and can be resumed by the resumer registered for its kind.
+// Signals cover every change.
+//
+// Several processes may share one database (the window, `roundtable models
+// pull`, `roundtable tasks`). Each task records its owner (pid, host name,
+// process start time). restore() shows tasks of other live processes as
+// foreign (isForeign): their rows are re-read every second, cancel() asks
+// their owner through the store, and they become interrupted when the owner
+// is gone (same host) or its row has not changed for foreignStaleSeconds
+// (another host). A running task's own row is touched every few seconds so
+// it never looks stale, and the owner notices a cancel request in its row.
+//
+// Never blocks: store calls complete in callbacks. Lives on one thread (the
+// GUI thread); call it from there.
 class TaskManager final : public QObject {
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(TaskManager)
@@ -39,14 +53,19 @@ public:
 
     // Loads recent tasks; tasks a crash left queued or running become
     // interrupted. Emits interruptedFound() when there are any to offer.
-    rt::Status restore(int limit = 200);
+    // The future is ready once the tasks are loaded (tasks() lists them).
+    QFuture<rt::Status> restore(int limit = 200);
 
     // Resumers re-create a job from a stored task (its kind and payload).
     void registerResumer(const QString &kind, JobFactory factory);
 
-    rt::Result<qint64> submit(const QString &kind, const QString &title, std::unique_ptr<Job> job, const TaskOptions &options = {});
+    // The future holds the new task's id once it is stored (taskAdded has
+    // been emitted by then); the job starts when a slot of its host is free.
+    QFuture<rt::Result<qint64>> submit(const QString &kind, const QString &title, std::unique_ptr<Job> job, const TaskOptions &options = {});
     // Queued: cancelled at once. Running/paused: the job is asked to stop.
     // Interrupted: dismissed (cancelled, no longer offered for resume).
+    // Running in another process: its owner is asked (through the store) and
+    // the task finishes when the owner has stopped it.
     rt::Status cancel(qint64 id);
     rt::Status pause(qint64 id);
     // A paused task continues; an interrupted or failed one starts again
@@ -58,6 +77,9 @@ public:
 
     QList<TaskInfo> tasks() const; // newest first
     std::optional<TaskInfo> task(qint64 id) const;
+    // The job of a task running here (null otherwise), e.g. for a view that
+    // shows more than the progress text.
+    Job *job(qint64 id) const;
     QList<TaskInfo> interruptedTasks() const;
     int runningCount(const QString &host) const;
     int queuedCount(const QString &host) const;
@@ -70,6 +92,13 @@ public:
     void setProgressSaveIntervalMs(int ms) { m_progressSaveMs = ms; }
     // How long a job may take to stop after cancel() before it is dropped.
     void setCancelGraceMs(int ms) { m_cancelGraceMs = ms; }
+    // How often rows are re-read (cancel requests for our tasks, the state of
+    // foreign ones) and how often a running task's row is touched.
+    void setPollIntervalMs(int ms);
+    void setHeartbeatMs(int ms) { m_heartbeatMs = ms; }
+    // A foreign task of another host whose row is older than this is
+    // considered left behind by a crash.
+    void setForeignStaleSeconds(int seconds) { m_foreignStaleSeconds = seconds; }
 
 signals:
     void taskAdded(const rt::tasks::TaskInfo &task);
@@ -86,11 +115,18 @@ private:
         bool cancelRequested = false;
         bool resumeRequested = false; // queued to continue a paused job
         qint64 seq = 0; // submission order for the queue
-        qint64 lastProgressSaveMs = -1;
+        qint64 lastProgressSaveMs = -1; // also the last heartbeat
         bool progressDirty = false;
     };
 
-    void attach(Entry &entry, std::unique_ptr<Job> job);
+    void attach(Entry &entry, Job *job);
+    void poll();
+    void updatePolling();
+    void onPolled(qint64 id, const TaskInfo &row);
+    void markLeftBehind(Entry &entry);
+    // For a row not owned by this process: left behind (true) or live elsewhere (false).
+    bool leftBehind(const TaskInfo &info) const;
+    bool isMine(const TaskInfo &info) const;
     void scheduleRun();
     void runQueued();
     void onJobProgress(qint64 id, double fraction, const QString &text);
@@ -109,6 +145,11 @@ private:
     int m_defaultLimit = 2;
     int m_progressSaveMs = 1000;
     int m_cancelGraceMs = 10'000;
+    int m_heartbeatMs = 3'000;
+    int m_foreignStaleSeconds = 600;
+    QTimer m_pollTimer;
+    bool m_pollInFlight = false;
+    TaskOwner m_self;
     qint64 m_seq = 0;
     bool m_runScheduled = false;
     QElapsedTimer m_clock;

@@ -1,31 +1,50 @@
 #include "taskstore.h"
 
+#include "common/futurecallback.h"
+
+#include <QCoreApplication>
 #include <algorithm>
 
 namespace rt::tasks {
+
+namespace {
+rt::Error noSuchTask(qint64 id)
+{
+    return { QStringLiteral("not_found"), QCoreApplication::translate("rt::tasks", "There is no task %1.").arg(id) };
+}
+} // namespace
 
 MemoryTaskStore::MemoryTaskStore()
     : m_shared(std::make_shared<Shared>())
 {
 }
 
-rt::Result<QList<TaskInfo>> MemoryTaskStore::loadAll(int limit)
+QFuture<rt::Result<QList<TaskInfo>>> MemoryTaskStore::loadAll(int limit)
 {
     QMutexLocker locker(&m_shared->mutex);
     QList<TaskInfo> list = m_shared->rows.values();
     std::sort(list.begin(), list.end(), [](const TaskInfo &a, const TaskInfo &b) { return a.id > b.id; });
     if (limit > 0 && list.size() > limit)
         list.resize(limit);
-    return list;
+    return rt::readyFuture(rt::Result<QList<TaskInfo>>(list));
 }
 
-rt::Result<qint64> MemoryTaskStore::create(const TaskInfo &task)
+QFuture<rt::Result<TaskInfo>> MemoryTaskStore::load(qint64 id)
+{
+    QMutexLocker locker(&m_shared->mutex);
+    const auto it = m_shared->rows.constFind(id);
+    if (it == m_shared->rows.cend())
+        return rt::readyFuture(rt::Result<TaskInfo>(noSuchTask(id)));
+    return rt::readyFuture(rt::Result<TaskInfo>(*it));
+}
+
+QFuture<rt::Result<qint64>> MemoryTaskStore::create(const TaskInfo &task)
 {
     QMutexLocker locker(&m_shared->mutex);
     TaskInfo row = task;
     row.id = m_shared->nextId++;
     m_shared->rows.insert(row.id, row);
-    return row.id;
+    return rt::readyFuture(rt::Result<qint64>(row.id));
 }
 
 void MemoryTaskStore::saveStatus(const TaskInfo &task)
@@ -39,6 +58,10 @@ void MemoryTaskStore::saveStatus(const TaskInfo &task)
     it->startedAt = task.startedAt;
     it->finishedAt = task.finishedAt;
     it->updatedAt = task.updatedAt;
+    it->ownerPid = task.ownerPid;
+    it->ownerHost = task.ownerHost;
+    it->ownerStartTicks = task.ownerStartTicks;
+    it->cancelRequested = task.cancelRequested;
 }
 
 void MemoryTaskStore::saveProgress(const TaskInfo &task)
@@ -59,6 +82,19 @@ void MemoryTaskStore::savePayload(const TaskInfo &task)
     if (it == m_shared->rows.end())
         return;
     it->payload = task.payload;
+}
+
+QFuture<rt::Status> MemoryTaskStore::requestCancel(qint64 id)
+{
+    QMutexLocker locker(&m_shared->mutex);
+    auto it = m_shared->rows.find(id);
+    if (it == m_shared->rows.end())
+        return rt::readyFuture(rt::Status(noSuchTask(id)));
+    if (it->isFinished())
+        return rt::readyFuture(rt::Status(rt::Error { QStringLiteral("invalid_state"),
+            QCoreApplication::translate("rt::tasks", "The task “%1” has already finished.").arg(it->title) }));
+    it->cancelRequested = true;
+    return rt::readyFuture(rt::Status());
 }
 
 void MemoryTaskStore::purgeFinished(const QDateTime &before)

@@ -13,12 +13,29 @@
 #include <QSet>
 #include <QSignalSpy>
 #include <QTest>
+#include <QElapsedTimer>
 #include <QThread>
+#include <QTimer>
 #include <atomic>
 
 using namespace rt::agents;
 
 namespace {
+// Waits (running the event loop) for a future of the registry.
+template<typename T> T await(QFuture<T> future)
+{
+    if (!QTest::qWaitFor([&] { return future.isFinished(); }, 30000))
+        qFatal("a future did not finish in time");
+    return future.result();
+}
+
+// In a thread that is not the registry's: block until the registry has done it.
+template<typename T> T blockOn(QFuture<T> future)
+{
+    future.waitForFinished();
+    return future.result();
+}
+
 Agent custom(const QString &name, const QString &model = QStringLiteral("llama3.2:1b"))
 {
     Agent a;
@@ -39,6 +56,60 @@ rt::llm::ModelInfo modelInfo(const QString &name, int ctx)
     m.contextLength = ctx;
     return m;
 }
+
+// A store whose every call first waits 200 ms on the storage thread (a slow
+// disk, a far database server). A blocking wait on the registry's thread
+// shows up as a late timer there.
+class SlowAgentStore final : public AgentStore {
+public:
+    explicit SlowAgentStore(rt::storage::Storage &storage)
+        : m_storage(storage)
+        , m_inner(storage)
+    {
+    }
+    QFuture<rt::Result<QList<Agent>>> loadAll() override { return jam(), m_inner.loadAll(); }
+    QFuture<rt::Result<QList<Agent>>> save(const QList<Agent> &agents) override { return jam(), m_inner.save(agents); }
+    QFuture<rt::Status> remove(qint64 id) override { return jam(), m_inner.remove(id); }
+    int calls() const { return m_calls; }
+
+private:
+    void jam()
+    {
+        ++m_calls;
+        (void)m_storage.read([](rt::storage::StorageContext &) {
+            QThread::msleep(200);
+            return rt::Result<int>(0);
+        });
+    }
+    rt::storage::Storage &m_storage;
+    StorageAgentStore m_inner;
+    int m_calls = 0;
+};
+
+// Records how late a 10 ms timer on this thread fires.
+class LatenessProbe final {
+public:
+    LatenessProbe()
+    {
+        m_timer.setTimerType(Qt::PreciseTimer);
+        m_timer.setInterval(10);
+        QObject::connect(&m_timer, &QTimer::timeout, &m_timer, [this] {
+            const qint64 t = m_clock.elapsed();
+            if (m_last >= 0)
+                m_worst = qMax(m_worst, t - m_last - 10);
+            m_last = t;
+        });
+        m_clock.start();
+        m_timer.start();
+    }
+    qint64 worstMs() const { return m_worst; }
+
+private:
+    QTimer m_timer;
+    QElapsedTimer m_clock;
+    qint64 m_last = -1;
+    qint64 m_worst = 0;
+};
 
 // Loads a registry over a store the test keeps a pointer to.
 struct Fixture {
@@ -85,7 +156,7 @@ private slots:
     {
         Fixture f;
         QSignalSpy reset(f.registry.get(), &AgentRegistry::agentsReset);
-        QVERIFY(f.registry->load().ok());
+        QVERIFY(await(f.registry->loadAsync()).ok());
         QCOMPARE(reset.size(), 1);
         QCOMPARE(f.registry->count(), 9);
         const QList<Agent> list = f.registry->agents();
@@ -94,7 +165,7 @@ private slots:
         for (const Agent &a : list)
             QVERIFY(a.id > 0);
         const int writes = f.store->writes();
-        QVERIFY(f.registry->load().ok()); // nothing missing: no new rows
+        QVERIFY(f.registry->load().ok()); // the blocking variant too; nothing missing: no new rows
         QCOMPARE(f.registry->count(), 9);
         QCOMPARE(f.store->writes(), writes);
     }
@@ -102,62 +173,67 @@ private slots:
     void validationMessages()
     {
         Fixture f;
-        QVERIFY(f.registry->load().ok());
+        QVERIFY(await(f.registry->loadAsync()).ok());
 
-        auto added = f.registry->add(custom(QStringLiteral("   ")));
+        auto added = await(f.registry->add(custom(QStringLiteral("   "))));
         QVERIFY(!added.ok());
         QCOMPARE(added.error().message, QStringLiteral("The agent needs a name."));
 
-        added = f.registry->add(custom(QStringLiteral("sKePtIc")));
+        added = await(f.registry->add(custom(QStringLiteral("sKePtIc"))));
         QVERIFY(!added.ok());
         QCOMPARE(added.error().code, QStringLiteral("duplicate_name"));
         QCOMPARE(added.error().message, QStringLiteral("An agent named “sKePtIc” already exists; choose another name."));
 
         Agent hot = custom(QStringLiteral("Hot"));
         hot.options.temperature = 2.5;
-        added = f.registry->add(hot);
+        added = await(f.registry->add(hot));
         QVERIFY(!added.ok());
         QCOMPARE(added.error().message, QStringLiteral("The temperature must be between 0 and 2 (it is 2.5)."));
         hot.options.temperature = -0.1;
-        QVERIFY(!f.registry->add(hot).ok());
+        QVERIFY(!await(f.registry->add(hot)).ok());
         hot.options.temperature = 2.0;
-        QVERIFY(f.registry->add(hot).ok());
+        QVERIFY(await(f.registry->add(hot)).ok());
 
         Agent colour = custom(QStringLiteral("Colour"));
         colour.colour = QStringLiteral("red");
-        added = f.registry->add(colour);
+        added = await(f.registry->add(colour));
         QVERIFY(!added.ok());
         QCOMPARE(added.error().message, QStringLiteral("The colour “red” is not a #RRGGBB value such as #1E88E5."));
 
         // Unknown model: silent while nothing is known, a warning (not an error) once it is.
         QStringList warnings;
-        QVERIFY(f.registry->add(custom(QStringLiteral("Ghost1"), QStringLiteral("ghost:7b")), &warnings).ok());
+        warnings = f.registry->validate(custom(QStringLiteral("Ghost1"), QStringLiteral("ghost:7b"))).warnings();
+        QVERIFY(await(f.registry->add(custom(QStringLiteral("Ghost1"), QStringLiteral("ghost:7b")))).ok());
         QVERIFY(warnings.isEmpty());
         f.registry->setKnownModels({ modelInfo(QStringLiteral("llama3.2:1b"), 131072), modelInfo(QStringLiteral("tiny:latest"), 1024) });
-        QVERIFY(f.registry->add(custom(QStringLiteral("Ghost2"), QStringLiteral("ghost:7b")), &warnings).ok());
+        warnings = f.registry->validate(custom(QStringLiteral("Ghost2"), QStringLiteral("ghost:7b"))).warnings();
+        QVERIFY(await(f.registry->add(custom(QStringLiteral("Ghost2"), QStringLiteral("ghost:7b")))).ok());
         QCOMPARE(warnings,
             QStringList { QStringLiteral("The model “ghost:7b” is not installed on any connected Ollama host; pull it (roundtable models "
                                          "pull ghost:7b) or choose another.") });
         // "tiny" means tiny:latest.
-        QVERIFY(f.registry->add(custom(QStringLiteral("Tiny ok"), QStringLiteral("TINY")), &warnings).ok());
+        warnings = f.registry->validate(custom(QStringLiteral("Tiny ok"), QStringLiteral("TINY"))).warnings();
+        QVERIFY(await(f.registry->add(custom(QStringLiteral("Tiny ok"), QStringLiteral("TINY")))).ok());
         QVERIFY(warnings.isEmpty());
 
         // Prompt vs. context: too long for the trained context is an error ...
         Agent verbose = custom(QStringLiteral("Verbose"), QStringLiteral("tiny"));
         verbose.systemPrompt = QString(6000, QLatin1Char('x')); // ~1500 tokens > 1024
-        added = f.registry->add(verbose);
+        added = await(f.registry->add(verbose));
         QVERIFY(!added.ok());
         QCOMPARE(added.error().message,
             QStringLiteral("The role prompt (about 1500 tokens) does not fit the model's 1024-token context; shorten it or choose a model "
                            "with a longer context."));
         // ... and num_ctx, when set, is what counts.
         verbose.options.numCtx = 8192;
-        QVERIFY(f.registry->add(verbose, &warnings).ok());
+        warnings = f.registry->validate(verbose).warnings();
+        QVERIFY(await(f.registry->add(verbose)).ok());
         QVERIFY(warnings.isEmpty());
         // More than half of the context: saved, with a warning.
         Agent half = custom(QStringLiteral("Half"), QStringLiteral("tiny"));
         half.systemPrompt = QString(2400, QLatin1Char('y')); // 600 tokens of 1024
-        QVERIFY(f.registry->add(half, &warnings).ok());
+        warnings = f.registry->validate(half).warnings();
+        QVERIFY(await(f.registry->add(half)).ok());
         QCOMPARE(warnings.size(), 1);
         QVERIFY(warnings.first().contains(QStringLiteral("more than half of the 1024-token context")));
 
@@ -172,25 +248,25 @@ private slots:
     void builtinsProtectedDuplicatedAndReset()
     {
         Fixture f;
-        QVERIFY(f.registry->load().ok());
+        QVERIFY(await(f.registry->loadAsync()).ok());
         const Agent skeptic = *f.registry->builtin(QStringLiteral("skeptic"));
 
         QSignalSpy removed(f.registry.get(), &AgentRegistry::agentRemoved);
-        auto status = f.registry->remove(skeptic.id);
+        auto status = await(f.registry->remove(skeptic.id));
         QVERIFY(!status.ok());
         QCOMPARE(status.error().code, QStringLiteral("builtin_protected"));
         QVERIFY(status.error().message.contains(QStringLiteral("cannot be deleted")));
         QCOMPARE(f.registry->count(), 9);
         QCOMPARE(removed.size(), 0);
 
-        auto copy = f.registry->duplicate(skeptic.id);
+        auto copy = await(f.registry->duplicate(skeptic.id));
         QVERIFY(copy.ok());
         QCOMPARE(copy->name, QStringLiteral("Skeptic (copy)"));
         QVERIFY(!copy->builtin);
         QCOMPARE(copy->role, QStringLiteral("skeptic"));
         QCOMPARE(copy->systemPrompt, skeptic.systemPrompt);
-        QCOMPARE(f.registry->duplicate(skeptic.id)->name, QStringLiteral("Skeptic (copy 2)"));
-        QVERIFY(f.registry->remove(copy->id).ok());
+        QCOMPARE(await(f.registry->duplicate(skeptic.id))->name, QStringLiteral("Skeptic (copy 2)"));
+        QVERIFY(await(f.registry->remove(copy->id)).ok());
         QCOMPARE(removed.size(), 1);
 
         // Built-ins can be edited; the flag and role stay whatever the caller sends.
@@ -199,42 +275,42 @@ private slots:
         edited.name = QStringLiteral("Doubter");
         edited.builtin = false;
         edited.role = QStringLiteral("custom");
-        auto updated = f.registry->update(edited);
+        auto updated = await(f.registry->update(edited));
         QVERIFY(updated.ok());
         QVERIFY(updated->builtin);
         QCOMPARE(updated->role, QStringLiteral("skeptic"));
         QCOMPARE(f.registry->agent(skeptic.id)->systemPrompt, QStringLiteral("Doubt everything."));
 
-        auto restored = f.registry->resetToDefault(skeptic.id);
+        auto restored = await(f.registry->resetToDefault(skeptic.id));
         QVERIFY(restored.ok());
         QCOMPARE(restored->name, QStringLiteral("Skeptic"));
         QCOMPARE(restored->systemPrompt, BuiltinRoles::find(QStringLiteral("skeptic"))->systemPrompt);
         QCOMPARE(restored->id, skeptic.id);
 
-        auto mine = f.registry->add(custom(QStringLiteral("Mine")));
+        auto mine = await(f.registry->add(custom(QStringLiteral("Mine"))));
         QVERIFY(mine.ok());
-        QVERIFY(!f.registry->resetToDefault(mine->id).ok());
-        QVERIFY(!f.registry->remove(424242).ok());
+        QVERIFY(!await(f.registry->resetToDefault(mine->id)).ok());
+        QVERIFY(!await(f.registry->remove(424242)).ok());
     }
 
     void storeFailureChangesNothing()
     {
         Fixture f;
-        QVERIFY(f.registry->load().ok());
+        QVERIFY(await(f.registry->loadAsync()).ok());
         QSignalSpy added(f.registry.get(), &AgentRegistry::agentAdded);
         f.store->failNextWrite(QStringLiteral("The disk is full; free some space and try again."));
-        auto result = f.registry->add(custom(QStringLiteral("Lost")));
+        auto result = await(f.registry->add(custom(QStringLiteral("Lost"))));
         QVERIFY(!result.ok());
         QCOMPARE(result.error().message, QStringLiteral("The disk is full; free some space and try again."));
         QVERIFY(!f.registry->findByName(QStringLiteral("Lost")));
         QCOMPARE(added.size(), 0);
-        QVERIFY(f.registry->add(custom(QStringLiteral("Lost"))).ok()); // the name is still free
+        QVERIFY(await(f.registry->add(custom(QStringLiteral("Lost")))).ok()); // the name is still free
     }
 
     void importExportRoundTrip()
     {
         Fixture a;
-        QVERIFY(a.registry->load().ok());
+        QVERIFY(await(a.registry->loadAsync()).ok());
         Agent rich = custom(QStringLiteral("Rich"));
         rich.fallbackModels = { QStringLiteral("qwen3:0.6b"), QStringLiteral("gemma3:1b") };
         rich.options.seed = 7;
@@ -242,7 +318,7 @@ private slots:
         rich.options.numPredict = 300;
         rich.avatar = QStringLiteral("🦊");
         rich.weight = 2.5;
-        const Agent stored = *a.registry->add(rich);
+        const Agent stored = *await(a.registry->add(rich));
         const QByteArray json = a.registry->exportJson({ stored.id });
         const QJsonObject root = QJsonDocument::fromJson(json).object();
         QCOMPARE(root.value(QStringLiteral("version")).toInt(), 1);
@@ -250,8 +326,8 @@ private slots:
         QVERIFY(!root.value(QStringLiteral("agents")).toArray().first().toObject().contains(QStringLiteral("id")));
 
         Fixture b;
-        QVERIFY(b.registry->load().ok());
-        auto imported = b.registry->importJson(json);
+        QVERIFY(await(b.registry->loadAsync()).ok());
+        auto imported = await(b.registry->importJson(json));
         QVERIFY(imported.ok());
         QCOMPARE(imported->size(), 1);
         Agent back = imported->first();
@@ -261,8 +337,8 @@ private slots:
 
         // Everything: a file with 9 built-ins + Rich imports with renaming, as customs.
         Fixture c;
-        QVERIFY(c.registry->load().ok());
-        auto all = c.registry->importJson(a.registry->exportJson(), AgentRegistry::ImportPolicy::Rename);
+        QVERIFY(await(c.registry->loadAsync()).ok());
+        auto all = await(c.registry->importJson(a.registry->exportJson(), AgentRegistry::ImportPolicy::Rename));
         QVERIFY2(all.ok(), qPrintable(all.ok() ? QString() : all.error().message));
         QCOMPARE(all->size(), 10);
         QCOMPARE(c.registry->count(), 19);
@@ -308,10 +384,10 @@ private slots:
         QFETCH(QByteArray, json);
         QFETCH(QString, message);
         Fixture f;
-        QVERIFY(f.registry->load().ok());
+        QVERIFY(await(f.registry->loadAsync()).ok());
         const int writes = f.store->writes();
         QSignalSpy added(f.registry.get(), &AgentRegistry::agentAdded);
-        auto result = f.registry->importJson(json);
+        auto result = await(f.registry->importJson(json));
         QVERIFY(!result.ok());
         QVERIFY2(result.error().message.startsWith(message), qPrintable(result.error().message));
         QCOMPARE(f.registry->count(), 9);
@@ -323,11 +399,11 @@ private slots:
     void importReplaceKeepsIdAndBuiltin()
     {
         Fixture f;
-        QVERIFY(f.registry->load().ok());
+        QVERIFY(await(f.registry->loadAsync()).ok());
         const Agent judge = *f.registry->builtin(QStringLiteral("judge"));
         QSignalSpy changed(f.registry.get(), &AgentRegistry::agentChanged);
-        auto result = f.registry->importJson(R"({"version":1,"agents":[{"name":"judge","system_prompt":"Be brief.","role":"custom"}]})",
-            AgentRegistry::ImportPolicy::Replace);
+        auto result = await(f.registry->importJson(R"({"version":1,"agents":[{"name":"judge","system_prompt":"Be brief.","role":"custom"}]})",
+            AgentRegistry::ImportPolicy::Replace));
         QVERIFY(result.ok());
         const Agent now = *f.registry->agent(judge.id);
         QCOMPARE(now.systemPrompt, QStringLiteral("Be brief."));
@@ -342,7 +418,7 @@ private slots:
     void concurrentReadersAndWriters()
     {
         Fixture f;
-        QVERIFY(f.registry->load().ok());
+        QVERIFY(await(f.registry->loadAsync()).ok());
         QObject receiver; // lives in this (the main) thread
         std::atomic<int> addedSignals { 0 }, changedSignals { 0 }, removedSignals { 0 };
         std::atomic<bool> wrongThread { false };
@@ -361,18 +437,18 @@ private slots:
         for (int w = 0; w < Writers; ++w) {
             threads.append(QThread::create([&, w] {
                 for (int i = 0; i < PerWriter; ++i) {
-                    auto a = f.registry->add(custom(QStringLiteral("W%1-%2").arg(w).arg(i)));
+                    auto a = blockOn(f.registry->add(custom(QStringLiteral("W%1-%2").arg(w).arg(i))));
                     if (!a.ok())
                         continue;
                     Agent edit = *a;
                     edit.description = QStringLiteral("edited by %1").arg(w);
                     edit.name = QStringLiteral("w%1-%2 renamed").arg(w).arg(i);
-                    if (!f.registry->update(edit).ok())
+                    if (!blockOn(f.registry->update(edit)).ok())
                         continue;
                     if (i % 3 == 0)
-                        (void)f.registry->remove(a->id);
+                        (void)blockOn(f.registry->remove(a->id));
                     // Everyone races for the same name; exactly one wins per round.
-                    if (i % 20 == 0 && f.registry->add(custom(QStringLiteral("Contested %1").arg(i))).ok())
+                    if (i % 20 == 0 && blockOn(f.registry->add(custom(QStringLiteral("Contested %1").arg(i)))).ok())
                         ++contestedWins;
                 }
             }));
@@ -394,8 +470,9 @@ private slots:
         }
         for (QThread *t : std::as_const(threads))
             t->start();
+        // The writers wait for their futures; the registry's thread (this one) keeps running its loop.
         for (int i = 0; i < Writers; ++i)
-            QVERIFY(threads[i]->wait(120000));
+            QTRY_VERIFY_WITH_TIMEOUT(threads[i]->isFinished(), 120000);
         stop = true;
         for (QThread *t : std::as_const(threads)) {
             QVERIFY(t->wait(30000));
@@ -417,7 +494,7 @@ private slots:
             }
         }
         // The store holds exactly what the registry shows.
-        auto stored = f.store->loadAll();
+        auto stored = f.store->loadAll().result();
         QVERIFY(stored.ok());
         QCOMPARE(stored->size(), f.registry->count());
         for (const Agent &a : stored.value())
@@ -428,6 +505,57 @@ private slots:
         QTRY_COMPARE_WITH_TIMEOUT(changedSignals.load(), Writers * PerWriter, 10000);
         QTRY_COMPARE_WITH_TIMEOUT(removedSignals.load(), Writers * removedPerWriter, 10000);
         QVERIFY(!wrongThread);
+    }
+
+    // Every storage call takes 200 ms. The registry's thread never waits for
+    // one, and readers (any thread) see the last committed state at once
+    // while a write is pending: no lock is held across a storage round trip.
+    void slowStorageNeverBlocksTheRegistry()
+    {
+        rt::test::TempDatabase temp;
+        QVERIFY2(temp.isValid(), qPrintable(temp.error()));
+        rt::storage::Storage storage;
+        QVERIFY(storage.open(temp.location(), rt::test::TempDatabase::noRecovery()).result().ok());
+        auto owned = std::make_unique<SlowAgentStore>(storage);
+        SlowAgentStore *store = owned.get();
+        AgentRegistry registry(std::move(owned));
+
+        LatenessProbe probe;
+        QFuture<rt::Status> loaded = registry.loadAsync(); // a read, then the built-ins are saved
+        QFuture<rt::Result<Agent>> added = registry.add(custom(QStringLiteral("Slowpoke")));
+        QVERIFY(!added.isFinished());
+        QCOMPARE(registry.count(), 0); // nothing committed yet, and reading did not wait
+        QVERIFY(await(loaded).ok());
+        QCOMPARE(registry.count(), 9);
+        // A reader on another thread is not held up by the pending add either.
+        qint64 readMs = -1;
+        QElapsedTimer readClock;
+        std::unique_ptr<QThread> reader(QThread::create([&] {
+            readClock.start();
+            (void)registry.agents();
+            (void)registry.findByName(QStringLiteral("Slowpoke"));
+            readMs = readClock.elapsed();
+        }));
+        reader->start();
+        QTRY_VERIFY_WITH_TIMEOUT(reader->isFinished(), 5000);
+        QVERIFY2(readMs >= 0 && readMs < 50, qPrintable(QString::number(readMs)));
+        QVERIFY(!added.isFinished());
+        const rt::Result<Agent> slowpoke = await(added);
+        QVERIFY(slowpoke.ok());
+        Agent edited = slowpoke.value();
+        edited.description = QStringLiteral("edited");
+        QFuture<rt::Result<Agent>> updated = registry.update(edited);
+        QFuture<rt::Result<Agent>> copy = registry.duplicate(slowpoke->id);
+        QFuture<rt::Result<QList<Agent>>> imported = registry.importJson(R"({"agents":[{"name":"Imported"}]})");
+        QFuture<rt::Status> removed = registry.remove(slowpoke->id);
+        QVERIFY(await(updated).ok());
+        QCOMPARE(await(copy).value().description, QStringLiteral("edited")); // ran after the update
+        QVERIFY(await(imported).ok());
+        QVERIFY(await(removed).ok());
+        QCOMPARE(registry.count(), 11);
+        QVERIFY(!registry.findByName(QStringLiteral("Slowpoke")));
+        QVERIFY(store->calls() >= 7);
+        QVERIFY2(probe.worstMs() < 100, qPrintable(QStringLiteral("the registry's thread was blocked for %1 ms").arg(probe.worstMs())));
     }
 
     void persistsInSqlite()
@@ -446,28 +574,28 @@ private slots:
             auto opened = storage.open(temp.location()).result();
             QVERIFY2(opened.ok(), qPrintable(opened.ok() ? QString() : opened.error().message));
             AgentRegistry registry(std::make_unique<StorageAgentStore>(storage));
-            QVERIFY(registry.load().ok());
+            QVERIFY(await(registry.loadAsync()).ok());
             QCOMPARE(registry.count(), 9);
-            auto added = registry.add(rich);
+            auto added = await(registry.add(rich));
             QVERIFY2(added.ok(), qPrintable(added.ok() ? QString() : added.error().message));
             richId = added->id;
             Agent skeptic = *registry.builtin(QStringLiteral("skeptic"));
             skepticId = skeptic.id;
             skeptic.model = QStringLiteral("gemma3:1b");
-            QVERIFY(registry.update(skeptic).ok());
-            auto gone = registry.add(custom(QStringLiteral("Gone")));
+            QVERIFY(await(registry.update(skeptic)).ok());
+            auto gone = await(registry.add(custom(QStringLiteral("Gone"))));
             QVERIFY(gone.ok());
-            QVERIFY(registry.remove(gone->id).ok());
+            QVERIFY(await(registry.remove(gone->id)).ok());
             // The database refuses what the registry would have refused too.
-            QVERIFY(!registry.add(custom(QStringLiteral("RICH"))).ok());
-            auto imported = registry.importJson(R"({"agents":[{"name":"Imported A"},{"name":"Imported B"}]})");
+            QVERIFY(!await(registry.add(custom(QStringLiteral("RICH")))).ok());
+            auto imported = await(registry.importJson(R"({"agents":[{"name":"Imported A"},{"name":"Imported B"}]})"));
             QVERIFY(imported.ok());
         }
         {
             rt::storage::Storage storage;
             QVERIFY(storage.open(temp.location()).result().ok());
             AgentRegistry registry(std::make_unique<StorageAgentStore>(storage));
-            QVERIFY(registry.load().ok());
+            QVERIFY(await(registry.loadAsync()).ok());
             QCOMPARE(registry.count(), 12); // 9 built-ins (not seeded twice) + Rich + 2 imported
             Agent back = *registry.agent(richId);
             rich.id = richId;

@@ -4,6 +4,7 @@
 // order, and builds agents and clients for the simulator.
 
 #include "debate/debateengine.h"
+#include "llm/endpointpool.h"
 #include "llm/ollamaclient.h"
 
 #include <QHash>
@@ -198,16 +199,35 @@ inline rt::agents::Agent makeAgent(const QString &name, const QString &model, co
     return a;
 }
 
-inline std::unique_ptr<rt::llm::OllamaClient> makeClient(const QUrl &url)
+// Requests in debate tests go through the endpoint pool, as in the product.
+// hosts: name -> URL, in configuration order.
+inline std::unique_ptr<rt::llm::EndpointPool> makePool(const QList<std::pair<QString, QUrl>> &hosts)
 {
     rt::llm::ClientConfig config;
-    config.baseUrl = url;
     config.connectTimeoutMs = 3000;
     config.firstTokenTimeoutMs = 20000;
     config.idleTimeoutMs = 10000;
     config.busyRetries = 1;
     config.retryBaseDelayMs = 50;
-    return std::make_unique<rt::llm::OllamaClient>(config);
+    auto pool = std::make_unique<rt::llm::EndpointPool>();
+    rt::llm::EndpointPool::Options options;
+    options.healthIntervalMs = 0;
+    pool->setOptions(options);
+    pool->setClientConfig(config);
+    for (const auto &[name, url] : hosts) {
+        rt::llm::HostConfig host;
+        host.name = name;
+        host.url = url;
+        host.maxConcurrent = 6;
+        if (!pool->addHost(host))
+            qFatal("could not add test host %s", qPrintable(name));
+    }
+    return pool;
+}
+
+inline std::unique_ptr<rt::llm::EndpointPool> makePool(const QUrl &url)
+{
+    return makePool({{QStringLiteral("local"), url}});
 }
 
 // The first built-in arithmetic question and its answer.

@@ -8,6 +8,7 @@
 
 #include "storage/debaterepository.h"
 
+#include <QHash>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -160,7 +161,7 @@ private slots:
         QTest::newRow("bad format") << QStringList{u"--question"_s, u"q"_s, u"--format"_s, u"brawl"_s} << u"--format"_s;
         QTest::newRow("too many rounds") << QStringList{u"--question"_s, u"q"_s, u"--rounds"_s, u"11"_s} << u"--rounds"_s;
         QTest::newRow("bad resume") << QStringList{u"--resume"_s, u"abc"_s} << u"--resume"_s;
-        QTest::newRow("no model") << QStringList{u"--question"_s, u"q"_s, u"--agents"_s, u"Skeptic,Pragmatist"_s} << u"--model"_s;
+        // (Agents without a model get the first installed chat model: tst_cli_hosts.)
         QTest::newRow("adversarial with four") << QStringList{u"--question"_s, u"q"_s, u"--format"_s, u"adversarial"_s, u"--model"_s,
                                                               u"llama3.2:1b"_s, u"--agents"_s, u"Skeptic,Pragmatist,Ethicist,Judge"_s}
                                                << u"2 or 3 agents"_s;
@@ -359,6 +360,37 @@ private slots:
             QCOMPARE(modes.value(m).toObject().value(u"questions"_s).toInt(), 6);
             QVERIFY(modes.value(m).toObject().value(u"accuracy"_s).toDouble() > 0.0);
         }
+    }
+
+    // Equal model calls, exactly, whatever the format: the vote is sized from
+    // the debate's actual calls, repairs included, with no cap.
+    void evalEqualCallsPerFormat_data()
+    {
+        QTest::addColumn<QString>("format");
+        for (const char *f : {"simultaneous", "round-robin", "adversarial", "council"})
+            QTest::newRow(f) << QString::fromLatin1(f);
+    }
+
+    void evalEqualCallsPerFormat()
+    {
+        QFETCH(QString, format);
+        rt::test::TempDatabase db;
+        const Run r = run({u"eval"_s}, {u"--agents"_s, kAgents, u"--format"_s, format, u"--limit"_s, u"2"_s, u"--json"_s, u"--db"_s,
+                                        db.dbArgument()});
+        QVERIFY2(r.code == 0, qPrintable(r.err));
+        const QJsonObject report = QJsonDocument::fromJson(r.out.toUtf8()).object();
+        QHash<QString, int> debateCalls, voteCalls;
+        for (const QJsonValue &v : report.value(u"items"_s).toArray()) {
+            const QJsonObject item = v.toObject();
+            if (item.value(u"mode"_s).toString() == u"debate"_s)
+                debateCalls[item.value(u"id"_s).toString()] = item.value(u"calls"_s).toInt();
+            else if (item.value(u"mode"_s).toString() == u"vote"_s)
+                voteCalls[item.value(u"id"_s).toString()] = item.value(u"calls"_s).toInt();
+        }
+        QCOMPARE(debateCalls.size(), 2);
+        QCOMPARE(voteCalls, debateCalls); // per question, not only in total
+        for (int calls : std::as_const(debateCalls))
+            QVERIFY(calls >= 3);
     }
 
     void evalCustomQuestions()

@@ -30,7 +30,7 @@ class TestDebateFormats final : public QObject
     struct Run
     {
         std::unique_ptr<rt::test::SimProcess> sim;
-        std::unique_ptr<rt::llm::OllamaClient> client;
+        std::unique_ptr<rt::llm::EndpointPool> client;
         MemoryDebateStore store;
         std::unique_ptr<DebateEngine> engine;
         std::unique_ptr<DebateRecorder> rec;
@@ -45,7 +45,7 @@ class TestDebateFormats final : public QObject
             qWarning() << "simulator did not start:" << r->sim->errorString();
             return nullptr;
         }
-        r->client = rt::test::makeClient(r->sim->url());
+        r->client = rt::test::makePool(r->sim->url());
         r->engine = std::make_unique<DebateEngine>(r->client.get(), &r->store);
         r->rec = std::make_unique<DebateRecorder>(r->engine.get());
         if (!config.seed)
@@ -486,8 +486,8 @@ private slots:
     void refusesUnsuitableConfigurations()
     {
         MemoryDebateStore store;
-        rt::llm::OllamaClient client(rt::llm::ClientConfig{});
-        DebateEngine engine(&client, &store);
+        rt::llm::EndpointPool pool;
+        DebateEngine engine(&pool, &store);
         DebateConfig c = threeAgents(FormatKind::Adversarial);
         c.agents.append(makeAgent(u"Dee"_s, kLlama));
         rt::Status s = engine.start(c);

@@ -56,7 +56,7 @@ private slots:
         rt::test::TempDatabase db;
         auto storage = open(db);
         QVERIFY(storage);
-        auto client = rt::test::makeClient(m_sim.url());
+        auto client = rt::test::makePool(m_sim.url());
         StorageDebateStore store(storage.get());
         DebateEngine engine(client.get(), &store);
         DebateRecorder rec(&engine);
@@ -135,7 +135,7 @@ private slots:
         {
             auto storage = open(db);
             QVERIFY(storage);
-            auto client = rt::test::makeClient(m_sim.url());
+            auto client = rt::test::makePool(m_sim.url());
             StorageDebateStore store(storage.get());
             DebateEngine engine(client.get(), &store);
             DebateRecorder rec(&engine);
@@ -158,7 +158,7 @@ private slots:
         // A new process, in effect: new Storage, new engine.
         auto storage = open(db);
         QVERIFY(storage);
-        auto client = rt::test::makeClient(m_sim.url());
+        auto client = rt::test::makePool(m_sim.url());
         StorageDebateStore store(storage.get());
         DebateEngine engine(client.get(), &store);
         DebateRecorder rec(&engine);

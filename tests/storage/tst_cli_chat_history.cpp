@@ -1,6 +1,8 @@
 // `roundtable chat` stores the exchange: a new conversation per chat, or
 // --conversation ID to continue one; --no-save stores nothing; a reply killed
-// mid-stream keeps the text checkpointed every 2 s.
+// mid-stream keeps the text checkpointed every 2 s. The app runs with its own
+// HOME and XDG folders and talks only to simulators.
+#include "appprocess.h"
 #include "simprocess.h"
 #include "tempdatabase.h"
 #include "testpaths.h"
@@ -12,9 +14,9 @@
 #include <QProcess>
 #include <QtTest/QTest>
 
-#include <csignal>
 
 using namespace rt::storage;
+using namespace Qt::StringLiterals;
 
 class TstCliChatHistory final : public QObject
 {
@@ -27,31 +29,15 @@ private slots:
     void killedMidStreamKeepsCheckpointedText();
 
 private:
-    struct Run
-    {
-        int code = -1;
-        QString out;
-        QString err;
-    };
+    using Run = rt::test::AppRun;
     Run chat(const QStringList &arguments, const QUrl &host);
     rt::test::SimProcess m_sim;
+    rt::test::AppEnvironment m_app;
 };
 
 TstCliChatHistory::Run TstCliChatHistory::chat(const QStringList &arguments, const QUrl &host)
 {
-    QProcess p;
-    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-    env.remove(QStringLiteral("ROUNDTABLE_DB"));
-    env.remove(QStringLiteral("OLLAMA_HOST"));
-    p.setProcessEnvironment(env);
-    p.start(rt::test::appPath(), QStringList{QStringLiteral("chat"), QStringLiteral("--ollama-host"), host.toString()} + arguments);
-    Run r;
-    if (!p.waitForFinished(60000))
-        return r;
-    r.code = p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1;
-    r.out = QString::fromUtf8(p.readAllStandardOutput());
-    r.err = QString::fromUtf8(p.readAllStandardError());
-    return r;
+    return m_app.run(QStringList{QStringLiteral("chat"), QStringLiteral("--ollama-host"), host.toString()} + arguments);
 }
 
 void TstCliChatHistory::storesAndContinues()
@@ -125,13 +111,33 @@ void TstCliChatHistory::killedMidStreamKeepsCheckpointedText()
     QVERIFY2(slow.start({QStringLiteral("--tokens"), QStringLiteral("200"), QStringLiteral("--tps"), QStringLiteral("20")}), qPrintable(slow.errorString()));
     rt::test::TempDatabase tmp;
     QProcess p;
-    p.start(rt::test::appPath(), {QStringLiteral("chat"), QStringLiteral("--ollama-host"), slow.url().toString(), QStringLiteral("--db"), tmp.dbArgument(),
-                                  QStringLiteral("--model"), QStringLiteral("llama3.2:1b"), QStringLiteral("long answer please")});
+    QString printed;
+    connect(&p, &QProcess::readyReadStandardOutput, this, [&] { printed += QString::fromUtf8(p.readAllStandardOutput()); });
+    m_app.start(p, {QStringLiteral("chat"), QStringLiteral("--ollama-host"), slow.url().toString(), QStringLiteral("--db"), tmp.dbArgument(),
+                    QStringLiteral("--model"), QStringLiteral("llama3.2:1b"), QStringLiteral("long answer please")});
     QVERIFY(p.waitForStarted());
-    QTest::qWait(5000); // two checkpoints at least, well before the 10 s reply ends
+
+    // The reply takes 10 s. Wait until the stored reply has been checkpointed
+    // twice (its text grew between two reads), then kill the app mid-stream.
+    rt::storage::OpenOptions readOnly = rt::test::TempDatabase::noRecovery();
+    readOnly.migrate = false; // the app creates the database; until then there is nothing to read
+    readOnly.connection.readOnly = true;
+    auto stored = [&]() -> Message {
+        auto db = tmp.open(readOnly);
+        if (!db.ok())
+            return {};
+        StorageContext c(*db.value());
+        auto messages = c.messages().all(1);
+        return messages.ok() && messages->size() == 2 ? messages->at(1) : Message{};
+    };
+    QTRY_VERIFY_WITH_TIMEOUT(stored().content.size() > 20, 8000);
+    const QString firstCheckpoint = stored().content;
+    QTRY_VERIFY_WITH_TIMEOUT(stored().content.size() > firstCheckpoint.size(), 8000);
+    QCOMPARE(p.state(), QProcess::Running); // still streaming: the kill cuts the reply
+    QTRY_VERIFY_WITH_TIMEOUT(!printed.isEmpty(), 5000); // streamed text reaches a pipe promptly
     p.kill();
     QVERIFY(p.waitForFinished());
-    const QString printed = QString::fromUtf8(p.readAllStandardOutput());
+    printed += QString::fromUtf8(p.readAllStandardOutput());
 
     auto db = tmp.open();
     QVERIFY(db.ok());
@@ -139,11 +145,17 @@ void TstCliChatHistory::killedMidStreamKeepsCheckpointedText()
     auto messages = c.messages().all(1);
     QVERIFY(messages.ok());
     QCOMPARE(messages->size(), 2);
+    QCOMPARE(messages->at(0).content, QStringLiteral("long answer please"));
     const Message &reply = messages->at(1);
     RT_COMPARE_ENUM(reply.status, MessageStatus::Partial);
-    QVERIFY2(reply.content.size() > 20, qPrintable(reply.content));
-    // stdout is block-buffered, so either may be ahead; they agree on the text.
-    QVERIFY(printed.startsWith(reply.content) || reply.content.startsWith(printed));
+    QVERIFY2(reply.content.size() > firstCheckpoint.size(), qPrintable(reply.content));
+    QVERIFY(reply.content.startsWith(firstCheckpoint));
+    // What was printed and what was stored are the same text, cut at
+    // different points: neither is empty and the shorter starts the longer.
+    QVERIFY2(!printed.isEmpty(), "nothing reached stdout before the kill");
+    const QString &shorter = printed.size() < reply.content.size() ? printed : reply.content;
+    const QString &longer = printed.size() < reply.content.size() ? reply.content : printed;
+    QVERIFY2(longer.startsWith(shorter), qPrintable(u"printed: "_s + printed + u"\nstored: "_s + reply.content));
     QCOMPARE(c.maintenance().markInterrupted()->messages, 1);
     RT_COMPARE_ENUM(c.messages().get(reply.id)->status, MessageStatus::Interrupted);
 }

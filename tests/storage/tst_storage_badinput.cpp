@@ -1,6 +1,7 @@
 // Bad input: a file that is not a database, a read-only folder, a locked
 // database, a 10 MB message, NUL bytes / invalid UTF-8 / lone surrogates, and
-// SQL metacharacters in stored text.
+// SQL metacharacters in stored text, and stored names (statuses, kinds, roles)
+// this build does not know.
 #include "pgtest.h"
 #include "tempdatabase.h"
 
@@ -33,6 +34,8 @@ private slots:
     void nulAndInvalidUtf8();
     void sqlMetacharactersStoredLiterally_data() { rt::test::addBackendRows(); }
     void sqlMetacharactersStoredLiterally();
+    void unknownStoredValues_data() { rt::test::addBackendRows(); }
+    void unknownStoredValues();
     void badPostgresUrl();
 };
 
@@ -298,6 +301,93 @@ void TstStorageBadInput::sqlMetacharactersStoredLiterally()
     QCOMPARE(c.conversations().get(convId)->title, nasty.join(u' '));
     QCOMPARE(*c.messages().count(convId), int(nasty.size()));
     QCOMPARE(c.search().search(QStringLiteral("DROP TABLE"))->size(), 1);
+}
+
+// A status, kind or role this build does not know (a newer Roundtable wrote
+// it, or someone edited the row) is an error naming the table, the row and
+// the value, never silently read as some default.
+void TstStorageBadInput::unknownStoredValues()
+{
+    RT_TEMP_DATABASE(tmp, db);
+    StorageContext c(db);
+    // The schema's CHECK constraints refuse such names; step around them the
+    // way a newer schema or a hand edit would.
+    if (db.isSqlite()) {
+        QVERIFY(db.execDirect(QStringLiteral("PRAGMA ignore_check_constraints = ON")).ok());
+    } else {
+        for (const char *constraint : {"debates DROP CONSTRAINT debates_status_check", "debate_turns DROP CONSTRAINT debate_turns_kind_check",
+                                       "debate_turns DROP CONSTRAINT debate_turns_status_check", "tasks DROP CONSTRAINT tasks_status_check",
+                                       "messages DROP CONSTRAINT messages_role_check", "messages DROP CONSTRAINT messages_status_check"}) {
+            const rt::Status dropped = db.execDirect(QStringLiteral("ALTER TABLE ") + QString::fromLatin1(constraint));
+            QVERIFY2(dropped.ok(), dropped.ok() ? constraint : qPrintable(dropped.error().message));
+        }
+    }
+    auto expectUnknown = [](const rt::Error &error, const char *table, qint64 row, const char *column, const char *value) {
+        QCOMPARE(error.code, QStringLiteral("unknown_value"));
+        const QString m = error.message;
+        QVERIFY2(m.contains(QStringLiteral("table %1").arg(QLatin1String(table))), qPrintable(m));
+        QVERIFY2(m.contains(QStringLiteral("Row %1 ").arg(row)), qPrintable(m));
+        QVERIFY2(m.contains(QStringLiteral("%1 \u201c%2\u201d").arg(QLatin1String(column), QLatin1String(value))), qPrintable(m));
+    };
+
+    Debate d;
+    d.question = QStringLiteral("Is a hot dog a sandwich?");
+    const qint64 debate = c.debates().create(d).valueOr(0);
+    QVERIFY(debate > 0);
+    QCOMPARE(*db.exec(QStringLiteral("UPDATE debates SET status = 'exploded' WHERE id = ?"), {debate}), 1);
+    auto got = c.debates().get(debate);
+    QVERIFY(!got.ok());
+    expectUnknown(got.error(), "debates", debate, "status", "exploded");
+    auto listed = c.debates().list(10, 0);
+    QVERIFY(!listed.ok());
+    expectUnknown(listed.error(), "debates", debate, "status", "exploded");
+    // The same error reaches the user through the exporter.
+    auto exported = c.exporter().exportDebate(debate, ExportFormat::Markdown);
+    QVERIFY(!exported.ok());
+    expectUnknown(exported.error(), "debates", debate, "status", "exploded");
+    QVERIFY(c.debates().setStatus(debate, DebateStatus::Finished).ok());
+    QVERIFY(c.debates().get(debate).ok()); // a known name reads again
+
+    DebateTurn t;
+    t.debateId = debate;
+    t.agentName = QStringLiteral("Chef");
+    t.content = QStringLiteral("It is a taco.");
+    const qint64 turn = c.debates().appendTurn(t).valueOr(0);
+    QVERIFY(turn > 0);
+    QCOMPARE(*db.exec(QStringLiteral("UPDATE debate_turns SET kind = 'monologue' WHERE id = ?"), {turn}), 1);
+    auto turns = c.debates().turns(debate);
+    QVERIFY(!turns.ok());
+    expectUnknown(turns.error(), "debate_turns", turn, "kind", "monologue");
+    QCOMPARE(*db.exec(QStringLiteral("UPDATE debate_turns SET kind = 'turn', status = 'half-done' WHERE id = ?"), {turn}), 1);
+    auto one = c.debates().turn(turn);
+    QVERIFY(!one.ok());
+    expectUnknown(one.error(), "debate_turns", turn, "status", "half-done");
+
+    TaskRecord task;
+    task.kind = QStringLiteral("pull");
+    task.title = QStringLiteral("Pull llama3.2:1b");
+    const qint64 taskId = c.tasks().create(task).valueOr(0);
+    QVERIFY(taskId > 0);
+    QCOMPARE(*db.exec(QStringLiteral("UPDATE tasks SET status = 'teleported' WHERE id = ?"), {taskId}), 1);
+    auto taskGot = c.tasks().get(taskId);
+    QVERIFY(!taskGot.ok());
+    expectUnknown(taskGot.error(), "tasks", taskId, "status", "teleported");
+    QVERIFY(!c.tasks().list().ok());
+
+    const qint64 conv = c.conversations().create({}).valueOr(0);
+    Message m;
+    m.conversationId = conv;
+    m.content = QStringLiteral("beep");
+    const qint64 message = c.messages().append(m).valueOr(0);
+    QVERIFY(message > 0);
+    QCOMPARE(*db.exec(QStringLiteral("UPDATE messages SET role = 'robot' WHERE id = ?"), {message}), 1);
+    auto messages = c.messages().all(conv);
+    QVERIFY(!messages.ok());
+    expectUnknown(messages.error(), "messages", message, "role", "robot");
+    QCOMPARE(*db.exec(QStringLiteral("UPDATE messages SET role = 'user', status = 'sort-of' WHERE id = ?"), {message}), 1);
+    auto messageGot = c.messages().get(message);
+    QVERIFY(!messageGot.ok());
+    expectUnknown(messageGot.error(), "messages", message, "status", "sort-of");
 }
 
 void TstStorageBadInput::badPostgresUrl()

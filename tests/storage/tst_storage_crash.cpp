@@ -1,7 +1,9 @@
 // Crash safety: a child process writes streamed replies in a loop and is
-// killed with SIGKILL at random moments (25 times). After each kill the
-// database passes integrity_check, every reply the child reported as done is
-// there in full, and the one in flight is marked interrupted by recovery.
+// killed with SIGKILL (25 times) at points chosen from its own output: at
+// once (while it opens the database), after a random number of steps, or
+// while a reply is held mid-stream. After each kill the database passes
+// integrity_check, every reply the child reported as done is there in full,
+// and the one in flight is marked interrupted by recovery.
 #include "tempdatabase.h"
 #include "testpaths.h"
 
@@ -10,6 +12,8 @@
 #include <QProcess>
 #include <QRandomGenerator>
 #include <QtTest/QTest>
+
+#include <functional>
 
 using namespace rt::storage;
 
@@ -41,27 +45,52 @@ void TstStorageCrash::killedWriterLosesNothing()
     constexpr int Kills = 25;
     int totalDone = 0;
     int totalInterrupted = 0;
+    int heldRounds = 0;
     for (int round = 0; round < Kills; ++round) {
+        // Every fifth round holds a reply mid-stream; one in ten is killed at
+        // once; the rest after a random number of reported steps.
+        const bool hold = round % 5 == 2;
+        const int holdAt = int(random.bounded(0, 4));
+        const int steps = round % 10 == 0 ? 0 : int(random.bounded(1, 12));
         QProcess child;
         child.setProcessChannelMode(QProcess::SeparateChannels);
-        child.start(writerPath(), {tmp.sqlitePath()});
+        child.start(writerPath(), hold ? QStringList{tmp.sqlitePath(), QString::number(holdAt)} : QStringList{tmp.sqlitePath()});
         QVERIFY2(child.waitForStarted(10000), qPrintable(child.errorString()));
-        // Let it write for a random while (some rounds kill it right away).
-        const int waitMs = round % 5 == 0 ? int(random.bounded(5, 40)) : int(random.bounded(40, 400));
-        QTest::qWait(waitMs);
+        QByteArray output;
+        auto waitForOutput = [&](const std::function<bool()> &reached) {
+            while (!reached()) {
+                if (!child.waitForReadyRead(30000))
+                    return false;
+                output += child.readAllStandardOutput();
+            }
+            return true;
+        };
+        if (hold) {
+            QVERIFY2(waitForOutput([&] { return output.contains("holding "); }), qPrintable(QString::fromUtf8(output + child.readAllStandardError())));
+            ++heldRounds;
+        } else if (steps > 0) {
+            QVERIFY2(waitForOutput([&] { return output.count('\n') >= steps; }), qPrintable(QString::fromUtf8(output + child.readAllStandardError())));
+        }
         child.kill(); // SIGKILL
         QVERIFY(child.waitForFinished(10000));
         QCOMPARE(child.exitStatus(), QProcess::CrashExit);
+        output += child.readAllStandardOutput();
 
-        const QList<QByteArray> lines = child.readAllStandardOutput().split('\n');
+        const QList<QByteArray> lines = output.split('\n');
         QHash<qint64, int> done; // id -> n
         qint64 lastBegun = 0;
+        qint64 held = 0;
+        int heldN = -1;
         for (const QByteArray &line : lines) {
             const QList<QByteArray> parts = line.split(' ');
             if (parts.size() == 3 && parts.at(0) == "done")
                 done.insert(parts.at(1).toLongLong(), parts.at(2).toInt());
             else if (parts.size() == 2 && parts.at(0) == "begun")
                 lastBegun = parts.at(1).toLongLong();
+            else if (parts.size() == 3 && parts.at(0) == "holding") {
+                held = parts.at(1).toLongLong();
+                heldN = parts.at(2).toInt();
+            }
         }
 
         auto opened = tmp.open();
@@ -90,6 +119,15 @@ void TstStorageCrash::killedWriterLosesNothing()
         auto counts = c.maintenance().markInterrupted();
         QVERIFY(counts.ok());
         QCOMPARE(counts->messages, int(partialIds.size()));
+        if (held != 0) {
+            // Killed while held after its checkpoints: the checkpointed text survives.
+            QCOMPARE(held, lastBegun);
+            auto inFlight = c.messages().get(held);
+            QVERIFY2(inFlight.ok(), "the held reply was lost");
+            RT_COMPARE_ENUM(inFlight->status, MessageStatus::Interrupted);
+            const QString text = replyText(heldN);
+            QCOMPARE(inFlight->content, text.left(text.size() * 3 / 4));
+        }
         if (lastBegun != 0 && !done.contains(lastBegun)) {
             // Reported as begun but not as done: it was killed mid-stream (or
             // right after finishing, before it could say so).
@@ -102,9 +140,11 @@ void TstStorageCrash::killedWriterLosesNothing()
         }
         totalDone += int(done.size());
     }
-    qInfo("%d kills, %d replies reported done and found intact, %d in-flight replies marked interrupted", Kills, totalDone, totalInterrupted);
+    qInfo("%d kills, %d replies reported done and found intact, %d in-flight replies marked interrupted (%d held mid-stream)", Kills, totalDone,
+          totalInterrupted, heldRounds);
     QVERIFY(totalDone > 0);
-    QVERIFY(totalInterrupted > 0);
+    QCOMPARE(heldRounds, 5);
+    QVERIFY(totalInterrupted >= heldRounds);
 }
 
 QTEST_GUILESS_MAIN(TstStorageCrash)

@@ -7,9 +7,13 @@
 
 #include "storage/storage.h"
 
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QSignalSpy>
 #include <QThread>
 #include <QtTest/QTest>
+
+#include <limits>
 
 using namespace rt::storage;
 
@@ -20,6 +24,7 @@ class TstStorageFacade final : public QObject
 private slots:
     void openReadWrite_data() { rt::test::addBackendRows(); }
     void openReadWrite();
+    void journalCodecRoundTrip();
     void continuationsRunOnCallerThread();
     void genericReadWriteAndErrors();
     void failedOpenFailsLaterCalls();
@@ -72,6 +77,27 @@ void TstStorageFacade::openReadWrite()
     QVERIFY(imported.ok());
     QVERIFY(imported->id != id);
     QCOMPARE(imported->items, 2);
+    if (backend == u"postgresql") {
+        // The exactly-once journal keeps each write's result as JSON: the
+        // import as an object with named parts, an id as a number.
+        auto raw = Database::connect(tmp.location());
+        QVERIFY(raw.ok());
+        auto q = raw.value()->query(QStringLiteral("SELECT result FROM write_journal WHERE jsonb_typeof(result) = 'object'"));
+        QVERIFY(q.ok());
+        QVERIFY(q->next());
+        const QJsonObject entry = q->jsonObject(0);
+        QCOMPARE(entry.value(u"kind").toString(), QStringLiteral("conversation"));
+        QCOMPARE(entry.value(u"id").toInteger(), imported->id);
+        QCOMPARE(entry.value(u"items").toInt(), 2);
+        QVERIFY(!q->next());
+        q = raw.value()->query(QStringLiteral("SELECT count(*) FROM write_journal WHERE result = to_jsonb(?::bigint)"), {id});
+        QVERIFY(q.ok() && q->next());
+        QVERIFY(q->integer(0) >= 1); // startConversation's id (a message may have the same one)
+        q = raw.value()->query(QStringLiteral("SELECT count(*) FROM write_journal WHERE jsonb_typeof(result) = 'string'"));
+        QVERIFY(q.ok() && q->next());
+        QCOMPARE(q->integer(0), 0); // nothing is kept as text to split
+        q = rt::Result<Query>(Query());
+    }
 
     Debate d;
     d.question = QStringLiteral("?");
@@ -89,6 +115,29 @@ void TstStorageFacade::openReadWrite()
     outcome.status = DebateStatus::Finished;
     QVERIFY(storage.finishDebate(debate, outcome).result().ok());
     QVERIFY(storage.interruptedDebates().result()->isEmpty());
+}
+
+void TstStorageFacade::journalCodecRoundTrip()
+{
+    using namespace rt::storage::detail;
+    for (qint64 v : {qint64(0), qint64(42), (qint64(1) << 53) + 1, std::numeric_limits<qint64>::max()})
+        QCOMPARE(JournalCodec<qint64>::decode(JournalCodec<qint64>::encode(v)), v);
+    QCOMPARE(JournalCodec<int>::decode(JournalCodec<int>::encode(-7)), -7);
+    QCOMPARE(JournalCodec<bool>::decode(JournalCodec<bool>::encode(true)), true);
+    QCOMPARE(JournalCodec<bool>::decode(JournalCodec<bool>::encode(false)), false);
+    const QString text = QStringLiteral("a, b; \"c\" 1 2 3");
+    QCOMPARE(JournalCodec<QString>::decode(JournalCodec<QString>::encode(text)), text);
+    const ImportResult r{ImportResult::Kind::Debate, 1234567890123, 17};
+    const QJsonValue encoded = JournalCodec<ImportResult>::encode(r);
+    QVERIFY(encoded.isObject());
+    QCOMPARE(encoded.toObject().value(u"kind").toString(), QStringLiteral("debate"));
+    const ImportResult back = JournalCodec<ImportResult>::decode(encoded);
+    QVERIFY(back.kind == ImportResult::Kind::Debate);
+    QCOMPARE(back.id, r.id);
+    QCOMPARE(back.items, r.items);
+    // Stored and read back as text, as the journal column does.
+    const QJsonValue stored = QJsonDocument::fromJson(Database::jsonValue(encoded).toString().toUtf8()).object();
+    QCOMPARE(JournalCodec<ImportResult>::decode(stored).id, r.id);
 }
 
 void TstStorageFacade::continuationsRunOnCallerThread()

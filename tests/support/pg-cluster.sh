@@ -4,7 +4,8 @@
 #   pg-cluster.sh stop DIR
 # PostgreSQL refuses to run as root, so as root it runs as the 'postgres' user.
 # When the server binaries are absent it writes no url and exits 0: the tests
-# that need PostgreSQL then skip and say why (CI installs the server).
+# that need PostgreSQL then skip and say why. With RT_REQUIRE_POSTGRES (or CI)
+# set it fails instead: CI installs the server and must test it.
 set -euo pipefail
 cmd=${1:?start|stop}
 dir=${2:?directory}
@@ -19,6 +20,13 @@ start)
     "$0" stop "$dir" || true
     mkdir -p "$dir"
     if [ -z "$bindir" ] || [ ! -x "$bindir/initdb" ]; then
+        required=${RT_REQUIRE_POSTGRES:-}
+        if [ -z "$required" ] && [ -n "${CI:-}" ]; then required=1; fi
+        if [ -n "$required" ] && [ "$required" != 0 ]; then
+            echo "PostgreSQL server not installed (no initdb), but RT_REQUIRE_POSTGRES/CI is set: CI must test PostgreSQL." >&2
+            echo "Install Debian's 'postgresql' package (scripts/install-deps.sh does)." >&2
+            exit 1
+        fi
         echo "PostgreSQL server not installed (no initdb); PostgreSQL tests will skip." >&2
         exit 0
     fi

@@ -10,7 +10,8 @@ namespace rt::test {
 // Empty when there is none.
 QString postgresUrl();
 
-// CI must run the PostgreSQL tests: there a missing server is a failure.
+// CI must run the PostgreSQL tests: with RT_REQUIRE_POSTGRES set (not "0"),
+// or else CI set, a missing server is a failure, not a skip.
 bool postgresRequired();
 
 // What to tell the user when postgresUrl() is empty.

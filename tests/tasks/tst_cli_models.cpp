@@ -1,10 +1,7 @@
 // `roundtable models ...` run as a process against simulators: list/show/ps,
-// pull with progress lines, Ctrl-C, a killed pull left interrupted, rm, and
-// choosing a configured host with --host.
+// pull with progress lines, Ctrl-C, rm, and choosing a configured host with
+// --host. A killed pull and `tasks resume`: tst_cli_tasks.
 #include "simprocess.h"
-#include "storage/storage.h"
-#include "tasks/storagetaskstore.h"
-#include "tasks/taskmanager.h"
 #include "testpaths.h"
 
 #include <QJsonArray>
@@ -12,7 +9,6 @@
 #include <QJsonObject>
 #include <QProcess>
 #include <QSettings>
-#include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
 #include <csignal>
@@ -179,61 +175,6 @@ private slots:
         QCOMPARE(m_b.stats().value(QStringLiteral("pulls_cancelled")).toInt(), 1);
         QVERIFY(!run({ QStringLiteral("list"), QStringLiteral("--ollama-host"), m_b.url().toString() })
                      .out.contains(QStringLiteral("mistral")));
-    }
-
-    // A pull whose process dies is found interrupted by the next start, and
-    // the pull resumer finishes it.
-    void killedPullIsInterruptedAndResumes()
-    {
-        QProcess process;
-        QVERIFY(startPull(
-            process, { QStringLiteral("pull"), QStringLiteral("llama3.2:3b"), QStringLiteral("--ollama-host"), m_b.url().toString() }));
-        QTest::qWait(1500); // let some progress reach the database (saved once a second)
-        process.kill();
-        QVERIFY(process.waitForFinished(5000));
-
-        rt::storage::Storage storage;
-        rt::storage::OpenOptions options;
-        options.recover = false; // leave it to the task manager
-        QVERIFY(storage
-                    .open(rt::storage::DatabaseLocation { rt::storage::Dialect::Sqlite, m_dir.filePath(QStringLiteral("tasks.sqlite")) },
-                        options)
-                    .result()
-                    .ok());
-        rt::tasks::TaskManager manager(std::make_unique<rt::tasks::StorageTaskStore>(storage));
-        QSignalSpy offered(&manager, &rt::tasks::TaskManager::interruptedFound);
-        QVERIFY(manager.restore().ok());
-        QCOMPARE(offered.size(), 1);
-        const auto interrupted = manager.interruptedTasks();
-        QCOMPARE(interrupted.size(), 1);
-        const rt::tasks::TaskInfo task = interrupted.first();
-        QCOMPARE(task.kind, QStringLiteral("pull"));
-        QCOMPARE(task.title, QStringLiteral("Pull llama3.2:3b"));
-        QCOMPARE(task.payload.value(QStringLiteral("model")).toString(), QStringLiteral("llama3.2:3b"));
-        QCOMPARE(task.host, QStringLiteral("local"));
-        QVERIFY(task.progress > 0.0);
-        QVERIFY(task.error.contains(QStringLiteral("stopped unexpectedly")));
-
-        // Resume by pulling again (a re-pull resumes on the server).
-        manager.registerResumer(QStringLiteral("pull"), [this](const rt::tasks::TaskInfo &t) -> std::unique_ptr<rt::tasks::Job> {
-            const QString model = t.payload.value(QStringLiteral("model")).toString();
-            auto process = std::make_shared<QProcess>();
-            return std::make_unique<rt::tasks::FunctionJob>([this, model, process](rt::tasks::FunctionJob &job) {
-                QObject::connect(process.get(), &QProcess::finished, &job, [&job](int code) {
-                    if (code == 0)
-                        job.succeed();
-                    else
-                        job.fail(QStringLiteral("exit %1").arg(code));
-                });
-                process->setProcessEnvironment(environment());
-                process->start(
-                    rt::test::appPath(), withDb({ QStringLiteral("pull"), model, QStringLiteral("--ollama-host"), m_b.url().toString() }));
-            });
-        });
-        QVERIFY(manager.resume(task.id).ok());
-        QTRY_COMPARE_WITH_TIMEOUT(manager.task(task.id)->status, rt::tasks::TaskStatus::Succeeded, 30000);
-        QVERIFY(run({ QStringLiteral("list"), QStringLiteral("--ollama-host"), m_b.url().toString() })
-                    .out.contains(QStringLiteral("llama3.2:3b")));
     }
 
     void removeModel()

@@ -20,6 +20,14 @@
 using namespace rt::llm;
 
 namespace {
+// Waits (running the event loop) for a future of the catalog or task manager.
+template<typename T> T await(QFuture<T> future)
+{
+    if (!QTest::qWaitFor([&] { return future.isFinished(); }, 15000))
+        qFatal("a future did not finish in time");
+    return future.result();
+}
+
 template<typename T> struct Waiter {
     std::optional<rt::Result<T>> result;
     std::function<void(const rt::Result<T> &)> callback()
@@ -249,30 +257,30 @@ private slots:
         QStringList texts;
         connect(&tasks, &rt::tasks::TaskManager::taskChanged, this, [&](const rt::tasks::TaskInfo &t) { texts.append(t.progressText); });
         const QString model = QStringLiteral("deepseek-r1:1.5b");
-        auto id = tasks.submit(rt::tasks::PullJob::Kind, rt::tasks::PullJob::title(model),
+        auto id = await(tasks.submit(rt::tasks::PullJob::Kind, rt::tasks::PullJob::title(model),
             std::make_unique<rt::tasks::PullJob>(&catalog, model, QStringLiteral("a")),
-            rt::tasks::PullJob::options(model, QStringLiteral("a")));
+            rt::tasks::PullJob::options(model, QStringLiteral("a"))));
         QVERIFY(id.ok());
-        QTRY_COMPARE_WITH_TIMEOUT(tasks.task(*id)->status, rt::tasks::TaskStatus::Succeeded, 15000);
+        QTRY_COMPARE_WITH_TIMEOUT(rt::tasks::statusName(tasks.task(*id)->status), QStringLiteral("succeeded"), 15000);
         QCOMPARE(tasks.task(*id)->title, QStringLiteral("Pull deepseek-r1:1.5b"));
         QCOMPARE(tasks.task(*id)->progress, 1.0);
         QVERIFY(!texts.filter(QStringLiteral("Downloading ")).isEmpty());
         QTRY_VERIFY_WITH_TIMEOUT(catalog.model(model, QStringLiteral("a")).has_value(), 5000);
 
         // Cancelling the task stops the download on the server.
-        auto slow = tasks.submit(rt::tasks::PullJob::Kind, rt::tasks::PullJob::title(QStringLiteral("mistral:7b")),
+        auto slow = await(tasks.submit(rt::tasks::PullJob::Kind, rt::tasks::PullJob::title(QStringLiteral("mistral:7b")),
             std::make_unique<rt::tasks::PullJob>(&catalog, QStringLiteral("mistral:7b"), QStringLiteral("b")),
-            rt::tasks::PullJob::options(QStringLiteral("mistral:7b"), QStringLiteral("b")));
+            rt::tasks::PullJob::options(QStringLiteral("mistral:7b"), QStringLiteral("b"))));
         QTRY_VERIFY_WITH_TIMEOUT(tasks.task(*slow)->progress > 0.0, 10000);
         QVERIFY(tasks.cancel(*slow).ok());
-        QTRY_COMPARE_WITH_TIMEOUT(tasks.task(*slow)->status, rt::tasks::TaskStatus::Cancelled, 5000);
+        QTRY_COMPARE_WITH_TIMEOUT(rt::tasks::statusName(tasks.task(*slow)->status), QStringLiteral("cancelled"), 5000);
         QTRY_COMPARE_WITH_TIMEOUT(m_b.stats().value(QStringLiteral("pulls_cancelled")).toInt(), 1, 5000);
         // ... and it can be resumed (pulled again) through the resumer.
         QVERIFY(!tasks.canResume(*slow)); // cancelled on purpose: not offered
-        auto failed = tasks.submit(rt::tasks::PullJob::Kind, rt::tasks::PullJob::title(QStringLiteral("ghost:1b")),
+        auto failed = await(tasks.submit(rt::tasks::PullJob::Kind, rt::tasks::PullJob::title(QStringLiteral("ghost:1b")),
             std::make_unique<rt::tasks::PullJob>(&catalog, QStringLiteral("ghost:1b"), QStringLiteral("a")),
-            rt::tasks::PullJob::options(QStringLiteral("ghost:1b"), QStringLiteral("a")));
-        QTRY_COMPARE_WITH_TIMEOUT(tasks.task(*failed)->status, rt::tasks::TaskStatus::Failed, 10000);
+            rt::tasks::PullJob::options(QStringLiteral("ghost:1b"), QStringLiteral("a"))));
+        QTRY_COMPARE_WITH_TIMEOUT(rt::tasks::statusName(tasks.task(*failed)->status), QStringLiteral("failed"), 10000);
         QVERIFY(tasks.task(*failed)->error.contains(QStringLiteral("does not exist")));
         QVERIFY(tasks.canResume(*failed));
     }
@@ -330,9 +338,9 @@ private slots:
             auto pool = makePool();
             ModelCatalog catalog(pool.get(), std::move(cache));
             QVERIFY(refreshAll(catalog, *pool));
-            QCOMPARE(store->loadAll()->size(), 2);
+            QCOMPARE(store->loadAll().result()->size(), 2);
             // Hand the cache over to the "next run".
-            const auto all = store->loadAll().value();
+            const auto all = store->loadAll().result().value();
             cache = std::make_unique<MemoryModelCacheStore>();
             for (auto it = all.cbegin(); it != all.cend(); ++it)
                 cache->save(it.key(), it.value());
@@ -344,7 +352,7 @@ private slots:
         QVERIFY(pool.addHost({ QStringLiteral("elsewhere"), closedPort(), 4 }).ok());
         ModelCatalog catalog(&pool, std::move(cache));
         catalog.setAutoRefresh(false);
-        QVERIFY(catalog.loadCache().ok());
+        QVERIFY(await(catalog.loadCache()).ok());
         QCOMPARE(catalog.models(QStringLiteral("a")).size(), 5);
         QVERIFY(!catalog.isFresh(QStringLiteral("a")));
         QVERIFY(catalog.models(QStringLiteral("elsewhere")).isEmpty());
@@ -379,7 +387,7 @@ private slots:
         QVERIFY(pool.addHost({ QStringLiteral("b"), m_b.url(), 4 }).ok());
         ModelCatalog catalog(&pool, std::make_unique<StorageModelCache>(storage));
         catalog.setAutoRefresh(false);
-        QVERIFY(catalog.loadCache().ok());
+        QVERIFY(await(catalog.loadCache()).ok());
         const auto qwen = catalog.model(QStringLiteral("qwen3:0.6b"), QStringLiteral("b"));
         QVERIFY(qwen);
         QCOMPARE(qwen->contextLength, 40960);

@@ -25,6 +25,7 @@
 #include <QLabel>
 #include <QPushButton>
 #include <QScrollBar>
+#include <QSet>
 #include <QSettings>
 #include <QStandardPaths>
 #include <QTcpServer>
@@ -39,13 +40,35 @@ using Phase = ChatMessageModel::Phase;
 
 namespace {
 
-// Writes a PNG of the widget into the build tree and checks it is not blank.
+// Distinct colours in the image, counting up to `enough`.
+int distinctColours(const QImage &image, int enough)
+{
+    QSet<QRgb> colours;
+    const QImage rgb = image.convertToFormat(QImage::Format_RGB32);
+    for (int y = 0; y < rgb.height(); ++y) {
+        const auto *line = reinterpret_cast<const QRgb *>(rgb.constScanLine(y));
+        for (int x = 0; x < rgb.width(); ++x) {
+            colours.insert(line[x]);
+            if (colours.size() >= enough)
+                return int(colours.size());
+        }
+    }
+    return int(colours.size());
+}
+
+// Writes a PNG of the widget into the build tree and checks it is not blank:
+// a window with text on it has dozens of colours (anti-aliased glyphs, theme
+// surfaces, accents); an empty or single-fill grab has one or two.
 void saveScreenshot(QWidget *widget, const QString &name)
 {
     const QString dir = rt::test::buildDir() + u"/screenshots"_s;
     QDir().mkpath(dir);
     const QImage image = widget->grab().toImage();
     QVERIFY(!image.isNull());
+    QCOMPARE(image.size(), widget->size() * widget->devicePixelRatio());
+    constexpr int MinColours = 16;
+    const int colours = distinctColours(image, MinColours);
+    QVERIFY2(colours >= MinColours, qPrintable(u"%1 looks blank: only %2 distinct colours"_s.arg(name).arg(colours)));
     QVERIFY2(image.save(dir + u'/' + name, "PNG"), qPrintable(dir + u'/' + name));
     qInfo("screenshot: %s/%s", qPrintable(dir), qPrintable(name));
 }
@@ -413,9 +436,9 @@ void TestChatWindow::rendersFinishedReplyAsMarkdown()
     result.metrics.timeToFirstTokenMs = 240;
     model->finish(row, result);
     QCOMPARE(model->message(row).phase, Phase::Done);
-    QTest::qWait(50);
-    const QRect rect = chat()->view()->visualRect(model->index(row));
-    QVERIFY(rect.height() > 150); // laid out as Markdown: paragraphs, code block, list, heading
+    // Laid out as Markdown: paragraphs, code block, list, heading.
+    QTRY_VERIFY2(chat()->view()->visualRect(model->index(row)).height() > 150,
+                 qPrintable(QString::number(chat()->view()->visualRect(model->index(row)).height())));
 
     // A thinking model: its thinking is shown apart from the answer, muted.
     model->appendUser(u"Is 17 prime?"_s);
@@ -430,7 +453,7 @@ void TestChatWindow::rendersFinishedReplyAsMarkdown()
     thought.content = u"Yes, **17** is prime."_s;
     model->finish(thinker, thought);
     QCOMPARE(model->message(thinker).thinking, thought.thinking);
-    QTest::qWait(50);
+    QTRY_VERIFY(chat()->view()->visualRect(model->index(thinker)).height() > 0);
     saveScreenshot(m_window.get(), u"chat-markdown.png"_s);
 }
 
