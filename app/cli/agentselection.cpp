@@ -1,4 +1,5 @@
 #include "agentselection.h"
+#include "common/translate.h"
 
 #include "agents/agentregistry.h"
 #include "common/appsettings.h"
@@ -15,10 +16,7 @@ using namespace Qt::StringLiterals;
 namespace rt::cli {
 
 namespace {
-QString tr(const char *text)
-{
-    return QCoreApplication::translate("rt::cli::agents", text);
-}
+RT_TRANSLATION_CONTEXT("rt::cli::agents")
 
 bool isChatModel(const rt::llm::ModelInfo &m)
 {

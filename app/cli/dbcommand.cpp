@@ -1,5 +1,6 @@
 // roundtable db check|backup: look after the database file.
 #include "clicommon.h"
+#include "common/translate.h"
 #include "commands.h"
 #include "storagecli.h"
 
@@ -12,10 +13,7 @@ using namespace rt::storage;
 
 namespace {
 
-QString tr(const char *text)
-{
-    return QCoreApplication::translate("rt::cli", text);
-}
+RT_TRANSLATION_CONTEXT("rt::cli")
 
 int check(const QStringList &arguments)
 {

@@ -1,5 +1,6 @@
 // roundtable debate: run (or resume) a multi-agent debate in the terminal.
 #include "agentselection.h"
+#include "common/translate.h"
 #include "clicommon.h"
 #include "commands.h"
 #include "storagecli.h"
@@ -29,10 +30,7 @@ namespace rt::cli {
 
 namespace {
 
-QString tr(const char *text, const char *disambiguation = nullptr, int n = -1)
-{
-    return QCoreApplication::translate("rt::cli::debate", text, disambiguation, n);
-}
+RT_TRANSLATION_CONTEXT("rt::cli::debate")
 
 struct DebateOptions
 {

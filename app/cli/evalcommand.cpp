@@ -1,5 +1,6 @@
 // roundtable eval: single agent vs vote vs debate on questions with known answers.
 #include "agentselection.h"
+#include "common/translate.h"
 #include "clicommon.h"
 #include "commands.h"
 #include "storagecli.h"
@@ -21,10 +22,7 @@ namespace rt::cli {
 
 namespace {
 
-QString tr(const char *text, const char *disambiguation = nullptr, int n = -1)
-{
-    return QCoreApplication::translate("rt::cli::eval", text, disambiguation, n);
-}
+RT_TRANSLATION_CONTEXT("rt::cli::eval")
 
 QString padded(const QString &s, int width)
 {

@@ -1,5 +1,6 @@
 // roundtable history list|show|search|export|import: browse what is stored.
 #include "clicommon.h"
+#include "common/translate.h"
 #include "commands.h"
 #include "storagecli.h"
 
@@ -19,10 +20,7 @@ using namespace rt::storage;
 
 namespace {
 
-QString tr(const char *text)
-{
-    return QCoreApplication::translate("rt::cli", text);
-}
+RT_TRANSLATION_CONTEXT("rt::cli")
 
 QString shortTime(const QDateTime &t)
 {

@@ -1,6 +1,7 @@
 // roundtable hosts: the Ollama servers Roundtable uses, kept in the settings
 // file the window reads too.
 #include "clicommon.h"
+#include "common/translate.h"
 #include "commands.h"
 
 #include "common/appsettings.h"
@@ -22,10 +23,7 @@ namespace rt::cli {
 
 namespace {
 
-QString tr(const char *text)
-{
-    return QCoreApplication::translate("rt::cli::hosts", text);
-}
+RT_TRANSLATION_CONTEXT("rt::cli::hosts")
 
 // Hosts saved in the settings (not the implicit default).
 QList<rt::llm::HostConfig> savedHosts()

@@ -1,4 +1,5 @@
 #include "taskscli.h"
+#include "common/translate.h"
 
 #include "clicommon.h"
 #include "commands.h"
@@ -21,10 +22,7 @@
 namespace rt::cli {
 
 namespace {
-QString tr(const char *text)
-{
-    return QCoreApplication::translate("rt::cli", text);
-}
+RT_TRANSLATION_CONTEXT("rt::cli")
 
 int terminalColumns()
 {

@@ -1,6 +1,7 @@
 // roundtable tasks: long work (pulls, debates) as tasks shared by every
 // Roundtable process on one database: list, show, cancel, resume.
 #include "clicommon.h"
+#include "common/translate.h"
 #include "commands.h"
 #include "debate/storagedebatestore.h"
 #include "llm/endpointpool.h"
@@ -20,10 +21,7 @@
 namespace rt::cli {
 
 namespace {
-QString tr(const char *text)
-{
-    return QCoreApplication::translate("rt::cli", text);
-}
+RT_TRANSLATION_CONTEXT("rt::cli")
 
 // How long `tasks cancel` waits for another process to stop a running task.
 constexpr int ForeignCancelWaitMs = 15'000;

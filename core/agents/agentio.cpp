@@ -1,4 +1,5 @@
 #include "agentio.h"
+#include "common/translate.h"
 
 #include <QCoreApplication>
 #include <QJsonArray>
@@ -8,11 +9,7 @@
 namespace rt::agents {
 
 namespace {
-// User-visible text, translatable (lupdate reads tr()).
-[[maybe_unused]] QString tr(const char *text)
-{
-    return QCoreApplication::translate("rt::agents", text);
-}
+RT_TRANSLATION_CONTEXT("rt::agents")
 } // namespace
 
 namespace {

@@ -1,4 +1,5 @@
 #include "agentvalidation.h"
+#include "common/translate.h"
 
 #include "llm/modelname.h"
 
@@ -9,11 +10,7 @@
 namespace rt::agents {
 
 namespace {
-// User-visible text, translatable (lupdate reads tr()).
-[[maybe_unused]] QString tr(const char *text)
-{
-    return QCoreApplication::translate("rt::agents", text);
-}
+RT_TRANSLATION_CONTEXT("rt::agents")
 } // namespace
 
 bool ValidationReport::ok() const

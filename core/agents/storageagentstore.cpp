@@ -1,4 +1,5 @@
 #include "storageagentstore.h"
+#include "common/translate.h"
 
 #include "storage/storage.h"
 
@@ -7,11 +8,7 @@
 namespace rt::agents {
 
 namespace {
-// User-visible text, translatable (lupdate reads tr()).
-[[maybe_unused]] QString tr(const char *text)
-{
-    return QCoreApplication::translate("rt::agents", text);
-}
+RT_TRANSLATION_CONTEXT("rt::agents")
 } // namespace
 
 StorageAgentStore::StorageAgentStore(rt::storage::Storage &storage)

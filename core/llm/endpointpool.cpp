@@ -1,4 +1,5 @@
 #include "endpointpool.h"
+#include "common/translate.h"
 
 #include "pooledchat.h"
 
@@ -19,11 +20,7 @@
 namespace rt::llm {
 
 namespace {
-// User-visible text, translatable (lupdate reads tr()).
-[[maybe_unused]] QString tr(const char *text)
-{
-    return QCoreApplication::translate("rt::llm", text);
-}
+RT_TRANSLATION_CONTEXT("rt::llm")
 } // namespace
 
 namespace {

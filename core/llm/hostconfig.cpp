@@ -1,4 +1,5 @@
 #include "hostconfig.h"
+#include "common/translate.h"
 
 #include "common/appsettings.h"
 #include "common/logging.h"
@@ -11,11 +12,7 @@
 namespace rt::llm {
 
 namespace {
-// User-visible text, translatable (lupdate reads tr()).
-[[maybe_unused]] QString tr(const char *text)
-{
-    return QCoreApplication::translate("rt::llm", text);
-}
+RT_TRANSLATION_CONTEXT("rt::llm")
 } // namespace
 
 // ---------------------------------------------------------------- HostConfig

@@ -1,4 +1,5 @@
 #include "modelcatalog.h"
+#include "common/translate.h"
 
 #include "common/futurecallback.h"
 #include "common/logging.h"
@@ -15,11 +16,7 @@
 namespace rt::llm {
 
 namespace {
-// User-visible text, translatable (lupdate reads tr()).
-[[maybe_unused]] QString tr(const char *text)
-{
-    return QCoreApplication::translate("rt::llm", text);
-}
+RT_TRANSLATION_CONTEXT("rt::llm")
 } // namespace
 
 QJsonObject RunningModel::toJson() const

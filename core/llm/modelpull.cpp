@@ -1,4 +1,5 @@
 #include "modelpull.h"
+#include "common/translate.h"
 
 #include "common/logging.h"
 #include "ollamaclient.h"
@@ -10,11 +11,7 @@
 namespace rt::llm {
 
 namespace {
-// User-visible text, translatable (lupdate reads tr()).
-[[maybe_unused]] QString tr(const char *text)
-{
-    return QCoreApplication::translate("rt::llm", text);
-}
+RT_TRANSLATION_CONTEXT("rt::llm")
 } // namespace
 
 ModelPull::ModelPull(OllamaClient *client, QString model, QString hostName, QObject *parent)

@@ -1,4 +1,5 @@
 #include "pooledchat.h"
+#include "common/translate.h"
 
 #include "chatstream.h"
 #include "ollamaclient.h"
@@ -9,11 +10,7 @@
 namespace rt::llm {
 
 namespace {
-// User-visible text, translatable (lupdate reads tr()).
-[[maybe_unused]] QString tr(const char *text)
-{
-    return QCoreApplication::translate("rt::llm", text);
-}
+RT_TRANSLATION_CONTEXT("rt::llm")
 } // namespace
 
 // ---------------------------------------------------------------- PooledChat

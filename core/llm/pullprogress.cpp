@@ -1,4 +1,5 @@
 #include "pullprogress.h"
+#include "common/translate.h"
 
 #include "modelinfo.h"
 
@@ -10,11 +11,7 @@
 namespace rt::llm {
 
 namespace {
-// User-visible text, translatable (lupdate reads tr()).
-[[maybe_unused]] QString tr(const char *text)
-{
-    return QCoreApplication::translate("rt::llm", text);
-}
+RT_TRANSLATION_CONTEXT("rt::llm")
 } // namespace
 
 double PullProgress::fraction() const

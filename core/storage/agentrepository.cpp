@@ -1,4 +1,5 @@
 #include "agentrepository.h"
+#include "common/translate.h"
 
 #include "database.h"
 
@@ -8,10 +9,7 @@
 namespace rt::storage {
 
 namespace {
-QString tr(const char *text)
-{
-    return QCoreApplication::translate("rt::storage", text);
-}
+RT_TRANSLATION_CONTEXT("rt::storage")
 
 const QString kColumns = QStringLiteral(
     "id, name, role, description, system_prompt, model, fallback_models, options, colour, avatar, builtin, created_at, updated_at, weight");

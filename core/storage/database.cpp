@@ -1,4 +1,5 @@
 #include "database.h"
+#include "common/translate.h"
 
 #include "common/logging.h"
 
@@ -26,10 +27,7 @@ struct CachedStatement
 
 namespace {
 
-QString tr(const char *text)
-{
-    return QCoreApplication::translate("rt::storage", text);
-}
+RT_TRANSLATION_CONTEXT("rt::storage")
 
 QAtomicInteger<quint64> g_connectionCounter; // names must be unique per process
 

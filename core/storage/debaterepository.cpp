@@ -1,4 +1,5 @@
 #include "debaterepository.h"
+#include "common/translate.h"
 
 #include "database.h"
 
@@ -7,10 +8,7 @@
 namespace rt::storage {
 
 namespace {
-QString tr(const char *text)
-{
-    return QCoreApplication::translate("rt::storage", text);
-}
+RT_TRANSLATION_CONTEXT("rt::storage")
 
 const QString kDebateColumns = QStringLiteral(
     "id, question, format, status, settings, consensus_score, stop_reason, final_answer, synthesis, created_at, updated_at, finished_at");

@@ -1,4 +1,5 @@
 #include "maintenance.h"
+#include "common/translate.h"
 
 #include "database.h"
 
@@ -9,10 +10,7 @@
 namespace rt::storage {
 
 namespace {
-QString tr(const char *text)
-{
-    return QCoreApplication::translate("rt::storage", text);
-}
+RT_TRANSLATION_CONTEXT("rt::storage")
 } // namespace
 
 rt::Result<InterruptedCounts> Maintenance::markInterrupted(int staleAfterSeconds)

@@ -1,4 +1,5 @@
 #include "messagerepository.h"
+#include "common/translate.h"
 
 #include "database.h"
 
@@ -15,10 +16,7 @@ const QString kColumns = QStringLiteral(
     "id, conversation_id, role, content, thinking, agent_id, model, status, prompt_eval_count, eval_count, "
     "total_duration_ns, load_duration_ns, prompt_eval_duration_ns, eval_duration_ns, ttft_ms, error, created_at, updated_at");
 
-QString tr(const char *text)
-{
-    return QCoreApplication::translate("rt::storage", text);
-}
+RT_TRANSLATION_CONTEXT("rt::storage")
 
 rt::Result<Message> readMessage(const Query &q)
 {

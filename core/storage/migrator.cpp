@@ -1,4 +1,5 @@
 #include "migrator.h"
+#include "common/translate.h"
 
 #include "maintenance.h"
 
@@ -14,10 +15,7 @@
 namespace rt::storage {
 
 namespace {
-QString tr(const char *text)
-{
-    return QCoreApplication::translate("rt::storage", text);
-}
+RT_TRANSLATION_CONTEXT("rt::storage")
 
 bool isWordChar(QChar c)
 {

@@ -1,15 +1,12 @@
 #include "job.h"
+#include "common/translate.h"
 
 #include <QCoreApplication>
 
 namespace rt::tasks {
 
 namespace {
-// User-visible text, translatable (lupdate reads tr()).
-[[maybe_unused]] QString tr(const char *text)
-{
-    return QCoreApplication::translate("rt::tasks", text);
-}
+RT_TRANSLATION_CONTEXT("rt::tasks")
 } // namespace
 
 Job::Job(QObject *parent)

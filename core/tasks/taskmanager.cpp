@@ -1,4 +1,5 @@
 #include "taskmanager.h"
+#include "common/translate.h"
 
 #include "common/futurecallback.h"
 #include "common/logging.h"
@@ -10,11 +11,7 @@
 namespace rt::tasks {
 
 namespace {
-// User-visible text, translatable (lupdate reads tr()).
-[[maybe_unused]] QString tr(const char *text)
-{
-    return QCoreApplication::translate("rt::tasks", text);
-}
+RT_TRANSLATION_CONTEXT("rt::tasks")
 } // namespace
 
 namespace {
