@@ -411,4 +411,4 @@ private slots:
 };
 
 QTEST_GUILESS_MAIN(TestDebateCli)
-#include "tst_debatecli.moc"
+#include "tst_cli_debate.moc"
