@@ -8,6 +8,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 jobs=$(nproc)
 
+echo "== formatting (clang-format, .clang-format)"
+./scripts/check-format.sh
+
 echo "== release build (warnings as errors)"
 cmake --preset ci >/dev/null
 cmake --build --preset ci -j "$jobs"

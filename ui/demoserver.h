@@ -6,7 +6,6 @@
 #include <QStringList>
 #include <QTimer>
 #include <QUrl>
-
 #include <chrono>
 
 namespace rt::ui {

@@ -4,15 +4,20 @@
 #include "clicommon.h"
 #include "commands.h"
 #include "storagecli.h"
+#include "taskscli.h"
 
 #include "agents/agentregistry.h"
 #include "agents/storageagentstore.h"
 #include "common/appsettings.h"
 #include "debate/debateengine.h"
+#include "debate/debatejob.h"
+#include "debate/debateformat.h"
 #include "debate/storagedebatestore.h"
 #include "llm/endpointpool.h"
 #include "llm/ollamaerrors.h"
 #include "llm/ollamahost.h"
+#include "tasks/storagetaskstore.h"
+#include "tasks/taskmanager.h"
 
 #include <QCoreApplication>
 #include <QJsonArray>
@@ -221,7 +226,7 @@ int runDebate(const QStringList &arguments)
 
     if (!resuming) {
         rt::agents::AgentRegistry registry(std::make_unique<rt::agents::StorageAgentStore>(*storage));
-        if (const rt::Status loaded = registry.load(); !loaded)
+        if (const rt::Status loaded = await(registry.loadAsync()); !loaded)
             return fail(loaded.error());
         const QString list = parser.isSet(o.agents) ? parser.value(o.agents) : u"Proponent,Skeptic,Pragmatist"_s;
         rt::Result<QList<rt::agents::Agent>> agents = resolveAgents(registry, list);
@@ -242,9 +247,59 @@ int runDebate(const QStringList &arguments)
     }
 
     const bool jsonOutput = parser.isSet(o.json);
+    if (!resuming) {
+        // What the format would refuse is a usage error, before anything is stored.
+        DebateConfig check = config;
+        for (rt::agents::Agent &a : check.agents) {
+            if (a.model.trimmed().isEmpty())
+                a.model = check.defaultModel;
+        }
+        if (rt::Result<QList<Seat>> seats = DebateFormat::create(check.format)->arrange(check); !seats) {
+            err(seats.error().message);
+            return exitCodeForError(seats.error().code);
+        }
+    }
+
+    // The debate runs as a task (kind "debate"): `roundtable tasks` lists it, a
+    // killed run is found interrupted, and `tasks resume` or --resume continues it.
     StorageDebateStore store(storage.get());
-    DebateEngine engine(pool.get(), &store);
+    rt::tasks::TaskManager tasks(std::make_unique<rt::tasks::StorageTaskStore>(*storage));
+    registerResumers(tasks, *pool, nullptr, &store);
+    const rt::Status restored = await(tasks.restore());
+    if (!restored)
+        err(tr("The task list could not be read (%1); the debate runs all the same.").arg(restored.error().message));
+    rt::debate::DebateJob *job = nullptr;
+    if (resuming && restored) {
+        // An interrupted task of this debate continues as that task.
+        for (const rt::tasks::TaskInfo &t : tasks.interruptedTasks()) {
+            if (t.kind == rt::debate::DebateJob::Kind && qint64(t.payload.value(rt::debate::DebateJob::DebateIdKey).toDouble()) == resumeId
+                && tasks.resume(t.id).ok()) {
+                job = qobject_cast<rt::debate::DebateJob *>(tasks.job(t.id));
+                break;
+            }
+        }
+    }
+    std::unique_ptr<rt::debate::DebateJob> fresh;
+    if (!job) {
+        fresh = resuming ? std::make_unique<rt::debate::DebateJob>(pool.get(), &store, resumeId)
+                         : std::make_unique<rt::debate::DebateJob>(pool.get(), &store, config);
+        job = fresh.get();
+    }
+    DebateEngine &engine = *job->engine();
     engine.setDefaultModelSource(defaultModelSource);
+    // What the result needs, kept when the debate ends (the task then lets its job go).
+    DebateState finalState;
+    DebateOutcome finalOutcome;
+    DebateEngine::State finalKind = DebateEngine::State::Idle;
+    const auto remember = [&] {
+        finalState = engine.debate();
+        finalOutcome = engine.outcome();
+        finalKind = engine.state();
+    };
+    QObject::connect(&engine, &DebateEngine::debateFinished, &engine, remember);
+    QObject::connect(&engine, &DebateEngine::debateFailed, &engine, remember);
+    QObject::connect(&engine, &DebateEngine::debatePaused, &engine, remember);
+    QObject::connect(&engine, &DebateEngine::debateInterrupted, &engine, remember);
     InterruptWatcher interrupts;
     OutputFlusher flusher;
     Printer printer;
@@ -452,16 +507,37 @@ int runDebate(const QStringList &arguments)
         QCoreApplication::exit(exitCode);
     });
 
-    if (resuming) {
-        engine.restore(resumeId);
-    } else if (const rt::Status s = engine.start(config); !s) {
-        err(s.error().message);
-        return exitCodeForError(s.error().code);
+    // A task that ends without the engine saying so (it could not start).
+    qint64 taskId = 0;
+    bool ended = false;
+    QObject::connect(&engine, &DebateEngine::debateFinished, &tasks, [&] { ended = true; });
+    QObject::connect(&engine, &DebateEngine::debateFailed, &tasks, [&] { ended = true; });
+    QObject::connect(&engine, &DebateEngine::debateInterrupted, &tasks, [&] { ended = true; });
+    QObject::connect(&tasks, &rt::tasks::TaskManager::taskFinished, &tasks, [&](const rt::tasks::TaskInfo &t) {
+        if (t.id != taskId || ended)
+            return;
+        err(t.error.isEmpty() ? tr("The debate could not start.") : t.error);
+        exitCode = ExitFailure;
+        QCoreApplication::exit(exitCode);
+    });
+    if (fresh) {
+        const QString title = resuming ? tr("Debate %1").arg(resumeId) : rt::debate::DebateJob::title(config.question);
+        const rt::Result<qint64> submitted = await(tasks.submit(rt::debate::DebateJob::Kind, title, std::move(fresh)));
+        if (!submitted) {
+            err(tr("The debate could not be started as a task: %1").arg(submitted.error().message));
+            return ExitFailure;
+        }
+        taskId = *submitted;
+    } else {
+        for (const rt::tasks::TaskInfo &t : tasks.tasks()) {
+            if (tasks.job(t.id) == job)
+                taskId = t.id;
+        }
     }
     QCoreApplication::exec();
 
     if (jsonOutput) {
-        const DebateState &state = engine.debate();
+        const DebateState &state = finalState;
         QJsonArray turns;
         for (const TurnRecord &t : state.turns)
             turns.append(t.toJson());
@@ -469,16 +545,16 @@ int runDebate(const QStringList &arguments)
         for (const ConsensusSnapshot &s : state.rounds)
             rounds.append(s.toJson());
         QJsonObject doc{{u"debate"_s, started.toJson()},
-                        {u"status"_s, toString(engine.state() == DebateEngine::State::Finished    ? DebateStatus::Finished
-                                                : engine.state() == DebateEngine::State::Paused      ? DebateStatus::Paused
-                                                : engine.state() == DebateEngine::State::Interrupted ? DebateStatus::Interrupted
-                                                                                                      : DebateStatus::Failed)},
+                        {u"status"_s, toString(finalKind == DebateEngine::State::Finished    ? DebateStatus::Finished
+                                                : finalKind == DebateEngine::State::Paused      ? DebateStatus::Paused
+                                                : finalKind == DebateEngine::State::Interrupted ? DebateStatus::Interrupted
+                                                                                                 : DebateStatus::Failed)},
                         {u"turns"_s, turns},
                         {u"rounds"_s, rounds},
                         {u"notes"_s, noteArray},
                         {u"exit_code"_s, exitCode}};
-        if (engine.state() == DebateEngine::State::Finished || engine.state() == DebateEngine::State::Failed)
-            doc.insert(u"result"_s, engine.outcome().toJson());
+        if (finalKind == DebateEngine::State::Finished || finalKind == DebateEngine::State::Failed)
+            doc.insert(u"result"_s, finalOutcome.toJson());
         if (!pauseReason.isEmpty())
             doc.insert(u"paused"_s, pauseReason);
         outLine(QString::fromUtf8(QJsonDocument(doc).toJson(QJsonDocument::Indented)));

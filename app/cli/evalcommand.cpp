@@ -4,6 +4,7 @@
 #include "clicommon.h"
 #include "commands.h"
 #include "storagecli.h"
+#include "taskscli.h"
 
 #include "agents/agentregistry.h"
 #include "agents/storageagentstore.h"
@@ -99,7 +100,7 @@ int runEval(const QStringList &arguments)
         return exitCode;
     {
         rt::agents::AgentRegistry registry(std::make_unique<rt::agents::StorageAgentStore>(*storage));
-        if (const rt::Status loaded = registry.load(); !loaded)
+        if (const rt::Status loaded = await(registry.loadAsync()); !loaded)
             return fail(loaded.error());
         const QString list = parser.isSet(agentsOpt) ? parser.value(agentsOpt) : u"Proponent,Skeptic,Pragmatist"_s;
         rt::Result<QList<rt::agents::Agent>> agents = resolveAgents(registry, list);

@@ -1,8 +1,8 @@
 #include "taskscli.h"
-#include "common/translate.h"
 
 #include "clicommon.h"
 #include "commands.h"
+#include "common/translate.h"
 #include "debate/debateengine.h"
 #include "debate/debatejob.h"
 #include "llm/endpointpool.h"
@@ -129,8 +129,8 @@ int exitCodeForLlmError(const rt::Error &error, int otherwise)
     return otherwise;
 }
 
-void registerResumers(rt::tasks::TaskManager &tasks, rt::llm::EndpointPool &pool, rt::llm::ModelCatalog *catalog,
-                      rt::debate::DebateStore *debates)
+void registerResumers(
+    rt::tasks::TaskManager &tasks, rt::llm::EndpointPool &pool, rt::llm::ModelCatalog *catalog, rt::debate::DebateStore *debates)
 {
     if (catalog)
         rt::tasks::PullJob::registerResumer(tasks, catalog);

@@ -30,8 +30,7 @@ namespace rt::cli {
 // the agent registry and the task manager finish their futures in callbacks
 // on this thread, so a plain waitForFinished() here would never return.
 // T is a Result type; a future abandoned without a result becomes an error.
-template<typename T>
-T await(const QFuture<T> &future)
+template<typename T> T await(const QFuture<T> &future)
 {
     if (!future.isFinished()) {
         QEventLoop loop;
@@ -49,8 +48,8 @@ T await(const QFuture<T> &future)
 // The resumers `tasks resume` needs: "pull" (a re-pull continues where
 // Ollama left it) and "debate" (a DebateJob restoring the payload's
 // debate_id). catalog and debates may be null (that kind then cannot resume).
-void registerResumers(rt::tasks::TaskManager &tasks, rt::llm::EndpointPool &pool, rt::llm::ModelCatalog *catalog,
-                      rt::debate::DebateStore *debates);
+void registerResumers(
+    rt::tasks::TaskManager &tasks, rt::llm::EndpointPool &pool, rt::llm::ModelCatalog *catalog, rt::debate::DebateStore *debates);
 
 // The task store for a command: the database when it opens (without touching
 // what other processes are doing), else memory, so the work runs all the same.

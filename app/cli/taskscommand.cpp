@@ -1,15 +1,15 @@
 // roundtable tasks: long work (pulls, debates) as tasks shared by every
 // Roundtable process on one database: list, show, cancel, resume.
 #include "clicommon.h"
-#include "common/translate.h"
 #include "commands.h"
+#include "common/translate.h"
 #include "debate/storagedebatestore.h"
 #include "llm/endpointpool.h"
 #include "llm/modelcatalog.h"
 #include "storagecli.h"
-#include "taskscli.h"
 #include "tasks/storagetaskstore.h"
 #include "tasks/taskmanager.h"
+#include "taskscli.h"
 
 #include <QCoreApplication>
 #include <QEventLoop>
@@ -63,7 +63,8 @@ int listTasks(const rt::tasks::TaskManager &tasks, bool json)
     } else {
         QList<QStringList> rows { { tr("ID"), tr("KIND"), tr("STATUS"), tr("PROGRESS"), tr("UPDATED"), tr("TITLE"), tr("NOTE") } };
         for (const auto &t : list)
-            rows.append({ QString::number(t.id), t.kind, rt::tasks::statusName(t.status), percentText(t), whenText(t.updatedAt), t.title, noteText(t) });
+            rows.append({ QString::number(t.id), t.kind, rt::tasks::statusName(t.status), percentText(t), whenText(t.updatedAt), t.title,
+                noteText(t) });
         out(formatTable(rows));
     }
     flushOut();
@@ -157,16 +158,18 @@ int cancelTask(rt::tasks::TaskManager &tasks, const rt::tasks::TaskInfo &t)
 int runTasks(const QStringList &arguments)
 {
     QCommandLineParser parser;
-    parser.setApplicationDescription(tr("Long work (model pulls, debates) runs as tasks, shared by every Roundtable process using the same "
-                                        "database.\n\n"
-                                        "  list          recent tasks, newest first\n"
-                                        "  show ID       one task in detail\n"
-                                        "  cancel ID     stop a task (also one running in another process) or dismiss an interrupted one\n"
-                                        "  resume ID     continue an interrupted pull or debate here, in the foreground (Ctrl-C stops it)"));
+    parser.setApplicationDescription(
+        tr("Long work (model pulls, debates) runs as tasks, shared by every Roundtable process using the same "
+           "database.\n\n"
+           "  list          recent tasks, newest first\n"
+           "  show ID       one task in detail\n"
+           "  cancel ID     stop a task (also one running in another process) or dismiss an interrupted one\n"
+           "  resume ID     continue an interrupted pull or debate here, in the foreground (Ctrl-C stops it)"));
     CommonOptions common;
     common.addTo(parser, true);
     const QCommandLineOption json(QStringLiteral("json"), tr("Print JSON (list, show)."));
-    const QCommandLineOption limit(QStringLiteral("limit"), tr("How many tasks to list (default 50)."), QStringLiteral("n"), QStringLiteral("50"));
+    const QCommandLineOption limit(
+        QStringLiteral("limit"), tr("How many tasks to list (default 50)."), QStringLiteral("n"), QStringLiteral("50"));
     parser.addOption(json);
     parser.addOption(limit);
     parser.addPositionalArgument(QStringLiteral("action"), tr("list, show, cancel or resume"));

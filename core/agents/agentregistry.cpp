@@ -1,10 +1,10 @@
 #include "agentregistry.h"
-#include "common/translate.h"
 
 #include "agentio.h"
 #include "builtinroles.h"
 #include "common/futurecallback.h"
 #include "common/logging.h"
+#include "common/translate.h"
 #include "llm/modelinfo.h"
 #include "llm/modelname.h"
 
@@ -160,28 +160,6 @@ QFuture<rt::Status> AgentRegistry::loadAsync()
         });
     });
     return promise->future();
-}
-
-rt::Status AgentRegistry::load()
-{
-    // Store futures are filled on the storage thread (or at once), so waiting
-    // for them here needs no event loop.
-    QFuture<rt::Result<QList<Agent>>> loading = m_store->loadAll();
-    loading.waitForFinished();
-    const rt::Result<QList<Agent>> loaded = loading.result();
-    if (!loaded)
-        return loaded.error();
-    QList<Agent> agents = loaded.value();
-    if (const QList<Agent> missing = missingBuiltins(agents); !missing.isEmpty()) {
-        QFuture<rt::Result<QList<Agent>>> saving = m_store->save(missing);
-        saving.waitForFinished();
-        const rt::Result<QList<Agent>> saved = saving.result();
-        if (!saved)
-            return saved.error();
-        agents.append(saved.value());
-    }
-    applyLoaded(agents);
-    return {};
 }
 
 void AgentRegistry::enqueue(Operation operation)
@@ -350,8 +328,8 @@ void AgentRegistry::commitLocked(const QList<Agent> &saved)
     }
 }
 
-void AgentRegistry::saveAndCommit(const QList<Agent> &toSave, const QList<bool> &isNew,
-                                  std::function<void(const rt::Result<QList<Agent>> &)> finish)
+void AgentRegistry::saveAndCommit(
+    const QList<Agent> &toSave, const QList<bool> &isNew, std::function<void(const rt::Result<QList<Agent>> &)> finish)
 {
     rt::whenReady(m_store->save(toSave), this, [this, isNew, finish](const rt::Result<QList<Agent>> &saved) {
         if (saved) {
@@ -461,9 +439,9 @@ QFuture<rt::Status> AgentRegistry::remove(qint64 id)
             rt::fulfil(*promise,
                 rt::Status(!current ? notFound(id)
                                     : Error { CodeBuiltin,
-                                          tr("“%1” is a built-in agent and cannot be deleted; duplicate it to make your own version, or "
-                                             "reset it to its default.")
-                                              .arg(current->name) }));
+                                        tr("“%1” is a built-in agent and cannot be deleted; duplicate it to make your own version, or "
+                                           "reset it to its default.")
+                                            .arg(current->name) }));
             done();
             return;
         }
@@ -565,8 +543,7 @@ QFuture<rt::Result<QList<Agent>>> AgentRegistry::importAgents(QList<Agent> incom
                 Agent agent = normalised(incoming.at(i));
                 agent.id = 0;
                 agent.builtin = false;
-                const QString label
-                    = agent.name.isEmpty() ? tr("Agent %1").arg(i + 1) : tr("Agent %1 (“%2”)").arg(i + 1).arg(agent.name);
+                const QString label = agent.name.isEmpty() ? tr("Agent %1").arg(i + 1) : tr("Agent %1 (“%2”)").arg(i + 1).arg(agent.name);
                 if (!agent.name.isEmpty() && namesInFile.contains(key(agent.name))) {
                     if (policy != ImportPolicy::Rename) {
                         locker.unlock();

@@ -50,10 +50,6 @@ public:
     // Loads the stored agents and adds any built-in role that is missing.
     // Call once at start-up; emits agentsReset() when done.
     QFuture<rt::Status> loadAsync();
-    // The same, waiting for the store (no event loop needed). For command-line
-    // tools that need the agents before they can go on; never on the GUI
-    // thread. Kept until the debate and eval commands use loadAsync().
-    rt::Status load();
 
     // Reading (any thread).
     QList<Agent> agents() const; // built-ins in role order, then the rest by name

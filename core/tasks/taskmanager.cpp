@@ -1,8 +1,8 @@
 #include "taskmanager.h"
-#include "common/translate.h"
 
 #include "common/futurecallback.h"
 #include "common/logging.h"
+#include "common/translate.h"
 
 #include <QCoreApplication>
 #include <QTimer>
@@ -146,7 +146,8 @@ bool TaskManager::resumableLocked(const TaskInfo &info) const
     return (info.status == TaskStatus::Interrupted || info.status == TaskStatus::Failed) && m_resumers.contains(info.kind);
 }
 
-QFuture<rt::Result<qint64>> TaskManager::submit(const QString &kind, const QString &title, std::unique_ptr<Job> job, const TaskOptions &options)
+QFuture<rt::Result<qint64>> TaskManager::submit(
+    const QString &kind, const QString &title, std::unique_ptr<Job> job, const TaskOptions &options)
 {
     if (!job)
         return rt::readyFuture(rt::Result<qint64>(Error { CodeState, tr("The task “%1” has nothing to run.").arg(title) }));
@@ -174,7 +175,8 @@ QFuture<rt::Result<qint64>> TaskManager::submit(const QString &kind, const QStri
             return;
         }
         if (!pending) {
-            rt::fulfil(*promise, rt::Result<qint64>(Error { CodeState, tr("The task “%1” was dropped before it started.").arg(info.title) }));
+            rt::fulfil(
+                *promise, rt::Result<qint64>(Error { CodeState, tr("The task “%1” was dropped before it started.").arg(info.title) }));
             return;
         }
         info.id = id.value();
@@ -443,7 +445,9 @@ rt::Status TaskManager::resume(qint64 id)
         return Error { CodeNotFound, tr("There is no task %1.").arg(id) };
     if (entry->info.isForeign)
         return Error { CodeState,
-            tr("The task “%1” is %2 in another Roundtable process (pid %3).").arg(entry->info.title, statusName(entry->info.status)).arg(entry->info.ownerPid) };
+            tr("The task “%1” is %2 in another Roundtable process (pid %3).")
+                .arg(entry->info.title, statusName(entry->info.status))
+                .arg(entry->info.ownerPid) };
     if (entry->info.status == TaskStatus::Paused) {
         if (entry->job) {
             entry->resumeRequested = true;

@@ -61,7 +61,8 @@ public:
 
     // The future holds the new task's id once it is stored (taskAdded has
     // been emitted by then); the job starts when a slot of its host is free.
-    QFuture<rt::Result<qint64>> submit(const QString &kind, const QString &title, std::unique_ptr<Job> job, const TaskOptions &options = {});
+    QFuture<rt::Result<qint64>> submit(
+        const QString &kind, const QString &title, std::unique_ptr<Job> job, const TaskOptions &options = {});
     // Queued: cancelled at once. Running/paused: the job is asked to stop.
     // Interrupted: dismissed (cancelled, no longer offered for resume).
     // Running in another process: its owner is asked (through the store) and

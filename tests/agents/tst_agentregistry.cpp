@@ -8,12 +8,12 @@
 #include "storage/storage.h"
 #include "tempdatabase.h"
 
+#include <QElapsedTimer>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QSet>
 #include <QSignalSpy>
 #include <QTest>
-#include <QElapsedTimer>
 #include <QThread>
 #include <QTimer>
 #include <atomic>
@@ -165,7 +165,7 @@ private slots:
         for (const Agent &a : list)
             QVERIFY(a.id > 0);
         const int writes = f.store->writes();
-        QVERIFY(f.registry->load().ok()); // the blocking variant too; nothing missing: no new rows
+        QVERIFY(await(f.registry->loadAsync()).ok()); // again: nothing missing, no new rows
         QCOMPARE(f.registry->count(), 9);
         QCOMPARE(f.store->writes(), writes);
     }
@@ -402,8 +402,9 @@ private slots:
         QVERIFY(await(f.registry->loadAsync()).ok());
         const Agent judge = *f.registry->builtin(QStringLiteral("judge"));
         QSignalSpy changed(f.registry.get(), &AgentRegistry::agentChanged);
-        auto result = await(f.registry->importJson(R"({"version":1,"agents":[{"name":"judge","system_prompt":"Be brief.","role":"custom"}]})",
-            AgentRegistry::ImportPolicy::Replace));
+        auto result
+            = await(f.registry->importJson(R"({"version":1,"agents":[{"name":"judge","system_prompt":"Be brief.","role":"custom"}]})",
+                AgentRegistry::ImportPolicy::Replace));
         QVERIFY(result.ok());
         const Agent now = *f.registry->agent(judge.id);
         QCOMPARE(now.systemPrompt, QStringLiteral("Be brief."));

@@ -335,6 +335,66 @@ private slots:
         QVERIFY(opened.ok());
         rt::storage::DebateRepository repo(*opened.value());
         QCOMPARE(repo.rounds(1)->size(), 3);
+
+        // One debate, one task: each --resume continued the interrupted task.
+        const Run listed = run({u"tasks"_s}, {u"list"_s, u"--json"_s, u"--db"_s, db.dbArgument()}, sim.url());
+        QCOMPARE(listed.code, 0);
+        const QJsonArray tasks = QJsonDocument::fromJson(listed.out.toUtf8()).object().value(u"tasks"_s).toArray();
+        QCOMPARE(tasks.size(), 1);
+        QCOMPARE(tasks.at(0)[u"kind"_s].toString(), u"debate"_s);
+        QCOMPARE(tasks.at(0)[u"status"_s].toString(), u"succeeded"_s);
+        QCOMPARE(tasks.at(0)[u"payload"_s][u"debate_id"_s].toInt(), 1);
+    }
+
+    // kill -9 in the middle of a turn: the debate's task is found interrupted,
+    // and `roundtable tasks resume ID` finishes the debate.
+    void crashThenTasksResume()
+    {
+        rt::test::SimProcess sim;
+        QVERIFY(sim.start({u"--debate-accuracy"_s, u"*=0"_s, u"--debate-persuadability"_s, u"*=0"_s, u"--tps"_s, u"60"_s}));
+        rt::test::TempDatabase db;
+        QProcess p;
+        p.setProcessEnvironment(env());
+        p.start(rt::test::appPath(), {u"debate"_s, u"--ollama-host"_s, sim.url().toString(), u"--db"_s, db.dbArgument(), u"--question"_s,
+                                      kQuestion, u"--agents"_s, kAgents, u"--rounds"_s, u"2"_s, u"--consensus"_s, u"1"_s,
+                                      u"--stall-rounds"_s, u"0"_s, u"--no-synthesis"_s});
+        QVERIFY(p.waitForStarted());
+        QString out;
+        QVERIFY(QTest::qWaitFor([&] {
+            out += QString::fromUtf8(p.readAllStandardOutput());
+            return out.count(u"↳"_s) >= 1 && out.lastIndexOf(u"▸"_s) > out.lastIndexOf(u"↳"_s);
+        }, 30000));
+        ::kill(pid_t(p.processId()), SIGKILL);
+        QVERIFY(p.waitForFinished(5000));
+
+        Run listed = run({u"tasks"_s}, {u"list"_s, u"--json"_s, u"--db"_s, db.dbArgument()}, sim.url());
+        QCOMPARE(listed.code, 0);
+        QJsonArray tasks = QJsonDocument::fromJson(listed.out.toUtf8()).object().value(u"tasks"_s).toArray();
+        QCOMPARE(tasks.size(), 1);
+        const QJsonObject task = tasks.at(0).toObject();
+        QCOMPARE(task[u"kind"_s].toString(), u"debate"_s);
+        QCOMPARE(task[u"status"_s].toString(), u"interrupted"_s);
+        QVERIFY(task[u"resumable"_s].toBool());
+        QCOMPARE(task[u"payload"_s][u"debate_id"_s].toInt(), 1);
+
+        const Run resumed = run({u"tasks"_s}, {u"resume"_s, QString::number(task[u"id"_s].toInt()), u"--db"_s, db.dbArgument()}, sim.url(),
+                                120000);
+        QVERIFY2(resumed.code == 0, qPrintable(resumed.err + resumed.out));
+        QVERIFY2(resumed.out.contains(u"Debate 1 finished"_s), qPrintable(resumed.out));
+        const rt::storage::Debate d = storedDebate(db, 1);
+        RT_COMPARE_ENUM(d.status, rt::storage::DebateStatus::Finished);
+        QMap<QString, int> seen;
+        for (const auto &t : storedTurns(db, 1)) {
+            if (t.status == rt::storage::TurnStatus::Complete && t.kind == rt::storage::TurnKind::Turn)
+                seen[u"%1/%2"_s.arg(t.round).arg(t.seat)] += 1;
+        }
+        QCOMPARE(seen.size(), 2 * 3);
+        for (auto it = seen.cbegin(); it != seen.cend(); ++it)
+            QVERIFY2(it.value() == 1, qPrintable(it.key()));
+        listed = run({u"tasks"_s}, {u"list"_s, u"--json"_s, u"--db"_s, db.dbArgument()}, sim.url());
+        tasks = QJsonDocument::fromJson(listed.out.toUtf8()).object().value(u"tasks"_s).toArray();
+        QCOMPARE(tasks.size(), 1);
+        QCOMPARE(tasks.at(0)[u"status"_s].toString(), u"succeeded"_s);
     }
 
     void evalBuiltin()

@@ -18,7 +18,8 @@ using rt::tasks::TaskInfo;
 using rt::tasks::TaskManager;
 using rt::tasks::TaskStatus;
 
-#define TRY_COMPARE_STATUS(actual, expected, ms) QTRY_COMPARE_WITH_TIMEOUT(rt::tasks::statusName(actual), rt::tasks::statusName(expected), ms)
+#define TRY_COMPARE_STATUS(actual, expected, ms)                                                                                           \
+    QTRY_COMPARE_WITH_TIMEOUT(rt::tasks::statusName(actual), rt::tasks::statusName(expected), ms)
 
 namespace {
 // One agent right, one wrong, neither ever persuaded: no early consensus.
@@ -110,8 +111,9 @@ private slots:
             texts.append(t.progressText);
         });
         const DebateConfig c = config(2);
-        const qint64 id = await(tasks.submit(DebateJob::Kind, DebateJob::title(c.question), std::make_unique<DebateJob>(pool.get(), &store, c)))
-                              .value();
+        const qint64 id
+            = await(tasks.submit(DebateJob::Kind, DebateJob::title(c.question), std::make_unique<DebateJob>(pool.get(), &store, c)))
+                  .value();
         TRY_COMPARE_STATUS(tasks.task(id)->status, TaskStatus::Succeeded, 60000);
         const TaskInfo done = *tasks.task(id);
         QVERIFY2(done.title.startsWith(QStringLiteral("Debate: What is the result of 27+12*24")) && done.title.endsWith(QChar(0x2026)),
@@ -140,7 +142,8 @@ private slots:
         {
             TaskManager tasks(std::make_unique<rt::tasks::MemoryTaskStore>(shared));
             const qint64 cancelled
-                = await(tasks.submit(DebateJob::Kind, QStringLiteral("A"), std::make_unique<DebateJob>(pool.get(), &store, config(3)))).value();
+                = await(tasks.submit(DebateJob::Kind, QStringLiteral("A"), std::make_unique<DebateJob>(pool.get(), &store, config(3))))
+                      .value();
             QTRY_VERIFY_WITH_TIMEOUT(debateIdOf(*tasks.task(cancelled)) > 0, 10000);
             auto *job = qobject_cast<DebateJob *>(tasks.job(cancelled));
             QVERIFY(job);
@@ -152,7 +155,8 @@ private slots:
 
             // A second debate; the manager goes away while it runs (the app closes).
             const qint64 running
-                = await(tasks.submit(DebateJob::Kind, QStringLiteral("B"), std::make_unique<DebateJob>(pool.get(), &store, config(2)))).value();
+                = await(tasks.submit(DebateJob::Kind, QStringLiteral("B"), std::make_unique<DebateJob>(pool.get(), &store, config(2))))
+                      .value();
             QTRY_VERIFY_WITH_TIMEOUT(debateIdOf(*tasks.task(running)) > 0, 10000);
             QSignalSpy more(qobject_cast<DebateJob *>(tasks.job(running))->engine(), &DebateEngine::turnFinished);
             QVERIFY(more.wait(20000));

@@ -11,7 +11,6 @@
 #include "tempdatabase.h"
 
 #include <QElapsedTimer>
-#include <algorithm>
 #include <QPointer>
 #include <QProcess>
 #include <QSignalSpy>
@@ -19,6 +18,7 @@
 #include <QTest>
 #include <QThread>
 #include <QTimer>
+#include <algorithm>
 
 using namespace rt::tasks;
 
@@ -265,9 +265,8 @@ private slots:
     {
         TaskManager manager;
         manager.setCancelGraceMs(100);
-        const qint64 id = await(manager
-                              .submit(QStringLiteral("x"), QStringLiteral("Stubborn"),
-                                  std::make_unique<FunctionJob>([](FunctionJob &) {}, [](FunctionJob &) {})))
+        const qint64 id = await(manager.submit(QStringLiteral("x"), QStringLiteral("Stubborn"),
+                                    std::make_unique<FunctionJob>([](FunctionJob &) {}, [](FunctionJob &) {})))
                               .value();
         TRY_COMPARE_STATUS(manager.task(id)->status, TaskStatus::Running, 2000);
         QVERIFY(manager.cancel(id).ok());
@@ -281,7 +280,8 @@ private slots:
         manager.setDefaultConcurrencyLimit(1);
         int resumes = 0;
         const qint64 a
-            = await(manager.submit(QStringLiteral("debate"), QStringLiteral("Debate"), std::make_unique<PausableJob>(20, &resumes))).value();
+            = await(manager.submit(QStringLiteral("debate"), QStringLiteral("Debate"), std::make_unique<PausableJob>(20, &resumes)))
+                  .value();
         const qint64 b = await(manager.submit(QStringLiteral("pull"), QStringLiteral("Pull"), steppedJob(3, 10))).value();
         TRY_COMPARE_STATUS(manager.task(a)->status, TaskStatus::Running, 2000);
         QVERIFY(!manager.pause(b).ok()); // not running
@@ -350,13 +350,13 @@ private slots:
         };
         QList<qint64> ids;
         for (int i = 0; i < 6; ++i)
-            ids.append(
-                await(manager.submit(QStringLiteral("chat"), QStringLiteral("Chat %1").arg(i), chatJob(&clientA, i), { QStringLiteral("a"), {} }))
-                    .value());
+            ids.append(await(
+                manager.submit(QStringLiteral("chat"), QStringLiteral("Chat %1").arg(i), chatJob(&clientA, i), { QStringLiteral("a"), {} }))
+                           .value());
         for (int i = 0; i < 6; ++i)
-            ids.append(
-                await(manager.submit(QStringLiteral("chat"), QStringLiteral("Chat b%1").arg(i), chatJob(&clientB, i), { QStringLiteral("b"), {} }))
-                    .value());
+            ids.append(await(manager.submit(QStringLiteral("chat"), QStringLiteral("Chat b%1").arg(i), chatJob(&clientB, i),
+                                 { QStringLiteral("b"), {} }))
+                           .value());
         QTRY_VERIFY_WITH_TIMEOUT(manager.queuedCount(QStringLiteral("a")) == 0 && manager.runningCount(QStringLiteral("a")) == 0
                 && manager.queuedCount(QStringLiteral("b")) == 0 && manager.runningCount(QStringLiteral("b")) == 0,
             60000);
@@ -370,7 +370,8 @@ private slots:
 
         // Cancelling a running chat task closes its connection.
         const qint64 slow
-            = await(manager.submit(QStringLiteral("chat"), QStringLiteral("Long"), chatJob(&clientA, 99), { QStringLiteral("a"), {} })).value();
+            = await(manager.submit(QStringLiteral("chat"), QStringLiteral("Long"), chatJob(&clientA, 99), { QStringLiteral("a"), {} }))
+                  .value();
         QTRY_VERIFY_WITH_TIMEOUT(!manager.task(slow)->progressText.isEmpty(), 10000);
         QVERIFY(manager.cancel(slow).ok());
         TRY_COMPARE_STATUS(manager.task(slow)->status, TaskStatus::Cancelled, 5000);
@@ -565,9 +566,8 @@ private slots:
         QList<qint64> ids;
         for (const auto &f : std::as_const(submitted))
             ids.append(await(f, 20000).value());
-        QTRY_VERIFY_WITH_TIMEOUT(std::all_of(ids.cbegin(), ids.cend(),
-                                     [&](qint64 id) { return manager.task(id)->status == TaskStatus::Succeeded; }),
-            30000);
+        QTRY_VERIFY_WITH_TIMEOUT(
+            std::all_of(ids.cbegin(), ids.cend(), [&](qint64 id) { return manager.task(id)->status == TaskStatus::Succeeded; }), 30000);
         QVERIFY(await(store->requestCancel(ids.first()), 20000).error().message.contains(QStringLiteral("already finished")));
         QVERIFY2(store->calls() >= 10, qPrintable(QString::number(store->calls())));
         QVERIFY2(probe.elapsedMs() >= 1000, "the storage was not slow");
@@ -588,9 +588,8 @@ private slots:
             manager.setProgressSaveIntervalMs(0);
             QVERIFY(await(manager.restore()).ok());
             QSignalSpy finished(&manager, &TaskManager::taskFinished);
-            ok = await(manager
-                     .submit(QStringLiteral("export"), QStringLiteral("Export"), steppedJob(4, 5),
-                         { QStringLiteral("local"), { { QStringLiteral("path"), QStringLiteral("/tmp/x.md") } } }))
+            ok = await(manager.submit(QStringLiteral("export"), QStringLiteral("Export"), steppedJob(4, 5),
+                           { QStringLiteral("local"), { { QStringLiteral("path"), QStringLiteral("/tmp/x.md") } } }))
                      .value();
             QTRY_COMPARE_WITH_TIMEOUT(finished.size(), 1, 5000);
             // A row as a crashed run leaves it: running, half done.
