@@ -1,5 +1,7 @@
 #include "demoserver.h"
 
+#include <QThread>
+
 #include "common/logging.h"
 
 #include <QCoreApplication>
@@ -166,6 +168,14 @@ void DemoServer::retireProcess(std::chrono::milliseconds killAfter)
     process->disconnect(this);
     if (process->state() == QProcess::NotRunning) {
         process->deleteLater();
+        return;
+    }
+    if (QThread::currentThread()->loopLevel() == 0) {
+        // No event loop runs any more (the window closed and the application
+        // is ending): nobody would see it finish, so end it here.
+        process->kill();
+        process->waitForFinished(1000);
+        delete process;
         return;
     }
     // From here it is on its own: owned by the application (so it outlives

@@ -46,7 +46,7 @@ MainWindow::MainWindow(const QList<rt::llm::HostConfig> &hosts, QWidget *parent)
     , m_configuredHost(hosts.value(0).url)
     , m_pool(new rt::llm::EndpointPool(hosts, this))
     , m_primaryHost(hosts.value(0).name)
-    , m_client(new rt::llm::OllamaClient(rt::llm::ClientConfig::fromSettings(m_configuredHost), nullptr, this))
+    , m_client(m_pool->controlClient(m_primaryHost)) // the pool's control client of the first host
     , m_monitor(new ConnectionMonitor(m_client, this))
     , m_demo(new DemoServer(this))
 {

@@ -73,7 +73,7 @@ private:
     QUrl m_configuredHost;
     rt::llm::EndpointPool *m_pool;
     QString m_primaryHost; // pool name of the first host
-    rt::llm::OllamaClient *m_client;
+    rt::llm::OllamaClient *m_client; // owned by the pool
     ConnectionMonitor *m_monitor;
     DemoServer *m_demo;
     QListWidget *m_nav = nullptr;

@@ -5,6 +5,7 @@
 #include "agents/storageagentstore.h"
 #include "clicommon.h"
 #include "commands.h"
+#include "llm/endpointpool.h"
 #include "llm/modelcatalog.h"
 #include "llm/ollamaclient.h"
 #include "llm/ollamahost.h"
@@ -14,6 +15,7 @@
 #include "taskscli.h"
 
 #include <QCoreApplication>
+#include <QEventLoop>
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -188,29 +190,41 @@ void printWarnings(const QStringList &warnings)
         err(QStringLiteral("Warning: %1").arg(w));
 }
 
-// What the validator should know about installed models: the live list of the
-// host when it answers quickly, else the list cached in the database.
-void learnModels(AgentRegistry &registry, rt::storage::Storage &storage, const QUrl &host)
+// What the validator should know about installed models: the live lists of
+// every configured host (through the pool's control clients) when they answer
+// quickly, else the lists cached in the database.
+void learnModels(AgentRegistry &registry, rt::storage::Storage &storage, rt::llm::EndpointPool &pool)
 {
-    rt::llm::OllamaClient client(rt::llm::ClientConfig::fromSettings(host));
+    QList<rt::llm::ModelInfo> all;
+    int pending = 0;
     bool answered = false;
-    client.requestJson(
-        "GET", QStringLiteral("/api/tags"), {}, {}, &client,
-        [&](const Result<QJsonObject> &result) {
-            if (result) {
-                registry.setKnownModels(rt::llm::ModelInfo::listFromTags(result.value()));
-                answered = true;
-            }
-            QCoreApplication::exit(0);
-        },
-        3000);
-    QCoreApplication::exec();
-    if (answered)
+    QEventLoop loop;
+    for (const QString &host : pool.hostNames()) {
+        rt::llm::OllamaClient *control = pool.controlClient(host);
+        if (!control)
+            continue;
+        ++pending;
+        control->requestJson(
+            "GET", QStringLiteral("/api/tags"), {}, {}, &loop,
+            [&](const Result<QJsonObject> &result) {
+                if (result) {
+                    all.append(rt::llm::ModelInfo::listFromTags(result.value()));
+                    answered = true;
+                }
+                if (--pending == 0)
+                    loop.quit();
+            },
+            3000);
+    }
+    if (pending > 0)
+        loop.exec();
+    if (answered) {
+        registry.setKnownModels(all);
         return;
+    }
     rt::llm::StorageModelCache cache(storage);
     auto cached = await(cache.loadAll());
     if (cached && !cached->isEmpty()) {
-        QList<rt::llm::ModelInfo> all;
         for (const auto &list : cached.value())
             all.append(list);
         registry.setKnownModels(all);
@@ -232,7 +246,7 @@ int runAgents(const QStringList &arguments)
         QStringLiteral("Agent name or id (show, edit, rm, duplicate, reset), file (import)"), QStringLiteral("[agent|file]"));
     if (!parseOrExplain(parser, arguments))
         return ExitUsage;
-    const QUrl host = common.apply(parser);
+    common.apply(parser);
     const QStringList positional = parser.positionalArguments();
     const QString action = positional.value(0, QStringLiteral("list"));
     static const QStringList actions { QStringLiteral("list"), QStringLiteral("show"), QStringLiteral("add"), QStringLiteral("edit"),
@@ -422,7 +436,7 @@ int runAgents(const QStringList &arguments)
     if (!applyFlags(parser, o, agent))
         return ExitUsage;
     if (parser.isSet(o.model) || parser.isSet(o.fallback) || parser.isSet(o.system) || parser.isSet(o.systemFile) || parser.isSet(o.numCtx))
-        learnModels(registry, storage, host);
+        learnModels(registry, storage, *common.makePool(parser));
     const QStringList warnings = registry.validate(agent).warnings(); // they do not block saving
     auto saved = await(action == u"add" ? registry.add(agent) : registry.update(agent));
     if (!saved) {

@@ -35,11 +35,8 @@ rt::Result<InterruptedCounts> Maintenance::markInterrupted(int staleAfterSeconds
         if (!n.ok())
             return n.error();
         counts.debates = *n;
-        n = m_db.exec(QStringLiteral("UPDATE tasks SET status = 'interrupted', finished_at = ?, updated_at = ? WHERE status = 'running' AND updated_at < ?"),
-                      {stamp, stamp, cutoff});
-        if (!n.ok())
-            return n.error();
-        counts.tasks = *n;
+        // Tasks are not judged by age here: the task layer knows their owner
+        // process and marks a task interrupted only when its owner is gone.
         return counts;
     });
 }

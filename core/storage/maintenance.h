@@ -30,7 +30,7 @@ public:
     explicit Maintenance(Database &db) : m_db(db) {}
 
     // Leftovers of a crash become 'interrupted': partial messages and turns,
-    // running debates and tasks. Only rows idle for staleAfterSeconds count, so
+    // running debates (tasks are judged by their owner process in TaskManager). Only rows idle for staleAfterSeconds count, so
     // a second Roundtable process on the same database does not mark the
     // first one's live work (0: everything, as after a crash).
     rt::Result<InterruptedCounts> markInterrupted(int staleAfterSeconds = 0);
