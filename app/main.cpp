@@ -1,7 +1,6 @@
 // Roundtable: GUI by default, headless subcommands for scripts and tests.
 #include "cli/clicommon.h"
 #include "cli/commands.h"
-
 #include "common/logging.h"
 #include "llm/ollamahost.h"
 #include "ui/guiapp.h"
@@ -9,7 +8,6 @@
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QCoreApplication>
-
 #include <cstdio>
 
 namespace {
@@ -59,8 +57,8 @@ int findCommandIndex(int argc, char *argv[], bool *unknown)
             ++i; // its value
             continue;
         }
-        if (rt::cli::isGlobalFlag(arg) || (arg.startsWith(u"--") && arg.contains(u'=')
-                                           && rt::cli::isGlobalOptionWithValue(QStringView(arg).left(arg.indexOf(u'=')))))
+        if (rt::cli::isGlobalFlag(arg)
+            || (arg.startsWith(u"--") && arg.contains(u'=') && rt::cli::isGlobalOptionWithValue(QStringView(arg).left(arg.indexOf(u'=')))))
             continue;
         if (arg.startsWith(u'-'))
             return -1; // a window option (--demo, --screenshot FILE, ...)
@@ -82,7 +80,8 @@ int main(int argc, char *argv[])
         QCoreApplication app(argc, argv);
         setIdentity();
         if (unknown) {
-            rt::cli::err(QStringLiteral("Unknown command \"%1\". Run roundtable --help for the list.").arg(QString::fromLocal8Bit(argv[commandIndex])));
+            rt::cli::err(QStringLiteral("Unknown command \"%1\". Run roundtable --help for the list.")
+                             .arg(QString::fromLocal8Bit(argv[commandIndex])));
             return rt::cli::ExitUsage;
         }
         const rt::cli::Command *command = findCommand(argv[commandIndex]);
@@ -90,7 +89,7 @@ int main(int argc, char *argv[])
         // (options go last so that subcommands reading their action word first
         // still find it; before a "--" that ends the options).
         const QStringList all = app.arguments();
-        QStringList arguments{QStringLiteral("roundtable %1").arg(QString::fromLatin1(command->name))};
+        QStringList arguments { QStringLiteral("roundtable %1").arg(QString::fromLatin1(command->name)) };
         QStringList rest = all.mid(commandIndex + 1);
         const QStringList globals = all.mid(1, commandIndex - 1);
         const qsizetype end = rest.indexOf(QStringLiteral("--"));
@@ -118,9 +117,10 @@ int main(int argc, char *argv[])
         return false;
     }();
     if (!wantsHelp && !hasDisplay()) {
-        std::fprintf(stderr, "No display found, so the window cannot open. Use a command such as "
-                             "'roundtable chat --model NAME \"hello\"', or run under xvfb-run, "
-                             "or set QT_QPA_PLATFORM=offscreen. See roundtable --help.\n");
+        std::fprintf(stderr,
+            "No display found, so the window cannot open. Use a command such as "
+            "'roundtable chat --model NAME \"hello\"', or run under xvfb-run, "
+            "or set QT_QPA_PLATFORM=offscreen. See roundtable --help.\n");
         return rt::cli::ExitUsage;
     }
 
@@ -132,7 +132,7 @@ int main(int argc, char *argv[])
         parser.addVersionOption();
         parser.addPositionalArgument(QStringLiteral("command"), QStringLiteral("Optional subcommand; without one the window opens."));
         rt::ui::GuiOptions::addTo(parser);
-        rt::cli::CommonOptions{}.addTo(parser, true);
+        rt::cli::CommonOptions {}.addTo(parser, true);
         std::fputs((parser.helpText() + commandSummary()).toUtf8().constData(), stdout);
         return 0;
     }

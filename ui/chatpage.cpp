@@ -7,9 +7,9 @@
 #include "common/logging.h"
 #include "icons.h"
 #include "llm/endpointpool.h"
-#include "llm/pooledchat.h"
 #include "llm/ollamaclient.h"
 #include "llm/ollamaerrors.h"
+#include "llm/pooledchat.h"
 #include "theme.h"
 
 #include <QComboBox>
@@ -318,7 +318,7 @@ void ChatPage::startReply()
     m_view->followEnd();
 
     // Through the pool: a host that has the model, another one when it fails.
-    rt::llm::PooledChat *stream = m_pool->chat(request, {request.model});
+    rt::llm::PooledChat *stream = m_pool->chat(request, { request.model });
     m_stream = stream;
     qCDebug(lcUi) << "chat request" << request.model << request.messages.size() << "messages";
     // The reply is always the last row while it streams; the id guards against a cleared chat.

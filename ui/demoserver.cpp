@@ -1,13 +1,12 @@
 #include "demoserver.h"
 
-#include <QThread>
-
 #include "common/logging.h"
 
 #include <QCoreApplication>
 #include <QFileInfo>
 #include <QRegularExpression>
 #include <QSignalBlocker>
+#include <QThread>
 
 #ifdef Q_OS_LINUX
 #include <csignal>

@@ -70,7 +70,8 @@ int runGui(QApplication &app)
     QUrl url = rt::llm::resolveOllamaHost(parser.value(host));
     if (parser.isSet(host)) {
         if (const auto checked = rt::llm::parseOllamaHostStrict(parser.value(host)); !checked) {
-            printError(QStringLiteral("--ollama-host \"%1\" is not a valid Ollama host: %2").arg(parser.value(host), checked.error().message));
+            printError(
+                QStringLiteral("--ollama-host \"%1\" is not a valid Ollama host: %2").arg(parser.value(host), checked.error().message));
             return 2;
         }
     }

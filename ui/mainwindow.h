@@ -16,7 +16,7 @@ namespace rt::llm {
 class EndpointPool;
 class OllamaClient;
 struct HostConfig;
-}
+} // namespace rt::llm
 
 namespace rt::ui {
 

@@ -79,7 +79,6 @@ struct AgentOptions {
     }
 };
 
-
 // Parses a number option; "default" (or empty) unsets it.
 template<typename T> bool numberOption(const QCommandLineParser &parser, const QCommandLineOption &option, std::optional<T> &target)
 {

@@ -1,8 +1,8 @@
 #include "agentselection.h"
-#include "common/translate.h"
 
 #include "agents/agentregistry.h"
 #include "common/appsettings.h"
+#include "common/translate.h"
 #include "llm/endpointpool.h"
 #include "llm/modelinfo.h"
 #include "llm/ollamaclient.h"
@@ -43,7 +43,7 @@ rt::Result<QList<rt::agents::Agent>> resolveAgents(rt::agents::AgentRegistry &re
             QStringList known;
             for (const rt::agents::Agent &a : registry.agents())
                 known.append(a.name);
-            return rt::Error{u"usage"_s, tr("There is no agent \"%1\". Known agents: %2.").arg(name, known.join(u", "_s))};
+            return rt::Error { u"usage"_s, tr("There is no agent \"%1\". Known agents: %2.").arg(name, known.join(u", "_s)) };
         }
         if (!model.isEmpty())
             agent->model = model;
@@ -60,23 +60,24 @@ rt::Result<QList<rt::agents::Agent>> resolveAgents(rt::agents::AgentRegistry &re
         agents.append(*agent);
     }
     if (agents.isEmpty())
-        return rt::Error{u"usage"_s, tr("--agents names no agent.")};
+        return rt::Error { u"usage"_s, tr("--agents names no agent.") };
     return agents;
 }
 
-rt::Result<DefaultModelChoice> chooseDefaultModel(const QList<rt::agents::Agent> &agents, const QString &option, rt::llm::EndpointPool &pool)
+rt::Result<DefaultModelChoice> chooseDefaultModel(
+    const QList<rt::agents::Agent> &agents, const QString &option, rt::llm::EndpointPool &pool)
 {
     if (!option.trimmed().isEmpty())
-        return DefaultModelChoice{option.trimmed(), tr("given with --model")};
+        return DefaultModelChoice { option.trimmed(), tr("given with --model") };
     bool needed = false;
     for (const rt::agents::Agent &a : agents)
         needed = needed || a.model.trimmed().isEmpty();
     if (!needed)
-        return DefaultModelChoice{};
+        return DefaultModelChoice {};
     if (const QString m = rt::AppSettings::value(rt::AppSettings::DefaultModel).toString().trimmed(); !m.isEmpty())
-        return DefaultModelChoice{m, tr("the default model in the settings")};
+        return DefaultModelChoice { m, tr("the default model in the settings") };
     if (const QString m = rt::AppSettings::lastModel().trimmed(); !m.isEmpty())
-        return DefaultModelChoice{m, tr("the last model used")};
+        return DefaultModelChoice { m, tr("the last model used") };
 
     // Ask the hosts, in their configured order.
     QStringList problems;
@@ -85,7 +86,7 @@ rt::Result<DefaultModelChoice> chooseDefaultModel(const QList<rt::agents::Agent>
         if (!control)
             continue;
         QEventLoop loop;
-        rt::Result<QList<rt::llm::ModelInfo>> models = rt::Error{};
+        rt::Result<QList<rt::llm::ModelInfo>> models = rt::Error {};
         control->fetchModels(&loop, [&](const rt::Result<QList<rt::llm::ModelInfo>> &result) {
             models = result;
             loop.quit();
@@ -102,14 +103,14 @@ rt::Result<DefaultModelChoice> chooseDefaultModel(const QList<rt::agents::Agent>
         pool.setHostModels(host, names);
         for (const rt::llm::ModelInfo &m : *models) {
             if (isChatModel(m))
-                return DefaultModelChoice{m.name, tr("the first chat model installed on %1").arg(host)};
+                return DefaultModelChoice { m.name, tr("the first chat model installed on %1").arg(host) };
         }
     }
     if (!problems.isEmpty() && problems.size() == pool.hostNames().size())
-        return rt::Error{rt::llm::ErrorCode::Unreachable, problems.join(u' ')};
-    return rt::Error{rt::llm::ErrorCode::ModelNotFound,
-                     tr("No chat model is installed, so the agents without a model cannot speak. Pull one with: "
-                        "roundtable models pull llama3.2:1b")};
+        return rt::Error { rt::llm::ErrorCode::Unreachable, problems.join(u' ') };
+    return rt::Error { rt::llm::ErrorCode::ModelNotFound,
+        tr("No chat model is installed, so the agents without a model cannot speak. Pull one with: "
+           "roundtable models pull llama3.2:1b") };
 }
 
 } // namespace rt::cli

@@ -22,8 +22,7 @@ namespace rt::cli {
 // have none; the debate engine gives them the default model.
 rt::Result<QList<rt::agents::Agent>> resolveAgents(rt::agents::AgentRegistry &registry, const QString &list);
 
-struct DefaultModelChoice
-{
+struct DefaultModelChoice {
     QString model;
     QString source; // "--model", "the default model in the settings", ...
 };
@@ -33,7 +32,7 @@ struct DefaultModelChoice
 // model on a reachable host (asked now; this blocks the command, which has
 // nothing else to do yet). An empty model when no agent needs one; an error
 // (code model_not_found) only when an agent needs one and no chat model exists.
-rt::Result<DefaultModelChoice> chooseDefaultModel(const QList<rt::agents::Agent> &agents, const QString &option,
-                                                  rt::llm::EndpointPool &pool);
+rt::Result<DefaultModelChoice> chooseDefaultModel(
+    const QList<rt::agents::Agent> &agents, const QString &option, rt::llm::EndpointPool &pool);
 
 } // namespace rt::cli

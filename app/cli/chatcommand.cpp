@@ -1,12 +1,11 @@
 // roundtable chat: stream one reply to stdout.
 #include "clicommon.h"
 #include "commands.h"
-#include "storagecli.h"
-
 #include "llm/endpointpool.h"
-#include "llm/pooledchat.h"
 #include "llm/ollamaerrors.h"
 #include "llm/ollamahost.h"
+#include "llm/pooledchat.h"
+#include "storagecli.h"
 
 #include <QCoreApplication>
 #include <QFile>
@@ -65,19 +64,22 @@ int runChat(const QStringList &arguments)
     parser.setApplicationDescription(QStringLiteral("Send PROMPT to a model and stream the reply to stdout."));
     CommonOptions common;
     common.addTo(parser, true);
-    const QCommandLineOption model(QStringLiteral("model"), QStringLiteral("Model to use, e.g. llama3.2:1b (required)."), QStringLiteral("name"));
+    const QCommandLineOption model(
+        QStringLiteral("model"), QStringLiteral("Model to use, e.g. llama3.2:1b (required)."), QStringLiteral("name"));
     const QCommandLineOption system(QStringLiteral("system"), QStringLiteral("System prompt."), QStringLiteral("text"));
-    const QCommandLineOption json(QStringLiteral("json"), QStringLiteral("Print one JSON object with the text and metrics at the end instead of streaming."));
+    const QCommandLineOption json(
+        QStringLiteral("json"), QStringLiteral("Print one JSON object with the text and metrics at the end instead of streaming."));
     const QCommandLineOption temperature(QStringLiteral("temperature"), QStringLiteral("Sampling temperature (0-2)."), QStringLiteral("t"));
     const QCommandLineOption seed(QStringLiteral("seed"), QStringLiteral("Random seed for reproducible replies."), QStringLiteral("n"));
     const QCommandLineOption numCtx(QStringLiteral("num-ctx"), QStringLiteral("Context window in tokens."), QStringLiteral("n"));
     const QCommandLineOption numPredict(QStringLiteral("num-predict"), QStringLiteral("Maximum tokens to generate."), QStringLiteral("n"));
     const QCommandLineOption think(QStringLiteral("think"), QStringLiteral("Ask a thinking model to think first (shown on stderr)."));
-    const QCommandLineOption format(QStringLiteral("format"), QStringLiteral("\"json\", or a JSON schema (inline or @file)."), QStringLiteral("format"));
-    const QCommandLineOption conversation(QStringLiteral("conversation"), QStringLiteral("Continue stored conversation ID (see roundtable history list)."),
-                                          QStringLiteral("ID"));
+    const QCommandLineOption format(
+        QStringLiteral("format"), QStringLiteral("\"json\", or a JSON schema (inline or @file)."), QStringLiteral("format"));
+    const QCommandLineOption conversation(QStringLiteral("conversation"),
+        QStringLiteral("Continue stored conversation ID (see roundtable history list)."), QStringLiteral("ID"));
     const QCommandLineOption noSave(QStringLiteral("no-save"), QStringLiteral("Do not store this exchange in the history."));
-    parser.addOptions({model, system, json, temperature, seed, numCtx, numPredict, think, format, conversation, noSave});
+    parser.addOptions({ model, system, json, temperature, seed, numCtx, numPredict, think, format, conversation, noSave });
     parser.addPositionalArgument(QStringLiteral("prompt"), QStringLiteral("The message to send (words are joined)."));
     if (!parseOrExplain(parser, arguments))
         return ExitUsage;
@@ -123,7 +125,8 @@ int runChat(const QStringList &arguments)
             if (!found.ok())
                 return fail(found.error());
             stored = *found;
-            auto messages = waitFor(storage->read([conversationId](rt::storage::StorageContext &c) { return c.messages().all(conversationId); }));
+            auto messages
+                = waitFor(storage->read([conversationId](rt::storage::StorageContext &c) { return c.messages().all(conversationId); }));
             if (!messages.ok())
                 return fail(messages.error());
             earlier = *messages;
@@ -151,7 +154,7 @@ int runChat(const QStringList &arguments)
             continue;
         if (m.role == rt::storage::MessageRole::Assistant && m.status == rt::storage::MessageStatus::Failed)
             continue;
-        request.messages.append(rt::llm::ChatMessage{rt::storage::toString(m.role), m.content, {}, {}, {}});
+        request.messages.append(rt::llm::ChatMessage { rt::storage::toString(m.role), m.content, {}, {}, {} });
     }
     request.messages.append(rt::llm::ChatMessage::user(prompt));
 
@@ -228,7 +231,7 @@ int runChat(const QStringList &arguments)
         checkpoints.start();
     }
 
-    rt::llm::PooledChat *stream = client.chat(request, {request.model});
+    rt::llm::PooledChat *stream = client.chat(request, { request.model });
     live = stream;
     QObject::connect(&interrupts, &InterruptWatcher::interrupted, stream, &rt::llm::PooledChat::cancel);
     QObject::connect(stream, &rt::llm::PooledChat::waiting, &client, [&](qint64) {
@@ -240,8 +243,8 @@ int runChat(const QStringList &arguments)
     });
     QObject::connect(stream, &rt::llm::PooledChat::notice, &client, [](const QString &message) { err(message); });
     QString servedBy; // the pool host that answered
-    QObject::connect(stream, &rt::llm::PooledChat::routed, &client,
-                     [&](const QString &hostName, const QString &, int) { servedBy = hostName; });
+    QObject::connect(
+        stream, &rt::llm::PooledChat::routed, &client, [&](const QString &hostName, const QString &, int) { servedBy = hostName; });
     bool thinkingOpen = false;
     QObject::connect(stream, &rt::llm::PooledChat::delta, &client, [&](const QString &content, const QString &thinking) {
         if (jsonOutput)

@@ -7,9 +7,7 @@
 #include <QCoreApplication>
 #include <QSocketNotifier>
 #include <QTimer>
-
 #include <atomic>
-
 #include <csignal>
 #include <fcntl.h>
 #include <unistd.h>
@@ -100,8 +98,8 @@ QString formatTable(const QList<QStringList> &rows)
     return text;
 }
 
-bool readNumber(const QCommandLineParser &parser, const QCommandLineOption &option, double low, double high,
-                const std::function<void(double)> &assign)
+bool readNumber(
+    const QCommandLineParser &parser, const QCommandLineOption &option, double low, double high, const std::function<void(double)> &assign)
 {
     if (!parser.isSet(option))
         return true;
@@ -116,7 +114,7 @@ bool readNumber(const QCommandLineParser &parser, const QCommandLineOption &opti
 }
 
 namespace {
-std::atomic_bool g_outDirty{false};
+std::atomic_bool g_outDirty { false };
 }
 
 void out(const QString &text)
@@ -163,7 +161,7 @@ void flushOut()
 }
 
 namespace {
-int g_signalPipe[2] = {-1, -1};
+int g_signalPipe[2] = { -1, -1 };
 
 void onSignal(int)
 {
@@ -182,8 +180,7 @@ InterruptWatcher::InterruptWatcher(QObject *parent)
     m_notifier = new QSocketNotifier(g_signalPipe[0], QSocketNotifier::Read, this);
     connect(m_notifier, &QSocketNotifier::activated, this, [this] {
         char buf[16];
-        while (::read(g_signalPipe[0], buf, sizeof buf) > 0) {
-        }
+        while (::read(g_signalPipe[0], buf, sizeof buf) > 0) { }
         ++m_count;
         emit interrupted();
     });

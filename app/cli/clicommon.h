@@ -4,7 +4,6 @@
 #include <QCommandLineParser>
 #include <QObject>
 #include <QUrl>
-
 #include <cstdio>
 #include <functional>
 #include <memory>
@@ -20,15 +19,14 @@ namespace rt::cli {
 // Options every subcommand shares: --ollama-host, --db, --verbose. They may
 // also come before the subcommand (roundtable --db X history list); main()
 // moves them after it.
-struct CommonOptions
-{
-    QCommandLineOption ollamaHost{QStringLiteral("ollama-host"),
-                                  QStringLiteral("Ollama server URL (default: $OLLAMA_HOST, settings, http://127.0.0.1:11434)."),
-                                  QStringLiteral("url")};
-    QCommandLineOption verbose{QStringLiteral("verbose"), QStringLiteral("Print debug output to stderr.")};
-    QCommandLineOption db{QStringLiteral("db"),
-                          QStringLiteral("Database: a SQLite file path or postgresql://user:pass@host:port/db (default: $ROUNDTABLE_DB, then the app data folder)."),
-                          QStringLiteral("path-or-url")};
+struct CommonOptions {
+    QCommandLineOption ollamaHost { QStringLiteral("ollama-host"),
+        QStringLiteral("Ollama server URL (default: $OLLAMA_HOST, settings, http://127.0.0.1:11434)."), QStringLiteral("url") };
+    QCommandLineOption verbose { QStringLiteral("verbose"), QStringLiteral("Print debug output to stderr.") };
+    QCommandLineOption db { QStringLiteral("db"),
+        QStringLiteral(
+            "Database: a SQLite file path or postgresql://user:pass@host:port/db (default: $ROUNDTABLE_DB, then the app data folder)."),
+        QStringLiteral("path-or-url") };
 
     void addTo(QCommandLineParser &parser, bool withDb = true) const;
     // Applies --verbose. Returns the Ollama base URL to use (--ollama-host was
@@ -48,8 +46,7 @@ bool isGlobalFlag(QStringView arg);
 // Streamed text (chat replies, debate turns) reaches a pipe promptly: out()
 // marks stdout dirty and this timer flushes it every 50 ms, so a reader sees
 // the reply as it is generated without a flush per token.
-class OutputFlusher final : public QObject
-{
+class OutputFlusher final : public QObject {
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(OutputFlusher)
 public:
@@ -67,8 +64,8 @@ QString formatTable(const QList<QStringList> &rows);
 
 // When `option` is set, checks that its value is a number in [low, high] and
 // passes it to assign; otherwise prints a one-line usage error and returns false.
-bool readNumber(const QCommandLineParser &parser, const QCommandLineOption &option, double low, double high,
-                const std::function<void(double)> &assign);
+bool readNumber(
+    const QCommandLineParser &parser, const QCommandLineOption &option, double low, double high, const std::function<void(double)> &assign);
 
 // Unbuffered-enough UTF-8 output without per-token flushing.
 void out(const QString &text);
@@ -77,8 +74,7 @@ void err(const QString &text); // one line to stderr, newline added
 void flushOut();
 
 // Turns SIGINT/SIGTERM into a Qt signal delivered on the main thread.
-class InterruptWatcher final : public QObject
-{
+class InterruptWatcher final : public QObject {
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(InterruptWatcher)
 public:

@@ -4,15 +4,15 @@ namespace rt::cli {
 const QList<Command> &commands()
 {
     static const QList<Command> list = {
-        {"chat", "Send a prompt to a model and stream the reply", &runChat},
-        {"models", "Manage models: list, show, ps, pull, rm", &runModels},
-        {"hosts", "Manage Ollama hosts: list, add, rm, check", &runHosts},
-        {"tasks", "Long work as tasks: list, show, cancel, resume", &runTasks},
-        {"debate", "Let several agents debate a question; --resume an interrupted one", &runDebate},
-        {"eval", "Compare a single agent, a vote and a debate on questions with known answers", &runEval},
-        {"agents", "Manage agents: list, show, add, edit, rm, import, export", &runAgents},
-        {"history", "List, show, search, export and import stored chats and debates", &runHistory},
-        {"db", "Check or back up the database", &runDb},
+        { "chat", "Send a prompt to a model and stream the reply", &runChat },
+        { "models", "Manage models: list, show, ps, pull, rm", &runModels },
+        { "hosts", "Manage Ollama hosts: list, add, rm, check", &runHosts },
+        { "tasks", "Long work as tasks: list, show, cancel, resume", &runTasks },
+        { "debate", "Let several agents debate a question; --resume an interrupted one", &runDebate },
+        { "eval", "Compare a single agent, a vote and a debate on questions with known answers", &runEval },
+        { "agents", "Manage agents: list, show, add, edit, rm, import, export", &runAgents },
+        { "history", "List, show, search, export and import stored chats and debates", &runHistory },
+        { "db", "Check or back up the database", &runDb },
     };
     return list;
 }

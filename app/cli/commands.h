@@ -6,20 +6,19 @@
 namespace rt::cli {
 enum ExitCode : int {
     ExitOk = 0,
-    ExitFailure = 1,      // anything not covered below
-    ExitUsage = 2,        // bad flags or arguments
-    ExitUnreachable = 3,  // Ollama not reachable
+    ExitFailure = 1, // anything not covered below
+    ExitUsage = 2, // bad flags or arguments
+    ExitUnreachable = 3, // Ollama not reachable
     ExitModelNotFound = 4,
     ExitStreamFailed = 5, // stream failed, truncated or invalid
-    ExitCancelled = 130,  // Ctrl-C
+    ExitCancelled = 130, // Ctrl-C
 };
 
 // A subcommand receives its own arguments with argv[0] replaced by
 // "roundtable <name>", so QCommandLineParser prints the right usage.
 using CommandFn = int (*)(const QStringList &arguments);
 
-struct Command
-{
+struct Command {
     const char *name;
     const char *summary;
     CommandFn run;

@@ -1,7 +1,7 @@
 // roundtable db check|backup: look after the database file.
 #include "clicommon.h"
-#include "common/translate.h"
 #include "commands.h"
+#include "common/translate.h"
 #include "storagecli.h"
 
 #include <QCoreApplication>
@@ -19,8 +19,9 @@ int check(const QStringList &arguments)
 {
     QCommandLineParser parser;
     CommonOptions common;
-    parser.setApplicationDescription(tr("Check the database for damage (SQLite: PRAGMA integrity_check, foreign keys and the search index). "
-                                        "Exit code 1 when a problem is found."));
+    parser.setApplicationDescription(
+        tr("Check the database for damage (SQLite: PRAGMA integrity_check, foreign keys and the search index). "
+           "Exit code 1 when a problem is found."));
     common.addTo(parser, true);
     if (!parseOrExplain(parser, arguments))
         return ExitUsage;
@@ -48,7 +49,7 @@ int check(const QStringList &arguments)
         outLine(tr("  schema %1 · conversations: %2 · messages: %3 · debates: %4 · debate turns: %5 · agents: %6 · tasks: %7")
                     .arg(stats->schemaVersion)
                     .arg(locale.toString(stats->conversations), locale.toString(stats->messages), locale.toString(stats->debates),
-                         locale.toString(stats->debateTurns), locale.toString(stats->agents), locale.toString(stats->tasks)));
+                        locale.toString(stats->debateTurns), locale.toString(stats->agents), locale.toString(stats->tasks)));
         if (stats->sizeBytes >= 0)
             outLine(tr("  size on disk %1").arg(locale.formattedDataSize(stats->sizeBytes)));
     }

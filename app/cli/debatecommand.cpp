@@ -1,32 +1,29 @@
 // roundtable debate: run (or resume) a multi-agent debate in the terminal.
-#include "agentselection.h"
-#include "common/translate.h"
-#include "clicommon.h"
-#include "commands.h"
-#include "storagecli.h"
-#include "taskscli.h"
-
 #include "agents/agentregistry.h"
 #include "agents/storageagentstore.h"
+#include "agentselection.h"
+#include "clicommon.h"
+#include "commands.h"
 #include "common/appsettings.h"
+#include "common/translate.h"
 #include "debate/debateengine.h"
-#include "debate/debatejob.h"
 #include "debate/debateformat.h"
+#include "debate/debatejob.h"
 #include "debate/storagedebatestore.h"
 #include "llm/endpointpool.h"
 #include "llm/ollamaerrors.h"
 #include "llm/ollamahost.h"
+#include "storagecli.h"
 #include "tasks/storagetaskstore.h"
 #include "tasks/taskmanager.h"
+#include "taskscli.h"
 
 #include <QCoreApplication>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QSocketNotifier>
-
-#include <functional>
-
 #include <cstdio>
+#include <functional>
 #include <unistd.h>
 
 using namespace Qt::StringLiterals;
@@ -37,38 +34,37 @@ namespace {
 
 RT_TRANSLATION_CONTEXT("rt::cli::debate")
 
-struct DebateOptions
-{
-    QCommandLineOption question{u"question"_s, tr("The question to debate (required unless --resume)."), u"text"_s};
-    QCommandLineOption agents{u"agents"_s,
-                              tr("Agents by name or id, comma-separated; NAME=MODEL sets the model "
-                                 "(e.g. Skeptic=qwen3:0.6b,Pragmatist,Domain expert). Default: Proponent,Skeptic,Pragmatist."),
-                              u"list"_s};
-    QCommandLineOption format{u"format"_s, tr("simultaneous (default), round-robin, adversarial, council or vote."), u"name"_s};
-    QCommandLineOption rounds{u"rounds"_s, tr("Maximum rounds, 1-10 (default 3; for vote: answers per agent, default 1)."), u"n"_s};
-    QCommandLineOption consensus{u"consensus"_s, tr("Stop when this share of confidence-weighted support agrees (default 0.8)."), u"share"_s};
-    QCommandLineOption json{u"json"_s, tr("Print one JSON document with every turn, stance, round and the result at the end.")};
-    QCommandLineOption resume{u"resume"_s, tr("Continue debate ID from its last finished turn."), u"id"_s};
-    QCommandLineOption model{u"model"_s, tr("Model for agents that have none (default: the last model used)."), u"name"_s};
-    QCommandLineOption seed{u"seed"_s, tr("Base seed, for repeatable debates."), u"n"_s};
-    QCommandLineOption stall{u"stall-rounds"_s, tr("Stop when nobody changed position this many rounds in a row (default 1; 0 = never)."),
-                             u"n"_s};
-    QCommandLineOption tokenBudget{u"token-budget"_s, tr("Stop after this many tokens (prompt + generated)."), u"n"_s};
-    QCommandLineOption timeBudget{u"time-budget"_s, tr("Stop after this many seconds."), u"seconds"_s};
-    QCommandLineOption agreement{u"agreement"_s, tr("Agreement intensity 0-10: how readily agents adopt others' views."), u"n"_s};
-    QCommandLineOption numPredict{u"max-tokens"_s, tr("Upper bound on generated tokens per turn (default 1024)."), u"n"_s};
-    QCommandLineOption embedding{u"embedding-model"_s, tr("Model for grouping free-text answers (default: any installed embedding model; \"none\")."),
-                                 u"name"_s};
-    QCommandLineOption noSynthesis{u"no-synthesis"_s, tr("Skip the synthesiser's summary at the end.")};
-    QCommandLineOption note{u"note"_s, tr("Moderator note added before the first turn (repeatable)."), u"text"_s};
-    QCommandLineOption interactive{u"interactive"_s,
-                                   tr("Read standard input while the debate runs: each line is a moderator note added between "
-                                      "turns; /pause, /resume and /stop control the debate.")};
+struct DebateOptions {
+    QCommandLineOption question { u"question"_s, tr("The question to debate (required unless --resume)."), u"text"_s };
+    QCommandLineOption agents { u"agents"_s,
+        tr("Agents by name or id, comma-separated; NAME=MODEL sets the model "
+           "(e.g. Skeptic=qwen3:0.6b,Pragmatist,Domain expert). Default: Proponent,Skeptic,Pragmatist."),
+        u"list"_s };
+    QCommandLineOption format { u"format"_s, tr("simultaneous (default), round-robin, adversarial, council or vote."), u"name"_s };
+    QCommandLineOption rounds { u"rounds"_s, tr("Maximum rounds, 1-10 (default 3; for vote: answers per agent, default 1)."), u"n"_s };
+    QCommandLineOption consensus { u"consensus"_s, tr("Stop when this share of confidence-weighted support agrees (default 0.8)."),
+        u"share"_s };
+    QCommandLineOption json { u"json"_s, tr("Print one JSON document with every turn, stance, round and the result at the end.") };
+    QCommandLineOption resume { u"resume"_s, tr("Continue debate ID from its last finished turn."), u"id"_s };
+    QCommandLineOption model { u"model"_s, tr("Model for agents that have none (default: the last model used)."), u"name"_s };
+    QCommandLineOption seed { u"seed"_s, tr("Base seed, for repeatable debates."), u"n"_s };
+    QCommandLineOption stall { u"stall-rounds"_s, tr("Stop when nobody changed position this many rounds in a row (default 1; 0 = never)."),
+        u"n"_s };
+    QCommandLineOption tokenBudget { u"token-budget"_s, tr("Stop after this many tokens (prompt + generated)."), u"n"_s };
+    QCommandLineOption timeBudget { u"time-budget"_s, tr("Stop after this many seconds."), u"seconds"_s };
+    QCommandLineOption agreement { u"agreement"_s, tr("Agreement intensity 0-10: how readily agents adopt others' views."), u"n"_s };
+    QCommandLineOption numPredict { u"max-tokens"_s, tr("Upper bound on generated tokens per turn (default 1024)."), u"n"_s };
+    QCommandLineOption embedding { u"embedding-model"_s,
+        tr("Model for grouping free-text answers (default: any installed embedding model; \"none\")."), u"name"_s };
+    QCommandLineOption noSynthesis { u"no-synthesis"_s, tr("Skip the synthesiser's summary at the end.") };
+    QCommandLineOption note { u"note"_s, tr("Moderator note added before the first turn (repeatable)."), u"text"_s };
+    QCommandLineOption interactive { u"interactive"_s,
+        tr("Read standard input while the debate runs: each line is a moderator note added between "
+           "turns; /pause, /resume and /stop control the debate.") };
 };
 
 // Lines typed (or piped) on standard input while the debate runs.
-class StdinLines final : public QObject
-{
+class StdinLines final : public QObject {
 public:
     explicit StdinLines(QObject *parent = nullptr)
         : QObject(parent)
@@ -99,8 +95,7 @@ private:
     std::function<void(const QString &)> m_onLine;
 };
 
-struct Printer
-{
+struct Printer {
     bool json = false;
     bool lineOpen = false;
     int attempt = 1;
@@ -163,8 +158,8 @@ int runDebate(const QStringList &arguments)
     CommonOptions common;
     common.addTo(parser, true);
     const DebateOptions o;
-    parser.addOptions({o.question, o.agents, o.format, o.rounds, o.consensus, o.json, o.resume, o.model, o.seed, o.stall,
-                       o.tokenBudget, o.timeBudget, o.agreement, o.numPredict, o.embedding, o.noSynthesis, o.note, o.interactive});
+    parser.addOptions({ o.question, o.agents, o.format, o.rounds, o.consensus, o.json, o.resume, o.model, o.seed, o.stall, o.tokenBudget,
+        o.timeBudget, o.agreement, o.numPredict, o.embedding, o.noSynthesis, o.note, o.interactive });
     if (!parseOrExplain(parser, arguments))
         return ExitUsage;
     common.apply(parser);
@@ -180,15 +175,16 @@ int runDebate(const QStringList &arguments)
         }
         // A resumed debate keeps the settings it was started with.
         QStringList ignored;
-        for (const QCommandLineOption *option : {&o.question, &o.agents, &o.format, &o.rounds, &o.consensus, &o.model, &o.seed, &o.stall,
-                                                 &o.tokenBudget, &o.timeBudget, &o.agreement, &o.numPredict, &o.embedding, &o.noSynthesis}) {
+        for (const QCommandLineOption *option : { &o.question, &o.agents, &o.format, &o.rounds, &o.consensus, &o.model, &o.seed, &o.stall,
+                 &o.tokenBudget, &o.timeBudget, &o.agreement, &o.numPredict, &o.embedding, &o.noSynthesis }) {
             if (parser.isSet(*option))
                 ignored.append(u"--"_s + option->names().constFirst());
         }
         if (!ignored.isEmpty())
             err(tr("Note: %1 ignored; a resumed debate keeps its own settings.").arg(ignored.join(u", "_s)));
     } else if (parser.value(o.question).trimmed().isEmpty()) {
-        err(tr("Missing --question TEXT, e.g. roundtable debate --question \"Is 91 prime?\" --agents Skeptic,Pragmatist --model llama3.2:1b"));
+        err(tr(
+            "Missing --question TEXT, e.g. roundtable debate --question \"Is 91 prime?\" --agents Skeptic,Pragmatist --model llama3.2:1b"));
         return ExitUsage;
     }
 
@@ -198,7 +194,8 @@ int runDebate(const QStringList &arguments)
         if (parser.isSet(o.format)) {
             const auto kind = parseFormatKind(parser.value(o.format));
             if (!kind) {
-                err(tr("Unknown --format \"%1\": use simultaneous, round-robin, adversarial, council or vote.").arg(parser.value(o.format)));
+                err(tr("Unknown --format \"%1\": use simultaneous, round-robin, adversarial, council or vote.")
+                        .arg(parser.value(o.format)));
                 return ExitUsage;
             }
             config.format = *kind;
@@ -347,7 +344,10 @@ int runDebate(const QStringList &arguments)
         if (jsonOutput)
             return;
         outLine(tr("Debate %1: %2").arg(info.debateId).arg(info.question));
-        outLine(tr("Format: %1 · up to %2 round(s) · consensus at %3").arg(toString(info.format)).arg(info.maxRounds).arg(percent(info.threshold)));
+        outLine(tr("Format: %1 · up to %2 round(s) · consensus at %3")
+                    .arg(toString(info.format))
+                    .arg(info.maxRounds)
+                    .arg(percent(info.threshold)));
         QStringList seats;
         for (const Seat &s : info.seats) {
             QString seat = u"%1 (%2"_s.arg(s.agent.name, s.agent.model);
@@ -544,15 +544,13 @@ int runDebate(const QStringList &arguments)
         QJsonArray rounds;
         for (const ConsensusSnapshot &s : state.rounds)
             rounds.append(s.toJson());
-        QJsonObject doc{{u"debate"_s, started.toJson()},
-                        {u"status"_s, toString(finalKind == DebateEngine::State::Finished    ? DebateStatus::Finished
-                                                : finalKind == DebateEngine::State::Paused      ? DebateStatus::Paused
-                                                : finalKind == DebateEngine::State::Interrupted ? DebateStatus::Interrupted
-                                                                                                 : DebateStatus::Failed)},
-                        {u"turns"_s, turns},
-                        {u"rounds"_s, rounds},
-                        {u"notes"_s, noteArray},
-                        {u"exit_code"_s, exitCode}};
+        QJsonObject doc { { u"debate"_s, started.toJson() },
+            { u"status"_s,
+                toString(finalKind == DebateEngine::State::Finished     ? DebateStatus::Finished
+                        : finalKind == DebateEngine::State::Paused      ? DebateStatus::Paused
+                        : finalKind == DebateEngine::State::Interrupted ? DebateStatus::Interrupted
+                                                                        : DebateStatus::Failed) },
+            { u"turns"_s, turns }, { u"rounds"_s, rounds }, { u"notes"_s, noteArray }, { u"exit_code"_s, exitCode } };
         if (finalKind == DebateEngine::State::Finished || finalKind == DebateEngine::State::Failed)
             doc.insert(u"result"_s, finalOutcome.toJson());
         if (!pauseReason.isEmpty())

@@ -1,18 +1,17 @@
 // roundtable eval: single agent vs vote vs debate on questions with known answers.
-#include "agentselection.h"
-#include "common/translate.h"
-#include "clicommon.h"
-#include "commands.h"
-#include "storagecli.h"
-#include "taskscli.h"
-
 #include "agents/agentregistry.h"
 #include "agents/storageagentstore.h"
+#include "agentselection.h"
+#include "clicommon.h"
+#include "commands.h"
 #include "common/appsettings.h"
+#include "common/translate.h"
 #include "debate/evalrunner.h"
 #include "llm/endpointpool.h"
 #include "llm/ollamaclient.h"
 #include "llm/ollamaerrors.h"
+#include "storagecli.h"
+#include "taskscli.h"
 
 #include <QCoreApplication>
 #include <QJsonDocument>
@@ -42,10 +41,10 @@ int runEval(const QStringList &arguments)
                                         "debate on your own models."));
     CommonOptions common;
     common.addTo(parser, true);
-    const QCommandLineOption agentsOpt(u"agents"_s, tr("Agents by name, comma-separated; NAME=MODEL sets the model (default Proponent,Skeptic,Pragmatist)."),
-                                       u"list"_s);
-    const QCommandLineOption questionsOpt(u"questions"_s, tr("Question file (JSON or JSON lines with question and answer), or builtin (default)."),
-                                          u"file"_s);
+    const QCommandLineOption agentsOpt(
+        u"agents"_s, tr("Agents by name, comma-separated; NAME=MODEL sets the model (default Proponent,Skeptic,Pragmatist)."), u"list"_s);
+    const QCommandLineOption questionsOpt(
+        u"questions"_s, tr("Question file (JSON or JSON lines with question and answer), or builtin (default)."), u"file"_s);
     const QCommandLineOption formatOpt(u"format"_s, tr("Debate format (default simultaneous)."), u"name"_s);
     const QCommandLineOption roundsOpt(u"rounds"_s, tr("Maximum debate rounds (default 3)."), u"n"_s);
     const QCommandLineOption consensusOpt(u"consensus"_s, tr("Consensus threshold (default 0.8)."), u"share"_s);
@@ -53,7 +52,7 @@ int runEval(const QStringList &arguments)
     const QCommandLineOption seedOpt(u"seed"_s, tr("Base seed (default 1)."), u"n"_s);
     const QCommandLineOption limitOpt(u"limit"_s, tr("Only the first N questions."), u"n"_s);
     const QCommandLineOption jsonOpt(u"json"_s, tr("Print the report as JSON."));
-    parser.addOptions({agentsOpt, questionsOpt, formatOpt, roundsOpt, consensusOpt, modelOpt, seedOpt, limitOpt, jsonOpt});
+    parser.addOptions({ agentsOpt, questionsOpt, formatOpt, roundsOpt, consensusOpt, modelOpt, seedOpt, limitOpt, jsonOpt });
     if (!parseOrExplain(parser, arguments))
         return ExitUsage;
     common.apply(parser);
@@ -136,7 +135,7 @@ int runEval(const QStringList &arguments)
     QObject::connect(&runner, &EvalRunner::failed, &runner, [&](const rt::Error &error) {
         if (exitCode != ExitCancelled) {
             err(tr("The evaluation stopped: %1").arg(error.message));
-            exitCode = error.code == rt::llm::ErrorCode::ModelNotFound ? ExitModelNotFound
+            exitCode = error.code == rt::llm::ErrorCode::ModelNotFound                              ? ExitModelNotFound
                 : (error.code == rt::llm::ErrorCode::Unreachable || error.code == u"unreachable"_s) ? ExitUnreachable
                                                                                                     : ExitFailure;
         }
@@ -158,7 +157,7 @@ int runEval(const QStringList &arguments)
                     .arg(base.maxRounds));
         outLine(QString());
         outLine(padded(tr("mode"), 8) + padded(tr("accuracy"), 16) + padded(tr("calls"), 8) + padded(tr("calls/q"), 9)
-                + padded(tr("rounds/q"), 10) + padded(tr("tokens"), 10) + tr("position changes per round"));
+            + padded(tr("rounds/q"), 10) + padded(tr("tokens"), 10) + tr("position changes per round"));
         for (const EvalModeStats &m : report.modes) {
             const double n = std::max(1, m.questions);
             QStringList flips;
@@ -166,11 +165,10 @@ int runEval(const QStringList &arguments)
                 if (r > 0 || m.flipsPerRound.at(r) > 0)
                     flips.append(u"r%1: %2"_s.arg(r + 1).arg(m.flipsPerRound.at(r)));
             }
-            outLine(padded(m.mode, 8)
-                    + padded(u"%1/%2 %3%"_s.arg(m.correct).arg(m.questions).arg(qRound(m.accuracy() * 100)), 16)
-                    + padded(QString::number(m.calls), 8) + padded(QString::number(m.calls / n, 'f', 1), 9)
-                    + padded(QString::number(m.rounds / n, 'f', 1), 10) + padded(QString::number(m.tokens), 10)
-                    + (m.mode == u"debate"_s ? (flips.isEmpty() ? u"-"_s : flips.join(u", "_s)) : u"-"_s));
+            outLine(padded(m.mode, 8) + padded(u"%1/%2 %3%"_s.arg(m.correct).arg(m.questions).arg(qRound(m.accuracy() * 100)), 16)
+                + padded(QString::number(m.calls), 8) + padded(QString::number(m.calls / n, 'f', 1), 9)
+                + padded(QString::number(m.rounds / n, 'f', 1), 10) + padded(QString::number(m.tokens), 10)
+                + (m.mode == u"debate"_s ? (flips.isEmpty() ? u"-"_s : flips.join(u", "_s)) : u"-"_s));
         }
         for (const EvalModeStats &m : report.modes) {
             if (m.mode != u"debate"_s)
@@ -208,8 +206,10 @@ int runEval(const QStringList &arguments)
     });
 
     // Is this the simulator? Then every figure must say so.
-    pool->controlClient(pool->defaultHost())->requestJson("GET", u"/_sim/stats"_s, {}, {}, &runner,
-                       [&](const rt::Result<QJsonObject> &stats) { runner.start(base, questions, stats.ok()); }, 5000);
+    pool->controlClient(pool->defaultHost())
+        ->requestJson(
+            "GET", u"/_sim/stats"_s, {}, {}, &runner,
+            [&](const rt::Result<QJsonObject> &stats) { runner.start(base, questions, stats.ok()); }, 5000);
     QCoreApplication::exec();
     return exitCode;
 }

@@ -1,7 +1,7 @@
 // roundtable history list|show|search|export|import: browse what is stored.
 #include "clicommon.h"
-#include "common/translate.h"
 #include "commands.h"
+#include "common/translate.h"
 #include "storagecli.h"
 
 #include <QCoreApplication>
@@ -10,7 +10,6 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QSaveFile>
-
 #include <cstdio>
 #include <unistd.h>
 
@@ -47,15 +46,15 @@ void printJson(const QJsonDocument &doc)
     out(QString::fromUtf8(doc.toJson(QJsonDocument::Indented)));
 }
 
-struct Sub
-{
+struct Sub {
     QCommandLineParser parser;
     CommonOptions common;
-    QCommandLineOption json{QStringLiteral("json"), tr("Print JSON instead of text.")};
-    QCommandLineOption debate{QStringLiteral("debate"), tr("ID is a debate, not a conversation.")};
-    QCommandLineOption limit{QStringLiteral("limit"), tr("At most N entries (default %1)."), QStringLiteral("N")};
-    QCommandLineOption format{QStringLiteral("format"), tr("md (Markdown) or json."), QStringLiteral("md|json")};
-    QCommandLineOption output{{QStringLiteral("o"), QStringLiteral("output")}, tr("Write to FILE instead of standard output."), QStringLiteral("FILE")};
+    QCommandLineOption json { QStringLiteral("json"), tr("Print JSON instead of text.") };
+    QCommandLineOption debate { QStringLiteral("debate"), tr("ID is a debate, not a conversation.") };
+    QCommandLineOption limit { QStringLiteral("limit"), tr("At most N entries (default %1)."), QStringLiteral("N") };
+    QCommandLineOption format { QStringLiteral("format"), tr("md (Markdown) or json."), QStringLiteral("md|json") };
+    QCommandLineOption output { { QStringLiteral("o"), QStringLiteral("output") }, tr("Write to FILE instead of standard output."),
+        QStringLiteral("FILE") };
 };
 
 int parseId(const QString &text, qint64 *id)
@@ -103,24 +102,18 @@ int list(const QStringList &arguments)
     if (s.parser.isSet(s.json)) {
         QJsonArray convs;
         for (const Conversation &c : std::as_const(*conversations)) {
-            convs.append(QJsonObject{{QStringLiteral("id"), double(c.id)},
-                                     {QStringLiteral("title"), c.title},
-                                     {QStringLiteral("model"), c.model},
-                                     {QStringLiteral("messages"), c.messageCount},
-                                     {QStringLiteral("created_at"), timeJson(c.createdAt)},
-                                     {QStringLiteral("updated_at"), timeJson(c.updatedAt)}});
+            convs.append(QJsonObject { { QStringLiteral("id"), double(c.id) }, { QStringLiteral("title"), c.title },
+                { QStringLiteral("model"), c.model }, { QStringLiteral("messages"), c.messageCount },
+                { QStringLiteral("created_at"), timeJson(c.createdAt) }, { QStringLiteral("updated_at"), timeJson(c.updatedAt) } });
         }
         QJsonArray debs;
         for (const Debate &d : std::as_const(*debates)) {
-            debs.append(QJsonObject{{QStringLiteral("id"), double(d.id)},
-                                    {QStringLiteral("question"), d.question},
-                                    {QStringLiteral("format"), d.format},
-                                    {QStringLiteral("status"), toString(d.status)},
-                                    {QStringLiteral("consensus_score"), d.consensusScore ? QJsonValue(*d.consensusScore) : QJsonValue()},
-                                    {QStringLiteral("created_at"), timeJson(d.createdAt)},
-                                    {QStringLiteral("finished_at"), timeJson(d.finishedAt)}});
+            debs.append(QJsonObject { { QStringLiteral("id"), double(d.id) }, { QStringLiteral("question"), d.question },
+                { QStringLiteral("format"), d.format }, { QStringLiteral("status"), toString(d.status) },
+                { QStringLiteral("consensus_score"), d.consensusScore ? QJsonValue(*d.consensusScore) : QJsonValue() },
+                { QStringLiteral("created_at"), timeJson(d.createdAt) }, { QStringLiteral("finished_at"), timeJson(d.finishedAt) } });
         }
-        printJson(QJsonDocument(QJsonObject{{QStringLiteral("conversations"), convs}, {QStringLiteral("debates"), debs}}));
+        printJson(QJsonDocument(QJsonObject { { QStringLiteral("conversations"), convs }, { QStringLiteral("debates"), debs } }));
         return ExitOk;
     }
     if (conversations->isEmpty() && debates->isEmpty()) {
@@ -129,25 +122,27 @@ int list(const QStringList &arguments)
     }
     if (!conversations->isEmpty()) {
         outLine(tr("Conversations"));
-        outLine(QStringLiteral("%1  %2  %3  %4").arg(tr("ID").rightJustified(6), tr("Last activity").leftJustified(16), tr("Msgs").rightJustified(5), tr("Title")));
+        outLine(QStringLiteral("%1  %2  %3  %4")
+                    .arg(tr("ID").rightJustified(6), tr("Last activity").leftJustified(16), tr("Msgs").rightJustified(5), tr("Title")));
         for (const Conversation &c : std::as_const(*conversations)) {
             QString title = c.title.isEmpty() ? tr("(untitled)") : c.title;
             if (!c.model.isEmpty())
                 title += QStringLiteral(" [%1]").arg(c.model);
             outLine(QStringLiteral("%1  %2  %3  %4")
                         .arg(QString::number(c.id).rightJustified(6), shortTime(c.updatedAt).leftJustified(16),
-                             QString::number(c.messageCount).rightJustified(5), oneLine(title, 70)));
+                            QString::number(c.messageCount).rightJustified(5), oneLine(title, 70)));
         }
     }
     if (!debates->isEmpty()) {
         if (!conversations->isEmpty())
             outLine(QString());
         outLine(tr("Debates (use --debate with show/export)"));
-        outLine(QStringLiteral("%1  %2  %3  %4").arg(tr("ID").rightJustified(6), tr("Started").leftJustified(16), tr("Status").leftJustified(11), tr("Question")));
+        outLine(QStringLiteral("%1  %2  %3  %4")
+                    .arg(tr("ID").rightJustified(6), tr("Started").leftJustified(16), tr("Status").leftJustified(11), tr("Question")));
         for (const Debate &d : std::as_const(*debates)) {
             outLine(QStringLiteral("%1  %2  %3  %4")
-                        .arg(QString::number(d.id).rightJustified(6), shortTime(d.createdAt).leftJustified(16), toString(d.status).leftJustified(11),
-                             oneLine(d.question, 70)));
+                        .arg(QString::number(d.id).rightJustified(6), shortTime(d.createdAt).leftJustified(16),
+                            toString(d.status).leftJustified(11), oneLine(d.question, 70)));
         }
     }
     return ExitOk;
@@ -229,16 +224,13 @@ int search(const QStringList &arguments)
         QJsonArray list;
         for (const SearchHit &h : std::as_const(*hits)) {
             const bool message = h.kind == SearchHit::Kind::Message;
-            list.append(QJsonObject{{QStringLiteral("kind"), message ? QStringLiteral("message") : QStringLiteral("debate_turn")},
-                                    {QStringLiteral("id"), double(h.id)},
-                                    {message ? QStringLiteral("conversation_id") : QStringLiteral("debate_id"), double(h.parentId)},
-                                    {QStringLiteral("title"), h.parentTitle},
-                                    {QStringLiteral("who"), h.who},
-                                    {QStringLiteral("snippet"), h.snippet},
-                                    {QStringLiteral("score"), h.score},
-                                    {QStringLiteral("created_at"), timeJson(h.createdAt)}});
+            list.append(QJsonObject { { QStringLiteral("kind"), message ? QStringLiteral("message") : QStringLiteral("debate_turn") },
+                { QStringLiteral("id"), double(h.id) },
+                { message ? QStringLiteral("conversation_id") : QStringLiteral("debate_id"), double(h.parentId) },
+                { QStringLiteral("title"), h.parentTitle }, { QStringLiteral("who"), h.who }, { QStringLiteral("snippet"), h.snippet },
+                { QStringLiteral("score"), h.score }, { QStringLiteral("created_at"), timeJson(h.createdAt) } });
         }
-        printJson(QJsonDocument(QJsonObject{{QStringLiteral("query"), text}, {QStringLiteral("results"), list}}));
+        printJson(QJsonDocument(QJsonObject { { QStringLiteral("query"), text }, { QStringLiteral("results"), list } }));
         return ExitOk;
     }
     if (hits->isEmpty()) {
@@ -307,8 +299,9 @@ int exportCommand(const QStringList &arguments)
 int importCommand(const QStringList &arguments)
 {
     Sub s;
-    s.parser.setApplicationDescription(tr("Import a conversation or debate from a JSON file made by 'roundtable history export --format json'. "
-                                          "It gets a new id; the original is not touched."));
+    s.parser.setApplicationDescription(
+        tr("Import a conversation or debate from a JSON file made by 'roundtable history export --format json'. "
+           "It gets a new id; the original is not touched."));
     s.common.addTo(s.parser, true);
     s.parser.addPositionalArgument(QStringLiteral("FILE"), tr("The JSON export ('-' for standard input)."));
     if (!parseOrExplain(s.parser, arguments))

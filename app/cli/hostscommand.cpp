@@ -1,10 +1,9 @@
 // roundtable hosts: the Ollama servers Roundtable uses, kept in the settings
 // file the window reads too.
 #include "clicommon.h"
-#include "common/translate.h"
 #include "commands.h"
-
 #include "common/appsettings.h"
+#include "common/translate.h"
 #include "llm/endpointpool.h"
 #include "llm/modelcatalog.h"
 #include "llm/modelinfo.h"
@@ -52,9 +51,9 @@ int listHosts(const QCommandLineParser &parser, const CommonOptions &common, boo
         outLine(QString::fromUtf8(QJsonDocument(toJson(hosts, !saved.isEmpty())).toJson(QJsonDocument::Compact)));
         return ExitOk;
     }
-    QList<QStringList> rows{{tr("NAME"), tr("URL"), tr("MAX REQUESTS")}};
+    QList<QStringList> rows { { tr("NAME"), tr("URL"), tr("MAX REQUESTS") } };
     for (const rt::llm::HostConfig &h : hosts)
-        rows.append({h.name, rt::llm::displayHost(h.url), QString::number(h.maxConcurrent)});
+        rows.append({ h.name, rt::llm::displayHost(h.url), QString::number(h.maxConcurrent) });
     out(formatTable(rows));
     if (saved.isEmpty() && !parser.isSet(common.ollamaHost))
         outLine(tr("(No host is saved, so Roundtable uses this one, from $OLLAMA_HOST or the default. "
@@ -136,8 +135,7 @@ int removeHost(const QStringList &positional)
     return ExitFailure;
 }
 
-struct HostCheck
-{
+struct HostCheck {
     rt::llm::HostConfig config;
     bool up = false;
     QString version;
@@ -172,7 +170,7 @@ int checkHosts(const QCommandLineParser &parser, const CommonOptions &common, bo
     const QStringList names = pool->hostNames();
     QList<HostCheck> checks;
     for (const QString &name : names)
-        checks.append(HostCheck{*pool->hostConfig(name)});
+        checks.append(HostCheck { *pool->hostConfig(name) });
     int remaining = int(checks.size()) * 3;
     const auto done = [&](HostCheck &) {
         if (--remaining == 0)
@@ -221,11 +219,11 @@ int checkHosts(const QCommandLineParser &parser, const CommonOptions &common, bo
             array.append(c.toJson());
         outLine(QString::fromUtf8(QJsonDocument(array).toJson(QJsonDocument::Compact)));
     } else {
-        QList<QStringList> rows{{tr("NAME"), tr("URL"), tr("STATE"), tr("VERSION"), tr("LATENCY"), tr("MODELS"), tr("LOADED")}};
+        QList<QStringList> rows { { tr("NAME"), tr("URL"), tr("STATE"), tr("VERSION"), tr("LATENCY"), tr("MODELS"), tr("LOADED") } };
         for (const HostCheck &c : std::as_const(checks)) {
-            rows.append({c.config.name, rt::llm::displayHost(c.config.url), c.up ? tr("up") : tr("down"), c.up ? c.version : u"-"_s,
-                         c.up ? tr("%1 ms").arg(c.latencyMs) : u"-"_s, c.models >= 0 ? QString::number(c.models) : u"-"_s,
-                         c.loaded >= 0 ? QString::number(c.loaded) : u"-"_s});
+            rows.append({ c.config.name, rt::llm::displayHost(c.config.url), c.up ? tr("up") : tr("down"), c.up ? c.version : u"-"_s,
+                c.up ? tr("%1 ms").arg(c.latencyMs) : u"-"_s, c.models >= 0 ? QString::number(c.models) : u"-"_s,
+                c.loaded >= 0 ? QString::number(c.loaded) : u"-"_s });
         }
         out(formatTable(rows));
         for (const HostCheck &c : std::as_const(checks)) {
@@ -257,7 +255,7 @@ int runHosts(const QStringList &arguments)
     common.addTo(parser);
     const QCommandLineOption json(u"json"_s, tr("Print JSON."));
     const QCommandLineOption maxConcurrent(u"max-concurrent"_s, tr("add: requests this host runs at once (default 4)."), u"n"_s);
-    parser.addOptions({json, maxConcurrent});
+    parser.addOptions({ json, maxConcurrent });
     parser.addPositionalArgument(u"action"_s, tr("list (default), add, rm or check"));
     parser.addPositionalArgument(u"args"_s, tr("NAME URL (add), NAME (rm)"), u"[args...]"_s);
     if (!parseOrExplain(parser, arguments))

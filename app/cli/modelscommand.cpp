@@ -3,15 +3,15 @@
 #include "commands.h"
 #include "llm/endpointpool.h"
 #include "llm/modelcatalog.h"
+#include "llm/modelname.h"
 #include "llm/modelpull.h"
 #include "llm/ollamaclient.h"
 #include "llm/ollamaerrors.h"
 #include "llm/ollamahost.h"
-#include "llm/modelname.h"
 #include "storage/storage.h"
-#include "taskscli.h"
 #include "tasks/pulljob.h"
 #include "tasks/taskmanager.h"
+#include "taskscli.h"
 
 #include <QCoreApplication>
 #include <QJsonArray>
@@ -31,7 +31,6 @@ int exitCodeFor(const Error &error)
         return ExitCancelled;
     return ExitFailure;
 }
-
 
 int listModels(rt::llm::OllamaClient *client, const QUrl &host, bool json)
 {

@@ -36,8 +36,9 @@ std::unique_ptr<Storage> openStorage(const QString &dbValue, bool recover, int *
         return nullptr;
     }
     if (opened->interrupted.total() > 0) {
-        err(QCoreApplication::translate("rt::cli", "Note: %n message(s) or debate(s) left unfinished by an earlier crash were marked interrupted.", nullptr,
-                                        opened->interrupted.total()));
+        err(QCoreApplication::translate("rt::cli",
+            "Note: %n message(s) or debate(s) left unfinished by an earlier crash were marked interrupted.", nullptr,
+            opened->interrupted.total()));
     }
     *exitCode = ExitOk;
     return storage;

@@ -1,12 +1,10 @@
 #pragma once
 
 #include "clicommon.h"
-
 #include "storage/storage.h"
 
 #include <QCommandLineParser>
 #include <QFuture>
-
 #include <memory>
 
 // Shared by the history and db commands (and chat, to store the exchange).
@@ -20,8 +18,7 @@ namespace rt::cli {
 std::unique_ptr<rt::storage::Storage> openStorage(const QString &dbValue, bool recover, int *exitCode);
 
 // For commands: block on a storage future (no event loop needed).
-template<typename T>
-T waitFor(QFuture<T> future)
+template<typename T> T waitFor(QFuture<T> future)
 {
     future.waitForFinished();
     return future.result();

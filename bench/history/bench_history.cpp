@@ -21,7 +21,6 @@
 #include <QProcess>
 #include <QRandomGenerator>
 #include <QTemporaryDir>
-
 #include <algorithm>
 #include <cstdio>
 #include <sys/resource.h>
@@ -43,11 +42,11 @@ void say(const QString &text)
 QStringList vocabulary()
 {
     QStringList words;
-    const QStringList stems{QStringLiteral("model"),   QStringLiteral("agent"),    QStringLiteral("debate"),  QStringLiteral("consensus"),
-                            QStringLiteral("token"),   QStringLiteral("argument"), QStringLiteral("evidence"), QStringLiteral("question"),
-                            QStringLiteral("answer"),  QStringLiteral("reason"),   QStringLiteral("climate"),  QStringLiteral("economy"),
-                            QStringLiteral("history"), QStringLiteral("science"),  QStringLiteral("garden"),   QStringLiteral("tomato"),
-                            QStringLiteral("rust"),    QStringLiteral("python"),   QStringLiteral("kernel"),   QStringLiteral("network")};
+    const QStringList stems { QStringLiteral("model"), QStringLiteral("agent"), QStringLiteral("debate"), QStringLiteral("consensus"),
+        QStringLiteral("token"), QStringLiteral("argument"), QStringLiteral("evidence"), QStringLiteral("question"),
+        QStringLiteral("answer"), QStringLiteral("reason"), QStringLiteral("climate"), QStringLiteral("economy"), QStringLiteral("history"),
+        QStringLiteral("science"), QStringLiteral("garden"), QStringLiteral("tomato"), QStringLiteral("rust"), QStringLiteral("python"),
+        QStringLiteral("kernel"), QStringLiteral("network") };
     for (const QString &stem : stems) {
         for (int i = 0; i < 100; ++i)
             words.append(stem + QString::number(i)); // 2,000 distinct words, Zipf-ish use below
@@ -69,15 +68,14 @@ QString sentence(QRandomGenerator &random, const QStringList &words, int count)
     return text + u'.';
 }
 
-struct Figures
-{
+struct Figures {
     QString name;
     bool ok = false;
     QString note;
     double generateS = 0;
-    double openMs = 0;      // open + newest conversation + its last 200 messages
+    double openMs = 0; // open + newest conversation + its last 200 messages
     double firstPageMs = 0; // just the last-200 query
-    double pageBackMs = 0;  // median of the older-than pages
+    double pageBackMs = 0; // median of the older-than pages
     int pages = 0;
     double searchCommonMs = 0;
     double searchRareMs = 0;
@@ -179,7 +177,8 @@ int measure(const QString &dbArgument)
     options.recover = false;
     auto opened = storage.open(*location, options).result();
     if (!opened.ok()) {
-        std::printf("%s\n", QJsonDocument(QJsonObject{{QStringLiteral("error"), opened.error().message}}).toJson(QJsonDocument::Compact).constData());
+        std::printf("%s\n",
+            QJsonDocument(QJsonObject { { QStringLiteral("error"), opened.error().message } }).toJson(QJsonDocument::Compact).constData());
         return 1;
     }
     const qint64 conv = storage.conversations(1).result()->at(0).id;
@@ -235,7 +234,7 @@ Figures runBackend(const QString &name, const DatabaseLocation &location, const 
     say(QStringLiteral("%1: measuring in a fresh process ...").arg(name));
     QProcess child;
     child.setProcessChannelMode(QProcess::ForwardedErrorChannel);
-    child.start(QCoreApplication::applicationFilePath(), {QStringLiteral("--measure"), dbArgument});
+    child.start(QCoreApplication::applicationFilePath(), { QStringLiteral("--measure"), dbArgument });
     if (!child.waitForFinished(600000)) {
         f.note = QStringLiteral("measuring did not finish");
         return f;
@@ -260,7 +259,8 @@ Figures runBackend(const QString &name, const DatabaseLocation &location, const 
 
 void printTable(const QList<Figures> &all, int messages, int conversations)
 {
-    std::printf("\nbench/history: %d messages over %d conversations (newest has %d)\n\n", messages, conversations, NewestConversationMessages);
+    std::printf(
+        "\nbench/history: %d messages over %d conversations (newest has %d)\n\n", messages, conversations, NewestConversationMessages);
     QString header = QStringLiteral("%1").arg(QString(), -40);
     for (const Figures &f : all)
         header += QStringLiteral("%1").arg(f.name, 14);
@@ -283,14 +283,28 @@ void printTable(const QList<Figures> &all, int messages, int conversations)
             line += QStringLiteral("   ") + target;
         std::printf("%s\n", qPrintable(line));
     };
-    row(QStringLiteral("generate (write all, batched)"), [](const Figures &f) { return f.generateS; }, QStringLiteral("s"), QString(), 0);
-    row(QStringLiteral("open: start + newest + last 200 msgs"), [](const Figures &f) { return f.openMs; }, QStringLiteral("ms"), QStringLiteral("< 1000 ms"), TargetOpenMs);
-    row(QStringLiteral("  of which the last-200 query"), [](const Figures &f) { return f.firstPageMs; }, QStringLiteral("ms"), QString(), 0);
-    row(QStringLiteral("page back 200 older (median)"), [](const Figures &f) { return f.pageBackMs; }, QStringLiteral("ms"), QString(), 0);
-    row(QStringLiteral("search common word (20 best)"), [](const Figures &f) { return f.searchCommonMs; }, QStringLiteral("ms"), QStringLiteral("< 50 ms"), TargetSearchMs);
-    row(QStringLiteral("search rare word"), [](const Figures &f) { return f.searchRareMs; }, QStringLiteral("ms"), QStringLiteral("< 50 ms"), TargetSearchMs);
-    row(QStringLiteral("search two words (AND)"), [](const Figures &f) { return f.searchTwoWordsMs; }, QStringLiteral("ms"), QStringLiteral("< 50 ms"), TargetSearchMs);
-    row(QStringLiteral("peak RSS of the measuring process"), [](const Figures &f) { return f.rssMb; }, QStringLiteral("MB"), QStringLiteral("< 300 MB"), TargetRssMb);
+    row(
+        QStringLiteral("generate (write all, batched)"), [](const Figures &f) { return f.generateS; }, QStringLiteral("s"), QString(), 0);
+    row(
+        QStringLiteral("open: start + newest + last 200 msgs"), [](const Figures &f) { return f.openMs; }, QStringLiteral("ms"),
+        QStringLiteral("< 1000 ms"), TargetOpenMs);
+    row(
+        QStringLiteral("  of which the last-200 query"), [](const Figures &f) { return f.firstPageMs; }, QStringLiteral("ms"), QString(),
+        0);
+    row(
+        QStringLiteral("page back 200 older (median)"), [](const Figures &f) { return f.pageBackMs; }, QStringLiteral("ms"), QString(), 0);
+    row(
+        QStringLiteral("search common word (20 best)"), [](const Figures &f) { return f.searchCommonMs; }, QStringLiteral("ms"),
+        QStringLiteral("< 50 ms"), TargetSearchMs);
+    row(
+        QStringLiteral("search rare word"), [](const Figures &f) { return f.searchRareMs; }, QStringLiteral("ms"),
+        QStringLiteral("< 50 ms"), TargetSearchMs);
+    row(
+        QStringLiteral("search two words (AND)"), [](const Figures &f) { return f.searchTwoWordsMs; }, QStringLiteral("ms"),
+        QStringLiteral("< 50 ms"), TargetSearchMs);
+    row(
+        QStringLiteral("peak RSS of the measuring process"), [](const Figures &f) { return f.rssMb; }, QStringLiteral("MB"),
+        QStringLiteral("< 300 MB"), TargetRssMb);
     for (const Figures &f : all) {
         if (!f.ok)
             std::printf("\n%s: %s\n", qPrintable(f.name), qPrintable(f.note));
@@ -306,13 +320,18 @@ int main(int argc, char *argv[])
     QCommandLineParser parser;
     parser.setApplicationDescription(QStringLiteral("History storage benchmark (SQLite and PostgreSQL)."));
     parser.addHelpOption();
-    QCommandLineOption messagesOption(QStringLiteral("messages"), QStringLiteral("Messages to generate (default 100000)."), QStringLiteral("N"), QStringLiteral("100000"));
-    QCommandLineOption conversationsOption(QStringLiteral("conversations"), QStringLiteral("Conversations (default 1000)."), QStringLiteral("N"), QStringLiteral("1000"));
+    QCommandLineOption messagesOption(QStringLiteral("messages"), QStringLiteral("Messages to generate (default 100000)."),
+        QStringLiteral("N"), QStringLiteral("100000"));
+    QCommandLineOption conversationsOption(
+        QStringLiteral("conversations"), QStringLiteral("Conversations (default 1000)."), QStringLiteral("N"), QStringLiteral("1000"));
     QCommandLineOption noPostgres(QStringLiteral("no-postgres"), QStringLiteral("SQLite only."));
-    QCommandLineOption pgUrl(QStringLiteral("pg-url"), QStringLiteral("An empty PostgreSQL database to use (it is filled)."), QStringLiteral("URL"));
-    QCommandLineOption dirOption(QStringLiteral("dir"), QStringLiteral("Keep the SQLite database in DIR and reuse it next time."), QStringLiteral("DIR"));
-    QCommandLineOption measureOption(QStringLiteral("measure"), QStringLiteral("Internal: measure an existing database."), QStringLiteral("DB"));
-    parser.addOptions({messagesOption, conversationsOption, noPostgres, pgUrl, dirOption, measureOption});
+    QCommandLineOption pgUrl(
+        QStringLiteral("pg-url"), QStringLiteral("An empty PostgreSQL database to use (it is filled)."), QStringLiteral("URL"));
+    QCommandLineOption dirOption(
+        QStringLiteral("dir"), QStringLiteral("Keep the SQLite database in DIR and reuse it next time."), QStringLiteral("DIR"));
+    QCommandLineOption measureOption(
+        QStringLiteral("measure"), QStringLiteral("Internal: measure an existing database."), QStringLiteral("DB"));
+    parser.addOptions({ messagesOption, conversationsOption, noPostgres, pgUrl, dirOption, measureOption });
     parser.process(app);
     if (parser.isSet(measureOption))
         return measure(parser.value(measureOption));
@@ -322,7 +341,8 @@ int main(int argc, char *argv[])
     QList<Figures> results;
 
     QTemporaryDir dir;
-    const QString sqlitePath = QDir(parser.isSet(dirOption) ? parser.value(dirOption) : dir.path()).filePath(QStringLiteral("bench.sqlite"));
+    const QString sqlitePath
+        = QDir(parser.isSet(dirOption) ? parser.value(dirOption) : dir.path()).filePath(QStringLiteral("bench.sqlite"));
     results.append(runBackend(QStringLiteral("SQLite"), *parseDatabaseLocation(sqlitePath), sqlitePath, messages, conversations));
 
     if (!parser.isSet(noPostgres)) {
@@ -334,7 +354,7 @@ int main(int argc, char *argv[])
         bool started = false;
         if (url.isEmpty()) {
             say(QStringLiteral("PostgreSQL: starting a throwaway cluster ..."));
-            QProcess::execute(script, {QStringLiteral("start"), clusterDir});
+            QProcess::execute(script, { QStringLiteral("start"), clusterDir });
             QFile file(QDir(clusterDir).filePath(QStringLiteral("url")));
             if (file.open(QIODevice::ReadOnly)) {
                 url = QString::fromUtf8(file.readAll()).trimmed();
@@ -351,7 +371,7 @@ int main(int argc, char *argv[])
             results.append(runBackend(QStringLiteral("PostgreSQL"), *location, url, messages, conversations));
         }
         if (started)
-            QProcess::execute(script, {QStringLiteral("stop"), clusterDir});
+            QProcess::execute(script, { QStringLiteral("stop"), clusterDir });
     }
     printTable(results, messages, conversations);
     return 0;

@@ -10,7 +10,6 @@
 #include <QNetworkReply>
 #include <QNetworkRequest>
 #include <QUrl>
-
 #include <cstdio>
 
 using namespace Qt::StringLiterals;
@@ -30,13 +29,13 @@ int main(int argc, char *argv[])
     QNetworkRequest request(base.resolved(QUrl(u"/api/chat"_s)));
     request.setHeader(QNetworkRequest::ContentTypeHeader, u"application/json"_s);
     request.setTransferTimeout(0);
-    const QByteArray body = QJsonDocument(QJsonObject{
-                                              {u"model"_s, model},
-                                              {u"stream"_s, true},
-                                              {u"messages"_s, QJsonArray{QJsonObject{{u"role"_s, u"user"_s},
-                                                                                     {u"content"_s, u"bench"_s}}}},
-                                          })
-                                .toJson(QJsonDocument::Compact);
+    const QByteArray body
+        = QJsonDocument(QJsonObject {
+                            { u"model"_s, model },
+                            { u"stream"_s, true },
+                            { u"messages"_s, QJsonArray { QJsonObject { { u"role"_s, u"user"_s }, { u"content"_s, u"bench"_s } } } },
+                        })
+              .toJson(QJsonDocument::Compact);
     QNetworkReply *reply = nam.post(request, body);
 
     QByteArray buffer;

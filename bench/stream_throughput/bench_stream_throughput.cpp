@@ -11,16 +11,14 @@
 #include <QProcess>
 #include <QRegularExpression>
 #include <QTemporaryDir>
-
 #include <algorithm>
 #include <cstdio>
-#include <vector>
-
 #include <fcntl.h>
 #include <spawn.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include <vector>
 
 extern char **environ;
 
@@ -28,16 +26,14 @@ using namespace Qt::StringLiterals;
 
 namespace {
 
-struct Sample
-{
+struct Sample {
     double user = 0;
     double sys = 0;
     double wall = 0;
     double rssMiB = 0;
 };
 
-struct Consumer
-{
+struct Consumer {
     QString name;
     QStringList argv; // argv[0] is the program
     QString skipReason;
@@ -83,7 +79,7 @@ bool runMeasured(const QStringList &argv, const QString &errFile, Sample *out, Q
         return false;
     }
     int status = 0;
-    rusage ru{};
+    rusage ru {};
     if (::wait4(pid, &status, 0, &ru) != pid) {
         *error = u"wait4 failed"_s;
         return false;
@@ -96,7 +92,7 @@ bool runMeasured(const QStringList &argv, const QString &errFile, Sample *out, Q
         QFile f(errFile);
         const QByteArray tail = f.open(QIODevice::ReadOnly) ? f.readAll().right(600) : QByteArray();
         *error = (WIFEXITED(status) ? u"exit %1"_s.arg(WEXITSTATUS(status)) : u"killed by signal %1"_s.arg(WTERMSIG(status)))
-                 + (tail.isEmpty() ? QString() : u": "_s + QString::fromLocal8Bit(tail).trimmed());
+            + (tail.isEmpty() ? QString() : u": "_s + QString::fromLocal8Bit(tail).trimmed());
         return false;
     }
     return true;
@@ -114,19 +110,18 @@ int main(int argc, char *argv[])
     const QCommandLineOption tokensOpt(u"tokens"_s, u"Tokens in the reply (default 100000)."_s, u"n"_s, u"100000"_s);
     const QCommandLineOption modelOpt(u"model"_s, u"Model to ask (default llama3.2:1b)."_s, u"name"_s, u"llama3.2:1b"_s);
     const QCommandLineOption simOpt(u"sim"_s, u"Simulator executable."_s, u"path"_s, QStringLiteral(RT_BENCH_SIM_PATH));
-    const QCommandLineOption bareOpt(u"bare"_s, u"bench-bare-reader executable."_s, u"path"_s,
-                                     QStringLiteral(RT_BENCH_BARE_PATH));
+    const QCommandLineOption bareOpt(u"bare"_s, u"bench-bare-reader executable."_s, u"path"_s, QStringLiteral(RT_BENCH_BARE_PATH));
     const QCommandLineOption appOpt(u"app"_s, u"roundtable executable."_s, u"path"_s, QStringLiteral(RT_BENCH_APP_PATH));
-    const QCommandLineOption nodeOpt(u"node-script"_s, u"ollama-js consumer script (node_modules beside it)."_s,
-                                     u"path"_s, QStringLiteral(RT_BENCH_NODE_SCRIPT));
-    p.addOptions({runsOpt, tokensOpt, modelOpt, simOpt, bareOpt, appOpt, nodeOpt});
+    const QCommandLineOption nodeOpt(
+        u"node-script"_s, u"ollama-js consumer script (node_modules beside it)."_s, u"path"_s, QStringLiteral(RT_BENCH_NODE_SCRIPT));
+    p.addOptions({ runsOpt, tokensOpt, modelOpt, simOpt, bareOpt, appOpt, nodeOpt });
     p.process(app);
     const int runs = std::max(1, p.value(runsOpt).toInt());
     const QString model = p.value(modelOpt);
 
     QProcess sim;
     sim.setProcessChannelMode(QProcess::ForwardedErrorChannel);
-    sim.start(p.value(simOpt), {u"--port"_s, u"0"_s, u"--quiet"_s, u"--tps"_s, u"0"_s, u"--tokens"_s, p.value(tokensOpt)});
+    sim.start(p.value(simOpt), { u"--port"_s, u"0"_s, u"--quiet"_s, u"--tps"_s, u"0"_s, u"--tokens"_s, p.value(tokensOpt) });
     QString url;
     static const QRegularExpression listening(u"listening on (http://\\S+)"_s);
     QByteArray simOut;
@@ -146,20 +141,20 @@ int main(int argc, char *argv[])
 
     qputenv("QT_QPA_PLATFORM", "offscreen");
     std::vector<Consumer> consumers;
-    consumers.push_back({u"bare QNAM reader"_s, {p.value(bareOpt), url, model}, {}, {}, {}});
+    consumers.push_back({ u"bare QNAM reader"_s, { p.value(bareOpt), url, model }, {}, {}, {} });
     // The app goes through its endpoint pool as every product path does; it
     // stores nothing (--no-save) and sees neither the user's settings nor database.
     QTemporaryDir home;
     qputenv("XDG_CONFIG_HOME", (home.path() + u"/config"_s).toLocal8Bit());
     qputenv("XDG_DATA_HOME", (home.path() + u"/data"_s).toLocal8Bit());
     qputenv("ROUNDTABLE_DB", (home.path() + u"/bench.sqlite"_s).toLocal8Bit());
-    Consumer appRow{u"roundtable chat"_s,
-                    {p.value(appOpt), u"chat"_s, u"--no-save"_s, u"--ollama-host"_s, url, u"--model"_s, model, u"bench"_s}, {}, {}, {}};
+    Consumer appRow { u"roundtable chat"_s,
+        { p.value(appOpt), u"chat"_s, u"--no-save"_s, u"--ollama-host"_s, url, u"--model"_s, model, u"bench"_s }, {}, {}, {} };
     if (!QFileInfo(p.value(appOpt)).isExecutable())
         appRow.skipReason = u"skipped: %1 not built (ninja roundtable)"_s.arg(p.value(appOpt));
     consumers.push_back(appRow);
     const QString script = p.value(nodeOpt);
-    Consumer jsRow{u"ollama-js (node)"_s, {u"node"_s, script, url, model}, {}, {}, {}};
+    Consumer jsRow { u"ollama-js (node)"_s, { u"node"_s, script, url, model }, {}, {}, {} };
     if (!QFileInfo::exists(QFileInfo(script).dir().filePath(u"node_modules/ollama/package.json"_s)))
         jsRow.skipReason = u"skipped: no node_modules/ollama beside %1 (ninja bench-js-deps)"_s.arg(script);
     consumers.push_back(jsRow);
@@ -182,9 +177,8 @@ int main(int argc, char *argv[])
     sim.waitForFinished(5000);
 
     std::printf("stream_throughput: one /api/chat stream of %s tokens (one chunk per line), %d runs each, medians\n",
-                qPrintable(p.value(tokensOpt)), runs);
-    std::printf("%-20s %8s %8s %8s %8s %10s %12s\n", "consumer", "cpu s", "user s", "sys s", "wall s", "peak MiB",
-                "cpu vs bare");
+        qPrintable(p.value(tokensOpt)), runs);
+    std::printf("%-20s %8s %8s %8s %8s %10s %12s\n", "consumer", "cpu s", "user s", "sys s", "wall s", "peak MiB", "cpu vs bare");
     double bareCpu = 0;
     for (const Consumer &c : consumers) {
         if (c.samples.empty())
@@ -200,8 +194,8 @@ int main(int argc, char *argv[])
         if (&c == &consumers.front())
             bareCpu = median(cpu);
         const double ratio = bareCpu > 0 ? median(cpu) / bareCpu : 0;
-        std::printf("%-20s %8.3f %8.3f %8.3f %8.3f %10.1f %11.2fx\n", qPrintable(c.name), median(cpu), median(user),
-                    median(sys), median(wall), median(rss), ratio);
+        std::printf("%-20s %8.3f %8.3f %8.3f %8.3f %10.1f %11.2fx\n", qPrintable(c.name), median(cpu), median(user), median(sys),
+            median(wall), median(rss), ratio);
     }
     int failures = 0;
     for (const Consumer &c : consumers) {

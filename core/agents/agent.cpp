@@ -6,18 +6,18 @@ namespace rt::agents {
 
 QJsonObject Agent::toJson() const
 {
-    QJsonObject object{
-        {QStringLiteral("name"), name},
-        {QStringLiteral("role"), role},
-        {QStringLiteral("description"), description},
-        {QStringLiteral("system_prompt"), systemPrompt},
-        {QStringLiteral("model"), model},
-        {QStringLiteral("fallback_models"), QJsonArray::fromStringList(fallbackModels)},
-        {QStringLiteral("options"), options.toJson()},
-        {QStringLiteral("colour"), colour},
-        {QStringLiteral("avatar"), avatar},
-        {QStringLiteral("weight"), weight},
-        {QStringLiteral("builtin"), builtin},
+    QJsonObject object {
+        { QStringLiteral("name"), name },
+        { QStringLiteral("role"), role },
+        { QStringLiteral("description"), description },
+        { QStringLiteral("system_prompt"), systemPrompt },
+        { QStringLiteral("model"), model },
+        { QStringLiteral("fallback_models"), QJsonArray::fromStringList(fallbackModels) },
+        { QStringLiteral("options"), options.toJson() },
+        { QStringLiteral("colour"), colour },
+        { QStringLiteral("avatar"), avatar },
+        { QStringLiteral("weight"), weight },
+        { QStringLiteral("builtin"), builtin },
     };
     if (id > 0)
         object.insert(QStringLiteral("id"), double(id));
@@ -60,8 +60,8 @@ bool Agent::operator==(const Agent &other) const
 {
     return id == other.id && name == other.name && role == other.role && description == other.description
         && systemPrompt == other.systemPrompt && model == other.model && fallbackModels == other.fallbackModels
-        && options.toJson() == other.options.toJson() && colour == other.colour && avatar == other.avatar
-        && weight == other.weight && builtin == other.builtin;
+        && options.toJson() == other.options.toJson() && colour == other.colour && avatar == other.avatar && weight == other.weight
+        && builtin == other.builtin;
 }
 
 } // namespace rt::agents

@@ -1,4 +1,5 @@
 #include "agentio.h"
+
 #include "common/translate.h"
 
 #include <QCoreApplication>

@@ -1,6 +1,6 @@
 #include "agentvalidation.h"
-#include "common/translate.h"
 
+#include "common/translate.h"
 #include "llm/modelname.h"
 
 #include <QCoreApplication>

@@ -1,6 +1,6 @@
 #include "storageagentstore.h"
-#include "common/translate.h"
 
+#include "common/translate.h"
 #include "storage/storage.h"
 
 #include <QCoreApplication>

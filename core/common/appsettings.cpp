@@ -4,16 +4,16 @@
 
 namespace rt {
 
-const AppSettings::Key AppSettings::OllamaHost{"ollama/host", QString()};
-const AppSettings::Key AppSettings::FirstTokenTimeoutSec{"ollama/firstTokenTimeoutSec", 600};
-const AppSettings::Key AppSettings::IdleTimeoutSec{"ollama/idleTimeoutSec", 120};
-const AppSettings::Key AppSettings::ConnectTimeoutSec{"ollama/connectTimeoutSec", 10};
-const AppSettings::Key AppSettings::BusyRetries{"ollama/busyRetries", 3};
-const AppSettings::Key AppSettings::LastModel{"chat/lastModel", QString()};
-const AppSettings::Key AppSettings::DefaultModel{"chat/defaultModel", QString()};
-const AppSettings::Key AppSettings::Database{"storage/database", QString()};
-const AppSettings::Key AppSettings::OllamaHosts{"ollama/hosts", QString()};
-const AppSettings::Key AppSettings::MaxConcurrentPerHost{"ollama/maxConcurrentPerHost", 4};
+const AppSettings::Key AppSettings::OllamaHost { "ollama/host", QString() };
+const AppSettings::Key AppSettings::FirstTokenTimeoutSec { "ollama/firstTokenTimeoutSec", 600 };
+const AppSettings::Key AppSettings::IdleTimeoutSec { "ollama/idleTimeoutSec", 120 };
+const AppSettings::Key AppSettings::ConnectTimeoutSec { "ollama/connectTimeoutSec", 10 };
+const AppSettings::Key AppSettings::BusyRetries { "ollama/busyRetries", 3 };
+const AppSettings::Key AppSettings::LastModel { "chat/lastModel", QString() };
+const AppSettings::Key AppSettings::DefaultModel { "chat/defaultModel", QString() };
+const AppSettings::Key AppSettings::Database { "storage/database", QString() };
+const AppSettings::Key AppSettings::OllamaHosts { "ollama/hosts", QString() };
+const AppSettings::Key AppSettings::MaxConcurrentPerHost { "ollama/maxConcurrentPerHost", 4 };
 
 QVariant AppSettings::value(const Key &key)
 {

@@ -16,4 +16,4 @@ Q_DECLARE_LOGGING_CATEGORY(lcUi)
 namespace rt {
 // Turns on debug output for every rt.* category (the --verbose flag).
 void enableVerboseLogging();
-}
+} // namespace rt

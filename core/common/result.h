@@ -1,7 +1,6 @@
 #pragma once
 
 #include <QString>
-
 #include <optional>
 #include <utility>
 #include <variant>
@@ -9,23 +8,26 @@
 namespace rt {
 
 // An error a user can read: what happened and, where it helps, what to do.
-struct Error
-{
-    QString code;    // stable machine-readable kind, e.g. "unreachable", "model_not_found"
+struct Error {
+    QString code; // stable machine-readable kind, e.g. "unreachable", "model_not_found"
     QString message; // one clear sentence for people
 
     bool operator==(const Error &) const = default;
 };
 
 // The outcome of an operation that can fail. A poor man's std::expected (C++23).
-template<typename T>
-class [[nodiscard]] Result
-{
+template<typename T> class [[nodiscard]] Result {
 public:
-    Result(T value) : m_data(std::move(value)) {}            // NOLINT(google-explicit-constructor)
-    Result(Error error) : m_data(std::move(error)) {}        // NOLINT(google-explicit-constructor)
+    Result(T value)
+        : m_data(std::move(value))
+    {
+    } // NOLINT(google-explicit-constructor)
+    Result(Error error)
+        : m_data(std::move(error))
+    {
+    } // NOLINT(google-explicit-constructor)
 
-    static Result failure(QString code, QString message) { return Result(Error{std::move(code), std::move(message)}); }
+    static Result failure(QString code, QString message) { return Result(Error { std::move(code), std::move(message) }); }
 
     bool ok() const { return std::holds_alternative<T>(m_data); }
     explicit operator bool() const { return ok(); }
@@ -44,14 +46,15 @@ private:
 };
 
 // Result for operations with no value.
-template<>
-class [[nodiscard]] Result<void>
-{
+template<> class [[nodiscard]] Result<void> {
 public:
     Result() = default;
-    Result(Error error) : m_error(std::move(error)) {} // NOLINT(google-explicit-constructor)
+    Result(Error error)
+        : m_error(std::move(error))
+    {
+    } // NOLINT(google-explicit-constructor)
 
-    static Result failure(QString code, QString message) { return Result(Error{std::move(code), std::move(message)}); }
+    static Result failure(QString code, QString message) { return Result(Error { std::move(code), std::move(message) }); }
 
     bool ok() const { return !m_error.has_value(); }
     explicit operator bool() const { return ok(); }

@@ -10,9 +10,10 @@ rt::Result<QList<Seat>> AdversarialFormat::arrange(const DebateConfig &config) c
 {
     const qsizetype n = config.agents.size();
     if (n < 2 || n > 3) {
-        return rt::Error{u"usage"_s, QCoreApplication::translate("rt::debate",
-                                                                 "The adversarial format takes a proponent, an opponent and "
-                                                                 "optionally a judge: give 2 or 3 agents.")};
+        return rt::Error { u"usage"_s,
+            QCoreApplication::translate("rt::debate",
+                "The adversarial format takes a proponent, an opponent and "
+                "optionally a judge: give 2 or 3 agents.") };
     }
     int pro = -1, opp = -1, judge = -1;
     for (qsizetype i = 0; i < n; ++i) {
@@ -61,9 +62,9 @@ QString AdversarialFormat::phase(int round) const
 
 QList<PlannedTurn> AdversarialFormat::planRound(const DebateState &state, int round) const
 {
-    return {PlannedTurn{round, state.seatWithRole(SeatRole::Proponent)->index, TurnKind::Turn},
-            PlannedTurn{round, state.seatWithRole(SeatRole::Opponent)->index, TurnKind::Turn},
-            PlannedTurn{round, state.seatWithRole(SeatRole::Judge)->index, TurnKind::Verdict}};
+    return { PlannedTurn { round, state.seatWithRole(SeatRole::Proponent)->index, TurnKind::Turn },
+        PlannedTurn { round, state.seatWithRole(SeatRole::Opponent)->index, TurnKind::Turn },
+        PlannedTurn { round, state.seatWithRole(SeatRole::Judge)->index, TurnKind::Verdict } };
 }
 
 QList<PlannedTurn> AdversarialFormat::closing(const DebateState &state, StopReason reason) const
@@ -117,25 +118,23 @@ TurnPrompt AdversarialFormat::prompt(const DebateState &state, const PlannedTurn
         p.parts.system = system
             + u"\n\nYou judge a debate between %1 (proponent) and %2 (opponent). Reply with one JSON object only: \"reason\" "
               "(why, in a few sentences), \"settled\" (true when one answer is clearly correct), \"winner\" (proponent, "
-              "opponent or neither), \"answer\" (the answer you judge correct, as short as possible) and \"confidence\" (0 to 1)."_s
-                  .arg(pro.agent.name, opp.agent.name);
+              "opponent or neither), \"answer\" (the answer you judge correct, as short as possible) and \"confidence\" (0 to 1)."_s.arg(
+                  pro.agent.name, opp.agent.name);
         summaries(turn.round - 1);
         p.parts.latestHeading = u"Round %1 arguments:"_s.arg(turn.round);
         add(state.find(turn.round, pro.index, TurnKind::Turn));
         add(state.find(turn.round, opp.index, TurnKind::Turn));
         p.parts.task = last ? u"Round %1 of %2. This is the final round: you must decide now. Set settled to true, name the "
-                               "winner and give the answer you judge correct."_s
-                                  .arg(turn.round)
+                              "winner and give the answer you judge correct."_s.arg(turn.round)
                                   .arg(rounds)
                             : u"Round %1 of %2. Decide whether the debate is settled. If one side is clearly right, set "
-                               "settled to true and name it; otherwise set settled to false and say what remains open."_s
-                                  .arg(turn.round)
+                              "settled to true and name it; otherwise set settled to false and say what remains open."_s.arg(turn.round)
                                   .arg(rounds);
         return p;
     }
 
     p.shape = ReplyShape::Stance;
-    p.schema = StanceParser::schema(ReplyShape::Stance, {seat.index == pro.index ? opp.agent.name : pro.agent.name});
+    p.schema = StanceParser::schema(ReplyShape::Stance, { seat.index == pro.index ? opp.agent.name : pro.agent.name });
     const bool isPro = seat.role == SeatRole::Proponent;
     const QString roleText = isPro
         ? u"You are the proponent: state the answer you believe is correct and defend it against the opponent. A judge "
@@ -155,21 +154,19 @@ TurnPrompt AdversarialFormat::prompt(const DebateState &state, const PlannedTurn
         p.parts.task = turn.round <= 1
             ? u"Round 1 of %1. State your answer and argue for it."_s.arg(rounds)
             : u"Round %1 of %2. Answer the opponent's objections and the judge's remarks. Keep your answer unless you are "
-              "convinced otherwise."_s
-                  .arg(turn.round)
+              "convinced otherwise."_s.arg(turn.round)
                   .arg(rounds);
     } else {
         summaries(turn.round - 2);
-        p.parts.latestHeading = turn.round > 1 ? u"Round %1 and the proponent's new argument:"_s.arg(turn.round - 1)
-                                               : u"The proponent's argument:"_s;
+        p.parts.latestHeading
+            = turn.round > 1 ? u"Round %1 and the proponent's new argument:"_s.arg(turn.round - 1) : u"The proponent's argument:"_s;
         if (turn.round > 1) {
             add(state.find(turn.round - 1, opp.index, TurnKind::Turn));
             add(state.find(turn.round - 1, judge.index, TurnKind::Verdict));
         }
         add(state.find(turn.round, pro.index, TurnKind::Turn));
-        p.parts.task = u"Round %1 of %2. Challenge the proponent's answer and give the answer you believe is correct."_s
-                           .arg(turn.round)
-                           .arg(rounds);
+        p.parts.task
+            = u"Round %1 of %2. Challenge the proponent's answer and give the answer you believe is correct."_s.arg(turn.round).arg(rounds);
     }
     if (const QString intensity = intensityText(state.config); !intensity.isEmpty() && turn.round > 1)
         p.parts.task += u' ' + intensity;

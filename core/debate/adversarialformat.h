@@ -7,8 +7,7 @@ namespace rt::debate {
 // MAD (Liang et al.): a proponent and an opponent argue; after each round a
 // judge decides whether the question is settled (adaptive break) and, in the
 // last round, must give a verdict with reasons.
-class AdversarialFormat final : public DebateFormat
-{
+class AdversarialFormat final : public DebateFormat {
 public:
     FormatKind kind() const override { return FormatKind::Adversarial; }
     rt::Result<QList<Seat>> arrange(const DebateConfig &config) const override;

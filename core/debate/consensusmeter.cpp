@@ -2,7 +2,6 @@
 
 #include <QRegularExpression>
 #include <QSet>
-
 #include <algorithm>
 #include <cmath>
 
@@ -24,8 +23,8 @@ QString stripDecoration(QString s)
     s.remove(u'`');
     // Surrounding quotes.
     while (s.size() >= 2
-           && ((s.front() == u'"' && s.back() == u'"') || (s.front() == u'\'' && s.back() == u'\'')
-               || (s.front() == QChar(0x201C) && s.back() == QChar(0x201D)))) {
+        && ((s.front() == u'"' && s.back() == u'"') || (s.front() == u'\'' && s.back() == u'\'')
+            || (s.front() == QChar(0x201C) && s.back() == QChar(0x201D)))) {
         s = s.mid(1, s.size() - 2).trimmed();
     }
     while (!s.isEmpty() && QStringView(u".!;:").contains(s.back()))
@@ -134,7 +133,7 @@ NormalizedAnswer ConsensusMeter::normalize(const QString &answer)
     }
 
     QString text = wordsOnly(lower);
-    for (const auto &article : {u"the "_s, u"a "_s, u"an "_s}) {
+    for (const auto &article : { u"the "_s, u"a "_s, u"an "_s }) {
         if (text.startsWith(article) && text.size() > article.size()) {
             text = text.mid(article.size());
             break;
@@ -204,7 +203,7 @@ bool ConsensusMeter::sameAnswer(const StanceInput &a, const StanceInput &b, cons
         return false;
     switch (na.kind) {
     case NormalizedAnswer::Kind::Number: {
-        const double scale = std::max({1.0, std::abs(na.number), std::abs(nb.number)});
+        const double scale = std::max({ 1.0, std::abs(na.number), std::abs(nb.number) });
         return std::abs(na.number - nb.number) <= kEpsilon * scale;
     }
     case NormalizedAnswer::Kind::YesNo:
@@ -233,8 +232,7 @@ bool ConsensusMeter::sameAnswer(const QString &a, const QString &b, const Option
 
 QList<AnswerGroup> ConsensusMeter::group(const QList<StanceInput> &stances, const Options &options)
 {
-    struct Working
-    {
+    struct Working {
         AnswerGroup group;
         StanceInput representative;
         int confidenceCount = 0;

@@ -4,7 +4,6 @@
 
 #include <QList>
 #include <QString>
-
 #include <optional>
 
 namespace rt::debate {
@@ -12,8 +11,7 @@ namespace rt::debate {
 // An answer reduced to what should compare equal: numbers by value ("42",
 // "42.0", "$42", "1,000"), yes/no, option letters ("B", "(b)", "Option B"),
 // else lower-case words without punctuation or a leading article.
-struct NormalizedAnswer
-{
+struct NormalizedAnswer {
     enum class Kind { Empty, Number, YesNo, Option, Text };
     Kind kind = Kind::Empty;
     QString key; // "n:42", "yn:yes", "opt:b", "t:paris"
@@ -22,8 +20,7 @@ struct NormalizedAnswer
 };
 
 // One speaker's position going into the count.
-struct StanceInput
-{
+struct StanceInput {
     int seat = -1;
     QString agentName;
     QString answer;
@@ -32,17 +29,15 @@ struct StanceInput
     QList<double> embedding; // of the answer; empty = not available
 };
 
-struct ConsensusOptions
-{
+struct ConsensusOptions {
     double threshold = 0.8;
-    bool recalibrate = true;  // ReConcile bins; else raw confidence
+    bool recalibrate = true; // ReConcile bins; else raw confidence
     double wordOverlap = 0.6; // Jaccard of word sets for free text
-    double cosine = 0.85;     // embedding similarity for free text
+    double cosine = 0.85; // embedding similarity for free text
 };
 
 // Pure functions: grouping of answers and the confidence-weighted score.
-class ConsensusMeter final
-{
+class ConsensusMeter final {
 public:
     using Options = ConsensusOptions;
 

@@ -4,7 +4,6 @@
 #include <QCryptographicHash>
 #include <QRegularExpression>
 #include <QSet>
-
 #include <algorithm>
 
 using namespace Qt::StringLiterals;
@@ -16,7 +15,7 @@ rt::Result<QList<Seat>> CouncilFormat::arrange(const DebateConfig &config) const
     QList<Seat> seats;
     int chair = -1;
     int members = 0;
-    static const QStringList chairKeys{u"chair"_s, u"synthesizer"_s, u"moderator"_s, u"judge"_s};
+    static const QStringList chairKeys { u"chair"_s, u"synthesizer"_s, u"moderator"_s, u"judge"_s };
     for (qsizetype i = 0; i < config.agents.size(); ++i) {
         Seat s;
         s.index = int(i);
@@ -30,7 +29,8 @@ rt::Result<QList<Seat>> CouncilFormat::arrange(const DebateConfig &config) const
         seats.append(s);
     }
     if (members < 2)
-        return rt::Error{u"usage"_s, QCoreApplication::translate("rt::debate", "A council needs at least two members besides the chair.")};
+        return rt::Error { u"usage"_s,
+            QCoreApplication::translate("rt::debate", "A council needs at least two members besides the chair.") };
     if (chair < 0) {
         Seat s;
         s.index = int(seats.size());
@@ -57,7 +57,7 @@ QList<PlannedTurn> CouncilFormat::planRound(const DebateState &state, int round)
 {
     QList<PlannedTurn> plan;
     for (int seat : state.speakingSeats())
-        plan.append(PlannedTurn{round, seat, round <= 1 ? TurnKind::Turn : TurnKind::Ranking});
+        plan.append(PlannedTurn { round, seat, round <= 1 ? TurnKind::Turn : TurnKind::Ranking });
     return plan;
 }
 
@@ -81,7 +81,7 @@ QList<PlannedTurn> CouncilFormat::closing(const DebateState &state, StopReason r
     const Seat *chair = state.seatWithRole(SeatRole::Chair);
     if (!chair || state.turnsOf(1).isEmpty())
         return {};
-    return {PlannedTurn{state.completedRounds() + 1, chair->index, TurnKind::Synthesis}};
+    return { PlannedTurn { state.completedRounds() + 1, chair->index, TurnKind::Synthesis } };
 }
 
 QList<QPair<QString, int>> CouncilFormat::labels(const DebateState &state)
@@ -96,7 +96,7 @@ QList<QPair<QString, int>> CouncilFormat::labels(const DebateState &state)
     });
     QList<QPair<QString, int>> out;
     for (qsizetype i = 0; i < seats.size(); ++i)
-        out.append({u"Response %1"_s.arg(QChar(u'A' + int(i))), seats.at(i)});
+        out.append({ u"Response %1"_s.arg(QChar(u'A' + int(i))), seats.at(i) });
     return out;
 }
 
@@ -113,8 +113,8 @@ QString CouncilFormat::anonymise(const DebateState &state, QString text)
     for (const QString &name : std::as_const(names)) {
         if (name.trimmed().isEmpty())
             continue;
-        const QRegularExpression re(u"(?<![\\w])"_s + QRegularExpression::escape(name) + u"(?![\\w])"_s,
-                                    QRegularExpression::CaseInsensitiveOption);
+        const QRegularExpression re(
+            u"(?<![\\w])"_s + QRegularExpression::escape(name) + u"(?![\\w])"_s, QRegularExpression::CaseInsensitiveOption);
         text.replace(re, u"a member"_s);
     }
     return text;
@@ -161,8 +161,8 @@ TurnPrompt CouncilFormat::prompt(const DebateState &state, const PlannedTurn &tu
         p.shape = ReplyShape::Stance;
         p.schema = StanceParser::schema(ReplyShape::Stance);
         p.parts.system = systemPrompt(state, seat,
-                                      u"You sit on a council: answer on your own; then every member ranks all answers "
-                                      "anonymously and a chair writes the final answer."_s)
+                             u"You sit on a council: answer on your own; then every member ranks all answers "
+                             "anonymously and a chair writes the final answer."_s)
             + u"\n\n"_s + answerInstructions();
         p.parts.task = u"Answer the question on your own."_s;
         return p;
@@ -193,8 +193,7 @@ TurnPrompt CouncilFormat::prompt(const DebateState &state, const PlannedTurn &tu
             p.parts.latest.append(PromptBuilder::entry(shown, l.first, false));
         }
         p.parts.task = u"Rank all %1 responses from best to worst by correctness and quality of reasoning. Judge the content, "
-                       "not the style or the stated confidence."_s
-                           .arg(labelList.size());
+                       "not the style or the stated confidence."_s.arg(labelList.size());
         return p;
     }
 
@@ -217,15 +216,15 @@ TurnPrompt CouncilFormat::prompt(const DebateState &state, const PlannedTurn &tu
         lines.append(u"%1 (%2): %3 point(s)"_s.arg(state.seat(l.second)->agent.name, l.first).arg(points.value(l.second)));
     }
     p.parts.task = u"Peer ranking (Borda count over the anonymous rankings, votes for one's own answer excluded): %1.\n"
-                   "Write the council's final answer."_s
-                       .arg(lines.join(u"; "_s));
+                   "Write the council's final answer."_s.arg(lines.join(u"; "_s));
     return p;
 }
 
 void CouncilFormat::finalize(const DebateState &state, DebateOutcome &outcome) const
 {
     int missing = 0;
-    const ConsensusSnapshot snap = ConsensusMeter::evaluate(DebateFormat::roundStances(state, 1, &missing), meterOptions(state.config), missing);
+    const ConsensusSnapshot snap
+        = ConsensusMeter::evaluate(DebateFormat::roundStances(state, 1, &missing), meterOptions(state.config), missing);
     outcome.score = snap.score;
     outcome.meanConfidence = snap.meanConfidence;
     outcome.tie = snap.tie;

@@ -10,8 +10,7 @@ namespace rt::debate {
 // answers under shuffled anonymous labels (round 2); a chair, who sees the
 // names, writes the final answer from the answers and the Borda count of the
 // rankings. A member's vote for its own answer is not counted.
-class CouncilFormat final : public DebateFormat
-{
+class CouncilFormat final : public DebateFormat {
 public:
     FormatKind kind() const override { return FormatKind::Council; }
     rt::Result<QList<Seat>> arrange(const DebateConfig &config) const override;

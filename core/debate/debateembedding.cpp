@@ -1,10 +1,9 @@
 // DebateEngine embeddings: vectors for free-text answers, from any host that has
 // an embedding model.
-#include "debateengine.h"
-#include "debateengine_p.h"
-
 #include "common/correlationid.h"
 #include "common/logging.h"
+#include "debateengine.h"
+#include "debateengine_p.h"
 #include "llm/endpointpool.h"
 #include "llm/modelinfo.h"
 #include "llm/ollamaclient.h"
@@ -22,7 +21,7 @@ using namespace detail;
 
 rt::llm::OllamaClient *DebateEngine::controlClientFor(const QString &model) const
 {
-    const auto route = m_pool->route(model.isEmpty() ? QStringList() : QStringList{model});
+    const auto route = m_pool->route(model.isEmpty() ? QStringList() : QStringList { model });
     return route ? m_pool->controlClient(route->host) : nullptr;
 }
 
@@ -30,7 +29,8 @@ void DebateEngine::embed(const QStringList &texts, std::function<void(const QLis
 {
     switch (m_embedState) {
     case EmbedState::Off:
-        QMetaObject::invokeMethod(this, [done] { done({}); }, Qt::QueuedConnection);
+        QMetaObject::invokeMethod(
+            this, [done] { done({}); }, Qt::QueuedConnection);
         return;
     case EmbedState::Resolving:
         m_embedWaiters.append([this, texts, done] { embed(texts, done); });
@@ -69,7 +69,8 @@ void DebateEngine::embed(const QStringList &texts, std::function<void(const QLis
                     }
                 }
             }
-            qCDebug(lcDebate) << "embedding model for free-text answers:" << (m_embedModel.isEmpty() ? u"none (word overlap)"_s : m_embedModel);
+            qCDebug(lcDebate) << "embedding model for free-text answers:"
+                              << (m_embedModel.isEmpty() ? u"none (word overlap)"_s : m_embedModel);
             const QList<std::function<void()>> waiters = std::exchange(m_embedWaiters, {});
             for (const auto &w : waiters)
                 w();
@@ -82,7 +83,8 @@ void DebateEngine::embed(const QStringList &texts, std::function<void(const QLis
     const qsizetype expected = texts.size();
     rt::llm::OllamaClient *control = controlClientFor(m_embedModel);
     if (!control) {
-        QMetaObject::invokeMethod(this, [done] { done({}); }, Qt::QueuedConnection);
+        QMetaObject::invokeMethod(
+            this, [done] { done({}); }, Qt::QueuedConnection);
         return;
     }
     control->embed(m_embedModel, texts, this, [this, done, expected](const rt::Result<QList<QList<double>>> &vectors) {
@@ -90,8 +92,8 @@ void DebateEngine::embed(const QStringList &texts, std::function<void(const QLis
             if (m_embedState == EmbedState::Ready) {
                 m_embedState = EmbedState::Off;
                 addNote(NoteKind::Warning, -1,
-                        tr("Embeddings from %1 are not available (%2); free-text answers are grouped by word overlap instead.")
-                            .arg(m_embedModel, vectors ? tr("wrong number of vectors") : vectors.error().message));
+                    tr("Embeddings from %1 are not available (%2); free-text answers are grouped by word overlap instead.")
+                        .arg(m_embedModel, vectors ? tr("wrong number of vectors") : vectors.error().message));
             }
             done({});
             return;

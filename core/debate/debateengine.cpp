@@ -1,14 +1,14 @@
 #include "debateengine.h"
-#include "debateengine_p.h"
 
 #include "common/correlationid.h"
 #include "common/logging.h"
+#include "debateengine_p.h"
 #include "llm/endpointpool.h"
-#include "llm/pooledchat.h"
 #include "llm/modelinfo.h"
 #include "llm/ollamaclient.h"
 #include "llm/ollamaerrors.h"
 #include "llm/ollamahost.h"
+#include "llm/pooledchat.h"
 
 #include <QCoreApplication>
 #include <QMetaType>
@@ -73,7 +73,7 @@ DebateEngine::~DebateEngine()
 rt::Status DebateEngine::start(const DebateConfig &input)
 {
     if (m_stateKind == State::Running || m_stateKind == State::Paused)
-        return rt::Error{u"busy"_s, tr("This engine is already running a debate.")};
+        return rt::Error { u"busy"_s, tr("This engine is already running a debate.") };
     DebateConfig config = input;
     config.question = config.question.trimmed();
     m_defaulted.clear();
@@ -86,7 +86,7 @@ rt::Status DebateEngine::start(const DebateConfig &input)
         }
     }
     if (const QString problem = config.validate(); !problem.isEmpty())
-        return rt::Error{u"usage"_s, problem};
+        return rt::Error { u"usage"_s, problem };
     std::unique_ptr<DebateFormat> format = DebateFormat::create(config.format);
     rt::Result<QList<Seat>> seats = format->arrange(config);
     if (!seats)
@@ -111,7 +111,7 @@ rt::Status DebateEngine::start(const DebateConfig &input)
     m_store->createDebate(config, m_state.seats, this, [this](const rt::Result<qint64> &id) {
         if (!id) {
             m_busy = false;
-            failWith(rt::Error{u"storage"_s, tr("The debate could not be saved: %1").arg(id.error().message)});
+            failWith(rt::Error { u"storage"_s, tr("The debate could not be saved: %1").arg(id.error().message) });
             return;
         }
         m_state.debateId = *id;
@@ -147,16 +147,16 @@ void DebateEngine::announceStart(bool resumed, int finishedTurns)
     info.resumed = resumed;
     info.finishedTurns = finishedTurns;
     info.config = m_state.config;
-    qCDebug(lcDebate) << "debate" << info.debateId << (resumed ? "resumed" : "started") << toString(info.format)
-                     << "seats" << info.seats.size();
+    qCDebug(lcDebate) << "debate" << info.debateId << (resumed ? "resumed" : "started") << toString(info.format) << "seats"
+                      << info.seats.size();
     emit debateStarted(info);
     if (!resumed) {
         for (const Seat &seat : std::as_const(m_state.seats)) {
             if (m_defaulted.contains(seat.agent.name))
                 addNote(NoteKind::Info, seat.index,
-                        m_defaultModelSource.isEmpty()
-                            ? tr("%1 has no model of its own; using %2.").arg(seat.agent.name, seat.agent.model)
-                            : tr("%1 has no model of its own; using %2 (%3).").arg(seat.agent.name, seat.agent.model, m_defaultModelSource));
+                    m_defaultModelSource.isEmpty()
+                        ? tr("%1 has no model of its own; using %2.").arg(seat.agent.name, seat.agent.model)
+                        : tr("%1 has no model of its own; using %2 (%3).").arg(seat.agent.name, seat.agent.model, m_defaultModelSource));
         }
     }
     advance();
@@ -304,7 +304,8 @@ void DebateEngine::completeRound()
     // Vectors for free-text answers first, so grouping can use them.
     QList<TurnRecord *> need;
     for (TurnRecord &t : m_state.turns) {
-        if (t.info.kind == TurnKind::Turn && t.isFinished() && t.embedding.isEmpty() && t.stance.hasAnswer() && isTextAnswer(t.stance.answer))
+        if (t.info.kind == TurnKind::Turn && t.isFinished() && t.embedding.isEmpty() && t.stance.hasAnswer()
+            && isTextAnswer(t.stance.answer))
             need.append(&t);
     }
     fillEmbeddings(need, [this] {
@@ -319,14 +320,14 @@ void DebateEngine::completeRound()
         m_store->saveRound(m_state.debateId, snap, this, [this, snap](const rt::Status &saved) {
             if (!saved) {
                 m_busy = false;
-                failWith(rt::Error{u"storage"_s, tr("Round %1 could not be saved: %2").arg(snap.round).arg(saved.error().message)});
+                failWith(rt::Error { u"storage"_s, tr("Round %1 could not be saved: %2").arg(snap.round).arg(saved.error().message) });
                 return;
             }
             m_state.rounds.append(snap);
             emit consensusUpdated(snap);
             const StopReason reason = m_format->decide(m_state, snap);
             qCDebug(lcDebate) << "debate" << m_state.debateId << "round" << snap.round << "score" << snap.score << "leading"
-                             << snap.leadingAnswer << "flips" << snap.flips << "->" << toString(reason);
+                              << snap.leadingAnswer << "flips" << snap.flips << "->" << toString(reason);
             if (reason != StopReason::None) {
                 enterClosing(reason);
             } else {
@@ -378,7 +379,7 @@ void DebateEngine::finish(StopReason reason)
         m_stopReason = reason;
     const DebateOutcome outcome = makeOutcome(m_stopReason, DebateStatus::Finished);
     qCDebug(lcDebate) << "debate" << m_state.debateId << "finished:" << toString(outcome.stopReason) << "answer" << outcome.answer
-                     << "score" << outcome.score;
+                      << "score" << outcome.score;
     setStatus(DebateStatus::Finished, &outcome, [this, outcome] {
         m_outcome = outcome;
         m_stateKind = State::Finished;
@@ -419,7 +420,7 @@ void DebateEngine::enterPause(const QString &reason, const QString &message, con
 {
     m_stateKind = State::Paused;
     m_busy = true;
-    PauseInfo info{m_state.debateId, reason, message, errorCode};
+    PauseInfo info { m_state.debateId, reason, message, errorCode };
     qCDebug(lcDebate) << "debate" << m_state.debateId << "paused:" << reason << message;
     setStatus(DebateStatus::Paused, nullptr, [this, info] {
         m_busy = false;
@@ -458,7 +459,7 @@ void DebateEngine::persistInterjection(const QString &text)
     m_store->appendTurn(m_state.debateId, record, this, [this, record](const rt::Result<qint64> &id) mutable {
         if (!id) {
             m_busy = false;
-            failWith(rt::Error{u"storage"_s, tr("The moderator note could not be saved: %1").arg(id.error().message)});
+            failWith(rt::Error { u"storage"_s, tr("The moderator note could not be saved: %1").arg(id.error().message) });
             return;
         }
         record.storageId = *id;

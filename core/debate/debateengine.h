@@ -16,7 +16,6 @@
 #include <QSet>
 #include <QStringList>
 #include <QTimer>
-
 #include <functional>
 #include <memory>
 #include <optional>
@@ -38,8 +37,7 @@ namespace rt::debate {
 //
 // Everything that happens is announced by a signal carrying a value type;
 // the UI, metrics and remote viewers need nothing else.
-class DebateEngine final : public QObject
-{
+class DebateEngine final : public QObject {
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(DebateEngine)
 public:
@@ -102,18 +100,17 @@ private:
     // Stop or interrupt: sets the flag and ends the turn in flight (or advances).
     void requestEnd(bool &flag);
     enum class Phase { Rounds, Closing, Done };
-    struct Turn
-    {
+    struct Turn {
         quint64 token = 0;
         PlannedTurn plan;
         TurnInfo info;
         TurnPrompt prompt;
         QStringList models;
         qsizetype modelIndex = 0;
-        QString host;               // the pool host chosen for the next request
+        QString host; // the pool host chosen for the next request
         QSet<QString> excludedHosts; // hosts that failed this turn
-        QString moveReason;         // why the turn left its seat's host
-        int restarts = 0;           // restarts on another host after losing one mid-reply
+        QString moveReason; // why the turn left its seat's host
+        int restarts = 0; // restarts on another host after losing one mid-reply
         rt::llm::ChatRequest request;
         QPointer<rt::llm::PooledChat> stream;
         VisibleTextStreamer streamer;
@@ -169,8 +166,8 @@ private:
     rt::llm::EndpointPool *m_pool;
     DebateStore *m_store;
     QString m_defaultModelSource;
-    QStringList m_defaulted;          // agents given config.defaultModel
-    QSet<QString> m_refreshFailed;    // hosts whose model list could not be read at the start
+    QStringList m_defaulted; // agents given config.defaultModel
+    QSet<QString> m_refreshFailed; // hosts whose model list could not be read at the start
     QHash<int, QString> m_seatHosts; // seat -> pool host it speaks on now
     std::unique_ptr<DebateFormat> m_format;
     DebateState m_state;
@@ -193,7 +190,7 @@ private:
     bool m_interruptRequested = false;
     bool m_budgetHit = false;
     QStringList m_pendingInterjections;
-    QSet<int> m_unavailableSeats;       // none of its models on any reachable host
+    QSet<int> m_unavailableSeats; // none of its models on any reachable host
     QSet<std::pair<int, QString>> m_fallbackNoted; // (seat, missing model) already announced
     ModelFactsCache m_facts;
     enum class EmbedState { Unknown, Resolving, Ready, Off };

@@ -15,7 +15,6 @@ namespace rt::debate {
 
 namespace detail {
 
-
 inline bool isUnreachable(const QString &code)
 {
     return code == rt::llm::ErrorCode::Unreachable || code == rt::llm::ErrorCode::ConnectTimeout;

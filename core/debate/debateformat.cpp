@@ -1,12 +1,11 @@
 #include "debateformat.h"
 
+#include "agents/builtinroles.h"
 #include "debate/adversarialformat.h"
 #include "debate/councilformat.h"
 #include "debate/roundrobinformat.h"
 #include "debate/simultaneousformat.h"
 #include "debate/voteformat.h"
-
-#include "agents/builtinroles.h"
 
 #include <QCoreApplication>
 
@@ -17,11 +16,16 @@ namespace rt::debate {
 std::unique_ptr<DebateFormat> DebateFormat::create(FormatKind kind)
 {
     switch (kind) {
-    case FormatKind::Simultaneous: return std::make_unique<SimultaneousFormat>();
-    case FormatKind::RoundRobin: return std::make_unique<RoundRobinFormat>();
-    case FormatKind::Adversarial: return std::make_unique<AdversarialFormat>();
-    case FormatKind::Council: return std::make_unique<CouncilFormat>();
-    case FormatKind::Vote: return std::make_unique<VoteFormat>();
+    case FormatKind::Simultaneous:
+        return std::make_unique<SimultaneousFormat>();
+    case FormatKind::RoundRobin:
+        return std::make_unique<RoundRobinFormat>();
+    case FormatKind::Adversarial:
+        return std::make_unique<AdversarialFormat>();
+    case FormatKind::Council:
+        return std::make_unique<CouncilFormat>();
+    case FormatKind::Vote:
+        return std::make_unique<VoteFormat>();
     }
     return std::make_unique<SimultaneousFormat>();
 }
@@ -38,7 +42,7 @@ QList<PlannedTurn> DebateFormat::closing(const DebateState &state, StopReason re
     const Seat *synth = state.seatWithRole(SeatRole::Synthesizer);
     if (!synth)
         return {};
-    return {PlannedTurn{state.completedRounds() + 1, synth->index, TurnKind::Synthesis}};
+    return { PlannedTurn { state.completedRounds() + 1, synth->index, TurnKind::Synthesis } };
 }
 
 ConsensusMeter::Options DebateFormat::meterOptions(const DebateConfig &config)
@@ -160,7 +164,7 @@ void DebateFormat::finalizeFromMeter(const DebateState &state, DebateOutcome &ou
 }
 
 QList<Dissent> DebateFormat::collectDissent(const DebateState &state, const std::function<const TurnRecord *(int seat)> &deciding,
-                                            const std::function<bool(const TurnRecord &)> &agrees)
+    const std::function<bool(const TurnRecord &)> &agrees)
 {
     QList<Dissent> list;
     for (int seat : state.speakingSeats()) {
@@ -271,9 +275,8 @@ QString DebateFormat::intensityText(const DebateConfig &config)
         return {};
     const int x = *config.agreementIntensity;
     return u"Agreement intensity %1/10: when the others' views conflict with yours, adopt them about %2% of the time and "
-           "keep your own otherwise."_s
-        .arg(x)
-        .arg(x * 10);
+           "keep your own otherwise."_s.arg(x)
+               .arg(x * 10);
 }
 
 QStringList DebateFormat::peerNames(const DebateState &state, int seat)
@@ -315,7 +318,7 @@ rt::Result<QList<Seat>> DebateFormat::arrangeDiscussion(const DebateConfig &conf
     QList<Seat> seats;
     int synth = -1;
     int debaters = 0;
-    static const QStringList synthKeys{u"synthesizer"_s, u"moderator"_s, u"judge"_s, u"chair"_s};
+    static const QStringList synthKeys { u"synthesizer"_s, u"moderator"_s, u"judge"_s, u"chair"_s };
     for (qsizetype i = 0; i < config.agents.size(); ++i) {
         Seat seat;
         seat.index = int(i);
@@ -330,7 +333,8 @@ rt::Result<QList<Seat>> DebateFormat::arrangeDiscussion(const DebateConfig &conf
         seats.append(seat);
     }
     if (debaters < minDebaters) {
-        return rt::Error{u"usage"_s, QCoreApplication::translate("rt::debate", "This format needs at least %n debating agent(s).", nullptr, minDebaters)};
+        return rt::Error { u"usage"_s,
+            QCoreApplication::translate("rt::debate", "This format needs at least %n debating agent(s).", nullptr, minDebaters) };
     }
     if (allowSynthesizer && config.synthesis && synth < 0) {
         Seat seat;

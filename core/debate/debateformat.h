@@ -8,15 +8,13 @@
 
 #include <QJsonObject>
 #include <QList>
-
 #include <functional>
 #include <memory>
 
 namespace rt::debate {
 
 // One turn the format wants next.
-struct PlannedTurn
-{
+struct PlannedTurn {
     int round = 0;
     int seat = -1;
     TurnKind kind = TurnKind::Turn;
@@ -25,8 +23,7 @@ struct PlannedTurn
 };
 
 // What to send for a turn.
-struct TurnPrompt
-{
+struct TurnPrompt {
     PromptParts parts;
     ReplyShape shape = ReplyShape::Stance;
     QJsonObject schema;
@@ -35,8 +32,7 @@ struct TurnPrompt
 // A debate format: who speaks when, what each speaker sees, when to stop and
 // how the result is read. Stateless; everything lives in DebateState, so a
 // debate restored from storage continues exactly where it was.
-class DebateFormat
-{
+class DebateFormat {
 public:
     virtual ~DebateFormat() = default;
     static std::unique_ptr<DebateFormat> create(FormatKind kind);
@@ -83,7 +79,7 @@ protected:
     // answer that `agrees` does not accept as the outcome's. Reasons are the
     // turn's key points, else the start of its argument.
     static QList<Dissent> collectDissent(const DebateState &state, const std::function<const TurnRecord *(int seat)> &deciding,
-                                         const std::function<bool(const TurnRecord &)> &agrees);
+        const std::function<bool(const TurnRecord &)> &agrees);
     // Dissent from each seat's latest turn against an answer, compared the
     // way the meter compares answers.
     static QList<Dissent> dissentFromLatest(const DebateState &state, const QString &answer);

@@ -1,9 +1,8 @@
 // DebateEngine::restore: continuing a stored debate from its last durable turn.
-#include "debateengine.h"
-#include "debateengine_p.h"
-
 #include "common/correlationid.h"
 #include "common/logging.h"
+#include "debateengine.h"
+#include "debateengine_p.h"
 #include "llm/endpointpool.h"
 #include "llm/modelinfo.h"
 #include "llm/ollamaclient.h"
@@ -48,8 +47,8 @@ void DebateEngine::restore(qint64 debateId)
             o.debateId = debateId;
             o.status = d.status;
             o.stopReason = d.stopReason;
-            o.error = rt::Error{u"not_resumable"_s,
-                                tr("Debate %1 has already ended (%2); there is nothing to resume.").arg(debateId).arg(toString(d.status))};
+            o.error = rt::Error { u"not_resumable"_s,
+                tr("Debate %1 has already ended (%2); there is nothing to resume.").arg(debateId).arg(toString(d.status)) };
             o.stopDetail = o.error.message;
             m_outcome = o;
             emit debateFailed(o);
@@ -68,7 +67,7 @@ void DebateEngine::restore(qint64 debateId)
         m_state.turns = d.turns;
         m_state.rounds = d.rounds;
         std::sort(m_state.rounds.begin(), m_state.rounds.end(),
-                  [](const ConsensusSnapshot &a, const ConsensusSnapshot &b) { return a.round < b.round; });
+            [](const ConsensusSnapshot &a, const ConsensusSnapshot &b) { return a.round < b.round; });
         m_recordedRows = int(d.turns.size());
         m_promptTokens = m_evalTokens = 0;
         m_calls = 0;
@@ -115,7 +114,7 @@ void DebateEngine::restore(qint64 debateId)
             break;
         }
         qCDebug(lcDebate) << "restoring debate" << d.id << "at round" << m_round << "turn" << m_cursor << "with" << finished
-                         << "finished turns";
+                          << "finished turns";
         m_busy = true;
         setStatus(DebateStatus::Running, nullptr, [this, finished] {
             m_busy = false;

@@ -1,9 +1,8 @@
 // DebateEngine seating: which host each seat speaks on, and who can speak.
-#include "debateengine.h"
-#include "debateengine_p.h"
-
 #include "common/correlationid.h"
 #include "common/logging.h"
+#include "debateengine.h"
+#include "debateengine_p.h"
 #include "llm/endpointpool.h"
 #include "llm/modelinfo.h"
 #include "llm/ollamaclient.h"
@@ -29,7 +28,8 @@ void DebateEngine::refreshHostModels(std::function<void()> done)
             unknown.append(h.config.name);
     }
     if (unknown.isEmpty()) {
-        QMetaObject::invokeMethod(this, [done] { done(); }, Qt::QueuedConnection);
+        QMetaObject::invokeMethod(
+            this, [done] { done(); }, Qt::QueuedConnection);
         return;
     }
     auto remaining = std::make_shared<int>(int(unknown.size()));
@@ -69,7 +69,7 @@ void DebateEngine::assignSeatHosts()
     for (const Seat &seat : std::as_const(m_state.seats)) {
         const QStringList models = seat.agent.modelsToTry();
         QString best;
-        for (const QString &model : models.isEmpty() ? QStringList{QString()} : models) {
+        for (const QString &model : models.isEmpty() ? QStringList { QString() } : models) {
             QStringList candidates;
             for (const QString &host : order) {
                 if (!m_pool->isAvailable(host) || m_refreshFailed.contains(host))

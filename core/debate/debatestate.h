@@ -9,14 +9,13 @@ namespace rt::debate {
 // Everything known about a running debate; formats read it to plan turns and
 // build prompts, the engine writes it. Holds only finished turns (and
 // interjections), in the order they became durable.
-struct DebateState
-{
+struct DebateState {
     qint64 debateId = 0;
     DebateConfig config;
     QList<Seat> seats;
     QList<TurnRecord> turns;
     QList<ConsensusSnapshot> rounds; // completed rounds, in order
-    QList<DebateNote> notes;         // skips, fallbacks, warnings (not interjections)
+    QList<DebateNote> notes; // skips, fallbacks, warnings (not interjections)
 
     const Seat *seat(int index) const;
     const Seat *seatWithRole(SeatRole role) const;

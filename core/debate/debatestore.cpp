@@ -7,8 +7,7 @@ using namespace Qt::StringLiterals;
 namespace rt::debate {
 
 namespace {
-template<typename Fn>
-void later(QObject *context, Fn fn)
+template<typename Fn> void later(QObject *context, Fn fn)
 {
     QMetaObject::invokeMethod(context, std::move(fn), Qt::QueuedConnection);
 }
@@ -58,7 +57,7 @@ void MemoryDebateStore::appendTurn(qint64 debateId, const TurnRecord &turn, QObj
     StoredDebate *d = findMutable(debateId);
     std::optional<rt::Error> e = takeFailure();
     if (!d && !e)
-        e = rt::Error{u"not_found"_s, u"No debate %1."_s.arg(debateId)};
+        e = rt::Error { u"not_found"_s, u"No debate %1."_s.arg(debateId) };
     if (e) {
         later(context, [done, error = *e] { done(error); });
         return;
@@ -84,8 +83,8 @@ void MemoryDebateStore::saveRound(qint64 debateId, const ConsensusSnapshot &roun
     later(context, [done] { done(rt::Status()); });
 }
 
-void MemoryDebateStore::updateStatus(qint64 debateId, DebateStatus status, const DebateOutcome *outcome, QObject *context,
-                                     StatusCallback done)
+void MemoryDebateStore::updateStatus(
+    qint64 debateId, DebateStatus status, const DebateOutcome *outcome, QObject *context, StatusCallback done)
 {
     if (auto e = takeFailure()) {
         later(context, [done, error = *e] { done(error); });
@@ -107,7 +106,7 @@ void MemoryDebateStore::loadDebate(qint64 debateId, QObject *context, LoadCallba
 {
     const StoredDebate *d = find(debateId);
     if (!d) {
-        later(context, [done, debateId] { done(rt::Error{u"not_found"_s, u"There is no debate %1."_s.arg(debateId)}); });
+        later(context, [done, debateId] { done(rt::Error { u"not_found"_s, u"There is no debate %1."_s.arg(debateId) }); });
         return;
     }
     later(context, [done, copy = *d] { done(copy); });

@@ -5,14 +5,12 @@
 
 #include <QList>
 #include <QObject>
-
 #include <functional>
 
 namespace rt::debate {
 
 // A debate as read back for resuming or showing.
-struct StoredDebate
-{
+struct StoredDebate {
     qint64 id = 0;
     DebateConfig config;
     DebateStatus status = DebateStatus::Running;
@@ -30,8 +28,7 @@ struct StoredDebate
 // call) and is dropped if the context is gone. The engine waits for each
 // callback before it goes on, so a finished turn is durable before the next
 // one starts.
-class DebateStore
-{
+class DebateStore {
 public:
     using IdCallback = std::function<void(const rt::Result<qint64> &)>;
     using StatusCallback = std::function<void(const rt::Status &)>;
@@ -42,15 +39,14 @@ public:
     virtual void appendTurn(qint64 debateId, const TurnRecord &turn, QObject *context, IdCallback done) = 0;
     virtual void saveRound(qint64 debateId, const ConsensusSnapshot &round, QObject *context, StatusCallback done) = 0;
     // outcome may be null (paused, interrupted, running again).
-    virtual void updateStatus(qint64 debateId, DebateStatus status, const DebateOutcome *outcome, QObject *context,
-                              StatusCallback done) = 0;
+    virtual void updateStatus(qint64 debateId, DebateStatus status, const DebateOutcome *outcome, QObject *context, StatusCallback done)
+        = 0;
     virtual void loadDebate(qint64 debateId, QObject *context, LoadCallback done) = 0;
 };
 
 // Keeps debates in memory: unit tests of formats and consensus, and `eval`,
 // which runs many throwaway debates.
-class MemoryDebateStore final : public DebateStore
-{
+class MemoryDebateStore final : public DebateStore {
 public:
     void createDebate(const DebateConfig &config, const QList<Seat> &seats, QObject *context, IdCallback done) override;
     void appendTurn(qint64 debateId, const TurnRecord &turn, QObject *context, IdCallback done) override;

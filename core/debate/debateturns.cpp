@@ -1,10 +1,9 @@
 // DebateEngine, one turn: routing through the pool, model facts, the request,
 // moving to another host, the repair request, and making the turn durable.
-#include "debateengine.h"
-#include "debateengine_p.h"
-
 #include "common/correlationid.h"
 #include "common/logging.h"
+#include "debateengine.h"
+#include "debateengine_p.h"
 #include "llm/endpointpool.h"
 #include "llm/modelinfo.h"
 #include "llm/ollamaclient.h"
@@ -31,10 +30,17 @@ std::optional<qint64> DebateEngine::seedFor(const Seat &seat, const PlannedTurn 
         return std::nullopt;
     qint64 kindOffset = 0;
     switch (plan.kind) {
-    case TurnKind::Ranking: kindOffset = 17; break;
-    case TurnKind::Verdict: kindOffset = 31; break;
-    case TurnKind::Synthesis: kindOffset = 53; break;
-    default: break;
+    case TurnKind::Ranking:
+        kindOffset = 17;
+        break;
+    case TurnKind::Verdict:
+        kindOffset = 31;
+        break;
+    case TurnKind::Synthesis:
+        kindOffset = 53;
+        break;
+    default:
+        break;
     }
     return *base + 1009LL * (plan.round - 1) + kindOffset;
 }
@@ -92,9 +98,10 @@ void DebateEngine::tryModel()
         if (error.code == rt::llm::ErrorCode::ModelNotFound) {
             m_unavailableSeats.insert(t.plan.seat);
             skipTurn(u"models_missing"_s,
-                     rt::Error{error.code, tr("none of %1's models (%2) is installed on a reachable Ollama host; pull one with: "
-                                              "roundtable models pull %3")
-                                               .arg(t.info.agentName, t.models.join(u", "_s), t.models.value(0))});
+                rt::Error { error.code,
+                    tr("none of %1's models (%2) is installed on a reachable Ollama host; pull one with: "
+                       "roundtable models pull %3")
+                        .arg(t.info.agentName, t.models.join(u", "_s), t.models.value(0)) });
         } else {
             skipTurn(u"unreachable"_s, error);
         }
@@ -137,7 +144,7 @@ void DebateEngine::tryModel()
                 return;
             }
             qCWarning(lcDebate) << "model facts unavailable for" << model << facts.error().message;
-            sendRequest(ModelFacts{});
+            sendRequest(ModelFacts {});
             return;
         }
         sendRequest(*facts);
@@ -172,8 +179,8 @@ void DebateEngine::sendRequest(const ModelFacts &facts)
         t.clock.start();
         emit turnStarted(t.info);
     }
-    qCDebug(lcDebate) << t.info.correlationId << "turn" << toString(t.info.kind) << "round" << t.info.round << t.info.agentName
-                      << "model" << model;
+    qCDebug(lcDebate) << t.info.correlationId << "turn" << toString(t.info.kind) << "round" << t.info.round << t.info.agentName << "model"
+                      << model;
     emit requestSent(t.info, request, 1);
     t.stream = openChat(request, 1);
 }
@@ -189,7 +196,7 @@ rt::llm::PooledChat *DebateEngine::openChat(const rt::llm::ChatRequest &request,
             m_turn->moveReason = message;
     });
     connect(chat, &rt::llm::PooledChat::routed, this,
-            [this, token](const QString &host, const QString &model, int) { onRouted(token, host, model); });
+        [this, token](const QString &host, const QString &model, int) { onRouted(token, host, model); });
     connect(chat, &rt::llm::PooledChat::delta, this, [this, token, attempt](const QString &content, const QString &thinking) {
         if (!m_turn || m_turn->token != token)
             return;
@@ -201,8 +208,8 @@ rt::llm::PooledChat *DebateEngine::openChat(const rt::llm::ChatRequest &request,
         d.attempt = attempt;
         emit tokenDelta(d);
     });
-    connect(chat, &rt::llm::PooledChat::finished, this,
-            [this, token](const rt::llm::ChatResult &result) { onStreamFinished(token, result); });
+    connect(
+        chat, &rt::llm::PooledChat::finished, this, [this, token](const rt::llm::ChatResult &result) { onStreamFinished(token, result); });
     return chat;
 }
 
@@ -236,11 +243,11 @@ void DebateEngine::onRouted(quint64 token, const QString &host, const QString &m
 void DebateEngine::noteFallback(int seat, const QString &agentName, const QString &missing, const QString &used)
 {
     // Once per seat and missing model, not every round.
-    if (m_fallbackNoted.contains({seat, missing}))
+    if (m_fallbackNoted.contains({ seat, missing }))
         return;
-    m_fallbackNoted.insert({seat, missing});
+    m_fallbackNoted.insert({ seat, missing });
     addNote(NoteKind::Fallback, seat,
-            tr("%1's model %2 is not installed on any reachable host; using %3 instead.").arg(agentName, missing, used));
+        tr("%1's model %2 is not installed on any reachable host; using %3 instead.").arg(agentName, missing, used));
 }
 
 bool DebateEngine::restartElsewhere(const rt::llm::ChatResult &result)
@@ -259,7 +266,7 @@ bool DebateEngine::restartElsewhere(const rt::llm::ChatResult &result)
     ++t.restarts;
     t.excludedHosts = excluded;
     t.moveReason = tr("%1 stopped answering mid-reply (%2)").arg(t.host, result.error.message);
-    m_pool->reportFailure(t.host, rt::Error{rt::llm::ErrorCode::Network, result.error.message});
+    m_pool->reportFailure(t.host, rt::Error { rt::llm::ErrorCode::Network, result.error.message });
     m_pool->probeNow(t.host);
     t.streamer.reset();
     qCDebug(lcDebate) << t.info.correlationId << "restarting the turn of" << t.info.agentName << "away from" << t.host;
@@ -406,8 +413,8 @@ void DebateEngine::completeTurn(TurnRecord record, const QString &repairContent)
 
     // Did the agent change its answer since its previous turn? (Votes are
     // independent samples: a different answer there is not a change of mind.)
-    const bool track = record.info.kind == TurnKind::Turn && m_format->kind() != FormatKind::Vote && record.isFinished()
-        && record.stance.hasAnswer();
+    const bool track
+        = record.info.kind == TurnKind::Turn && m_format->kind() != FormatKind::Vote && record.isFinished() && record.stance.hasAnswer();
     const TurnRecord *prev = track ? m_state.latestOf(record.info.seat) : nullptr;
     if (!prev || !prev->stance.hasAnswer()) {
         persistTurn(record, repairRow);
@@ -417,22 +424,22 @@ void DebateEngine::completeTurn(TurnRecord record, const QString &repairContent)
     const auto decide = [this, prevIndex, repairRow](TurnRecord rec) {
         const TurnRecord &p = m_state.turns.at(prevIndex);
         const Seat *seat = m_state.seat(rec.info.seat);
-        rec.changed = !ConsensusMeter::sameAnswer(DebateFormat::stanceInput(p, seat), DebateFormat::stanceInput(rec, seat),
-                                                  DebateFormat::meterOptions(m_state.config));
+        rec.changed = !ConsensusMeter::sameAnswer(
+            DebateFormat::stanceInput(p, seat), DebateFormat::stanceInput(rec, seat), DebateFormat::meterOptions(m_state.config));
         persistTurn(rec, repairRow);
     };
     if (isTextAnswer(record.stance.answer) && isTextAnswer(prev->stance.answer)) {
         const quint64 token = t.token;
-        embed({record.stance.answer, prev->stance.answer},
-              [this, token, record, prevIndex, decide](const QList<QList<double>> &vectors) mutable {
-                  if (!m_turn || m_turn->token != token)
-                      return;
-                  if (vectors.size() == 2) {
-                      record.embedding = vectors.at(0);
-                      m_state.turns[prevIndex].embedding = vectors.at(1);
-                  }
-                  decide(record);
-              });
+        embed({ record.stance.answer, prev->stance.answer },
+            [this, token, record, prevIndex, decide](const QList<QList<double>> &vectors) mutable {
+                if (!m_turn || m_turn->token != token)
+                    return;
+                if (vectors.size() == 2) {
+                    record.embedding = vectors.at(0);
+                    m_state.turns[prevIndex].embedding = vectors.at(1);
+                }
+                decide(record);
+            });
         return;
     }
     decide(record);
@@ -447,7 +454,7 @@ void DebateEngine::persistTurn(TurnRecord record, std::optional<TurnRecord> repa
         if (!id) {
             m_turn.reset();
             m_busy = false;
-            failWith(rt::Error{u"storage"_s, tr("%1's turn could not be saved: %2").arg(record.info.agentName, id.error().message)});
+            failWith(rt::Error { u"storage"_s, tr("%1's turn could not be saved: %2").arg(record.info.agentName, id.error().message) });
             return;
         }
         record.storageId = *id;

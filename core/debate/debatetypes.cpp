@@ -9,8 +9,7 @@ namespace rt::debate {
 
 namespace {
 
-template<typename Enum, size_t N>
-std::optional<Enum> parseName(QStringView name, const std::array<Enum, N> &values)
+template<typename Enum, size_t N> std::optional<Enum> parseName(QStringView name, const std::array<Enum, N> &values)
 {
     for (Enum v : values) {
         if (toString(v) == name)
@@ -34,11 +33,16 @@ QString isoUtc(const QDateTime &t)
 QString toString(FormatKind kind)
 {
     switch (kind) {
-    case FormatKind::Simultaneous: return u"simultaneous"_s;
-    case FormatKind::RoundRobin: return u"round-robin"_s;
-    case FormatKind::Adversarial: return u"adversarial"_s;
-    case FormatKind::Council: return u"council"_s;
-    case FormatKind::Vote: return u"vote"_s;
+    case FormatKind::Simultaneous:
+        return u"simultaneous"_s;
+    case FormatKind::RoundRobin:
+        return u"round-robin"_s;
+    case FormatKind::Adversarial:
+        return u"adversarial"_s;
+    case FormatKind::Council:
+        return u"council"_s;
+    case FormatKind::Vote:
+        return u"vote"_s;
     }
     return {};
 }
@@ -46,15 +50,24 @@ QString toString(FormatKind kind)
 QString toString(StopReason reason)
 {
     switch (reason) {
-    case StopReason::None: return QString();
-    case StopReason::Unanimous: return u"unanimous"_s;
-    case StopReason::Threshold: return u"threshold"_s;
-    case StopReason::Stalled: return u"stalled"_s;
-    case StopReason::JudgeDecided: return u"judge_decided"_s;
-    case StopReason::MaxRounds: return u"max_rounds"_s;
-    case StopReason::Budget: return u"budget"_s;
-    case StopReason::UserStop: return u"user_stop"_s;
-    case StopReason::Error: return u"error"_s;
+    case StopReason::None:
+        return QString();
+    case StopReason::Unanimous:
+        return u"unanimous"_s;
+    case StopReason::Threshold:
+        return u"threshold"_s;
+    case StopReason::Stalled:
+        return u"stalled"_s;
+    case StopReason::JudgeDecided:
+        return u"judge_decided"_s;
+    case StopReason::MaxRounds:
+        return u"max_rounds"_s;
+    case StopReason::Budget:
+        return u"budget"_s;
+    case StopReason::UserStop:
+        return u"user_stop"_s;
+    case StopReason::Error:
+        return u"error"_s;
     }
     return {};
 }
@@ -62,12 +75,18 @@ QString toString(StopReason reason)
 QString toString(SeatRole role)
 {
     switch (role) {
-    case SeatRole::Debater: return u"debater"_s;
-    case SeatRole::Proponent: return u"proponent"_s;
-    case SeatRole::Opponent: return u"opponent"_s;
-    case SeatRole::Judge: return u"judge"_s;
-    case SeatRole::Chair: return u"chair"_s;
-    case SeatRole::Synthesizer: return u"synthesizer"_s;
+    case SeatRole::Debater:
+        return u"debater"_s;
+    case SeatRole::Proponent:
+        return u"proponent"_s;
+    case SeatRole::Opponent:
+        return u"opponent"_s;
+    case SeatRole::Judge:
+        return u"judge"_s;
+    case SeatRole::Chair:
+        return u"chair"_s;
+    case SeatRole::Synthesizer:
+        return u"synthesizer"_s;
     }
     return {};
 }
@@ -75,12 +94,18 @@ QString toString(SeatRole role)
 QString toString(NoteKind kind)
 {
     switch (kind) {
-    case NoteKind::Interjection: return u"interjection"_s;
-    case NoteKind::Skipped: return u"skipped"_s;
-    case NoteKind::Fallback: return u"fallback"_s;
-    case NoteKind::HostMoved: return u"host_moved"_s;
-    case NoteKind::Warning: return u"warning"_s;
-    case NoteKind::Info: return u"info"_s;
+    case NoteKind::Interjection:
+        return u"interjection"_s;
+    case NoteKind::Skipped:
+        return u"skipped"_s;
+    case NoteKind::Fallback:
+        return u"fallback"_s;
+    case NoteKind::HostMoved:
+        return u"host_moved"_s;
+    case NoteKind::Warning:
+        return u"warning"_s;
+    case NoteKind::Info:
+        return u"info"_s;
     }
     return {};
 }
@@ -92,33 +117,44 @@ std::optional<FormatKind> parseFormatKind(QStringView name)
         return FormatKind::RoundRobin;
     if (n == u"judge"_s || n == u"moderated"_s)
         return FormatKind::Adversarial;
-    return parseName(n, std::array{FormatKind::Simultaneous, FormatKind::RoundRobin, FormatKind::Adversarial, FormatKind::Council, FormatKind::Vote});
+    return parseName(
+        n, std::array { FormatKind::Simultaneous, FormatKind::RoundRobin, FormatKind::Adversarial, FormatKind::Council, FormatKind::Vote });
 }
 
 std::optional<StopReason> parseStopReason(QStringView name)
 {
-    return parseName(name, std::array{StopReason::Unanimous, StopReason::Threshold, StopReason::Stalled, StopReason::JudgeDecided,
-                                      StopReason::MaxRounds, StopReason::Budget, StopReason::UserStop, StopReason::Error});
+    return parseName(name,
+        std::array { StopReason::Unanimous, StopReason::Threshold, StopReason::Stalled, StopReason::JudgeDecided, StopReason::MaxRounds,
+            StopReason::Budget, StopReason::UserStop, StopReason::Error });
 }
 
 std::optional<SeatRole> parseSeatRole(QStringView name)
 {
-    return parseName(name, std::array{SeatRole::Debater, SeatRole::Proponent, SeatRole::Opponent, SeatRole::Judge, SeatRole::Chair,
-                                      SeatRole::Synthesizer});
+    return parseName(name,
+        std::array { SeatRole::Debater, SeatRole::Proponent, SeatRole::Opponent, SeatRole::Judge, SeatRole::Chair, SeatRole::Synthesizer });
 }
 
 QString describe(StopReason reason)
 {
     switch (reason) {
-    case StopReason::None: return QCoreApplication::translate("rt::debate", "not stopped");
-    case StopReason::Unanimous: return QCoreApplication::translate("rt::debate", "all agents agreed");
-    case StopReason::Threshold: return QCoreApplication::translate("rt::debate", "the consensus threshold was reached");
-    case StopReason::Stalled: return QCoreApplication::translate("rt::debate", "no agent changed position");
-    case StopReason::JudgeDecided: return QCoreApplication::translate("rt::debate", "the judge or chair decided");
-    case StopReason::MaxRounds: return QCoreApplication::translate("rt::debate", "the maximum number of rounds was reached");
-    case StopReason::Budget: return QCoreApplication::translate("rt::debate", "the token or time budget ran out");
-    case StopReason::UserStop: return QCoreApplication::translate("rt::debate", "stopped by the user");
-    case StopReason::Error: return QCoreApplication::translate("rt::debate", "an error ended the debate");
+    case StopReason::None:
+        return QCoreApplication::translate("rt::debate", "not stopped");
+    case StopReason::Unanimous:
+        return QCoreApplication::translate("rt::debate", "all agents agreed");
+    case StopReason::Threshold:
+        return QCoreApplication::translate("rt::debate", "the consensus threshold was reached");
+    case StopReason::Stalled:
+        return QCoreApplication::translate("rt::debate", "no agent changed position");
+    case StopReason::JudgeDecided:
+        return QCoreApplication::translate("rt::debate", "the judge or chair decided");
+    case StopReason::MaxRounds:
+        return QCoreApplication::translate("rt::debate", "the maximum number of rounds was reached");
+    case StopReason::Budget:
+        return QCoreApplication::translate("rt::debate", "the token or time budget ran out");
+    case StopReason::UserStop:
+        return QCoreApplication::translate("rt::debate", "stopped by the user");
+    case StopReason::Error:
+        return QCoreApplication::translate("rt::debate", "an error ended the debate");
     }
     return {};
 }
@@ -146,21 +182,21 @@ QString DebateConfig::validate() const
 
 QJsonObject DebateConfig::toJson() const
 {
-    QJsonObject o{
-        {u"question"_s, question},
-        {u"format"_s, toString(format)},
-        {u"max_rounds"_s, maxRounds},
-        {u"consensus_threshold"_s, consensusThreshold},
-        {u"stall_rounds"_s, stallRounds},
-        {u"token_budget"_s, double(tokenBudget)},
-        {u"time_budget_ms"_s, double(timeBudgetMs)},
-        {u"default_model"_s, defaultModel},
-        {u"embedding_model"_s, embeddingModel},
-        {u"num_predict_cap"_s, numPredictCap},
-        {u"context_tokens"_s, contextTokens},
-        {u"synthesis"_s, synthesis},
-        {u"recalibrate"_s, recalibrate},
-        {u"prompt_version"_s, 1},
+    QJsonObject o {
+        { u"question"_s, question },
+        { u"format"_s, toString(format) },
+        { u"max_rounds"_s, maxRounds },
+        { u"consensus_threshold"_s, consensusThreshold },
+        { u"stall_rounds"_s, stallRounds },
+        { u"token_budget"_s, double(tokenBudget) },
+        { u"time_budget_ms"_s, double(timeBudgetMs) },
+        { u"default_model"_s, defaultModel },
+        { u"embedding_model"_s, embeddingModel },
+        { u"num_predict_cap"_s, numPredictCap },
+        { u"context_tokens"_s, contextTokens },
+        { u"synthesis"_s, synthesis },
+        { u"recalibrate"_s, recalibrate },
+        { u"prompt_version"_s, 1 },
     };
     if (seed)
         o.insert(u"seed"_s, double(*seed));
@@ -215,33 +251,27 @@ QJsonObject DebateInfo::toJson() const
 {
     QJsonArray seatArray;
     for (const Seat &s : seats) {
-        seatArray.append(QJsonObject{{u"seat"_s, s.index},
-                                     {u"name"_s, s.agent.name},
-                                     {u"role"_s, s.agent.role},
-                                     {u"seat_role"_s, toString(s.role)},
-                                     {u"model"_s, s.agent.model},
-                                     {u"fallback_models"_s, QJsonArray::fromStringList(s.agent.fallbackModels)},
-                                     {u"colour"_s, s.agent.colour},
-                                     {u"weight"_s, s.agent.weight},
-                                     {u"implicit"_s, s.implicit}});
+        seatArray.append(QJsonObject { { u"seat"_s, s.index }, { u"name"_s, s.agent.name }, { u"role"_s, s.agent.role },
+            { u"seat_role"_s, toString(s.role) }, { u"model"_s, s.agent.model },
+            { u"fallback_models"_s, QJsonArray::fromStringList(s.agent.fallbackModels) }, { u"colour"_s, s.agent.colour },
+            { u"weight"_s, s.agent.weight }, { u"implicit"_s, s.implicit } });
     }
-    return {{u"debate_id"_s, double(debateId)}, {u"question"_s, question},       {u"format"_s, toString(format)},
-            {u"max_rounds"_s, maxRounds},     {u"threshold"_s, threshold},       {u"seats"_s, seatArray},
-            {u"resumed"_s, resumed},          {u"finished_turns"_s, finishedTurns}, {u"settings"_s, config.toJson()}};
+    return { { u"debate_id"_s, double(debateId) }, { u"question"_s, question }, { u"format"_s, toString(format) },
+        { u"max_rounds"_s, maxRounds }, { u"threshold"_s, threshold }, { u"seats"_s, seatArray }, { u"resumed"_s, resumed },
+        { u"finished_turns"_s, finishedTurns }, { u"settings"_s, config.toJson() } };
 }
 
 QJsonObject RoundInfo::toJson() const
 {
-    return {{u"debate_id"_s, double(debateId)}, {u"round"_s, round}, {u"max_rounds"_s, maxRounds}, {u"phase"_s, phase},
-            {u"speakers"_s, QJsonArray::fromStringList(speakers)}};
+    return { { u"debate_id"_s, double(debateId) }, { u"round"_s, round }, { u"max_rounds"_s, maxRounds }, { u"phase"_s, phase },
+        { u"speakers"_s, QJsonArray::fromStringList(speakers) } };
 }
 
 QJsonObject TurnInfo::toJson() const
 {
-    return {{u"debate_id"_s, double(debateId)}, {u"index"_s, index},       {u"round"_s, round},
-            {u"seat"_s, seat},                  {u"agent"_s, agentName},   {u"seat_role"_s, toString(role)},
-            {u"colour"_s, colour},              {u"model"_s, model},       {u"kind"_s, toString(kind)},
-            {u"correlation_id"_s, correlationId}};
+    return { { u"debate_id"_s, double(debateId) }, { u"index"_s, index }, { u"round"_s, round }, { u"seat"_s, seat },
+        { u"agent"_s, agentName }, { u"seat_role"_s, toString(role) }, { u"colour"_s, colour }, { u"model"_s, model },
+        { u"kind"_s, toString(kind) }, { u"correlation_id"_s, correlationId } };
 }
 
 QJsonObject TurnRecord::toJson() const
@@ -252,7 +282,8 @@ QJsonObject TurnRecord::toJson() const
     o.insert(u"text"_s, text);
     if (!thinking.isEmpty())
         o.insert(u"thinking"_s, thinking);
-    o.insert(u"stance"_s, stance.isNone() && info.kind == TurnKind::Interjection ? QJsonValue(QJsonValue::Null) : QJsonValue(stance.toJson()));
+    o.insert(
+        u"stance"_s, stance.isNone() && info.kind == TurnKind::Interjection ? QJsonValue(QJsonValue::Null) : QJsonValue(stance.toJson()));
     o.insert(u"parse_ok"_s, stance.parseOk());
     o.insert(u"changed"_s, changed);
     o.insert(u"repair_requested"_s, repairRequested);
@@ -274,8 +305,8 @@ QJsonObject AnswerGroup::toJson() const
     QJsonArray seatArray;
     for (int s : seats)
         seatArray.append(s);
-    return {{u"answer"_s, answer}, {u"key"_s, key}, {u"seats"_s, seatArray}, {u"agents"_s, QJsonArray::fromStringList(agents)},
-            {u"support"_s, support}, {u"mean_confidence"_s, meanConfidence}};
+    return { { u"answer"_s, answer }, { u"key"_s, key }, { u"seats"_s, seatArray }, { u"agents"_s, QJsonArray::fromStringList(agents) },
+        { u"support"_s, support }, { u"mean_confidence"_s, meanConfidence } };
 }
 
 QJsonObject ConsensusSnapshot::toJson() const
@@ -283,11 +314,10 @@ QJsonObject ConsensusSnapshot::toJson() const
     QJsonArray groupArray;
     for (const AnswerGroup &g : groups)
         groupArray.append(g.toJson());
-    return {{u"debate_id"_s, double(debateId)}, {u"round"_s, round},         {u"score"_s, score},
-            {u"threshold"_s, threshold},        {u"groups"_s, groupArray},    {u"leading_answer"_s, leadingAnswer},
-            {u"mean_confidence"_s, meanConfidence}, {u"stances"_s, stances}, {u"missing"_s, missing},
-            {u"flips"_s, flips},                {u"unanimous"_s, unanimous}, {u"reached"_s, reached},
-            {u"tie"_s, tie},                    {u"method"_s, method}};
+    return { { u"debate_id"_s, double(debateId) }, { u"round"_s, round }, { u"score"_s, score }, { u"threshold"_s, threshold },
+        { u"groups"_s, groupArray }, { u"leading_answer"_s, leadingAnswer }, { u"mean_confidence"_s, meanConfidence },
+        { u"stances"_s, stances }, { u"missing"_s, missing }, { u"flips"_s, flips }, { u"unanimous"_s, unanimous },
+        { u"reached"_s, reached }, { u"tie"_s, tie }, { u"method"_s, method } };
 }
 
 ConsensusSnapshot ConsensusSnapshot::fromJson(const QJsonObject &o)
@@ -327,53 +357,50 @@ ConsensusSnapshot ConsensusSnapshot::fromJson(const QJsonObject &o)
 
 QJsonObject DebateNote::toJson() const
 {
-    return {{u"debate_id"_s, double(debateId)}, {u"kind"_s, toString(kind)}, {u"round"_s, round}, {u"seat"_s, seat},
-            {u"agent"_s, agentName},            {u"text"_s, text},           {u"created_at"_s, isoUtc(createdAt)}};
+    return { { u"debate_id"_s, double(debateId) }, { u"kind"_s, toString(kind) }, { u"round"_s, round }, { u"seat"_s, seat },
+        { u"agent"_s, agentName }, { u"text"_s, text }, { u"created_at"_s, isoUtc(createdAt) } };
 }
 
 QJsonObject PauseInfo::toJson() const
 {
-    return {{u"debate_id"_s, double(debateId)}, {u"reason"_s, reason}, {u"message"_s, message}, {u"error_code"_s, errorCode}};
+    return { { u"debate_id"_s, double(debateId) }, { u"reason"_s, reason }, { u"message"_s, message }, { u"error_code"_s, errorCode } };
 }
 
 QJsonObject DebateOutcome::toJson() const
 {
     QJsonArray dissentArray;
     for (const Dissent &d : dissent) {
-        dissentArray.append(QJsonObject{{u"seat"_s, d.seat},
-                                        {u"agent"_s, d.agentName},
-                                        {u"answer"_s, d.answer},
-                                        {u"confidence"_s, optionalNumber(d.confidence)},
-                                        {u"reasons"_s, QJsonArray::fromStringList(d.reasons)}});
+        dissentArray.append(QJsonObject { { u"seat"_s, d.seat }, { u"agent"_s, d.agentName }, { u"answer"_s, d.answer },
+            { u"confidence"_s, optionalNumber(d.confidence) }, { u"reasons"_s, QJsonArray::fromStringList(d.reasons) } });
     }
     QJsonArray flips;
     for (int f : flipsPerRound)
         flips.append(f);
-    QJsonObject o{
-        {u"debate_id"_s, double(debateId)},
-        {u"status"_s, toString(status)},
-        {u"stop_reason"_s, toString(stopReason)},
-        {u"stop_detail"_s, stopDetail},
-        {u"answer"_s, answer},
-        {u"score"_s, score},
-        {u"mean_confidence"_s, meanConfidence},
-        {u"tie"_s, tie},
-        {u"dissent"_s, dissentArray},
-        {u"synthesis"_s, synthesis},
-        {u"synthesis_by"_s, synthesisBy},
-        {u"rounds"_s, rounds},
-        {u"flips_per_round"_s, flips},
-        {u"prompt_tokens"_s, double(promptTokens)},
-        {u"eval_tokens"_s, double(evalTokens)},
-        {u"calls"_s, calls},
-        {u"duration_ms"_s, double(durationMs)},
+    QJsonObject o {
+        { u"debate_id"_s, double(debateId) },
+        { u"status"_s, toString(status) },
+        { u"stop_reason"_s, toString(stopReason) },
+        { u"stop_detail"_s, stopDetail },
+        { u"answer"_s, answer },
+        { u"score"_s, score },
+        { u"mean_confidence"_s, meanConfidence },
+        { u"tie"_s, tie },
+        { u"dissent"_s, dissentArray },
+        { u"synthesis"_s, synthesis },
+        { u"synthesis_by"_s, synthesisBy },
+        { u"rounds"_s, rounds },
+        { u"flips_per_round"_s, flips },
+        { u"prompt_tokens"_s, double(promptTokens) },
+        { u"eval_tokens"_s, double(evalTokens) },
+        { u"calls"_s, calls },
+        { u"duration_ms"_s, double(durationMs) },
     };
     if (!verdictWinner.isEmpty())
         o.insert(u"verdict_winner"_s, verdictWinner);
     if (!ranking.isEmpty())
         o.insert(u"ranking"_s, ranking);
     if (!error.code.isEmpty())
-        o.insert(u"error"_s, QJsonObject{{u"code"_s, error.code}, {u"message"_s, error.message}});
+        o.insert(u"error"_s, QJsonObject { { u"code"_s, error.code }, { u"message"_s, error.message } });
     return o;
 }
 

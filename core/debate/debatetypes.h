@@ -16,7 +16,6 @@
 #include <QMetaType>
 #include <QString>
 #include <QStringList>
-
 #include <optional>
 
 namespace rt::debate {
@@ -46,26 +45,25 @@ std::optional<SeatRole> parseSeatRole(QStringView name);
 // One sentence for people: "the agents agreed unanimously".
 QString describe(StopReason reason);
 
-struct DebateConfig
-{
+struct DebateConfig {
     static constexpr int kRoundCap = 10;
 
     QString question;
     QList<rt::agents::Agent> agents; // seats in order
     FormatKind format = FormatKind::Simultaneous;
-    int maxRounds = 3;                // 1..kRoundCap
-    double consensusThreshold = 0.8;  // share of confidence-weighted support
-    int stallRounds = 1;              // stop when nobody changed position this many rounds in a row; 0 = never
-    qint64 tokenBudget = 0;           // prompt + generated tokens; 0 = unlimited
-    qint64 timeBudgetMs = 0;          // wall time of this run; 0 = unlimited
-    std::optional<qint64> seed;       // base seed; turns derive theirs from it
+    int maxRounds = 3; // 1..kRoundCap
+    double consensusThreshold = 0.8; // share of confidence-weighted support
+    int stallRounds = 1; // stop when nobody changed position this many rounds in a row; 0 = never
+    qint64 tokenBudget = 0; // prompt + generated tokens; 0 = unlimited
+    qint64 timeBudgetMs = 0; // wall time of this run; 0 = unlimited
+    std::optional<qint64> seed; // base seed; turns derive theirs from it
     std::optional<int> agreementIntensity; // 0..10 (Smit et al.); unset = neutral wording
-    QString defaultModel;             // for agents without a model
-    QString embeddingModel;           // "" = pick an installed embedding model; "none" = word overlap only
-    int numPredictCap = 1024;         // upper bound on generated tokens per turn
-    int contextTokens = 0;            // 0 = agent's num_ctx, else the server's default capped by the model
-    bool synthesis = true;            // a synthesiser writes the final summary
-    bool recalibrate = true;          // ReConcile confidence bins
+    QString defaultModel; // for agents without a model
+    QString embeddingModel; // "" = pick an installed embedding model; "none" = word overlap only
+    int numPredictCap = 1024; // upper bound on generated tokens per turn
+    int contextTokens = 0; // 0 = agent's num_ctx, else the server's default capped by the model
+    bool synthesis = true; // a synthesiser writes the final summary
+    bool recalibrate = true; // ReConcile confidence bins
 
     // Empty when the configuration can run; else a sentence saying what to fix.
     QString validate() const;
@@ -74,8 +72,7 @@ struct DebateConfig
 };
 
 // One seat at the table for this debate.
-struct Seat
-{
+struct Seat {
     int index = 0;
     rt::agents::Agent agent;
     SeatRole role = SeatRole::Debater;
@@ -86,8 +83,7 @@ struct Seat
     static Seat fromJson(const QJsonObject &object);
 };
 
-struct DebateInfo
-{
+struct DebateInfo {
     qint64 debateId = 0;
     QString question;
     FormatKind format = FormatKind::Simultaneous;
@@ -101,20 +97,18 @@ struct DebateInfo
     QJsonObject toJson() const;
 };
 
-struct RoundInfo
-{
+struct RoundInfo {
     qint64 debateId = 0;
     int round = 0;
     int maxRounds = 0;
-    QString phase;        // "answers", "revision", "ranking", "arguments", "samples"
+    QString phase; // "answers", "revision", "ranking", "arguments", "samples"
     QStringList speakers; // agent names in speaking order
 
     QJsonObject toJson() const;
 };
 
 // Who is speaking; shared by turnStarted, tokenDelta and turnFinished.
-struct TurnInfo
-{
+struct TurnInfo {
     qint64 debateId = 0;
     int index = 0; // position among the debate's recorded turns, 0-based
     int round = 0;
@@ -129,27 +123,25 @@ struct TurnInfo
     QJsonObject toJson() const;
 };
 
-struct TokenDelta
-{
+struct TokenDelta {
     TurnInfo turn;
-    QString content;  // raw model output since the last delta (JSON while a stance streams)
-    QString text;     // the visible part of it (the argument), decoded as it streams
+    QString content; // raw model output since the last delta (JSON while a stance streams)
+    QString text; // the visible part of it (the argument), decoded as it streams
     QString thinking;
     int attempt = 1; // 2 while the repair request streams: replace what attempt 1 showed
 };
 
-struct TurnRecord
-{
+struct TurnRecord {
     TurnInfo info;
     qint64 storageId = 0;
     QString content; // raw reply
-    QString text;    // visible text: the argument, reason or synthesis
+    QString text; // visible text: the argument, reason or synthesis
     QString thinking;
     Stance stance;
     TurnStatus status = TurnStatus::Complete;
-    bool changed = false;         // the answer differs from this seat's previous turn
+    bool changed = false; // the answer differs from this seat's previous turn
     bool repairRequested = false; // the first reply did not fit the schema
-    int calls = 1;                // model requests made for this turn (1, or 2 with a repair)
+    int calls = 1; // model requests made for this turn (1, or 2 with a repair)
     rt::llm::ResponseMetrics metrics;
     QString error;
     QDateTime createdAt;
@@ -160,20 +152,18 @@ struct TurnRecord
     QJsonObject toJson() const;
 };
 
-struct AnswerGroup
-{
+struct AnswerGroup {
     QString answer; // the first member's wording
-    QString key;    // normalised form ("n:42", "yn:yes", "opt:b", "t:...")
+    QString key; // normalised form ("n:42", "yn:yes", "opt:b", "t:...")
     QList<int> seats;
     QStringList agents;
-    double support = 0.0;        // sum of weight x recalibrated confidence
+    double support = 0.0; // sum of weight x recalibrated confidence
     double meanConfidence = 0.0; // of the raw confidences given
 
     QJsonObject toJson() const;
 };
 
-struct ConsensusSnapshot
-{
+struct ConsensusSnapshot {
     qint64 debateId = 0;
     int round = 0;
     double score = 0.0; // support of the leading group / total support
@@ -183,18 +173,17 @@ struct ConsensusSnapshot
     double meanConfidence = 0.0;
     int stances = 0; // turns with a usable answer
     int missing = 0; // speakers without one (failed, skipped, no stance)
-    int flips = 0;   // speakers whose answer changed since their previous turn
+    int flips = 0; // speakers whose answer changed since their previous turn
     bool unanimous = false;
     bool reached = false; // score >= threshold with at least two stances
-    bool tie = false;     // the two leading groups had equal support
-    QString method;       // "exact", "embedding", "word-overlap"
+    bool tie = false; // the two leading groups had equal support
+    QString method; // "exact", "embedding", "word-overlap"
 
     QJsonObject toJson() const;
     static ConsensusSnapshot fromJson(const QJsonObject &object);
 };
 
-struct DebateNote
-{
+struct DebateNote {
     qint64 debateId = 0;
     NoteKind kind = NoteKind::Info;
     int round = 0;
@@ -206,8 +195,7 @@ struct DebateNote
     QJsonObject toJson() const;
 };
 
-struct PauseInfo
-{
+struct PauseInfo {
     qint64 debateId = 0;
     QString reason; // "user", "unreachable", "no_speakers", "storage"
     QString message;
@@ -216,8 +204,7 @@ struct PauseInfo
     QJsonObject toJson() const;
 };
 
-struct Dissent
-{
+struct Dissent {
     int seat = -1;
     QString agentName;
     QString answer;
@@ -225,8 +212,7 @@ struct Dissent
     QStringList reasons; // key points, else the start of the argument
 };
 
-struct DebateOutcome
-{
+struct DebateOutcome {
     qint64 debateId = 0;
     DebateStatus status = DebateStatus::Finished;
     StopReason stopReason = StopReason::None;
@@ -239,8 +225,8 @@ struct DebateOutcome
     QString synthesis;
     QString synthesisBy;
     QString verdictWinner; // adversarial: proponent/opponent/neither
-    QJsonObject ranking;   // council: label or agent -> Borda points
-    int rounds = 0;        // rounds completed
+    QJsonObject ranking; // council: label or agent -> Borda points
+    int rounds = 0; // rounds completed
     QList<int> flipsPerRound;
     qint64 promptTokens = 0;
     qint64 evalTokens = 0;

@@ -25,33 +25,24 @@ QJsonObject EvalModeStats::toJson() const
     QJsonObject reasons;
     for (auto it = stopReasons.cbegin(); it != stopReasons.cend(); ++it)
         reasons.insert(it.key(), it.value());
-    return {{u"mode"_s, mode},
-            {u"questions"_s, questions},
-            {u"correct"_s, correct},
-            {u"accuracy"_s, accuracy()},
-            {u"calls"_s, calls},
-            {u"repair_calls"_s, repairCalls},
-            {u"rounds"_s, rounds},
-            {u"tokens"_s, double(tokens)},
-            {u"flips_per_round"_s, intArray(flipsPerRound)},
-            {u"correct_to_wrong"_s, correctToWrong},
-            {u"wrong_to_correct"_s, wrongToCorrect},
-            {u"stop_reasons"_s, reasons}};
+    return { { u"mode"_s, mode }, { u"questions"_s, questions }, { u"correct"_s, correct }, { u"accuracy"_s, accuracy() },
+        { u"calls"_s, calls }, { u"repair_calls"_s, repairCalls }, { u"rounds"_s, rounds }, { u"tokens"_s, double(tokens) },
+        { u"flips_per_round"_s, intArray(flipsPerRound) }, { u"correct_to_wrong"_s, correctToWrong },
+        { u"wrong_to_correct"_s, wrongToCorrect }, { u"stop_reasons"_s, reasons } };
 }
 
 QJsonObject EvalItem::toJson() const
 {
-    return {{u"id"_s, question.id},         {u"mode"_s, mode},           {u"expected"_s, question.answer},
-            {u"answer"_s, answer},          {u"correct"_s, correct},     {u"calls"_s, calls},
-            {u"rounds"_s, rounds},          {u"tokens"_s, double(tokens)}, {u"stop_reason"_s, stopReason},
-            {u"flips_per_round"_s, intArray(flipsPerRound)}};
+    return { { u"id"_s, question.id }, { u"mode"_s, mode }, { u"expected"_s, question.answer }, { u"answer"_s, answer },
+        { u"correct"_s, correct }, { u"calls"_s, calls }, { u"rounds"_s, rounds }, { u"tokens"_s, double(tokens) },
+        { u"stop_reason"_s, stopReason }, { u"flips_per_round"_s, intArray(flipsPerRound) } };
 }
 
 QString EvalReport::simulatedNote()
 {
     return QCoreApplication::translate("rt::debate",
-                                       "These answers came from roundtable-ollama-sim: the figures describe the debate engine, "
-                                       "not the quality of any real model.");
+        "These answers came from roundtable-ollama-sim: the figures describe the debate engine, "
+        "not the quality of any real model.");
 }
 
 QJsonObject EvalReport::toJson() const
@@ -62,7 +53,8 @@ QJsonObject EvalReport::toJson() const
     QJsonArray itemArray;
     for (const EvalItem &i : items)
         itemArray.append(i.toJson());
-    QJsonObject o{{u"question_set"_s, questionSet}, {u"simulated"_s, simulated}, {u"modes"_s, modeObject}, {u"items"_s, itemArray}};
+    QJsonObject o { { u"question_set"_s, questionSet }, { u"simulated"_s, simulated }, { u"modes"_s, modeObject },
+        { u"items"_s, itemArray } };
     if (simulated)
         o.insert(u"note"_s, simulatedNote());
     return o;
@@ -85,7 +77,7 @@ void EvalRunner::start(const DebateConfig &base, const QuestionSet &set, bool si
     m_report = EvalReport();
     m_report.questionSet = set.name;
     m_report.simulated = simulated;
-    for (const auto &mode : {u"single"_s, u"vote"_s, u"debate"_s}) {
+    for (const auto &mode : { u"single"_s, u"vote"_s, u"debate"_s }) {
         EvalModeStats s;
         s.mode = mode;
         m_report.modes.append(s);
@@ -106,7 +98,7 @@ void EvalRunner::cancel()
 void EvalRunner::runNext()
 {
     if (m_cancelled) {
-        emit failed(rt::Error{u"cancelled"_s, QCoreApplication::translate("rt::debate", "The evaluation was cancelled.")});
+        emit failed(rt::Error { u"cancelled"_s, QCoreApplication::translate("rt::debate", "The evaluation was cancelled.") });
         return;
     }
     if (m_index >= m_set.questions.size()) {
@@ -119,7 +111,7 @@ void EvalRunner::runNext()
     switch (m_step) {
     case 0: { // the first agent alone, one answer
         config.format = FormatKind::Vote;
-        config.agents = {m_base.agents.constFirst()};
+        config.agents = { m_base.agents.constFirst() };
         config.maxRounds = 1;
         config.synthesis = false;
         runMode(u"single"_s, config);
@@ -157,16 +149,19 @@ void EvalRunner::runMode(const QString &mode, const DebateConfig &config)
     connect(engine, &DebateEngine::debateFinished, this, [this, mode, engine](const DebateOutcome &outcome) {
         record(mode, outcome, engine->debate());
         // Delete the engine after its signal has returned.
-        QMetaObject::invokeMethod(this, [this] {
-            m_engine.reset();
-            if (m_step == 2) {
-                m_step = 0;
-                ++m_index;
-            } else {
-                ++m_step;
-            }
-            runNext();
-        }, Qt::QueuedConnection);
+        QMetaObject::invokeMethod(
+            this,
+            [this] {
+                m_engine.reset();
+                if (m_step == 2) {
+                    m_step = 0;
+                    ++m_index;
+                } else {
+                    ++m_step;
+                }
+                runNext();
+            },
+            Qt::QueuedConnection);
     });
     connect(engine, &DebateEngine::debateFailed, this, [this](const DebateOutcome &outcome) {
         m_cancelled = true;
@@ -176,7 +171,7 @@ void EvalRunner::runMode(const QString &mode, const DebateConfig &config)
         // Nobody can resume an evaluation by hand: a pause ends it.
         m_cancelled = true;
         engine->interrupt();
-        emit failed(rt::Error{info.errorCode.isEmpty() ? info.reason : info.errorCode, info.message});
+        emit failed(rt::Error { info.errorCode.isEmpty() ? info.reason : info.errorCode, info.message });
     });
     if (const rt::Status s = engine->start(config); !s) {
         m_cancelled = true;

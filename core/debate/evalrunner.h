@@ -10,7 +10,6 @@
 #include <QMap>
 #include <QObject>
 #include <QPointer>
-
 #include <memory>
 
 namespace rt::llm {
@@ -22,26 +21,24 @@ namespace rt::debate {
 class DebateEngine;
 
 // How one way of answering (single agent, vote, debate) did over a question set.
-struct EvalModeStats
-{
+struct EvalModeStats {
     QString mode; // "single", "vote", "debate"
     int questions = 0;
     int correct = 0;
-    int calls = 0;      // model requests, repairs included
+    int calls = 0; // model requests, repairs included
     int repairCalls = 0; // of which: repair requests for replies that missed the answer format
-    int rounds = 0;     // summed over questions
-    qint64 tokens = 0;  // prompt + generated
-    QList<int> flipsPerRound;         // summed over questions, index 0 = round 1
-    int correctToWrong = 0;           // a debater left the right answer
-    int wrongToCorrect = 0;           // a debater found it
+    int rounds = 0; // summed over questions
+    qint64 tokens = 0; // prompt + generated
+    QList<int> flipsPerRound; // summed over questions, index 0 = round 1
+    int correctToWrong = 0; // a debater left the right answer
+    int wrongToCorrect = 0; // a debater found it
     QMap<QString, int> stopReasons;
 
     double accuracy() const { return questions ? double(correct) / questions : 0.0; }
     QJsonObject toJson() const;
 };
 
-struct EvalItem
-{
+struct EvalItem {
     EvalQuestion question;
     QString mode;
     QString answer;
@@ -56,8 +53,7 @@ struct EvalItem
     QJsonObject toJson() const;
 };
 
-struct EvalReport
-{
+struct EvalReport {
     QString questionSet;
     bool simulated = false; // answers came from roundtable-ollama-sim
     QList<EvalModeStats> modes; // single, vote, debate
@@ -71,8 +67,7 @@ struct EvalReport
 // a vote of independent answers using as many model calls as the debate used
 // on that question, and the debate. One question at a time, one engine at a
 // time; nothing is stored.
-class EvalRunner final : public QObject
-{
+class EvalRunner final : public QObject {
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(EvalRunner)
 public:

@@ -14,7 +14,7 @@ void ModelFactsCache::lookup(rt::llm::OllamaClient *client, const QString &model
 {
     const QString key = client->baseUrl().toString() + QLatin1Char('|') + model;
     const bool first = !m_pending.contains(key);
-    m_pending[key].append(Pending{context, std::move(done)});
+    m_pending[key].append(Pending { context, std::move(done) });
     if (!first)
         return;
 
@@ -45,15 +45,16 @@ void ModelFactsCache::lookup(rt::llm::OllamaClient *client, const QString &model
 
     if (const auto it = m_known.constFind(key); it != m_known.constEnd()) {
         const rt::Result<ModelFacts> known = *it;
-        QMetaObject::invokeMethod(context, [withLoadedContext, known] { withLoadedContext(known); }, Qt::QueuedConnection);
+        QMetaObject::invokeMethod(
+            context, [withLoadedContext, known] { withLoadedContext(known); }, Qt::QueuedConnection);
         return;
     }
     client->showModel(model, context, [this, key, withLoadedContext](const rt::Result<QJsonObject> &result) {
-        rt::Result<ModelFacts> facts = rt::Error{};
+        rt::Result<ModelFacts> facts = rt::Error {};
         if (result) {
             rt::llm::ModelInfo info;
             info.mergeShow(*result);
-            facts = ModelFacts{info.contextLength, 0, info.capabilities};
+            facts = ModelFacts { info.contextLength, 0, info.capabilities };
             m_known.insert(key, facts);
         } else {
             facts = result.error();

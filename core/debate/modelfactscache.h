@@ -8,7 +8,6 @@
 #include <QPointer>
 #include <QString>
 #include <QStringList>
-
 #include <functional>
 
 namespace rt::llm {
@@ -18,8 +17,7 @@ class OllamaClient;
 namespace rt::debate {
 
 // What /api/show says about a model, as far as a debate needs it.
-struct ModelFacts
-{
+struct ModelFacts {
     int contextLength = 0; // trained context length; 0 = unknown
     int loadedContextLength = 0; // num_ctx the model is loaded with now (/api/ps); 0 = not loaded or unknown
     QStringList capabilities;
@@ -31,8 +29,7 @@ struct ModelFacts
 // (host down) are not, so the next turn asks again. The loaded context length
 // comes from /api/ps on every lookup until the model is seen loaded (it is
 // loaded by the first request, with the server's context setting).
-class ModelFactsCache final
-{
+class ModelFactsCache final {
 public:
     using Callback = std::function<void(const rt::Result<ModelFacts> &)>;
 
@@ -45,8 +42,7 @@ public:
     }
 
 private:
-    struct Pending
-    {
+    struct Pending {
         QPointer<QObject> context;
         Callback done;
     };

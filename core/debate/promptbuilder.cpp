@@ -11,8 +11,7 @@ QString confidenceText(const std::optional<double> &c)
     return c ? QString::number(*c, 'f', 2) : u"unknown"_s;
 }
 
-QString assembleUser(const PromptParts &p, const QStringList &older, const QStringList &latest, const QStringList &notes,
-                     int omittedRounds)
+QString assembleUser(const PromptParts &p, const QStringList &older, const QStringList &latest, const QStringList &notes, int omittedRounds)
 {
     QString text = u"Question: "_s + p.question.trimmed() + u"\n"_s;
     if (!notes.isEmpty()) {
@@ -81,7 +80,8 @@ QString PromptBuilder::roundSummary(int round, const QList<const TurnRecord *> &
     QStringList parts;
     for (const TurnRecord *t : turns) {
         if (t->stance.hasAnswer())
-            parts.append(u"%1 %2 (%3)"_s.arg(t->info.agentName, shorten(t->stance.answer.simplified(), 80), confidenceText(t->stance.confidence)));
+            parts.append(
+                u"%1 %2 (%3)"_s.arg(t->info.agentName, shorten(t->stance.answer.simplified(), 80), confidenceText(t->stance.confidence)));
         else
             parts.append(u"%1 no clear answer"_s.arg(t->info.agentName));
     }

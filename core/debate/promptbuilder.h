@@ -13,19 +13,17 @@ namespace rt::debate {
 // system prompt, question and task are always kept; then moderator notes;
 // then the latest round in full; older rounds are summaries, dropped oldest
 // first when the model's context is too small.
-struct PromptParts
-{
+struct PromptParts {
     QString system;
     QString question;
-    QStringList notes;   // moderator notes (human interjections)
-    QStringList older;   // one summary line per older round, oldest first
+    QStringList notes; // moderator notes (human interjections)
+    QStringList older; // one summary line per older round, oldest first
     QString latestHeading;
-    QStringList latest;  // entries of the latest round, in full
-    QString task;        // what to do now
+    QStringList latest; // entries of the latest round, in full
+    QString task; // what to do now
 };
 
-class PromptBuilder final
-{
+class PromptBuilder final {
 public:
     // ~4 characters per token; keeps room for the reply and the chat template.
     static int budgetChars(int contextTokens, int numPredict);

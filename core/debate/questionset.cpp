@@ -80,10 +80,11 @@ rt::Result<QuestionSet> QuestionSet::parse(const QByteArray &data, const QString
                 continue;
             const QJsonDocument l = QJsonDocument::fromJson(raw, &error);
             if (error.error != QJsonParseError::NoError || !l.isObject()) {
-                return rt::Error{u"usage"_s, QCoreApplication::translate("rt::debate", "%1 is neither JSON nor JSON lines (line %2: %3).")
-                                                 .arg(name)
-                                                 .arg(line)
-                                                 .arg(error.errorString())};
+                return rt::Error { u"usage"_s,
+                    QCoreApplication::translate("rt::debate", "%1 is neither JSON nor JSON lines (line %2: %3).")
+                        .arg(name)
+                        .arg(line)
+                        .arg(error.errorString()) };
             }
             items.append(l.object());
         }
@@ -100,21 +101,29 @@ rt::Result<QuestionSet> QuestionSet::parse(const QByteArray &data, const QString
         q.choices = strings(o.value(u"choices"_s));
         q.distractors = strings(o.value(u"distractors"_s));
         if (q.question.isEmpty() || q.answer.isEmpty()) {
-            return rt::Error{u"usage"_s,
-                             QCoreApplication::translate("rt::debate", "Item %1 of %2 needs a \"question\" and an \"answer\".").arg(n).arg(name)};
+            return rt::Error { u"usage"_s,
+                QCoreApplication::translate("rt::debate", "Item %1 of %2 needs a \"question\" and an \"answer\".").arg(n).arg(name) };
         }
         if (q.kind.isEmpty()) {
             switch (ConsensusMeter::normalize(q.answer).kind) {
-            case NormalizedAnswer::Kind::Number: q.kind = u"number"_s; break;
-            case NormalizedAnswer::Kind::YesNo: q.kind = u"yesno"_s; break;
-            case NormalizedAnswer::Kind::Option: q.kind = u"option"_s; break;
-            default: q.kind = u"text"_s; break;
+            case NormalizedAnswer::Kind::Number:
+                q.kind = u"number"_s;
+                break;
+            case NormalizedAnswer::Kind::YesNo:
+                q.kind = u"yesno"_s;
+                break;
+            case NormalizedAnswer::Kind::Option:
+                q.kind = u"option"_s;
+                break;
+            default:
+                q.kind = u"text"_s;
+                break;
             }
         }
         set.questions.append(q);
     }
     if (set.questions.isEmpty())
-        return rt::Error{u"usage"_s, QCoreApplication::translate("rt::debate", "%1 contains no questions.").arg(name)};
+        return rt::Error { u"usage"_s, QCoreApplication::translate("rt::debate", "%1 contains no questions.").arg(name) };
     return set;
 }
 
@@ -124,7 +133,8 @@ rt::Result<QuestionSet> QuestionSet::load(const QString &source)
     const QString path = builtin ? builtinPath() : source;
     QFile file(path);
     if (!file.open(QIODevice::ReadOnly)) {
-        return rt::Error{u"usage"_s, QCoreApplication::translate("rt::debate", "Cannot read the question set %1: %2").arg(path, file.errorString())};
+        return rt::Error { u"usage"_s,
+            QCoreApplication::translate("rt::debate", "Cannot read the question set %1: %2").arg(path, file.errorString()) };
     }
     return parse(file.readAll(), builtin ? u"builtin"_s : QFileInfo(path).fileName());
 }

@@ -9,22 +9,20 @@
 namespace rt::debate {
 
 // A question with a known answer, for `roundtable eval`.
-struct EvalQuestion
-{
+struct EvalQuestion {
     QString id;
     QString question;
     QString answer;
-    QString kind;            // number, yesno, option, text
-    QStringList accept;      // other accepted spellings
-    QStringList choices;     // option letters
+    QString kind; // number, yesno, option, text
+    QStringList accept; // other accepted spellings
+    QStringList choices; // option letters
     QStringList distractors; // plausible wrong answers (the simulator uses them)
 
     // The answer matches (numbers by value, yes/no, letters, normalised text).
     bool isCorrect(const QString &given) const;
 };
 
-struct QuestionSet
-{
+struct QuestionSet {
     QString name;
     QString description;
     QList<EvalQuestion> questions;

@@ -23,7 +23,7 @@ QList<PlannedTurn> RoundRobinFormat::planRound(const DebateState &state, int rou
     QList<PlannedTurn> plan;
     const qsizetype n = seats.size();
     for (qsizetype i = 0; i < n; ++i)
-        plan.append(PlannedTurn{round, seats.at((i + round - 1) % n), TurnKind::Turn});
+        plan.append(PlannedTurn { round, seats.at((i + round - 1) % n), TurnKind::Turn });
     return plan;
 }
 
@@ -36,8 +36,7 @@ TurnPrompt RoundRobinFormat::prompt(const DebateState &state, const PlannedTurn 
     TurnPrompt p;
     p.shape = ReplyShape::Stance;
     p.schema = StanceParser::schema(ReplyShape::Stance, peerNames(state, turn.seat));
-    p.parts.system = systemPrompt(state, seat,
-                                  u"The debaters speak in turn; each sees everything said so far and responds to it."_s)
+    p.parts.system = systemPrompt(state, seat, u"The debaters speak in turn; each sees everything said so far and responds to it."_s)
         + u"\n\n"_s + answerInstructions();
     p.parts.question = state.config.question;
     p.parts.notes = notesFor(state);
@@ -72,8 +71,7 @@ TurnPrompt RoundRobinFormat::prompt(const DebateState &state, const PlannedTurn 
         task = u"Round %1 of %2. You speak first: answer the question."_s.arg(turn.round).arg(rounds);
     else
         task = u"Round %1 of %2. It is your turn. Respond to the arguments so far and give your current answer; keep it "
-               "unless an argument convinces you, and name the participants you agree and disagree with."_s
-                   .arg(turn.round)
+               "unless an argument convinces you, and name the participants you agree and disagree with."_s.arg(turn.round)
                    .arg(rounds);
     if (const QString intensity = intensityText(state.config); !intensity.isEmpty() && !all.isEmpty())
         task += u' ' + intensity;

@@ -7,8 +7,7 @@ namespace rt::debate {
 // Agents speak one after another and each sees the whole transcript so far,
 // including earlier speakers of the same round. The first speaker rotates
 // every round so nobody always speaks first or last.
-class RoundRobinFormat final : public DebateFormat
-{
+class RoundRobinFormat final : public DebateFormat {
 public:
     FormatKind kind() const override { return FormatKind::RoundRobin; }
     rt::Result<QList<Seat>> arrange(const DebateConfig &config) const override;

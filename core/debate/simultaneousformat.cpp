@@ -13,7 +13,7 @@ QList<PlannedTurn> SimultaneousFormat::planRound(const DebateState &state, int r
 {
     QList<PlannedTurn> plan;
     for (int seat : state.speakingSeats())
-        plan.append(PlannedTurn{round, seat, TurnKind::Turn});
+        plan.append(PlannedTurn { round, seat, TurnKind::Turn });
     return plan;
 }
 
@@ -27,8 +27,8 @@ TurnPrompt SimultaneousFormat::prompt(const DebateState &state, const PlannedTur
     p.shape = ReplyShape::Stance;
     p.schema = StanceParser::schema(ReplyShape::Stance, peerNames(state, turn.seat));
     p.parts.system = systemPrompt(state, seat,
-                                  u"In round 1 everyone answers on their own; in each later round you see everyone's answers "
-                                  "from the round before and may revise yours."_s)
+                         u"In round 1 everyone answers on their own; in each later round you see everyone's answers "
+                         "from the round before and may revise yours."_s)
         + u"\n\n"_s + answerInstructions();
     p.parts.question = state.config.question;
     p.parts.notes = notesFor(state);
@@ -45,8 +45,7 @@ TurnPrompt SimultaneousFormat::prompt(const DebateState &state, const PlannedTur
     for (const TurnRecord *t : state.turnsOf(turn.round - 1))
         p.parts.latest.append(PromptBuilder::entry(*t, t->info.agentName, t->info.seat == turn.seat, maxArgument));
     QString task = u"Round %1 of %2. Read the answers above critically. Keep your answer unless an argument convinces you; "
-                   "if you change it, say why. Name the participants you agree and disagree with."_s
-                       .arg(turn.round)
+                   "if you change it, say why. Name the participants you agree and disagree with."_s.arg(turn.round)
                        .arg(rounds);
     if (const QString intensity = intensityText(state.config); !intensity.isEmpty())
         task += u' ' + intensity;

@@ -7,8 +7,7 @@ namespace rt::debate {
 // Du et al.: in round 1 everyone answers alone; in each later round everyone
 // sees all answers of the previous round and may revise. Speakers run one
 // after another, but nobody sees a turn of the round in progress.
-class SimultaneousFormat final : public DebateFormat
-{
+class SimultaneousFormat final : public DebateFormat {
 public:
     FormatKind kind() const override { return FormatKind::Simultaneous; }
     rt::Result<QList<Seat>> arrange(const DebateConfig &config) const override;

@@ -3,7 +3,6 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QRegularExpression>
-
 #include <cmath>
 
 using namespace Qt::StringLiterals;
@@ -55,7 +54,7 @@ QString scalarText(const QJsonValue &value)
 
 QJsonObject stringProperty(const QString &description, int maxLength = 0)
 {
-    QJsonObject o{{u"type"_s, u"string"_s}, {u"description"_s, description}};
+    QJsonObject o { { u"type"_s, u"string"_s }, { u"description"_s, description } };
     if (maxLength > 0)
         o.insert(u"maxLength"_s, maxLength);
     return o;
@@ -63,16 +62,16 @@ QJsonObject stringProperty(const QString &description, int maxLength = 0)
 
 QJsonObject namesProperty(const QString &description, const QStringList &names)
 {
-    QJsonObject items{{u"type"_s, u"string"_s}};
+    QJsonObject items { { u"type"_s, u"string"_s } };
     if (!names.isEmpty())
         items.insert(u"enum"_s, QJsonArray::fromStringList(names));
-    return {{u"type"_s, u"array"_s}, {u"items"_s, items}, {u"description"_s, description}};
+    return { { u"type"_s, u"array"_s }, { u"items"_s, items }, { u"description"_s, description } };
 }
 
 QJsonObject confidenceProperty()
 {
-    return {{u"type"_s, u"number"_s}, {u"minimum"_s, 0}, {u"maximum"_s, 1},
-            {u"description"_s, u"Probability from 0 to 1 that your answer is right"_s}};
+    return { { u"type"_s, u"number"_s }, { u"minimum"_s, 0 }, { u"maximum"_s, 1 },
+        { u"description"_s, u"Probability from 0 to 1 that your answer is right"_s } };
 }
 
 // Every balanced {...} in text, outermost first, in order of appearance.
@@ -123,18 +122,23 @@ std::optional<QJsonObject> parseObject(const QString &text)
 QString Stance::sourceName(Source source)
 {
     switch (source) {
-    case Source::None: return u"none"_s;
-    case Source::Schema: return u"schema"_s;
-    case Source::Repaired: return u"repaired"_s;
-    case Source::Tolerant: return u"tolerant"_s;
-    case Source::Fallback: return u"fallback"_s;
+    case Source::None:
+        return u"none"_s;
+    case Source::Schema:
+        return u"schema"_s;
+    case Source::Repaired:
+        return u"repaired"_s;
+    case Source::Tolerant:
+        return u"tolerant"_s;
+    case Source::Fallback:
+        return u"fallback"_s;
     }
     return u"none"_s;
 }
 
 QJsonObject Stance::toJson() const
 {
-    QJsonObject o{{u"source"_s, sourceName(source)}, {u"answer"_s, answer}};
+    QJsonObject o { { u"source"_s, sourceName(source) }, { u"answer"_s, answer } };
     o.insert(u"confidence"_s, confidence ? QJsonValue(*confidence) : QJsonValue(QJsonValue::Null));
     if (!keyPoints.isEmpty())
         o.insert(u"key_points"_s, QJsonArray::fromStringList(keyPoints));
@@ -155,7 +159,7 @@ Stance Stance::fromJson(const QJsonObject &o)
 {
     Stance s;
     const QString source = o.value(u"source"_s).toString();
-    for (Source candidate : {Source::None, Source::Schema, Source::Repaired, Source::Tolerant, Source::Fallback}) {
+    for (Source candidate : { Source::None, Source::Schema, Source::Repaired, Source::Tolerant, Source::Fallback }) {
         if (sourceName(candidate) == source)
             s.source = candidate;
     }
@@ -175,10 +179,14 @@ Stance Stance::fromJson(const QJsonObject &o)
 QString StanceParser::visibleField(ReplyShape shape)
 {
     switch (shape) {
-    case ReplyShape::Stance: return u"argument"_s;
-    case ReplyShape::Verdict: return u"reason"_s;
-    case ReplyShape::Ranking: return u"reason"_s;
-    case ReplyShape::Synthesis: return u"synthesis"_s;
+    case ReplyShape::Stance:
+        return u"argument"_s;
+    case ReplyShape::Verdict:
+        return u"reason"_s;
+    case ReplyShape::Ranking:
+        return u"reason"_s;
+    case ReplyShape::Synthesis:
+        return u"synthesis"_s;
     }
     return u"argument"_s;
 }
@@ -197,27 +205,31 @@ QJsonObject StanceParser::schema(ReplyShape shape, const QStringList &peers, con
     switch (shape) {
     case ReplyShape::Stance:
         add(u"argument"_s, stringProperty(u"Your reasoning in a few sentences, addressed to the other participants"_s), true);
-        add(u"answer"_s, stringProperty(u"Your answer, as short as possible: a number, an option letter, yes/no, or a few words"_s, 200), true);
+        add(u"answer"_s, stringProperty(u"Your answer, as short as possible: a number, an option letter, yes/no, or a few words"_s, 200),
+            true);
         add(u"confidence"_s, confidenceProperty(), true);
-        add(u"key_points"_s, QJsonObject{{u"type"_s, u"array"_s}, {u"items"_s, QJsonObject{{u"type"_s, u"string"_s}}}, {u"maxItems"_s, 5},
-                                      {u"description"_s, u"Up to five short points supporting your answer"_s}},
+        add(u"key_points"_s,
+            QJsonObject { { u"type"_s, u"array"_s }, { u"items"_s, QJsonObject { { u"type"_s, u"string"_s } } }, { u"maxItems"_s, 5 },
+                { u"description"_s, u"Up to five short points supporting your answer"_s } },
             true);
         add(u"agrees_with"_s, namesProperty(u"Participants whose answer you share"_s, peers), false);
         add(u"disagrees_with"_s, namesProperty(u"Participants whose answer you reject"_s, peers), false);
         break;
     case ReplyShape::Verdict:
         add(u"reason"_s, stringProperty(u"Why you decide as you do, in a few sentences"_s), true);
-        add(u"settled"_s, QJsonObject{{u"type"_s, u"boolean"_s}, {u"description"_s, u"true if the debate is decided"_s}}, true);
-        add(u"winner"_s, QJsonObject{{u"type"_s, u"string"_s}, {u"enum"_s, QJsonArray{u"proponent"_s, u"opponent"_s, u"neither"_s}}}, true);
+        add(u"settled"_s, QJsonObject { { u"type"_s, u"boolean"_s }, { u"description"_s, u"true if the debate is decided"_s } }, true);
+        add(u"winner"_s,
+            QJsonObject { { u"type"_s, u"string"_s }, { u"enum"_s, QJsonArray { u"proponent"_s, u"opponent"_s, u"neither"_s } } }, true);
         add(u"answer"_s, stringProperty(u"The answer you judge correct, as short as possible"_s, 200), true);
         add(u"confidence"_s, confidenceProperty(), true);
         break;
     case ReplyShape::Ranking: {
-        QJsonObject items{{u"type"_s, u"string"_s}};
+        QJsonObject items { { u"type"_s, u"string"_s } };
         if (!labels.isEmpty())
             items.insert(u"enum"_s, QJsonArray::fromStringList(labels));
         add(u"reason"_s, stringProperty(u"A short comparison of the responses"_s), true);
-        QJsonObject ranking{{u"type"_s, u"array"_s}, {u"items"_s, items}, {u"description"_s, u"Response labels from best to worst"_s}};
+        QJsonObject ranking { { u"type"_s, u"array"_s }, { u"items"_s, items },
+            { u"description"_s, u"Response labels from best to worst"_s } };
         if (!labels.isEmpty()) {
             ranking.insert(u"minItems"_s, labels.size());
             ranking.insert(u"maxItems"_s, labels.size());
@@ -226,12 +238,13 @@ QJsonObject StanceParser::schema(ReplyShape shape, const QStringList &peers, con
         break;
     }
     case ReplyShape::Synthesis:
-        add(u"synthesis"_s, stringProperty(u"The final answer with its reasons, the main agreements and the remaining disagreements"_s), true);
+        add(u"synthesis"_s, stringProperty(u"The final answer with its reasons, the main agreements and the remaining disagreements"_s),
+            true);
         add(u"answer"_s, stringProperty(u"The final answer, as short as possible"_s, 200), true);
         add(u"confidence"_s, confidenceProperty(), true);
         break;
     }
-    return {{u"type"_s, u"object"_s}, {u"properties"_s, properties}, {u"required"_s, required}};
+    return { { u"type"_s, u"object"_s }, { u"properties"_s, properties }, { u"required"_s, required } };
 }
 
 std::optional<double> StanceParser::readConfidence(const QJsonValue &value)
@@ -265,7 +278,7 @@ std::optional<Stance> StanceParser::fromObject(const QJsonObject &o, ReplyShape 
     Stance s;
     s.answer = scalarText(o.value(u"answer"_s));
     if (s.answer.isEmpty() && relaxed) {
-        for (const auto &key : {u"final_answer"_s, u"stance"_s, u"position"_s})
+        for (const auto &key : { u"final_answer"_s, u"stance"_s, u"position"_s })
             if (s.answer.isEmpty())
                 s.answer = scalarText(o.value(key));
     }
@@ -278,7 +291,7 @@ std::optional<Stance> StanceParser::fromObject(const QJsonObject &o, ReplyShape 
     const QString visible = visibleField(shape);
     s.argument = o.value(visible).toString().trimmed();
     if (s.argument.isEmpty() && relaxed) {
-        for (const auto &key : {u"argument"_s, u"reasoning"_s, u"reason"_s, u"explanation"_s, u"synthesis"_s})
+        for (const auto &key : { u"argument"_s, u"reasoning"_s, u"reason"_s, u"explanation"_s, u"synthesis"_s })
             if (s.argument.isEmpty())
                 s.argument = o.value(key).toString().trimmed();
     }
@@ -332,8 +345,8 @@ std::optional<Stance> StanceParser::parseStrict(const QString &content, ReplySha
 QString StanceParser::guessAnswer(const QString &text)
 {
     static const QRegularExpression boxed(u"\\\\boxed\\{([^{}]{1,80})\\}"_s);
-    static const QRegularExpression labelled(u"(?:final answer|answer)\\s*(?:is|:|=)\\s*\\**\\s*([^\\n.;,*]{1,60})"_s,
-                                             QRegularExpression::CaseInsensitiveOption);
+    static const QRegularExpression labelled(
+        u"(?:final answer|answer)\\s*(?:is|:|=)\\s*\\**\\s*([^\\n.;,*]{1,60})"_s, QRegularExpression::CaseInsensitiveOption);
     static const QRegularExpression number(u"-?\\d+(?:[.,]\\d+)?"_s);
     QRegularExpressionMatch m = boxed.match(text);
     if (m.hasMatch())
@@ -413,8 +426,7 @@ QString StanceParser::repairPrompt(ReplyShape shape, const QString &problem)
 {
     Q_UNUSED(shape);
     return u"Your previous reply could not be used. %1 Reply again with only one JSON object that follows the "
-           "required schema, with no text before or after it."_s
-        .arg(problem);
+           "required schema, with no text before or after it."_s.arg(problem);
 }
 
 } // namespace rt::debate

@@ -4,7 +4,6 @@
 #include <QMetaType>
 #include <QString>
 #include <QStringList>
-
 #include <optional>
 
 namespace rt::debate {
@@ -12,18 +11,17 @@ namespace rt::debate {
 // What a reply is asked to contain. Each shape has its JSON schema, sent as
 // Ollama's `format`, and a visible text field shown while it streams.
 enum class ReplyShape {
-    Stance,    // a debater's turn: argument, answer, confidence, key points, agrees/disagrees
-    Verdict,   // a judge: reason, settled, winner, answer, confidence
-    Ranking,   // a council member ranking anonymised responses: reason, ranking
+    Stance, // a debater's turn: argument, answer, confidence, key points, agrees/disagrees
+    Verdict, // a judge: reason, settled, winner, answer, confidence
+    Ranking, // a council member ranking anonymised responses: reason, ranking
     Synthesis, // a synthesiser or chair: synthesis, answer, confidence
 };
 
 // A position taken in one reply, as parsed from it.
-struct Stance
-{
+struct Stance {
     enum class Source {
-        None,     // no usable position ("no stance")
-        Schema,   // the reply was valid JSON for the schema
+        None, // no usable position ("no stance")
+        Schema, // the reply was valid JSON for the schema
         Repaired, // the repair request's reply was valid
         Tolerant, // JSON found inside prose or a code fence
         Fallback, // only an answer guessed from the text (\boxed{}, "answer: ...", last number)
@@ -53,8 +51,7 @@ struct Stance
 };
 
 // Schemas, strict parsing, tolerant recovery.
-class StanceParser final
-{
+class StanceParser final {
 public:
     // peers: names the agent may agree or disagree with; labels: ranking choices.
     static QJsonObject schema(ReplyShape shape, const QStringList &peers = {}, const QStringList &labels = {});

@@ -107,11 +107,11 @@ TurnRecord fromStorage(const st::DebateTurn &row, int index, const QList<Seat> &
 // QFuture::then(context, ...) runs the continuation at once when the future
 // is already done; the DebateStore contract promises "later", so hop through
 // the context's event queue.
-template<typename T, typename Fn>
-void deliver(QFuture<T> future, QObject *context, Fn done)
+template<typename T, typename Fn> void deliver(QFuture<T> future, QObject *context, Fn done)
 {
     future.then(context, [context, done = std::move(done)](const T &value) {
-        QMetaObject::invokeMethod(context, [done, value] { done(value); }, Qt::QueuedConnection);
+        QMetaObject::invokeMethod(
+            context, [done, value] { done(value); }, Qt::QueuedConnection);
     });
 }
 
@@ -134,16 +134,16 @@ void StorageDebateStore::createDebate(const DebateConfig &config, const QList<Se
     const QJsonObject settings = debate.settings;
     // One transaction: the debate exists with its seats, or not at all.
     deliver(m_storage->write([debate, participants](st::StorageContext &c) -> rt::Result<qint64> {
-            rt::Result<qint64> id = c.debates().create(debate);
-            if (!id)
-                return id;
-            QList<st::DebateParticipant> seated = participants;
-            for (st::DebateParticipant &p : seated)
-                p.debateId = *id;
-            if (rt::Status s = c.debates().setParticipants(*id, seated); !s)
-                return s.error();
+        rt::Result<qint64> id = c.debates().create(debate);
+        if (!id)
             return id;
-        }),
+        QList<st::DebateParticipant> seated = participants;
+        for (st::DebateParticipant &p : seated)
+            p.debateId = *id;
+        if (rt::Status s = c.debates().setParticipants(*id, seated); !s)
+            return s.error();
+        return id;
+    }),
         context, [this, done, settings](const rt::Result<qint64> &id) {
             if (id)
                 m_settings.insert(*id, settings);
@@ -167,8 +167,8 @@ void StorageDebateStore::saveRound(qint64 debateId, const ConsensusSnapshot &rou
     deliver(m_storage->saveRound(row), context, [done](const rt::Status &s) { done(s); });
 }
 
-void StorageDebateStore::updateStatus(qint64 debateId, DebateStatus status, const DebateOutcome *outcome, QObject *context,
-                                      StatusCallback done)
+void StorageDebateStore::updateStatus(
+    qint64 debateId, DebateStatus status, const DebateOutcome *outcome, QObject *context, StatusCallback done)
 {
     if (!outcome) {
         deliver(m_storage->setDebateStatus(debateId, status), context, [done](const rt::Status &s) { done(s); });
@@ -184,64 +184,64 @@ void StorageDebateStore::updateStatus(qint64 debateId, DebateStatus status, cons
     const bool haveSettings = !settings.isEmpty();
     settings.insert(u"outcome"_s, outcome->toJson());
     deliver(m_storage->write([debateId, result, settings, haveSettings](st::StorageContext &c) -> rt::Status {
-            if (rt::Status s = c.debates().finish(debateId, result); !s)
-                return s;
-            if (!haveSettings)
-                return {};
-            return c.debates().updateSettings(debateId, settings);
-        }),
+        if (rt::Status s = c.debates().finish(debateId, result); !s)
+            return s;
+        if (!haveSettings)
+            return {};
+        return c.debates().updateSettings(debateId, settings);
+    }),
         context, [done](const rt::Status &s) { done(s); });
 }
 
 void StorageDebateStore::loadDebate(qint64 debateId, QObject *context, LoadCallback done)
 {
     deliver(m_storage->read([debateId](st::StorageContext &c) -> rt::Result<StoredDebate> {
-            rt::Result<st::Debate> debate = c.debates().get(debateId);
-            if (!debate)
-                return debate.error();
-            auto participants = c.debates().participants(debateId);
-            if (!participants)
-                return participants.error();
-            auto turns = c.debates().turns(debateId);
-            if (!turns)
-                return turns.error();
-            auto rounds = c.debates().rounds(debateId);
-            if (!rounds)
-                return rounds.error();
-            StoredDebate d;
-            d.id = debate->id;
-            d.config = DebateConfig::fromJson(debate->settings);
-            if (d.config.question.isEmpty())
-                d.config.question = debate->question;
-            d.status = debate->status;
-            if (!debate->stopReason.isEmpty()) {
-                auto reason = st::storedValue(parseStopReason(debate->stopReason), u"debates", debate->id, u"stop_reason", debate->stopReason);
-                if (!reason)
-                    return reason.error();
-                d.stopReason = *reason;
-            }
-            d.finalAnswer = debate->finalAnswer;
-            d.synthesis = debate->synthesis;
-            d.score = debate->consensusScore;
-            for (const st::DebateParticipant &p : *participants) {
-                Seat s = Seat::fromJson(p.agent);
-                s.index = p.seat;
-                d.seats.append(s);
-            }
-            std::sort(d.seats.begin(), d.seats.end(), [](const Seat &a, const Seat &b) { return a.index < b.index; });
-            int index = 0;
-            for (const st::DebateTurn &t : *turns)
-                d.turns.append(fromStorage(t, index++, d.seats));
-            for (const st::DebateRound &r : *rounds) {
-                ConsensusSnapshot snap = r.groups.isObject() ? ConsensusSnapshot::fromJson(r.groups.toObject()) : ConsensusSnapshot();
-                snap.debateId = debateId;
-                snap.round = r.round;
-                snap.score = r.score.value_or(snap.score);
-                snap.flips = r.flips;
-                d.rounds.append(snap);
-            }
-            return d;
-        }),
+        rt::Result<st::Debate> debate = c.debates().get(debateId);
+        if (!debate)
+            return debate.error();
+        auto participants = c.debates().participants(debateId);
+        if (!participants)
+            return participants.error();
+        auto turns = c.debates().turns(debateId);
+        if (!turns)
+            return turns.error();
+        auto rounds = c.debates().rounds(debateId);
+        if (!rounds)
+            return rounds.error();
+        StoredDebate d;
+        d.id = debate->id;
+        d.config = DebateConfig::fromJson(debate->settings);
+        if (d.config.question.isEmpty())
+            d.config.question = debate->question;
+        d.status = debate->status;
+        if (!debate->stopReason.isEmpty()) {
+            auto reason = st::storedValue(parseStopReason(debate->stopReason), u"debates", debate->id, u"stop_reason", debate->stopReason);
+            if (!reason)
+                return reason.error();
+            d.stopReason = *reason;
+        }
+        d.finalAnswer = debate->finalAnswer;
+        d.synthesis = debate->synthesis;
+        d.score = debate->consensusScore;
+        for (const st::DebateParticipant &p : *participants) {
+            Seat s = Seat::fromJson(p.agent);
+            s.index = p.seat;
+            d.seats.append(s);
+        }
+        std::sort(d.seats.begin(), d.seats.end(), [](const Seat &a, const Seat &b) { return a.index < b.index; });
+        int index = 0;
+        for (const st::DebateTurn &t : *turns)
+            d.turns.append(fromStorage(t, index++, d.seats));
+        for (const st::DebateRound &r : *rounds) {
+            ConsensusSnapshot snap = r.groups.isObject() ? ConsensusSnapshot::fromJson(r.groups.toObject()) : ConsensusSnapshot();
+            snap.debateId = debateId;
+            snap.round = r.round;
+            snap.score = r.score.value_or(snap.score);
+            snap.flips = r.flips;
+            d.rounds.append(snap);
+        }
+        return d;
+    }),
         context, [this, done, debateId](const rt::Result<StoredDebate> &d) {
             if (d) {
                 QJsonObject settings = d->config.toJson();

@@ -13,10 +13,12 @@ namespace rt::debate {
 // DebateStore over the application's Storage (SQLite or PostgreSQL): every
 // call is one write or read on the storage thread; the callback runs when its
 // QFuture is ready, on the context's thread.
-class StorageDebateStore final : public DebateStore
-{
+class StorageDebateStore final : public DebateStore {
 public:
-    explicit StorageDebateStore(rt::storage::Storage *storage) : m_storage(storage) {}
+    explicit StorageDebateStore(rt::storage::Storage *storage)
+        : m_storage(storage)
+    {
+    }
 
     void createDebate(const DebateConfig &config, const QList<Seat> &seats, QObject *context, IdCallback done) override;
     void appendTurn(qint64 debateId, const TurnRecord &turn, QObject *context, IdCallback done) override;

@@ -69,12 +69,23 @@ void VisibleTextStreamer::handleJsonChar(QChar c, QString &out)
         if (m_escape) {
             m_escape = false;
             switch (c.unicode()) {
-            case 'n': emitChar(u'\n'); break;
-            case 't': emitChar(u'\t'); break;
-            case 'r': break;
-            case 'b': case 'f': break;
-            case 'u': m_unicodeLeft = 4; break;
-            default: emitChar(c); break; // \" \\ \/
+            case 'n':
+                emitChar(u'\n');
+                break;
+            case 't':
+                emitChar(u'\t');
+                break;
+            case 'r':
+                break;
+            case 'b':
+            case 'f':
+                break;
+            case 'u':
+                m_unicodeLeft = 4;
+                break;
+            default:
+                emitChar(c);
+                break; // \" \\ \/
             }
             return;
         }

@@ -7,10 +7,12 @@ namespace rt::debate {
 // Pulls the text of one top-level string field ("argument") out of a JSON
 // object while it streams, so people read the argument, not the JSON. A reply
 // that does not start with '{' is passed through as it is.
-class VisibleTextStreamer final
-{
+class VisibleTextStreamer final {
 public:
-    explicit VisibleTextStreamer(QString field = QStringLiteral("argument")) : m_field(std::move(field)) {}
+    explicit VisibleTextStreamer(QString field = QStringLiteral("argument"))
+        : m_field(std::move(field))
+    {
+    }
 
     // Returns the visible text contained in this piece of the reply.
     QString feed(QStringView piece);
@@ -25,9 +27,9 @@ private:
     int m_depth = 0;
     bool m_inString = false;
     bool m_escape = false;
-    QString m_unicode;       // hex digits of a \uXXXX being read
+    QString m_unicode; // hex digits of a \uXXXX being read
     int m_unicodeLeft = 0;
-    QChar m_pendingHigh;     // high surrogate waiting for its pair
+    QChar m_pendingHigh; // high surrogate waiting for its pair
     bool m_stringIsKey = false;
     bool m_expectKey = false; // inside the top-level object, a key comes next
     bool m_afterColon = false;

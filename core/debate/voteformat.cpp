@@ -19,7 +19,7 @@ QList<PlannedTurn> VoteFormat::planRound(const DebateState &state, int round) co
 {
     QList<PlannedTurn> plan;
     for (int seat : state.speakingSeats())
-        plan.append(PlannedTurn{round, seat, TurnKind::Turn});
+        plan.append(PlannedTurn { round, seat, TurnKind::Turn });
     return plan;
 }
 
@@ -67,8 +67,8 @@ TurnPrompt VoteFormat::prompt(const DebateState &state, const PlannedTurn &turn)
     TurnPrompt p;
     p.shape = ReplyShape::Stance;
     p.schema = StanceParser::schema(ReplyShape::Stance);
-    p.parts.system = systemPrompt(state, seat, u"Everyone answers on their own; the answers are then counted."_s) + u"\n\n"_s
-        + answerInstructions();
+    p.parts.system
+        = systemPrompt(state, seat, u"Everyone answers on their own; the answers are then counted."_s) + u"\n\n"_s + answerInstructions();
     p.parts.question = state.config.question;
     p.parts.notes = notesFor(state);
     p.parts.task = u"Answer the question on your own."_s;

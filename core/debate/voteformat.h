@@ -7,8 +7,7 @@ namespace rt::debate {
 // The honest baseline: independent answers and a confidence-weighted
 // majority, no discussion. With R rounds every agent answers R times
 // (different seeds), so a vote can use as many model calls as a debate.
-class VoteFormat final : public DebateFormat
-{
+class VoteFormat final : public DebateFormat {
 public:
     FormatKind kind() const override { return FormatKind::Vote; }
     rt::Result<QList<Seat>> arrange(const DebateConfig &config) const override;

@@ -30,10 +30,10 @@ void ChatStream::onObject(const QJsonObject &object)
     ++m_result.metrics.chunks;
     // /api/chat puts text in message.content; /api/generate in response.
     const QJsonObject message = object.value(QStringLiteral("message")).toObject();
-    const QString content = message.isEmpty() ? object.value(QStringLiteral("response")).toString()
-                                              : message.value(QStringLiteral("content")).toString();
-    const QString thinking = message.isEmpty() ? object.value(QStringLiteral("thinking")).toString()
-                                               : message.value(QStringLiteral("thinking")).toString();
+    const QString content
+        = message.isEmpty() ? object.value(QStringLiteral("response")).toString() : message.value(QStringLiteral("content")).toString();
+    const QString thinking
+        = message.isEmpty() ? object.value(QStringLiteral("thinking")).toString() : message.value(QStringLiteral("thinking")).toString();
     if (const QJsonArray calls = message.value(QStringLiteral("tool_calls")).toArray(); !calls.isEmpty()) {
         for (const QJsonValue &call : calls)
             m_result.toolCalls.append(call);

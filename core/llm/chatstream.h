@@ -9,8 +9,7 @@ namespace rt::llm {
 
 // A chat reply being streamed. Created by OllamaClient::chat(), already
 // started; emits finished() exactly once and then deletes itself later.
-class ChatStream final : public QObject
-{
+class ChatStream final : public QObject {
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(ChatStream)
 public:

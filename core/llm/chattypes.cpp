@@ -4,7 +4,7 @@ namespace rt::llm {
 
 QJsonObject ChatMessage::toJson() const
 {
-    QJsonObject object{{QStringLiteral("role"), role}, {QStringLiteral("content"), content}};
+    QJsonObject object { { QStringLiteral("role"), role }, { QStringLiteral("content"), content } };
     if (!thinking.isEmpty())
         object.insert(QStringLiteral("thinking"), thinking);
     if (!images.isEmpty())
@@ -62,7 +62,7 @@ QJsonObject ChatRequest::toJson() const
     QJsonArray list;
     for (const ChatMessage &message : messages)
         list.append(message.toJson());
-    QJsonObject object{{QStringLiteral("model"), model}, {QStringLiteral("messages"), list}, {QStringLiteral("stream"), stream}};
+    QJsonObject object { { QStringLiteral("model"), model }, { QStringLiteral("messages"), list }, { QStringLiteral("stream"), stream } };
     if (const QJsonObject opts = options.toJson(); !opts.isEmpty())
         object.insert(QStringLiteral("options"), opts);
     if (!format.isUndefined() && !format.isNull())
@@ -107,15 +107,15 @@ void ResponseMetrics::readFinalChunk(const QJsonObject &chunk)
 QJsonObject ResponseMetrics::toJson() const
 {
     return {
-        {QStringLiteral("total_duration_ns"), double(totalDurationNs)},
-        {QStringLiteral("load_duration_ns"), double(loadDurationNs)},
-        {QStringLiteral("prompt_eval_duration_ns"), double(promptEvalDurationNs)},
-        {QStringLiteral("eval_duration_ns"), double(evalDurationNs)},
-        {QStringLiteral("prompt_eval_count"), double(promptEvalCount)},
-        {QStringLiteral("eval_count"), double(evalCount)},
-        {QStringLiteral("time_to_first_token_ms"), double(timeToFirstTokenMs)},
-        {QStringLiteral("wall_time_ms"), double(wallTimeMs)},
-        {QStringLiteral("tokens_per_second"), tokensPerSecond()},
+        { QStringLiteral("total_duration_ns"), double(totalDurationNs) },
+        { QStringLiteral("load_duration_ns"), double(loadDurationNs) },
+        { QStringLiteral("prompt_eval_duration_ns"), double(promptEvalDurationNs) },
+        { QStringLiteral("eval_duration_ns"), double(evalDurationNs) },
+        { QStringLiteral("prompt_eval_count"), double(promptEvalCount) },
+        { QStringLiteral("eval_count"), double(evalCount) },
+        { QStringLiteral("time_to_first_token_ms"), double(timeToFirstTokenMs) },
+        { QStringLiteral("wall_time_ms"), double(wallTimeMs) },
+        { QStringLiteral("tokens_per_second"), tokensPerSecond() },
     };
 }
 
@@ -134,21 +134,22 @@ QString ChatResult::statusName() const
 
 QJsonObject ChatResult::toJson() const
 {
-    QJsonObject object{
-        {QStringLiteral("status"), statusName()},
-        {QStringLiteral("model"), model},
-        {QStringLiteral("content"), content},
-        {QStringLiteral("done_reason"), doneReason},
-        {QStringLiteral("metrics"), metrics.toJson()},
-        {QStringLiteral("attempts"), attempts},
-        {QStringLiteral("partial"), isPartial()},
+    QJsonObject object {
+        { QStringLiteral("status"), statusName() },
+        { QStringLiteral("model"), model },
+        { QStringLiteral("content"), content },
+        { QStringLiteral("done_reason"), doneReason },
+        { QStringLiteral("metrics"), metrics.toJson() },
+        { QStringLiteral("attempts"), attempts },
+        { QStringLiteral("partial"), isPartial() },
     };
     if (!thinking.isEmpty())
         object.insert(QStringLiteral("thinking"), thinking);
     if (!toolCalls.isEmpty())
         object.insert(QStringLiteral("tool_calls"), toolCalls);
     if (!ok())
-        object.insert(QStringLiteral("error"), QJsonObject{{QStringLiteral("code"), error.code}, {QStringLiteral("message"), error.message}});
+        object.insert(
+            QStringLiteral("error"), QJsonObject { { QStringLiteral("code"), error.code }, { QStringLiteral("message"), error.message } });
     if (!warning.isEmpty())
         object.insert(QStringLiteral("warning"), warning);
     return object;

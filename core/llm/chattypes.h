@@ -9,28 +9,25 @@
 #include <QMetaType>
 #include <QString>
 #include <QStringList>
-
 #include <optional>
 
 namespace rt::llm {
 
-struct ChatMessage
-{
+struct ChatMessage {
     QString role; // system, user, assistant, tool
     QString content;
     QString thinking;
     QStringList images; // base64, no data: prefix
     QJsonArray toolCalls;
 
-    static ChatMessage system(const QString &text) { return {QStringLiteral("system"), text, {}, {}, {}}; }
-    static ChatMessage user(const QString &text) { return {QStringLiteral("user"), text, {}, {}, {}}; }
-    static ChatMessage assistant(const QString &text) { return {QStringLiteral("assistant"), text, {}, {}, {}}; }
+    static ChatMessage system(const QString &text) { return { QStringLiteral("system"), text, {}, {}, {} }; }
+    static ChatMessage user(const QString &text) { return { QStringLiteral("user"), text, {}, {}, {} }; }
+    static ChatMessage assistant(const QString &text) { return { QStringLiteral("assistant"), text, {}, {}, {} }; }
     QJsonObject toJson() const;
 };
 
 // Per-request generation options; unset values are left to the server.
-struct GenerationOptions
-{
+struct GenerationOptions {
     std::optional<double> temperature;
     std::optional<qint64> seed;
     std::optional<int> numCtx;
@@ -44,14 +41,13 @@ struct GenerationOptions
     bool isEmpty() const { return toJson().isEmpty(); }
 };
 
-struct ChatRequest
-{
+struct ChatRequest {
     QString model;
     QList<ChatMessage> messages;
     GenerationOptions options;
-    QJsonValue format = QJsonValue::Undefined;    // "json" or a JSON-Schema object
+    QJsonValue format = QJsonValue::Undefined; // "json" or a JSON-Schema object
     QJsonValue keepAlive = QJsonValue::Undefined; // "5m" or seconds
-    QJsonValue think = QJsonValue::Undefined;     // bool or "low"/"medium"/"high"
+    QJsonValue think = QJsonValue::Undefined; // bool or "low"/"medium"/"high"
     bool stream = true;
 
     QJsonObject toJson() const;
@@ -59,8 +55,7 @@ struct ChatRequest
 };
 
 // Figures Ollama reports on the final chunk, plus what the client measured.
-struct ResponseMetrics
-{
+struct ResponseMetrics {
     qint64 totalDurationNs = 0;
     qint64 loadDurationNs = 0;
     qint64 promptEvalDurationNs = 0;
@@ -68,7 +63,7 @@ struct ResponseMetrics
     qint64 promptEvalCount = 0;
     qint64 evalCount = 0;
     qint64 timeToFirstTokenMs = -1; // measured by the client; -1 = no token arrived
-    qint64 wallTimeMs = 0;          // request start to end, measured by the client
+    qint64 wallTimeMs = 0; // request start to end, measured by the client
     qint64 chunks = 0;
 
     // Generation speed from Ollama's own eval figures, else from the client's clock.
@@ -79,8 +74,7 @@ struct ResponseMetrics
 
 enum class ChatStatus { Completed, Cancelled, Failed };
 
-struct ChatResult
-{
+struct ChatResult {
     ChatStatus status = ChatStatus::Failed;
     QString model;
     QString content;
@@ -88,8 +82,8 @@ struct ChatResult
     QJsonArray toolCalls;
     QString doneReason;
     ResponseMetrics metrics;
-    Error error;                    // set unless Completed
-    QString warning;                // e.g. likely context truncation
+    Error error; // set unless Completed
+    QString warning; // e.g. likely context truncation
     QString correlationId;
     int attempts = 1;
 

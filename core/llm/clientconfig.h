@@ -10,14 +10,13 @@ namespace rt::llm {
 // the first token exists, and loading a large model takes minutes; closing the
 // connection aborts the load. So the first-token wait is long, and a separate,
 // shorter idle timer watches the stream once bytes flow.
-struct ClientConfig
-{
+struct ClientConfig {
     QUrl baseUrl;
     int connectTimeoutMs = 10'000;
     int firstTokenTimeoutMs = 600'000;
     int idleTimeoutMs = 120'000;
     int loadingNoticeMs = 1'500; // after this, callers are told the model is probably loading
-    int busyRetries = 3;         // 503 before the first token
+    int busyRetries = 3; // 503 before the first token
     int retryBaseDelayMs = 500;
 
     static ClientConfig fromSettings(const QUrl &baseUrl)

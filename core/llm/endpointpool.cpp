@@ -1,16 +1,15 @@
 #include "endpointpool.h"
-#include "common/translate.h"
-
-#include "pooledchat.h"
 
 #include "chatstream.h"
 #include "common/appsettings.h"
 #include "common/logging.h"
+#include "common/translate.h"
 #include "modelname.h"
 #include "modelpull.h"
 #include "ollamaclient.h"
 #include "ollamaerrors.h"
 #include "ollamahost.h"
+#include "pooledchat.h"
 
 #include <QCoreApplication>
 #include <QJsonArray>

@@ -214,4 +214,3 @@ private:
 };
 
 } // namespace rt::llm
-

@@ -1,8 +1,8 @@
 #include "hostconfig.h"
-#include "common/translate.h"
 
 #include "common/appsettings.h"
 #include "common/logging.h"
+#include "common/translate.h"
 #include "ollamahost.h"
 
 #include <QCoreApplication>

@@ -1,8 +1,8 @@
 #include "modelcatalog.h"
-#include "common/translate.h"
 
 #include "common/futurecallback.h"
 #include "common/logging.h"
+#include "common/translate.h"
 #include "endpointpool.h"
 #include "modelname.h"
 #include "modelpull.h"

@@ -33,16 +33,16 @@ QStringList stringList(const QJsonValue &value)
 QJsonObject ModelInfo::toJson() const
 {
     return {
-        {QStringLiteral("name"), name},
-        {QStringLiteral("digest"), digest},
-        {QStringLiteral("size"), double(sizeBytes)},
-        {QStringLiteral("modified_at"), modifiedAt.toString(Qt::ISODate)},
-        {QStringLiteral("family"), family},
-        {QStringLiteral("parameter_size"), parameterSize},
-        {QStringLiteral("quantization_level"), quantization},
-        {QStringLiteral("format"), format},
-        {QStringLiteral("context_length"), contextLength},
-        {QStringLiteral("capabilities"), QJsonArray::fromStringList(capabilities)},
+        { QStringLiteral("name"), name },
+        { QStringLiteral("digest"), digest },
+        { QStringLiteral("size"), double(sizeBytes) },
+        { QStringLiteral("modified_at"), modifiedAt.toString(Qt::ISODate) },
+        { QStringLiteral("family"), family },
+        { QStringLiteral("parameter_size"), parameterSize },
+        { QStringLiteral("quantization_level"), quantization },
+        { QStringLiteral("format"), format },
+        { QStringLiteral("context_length"), contextLength },
+        { QStringLiteral("capabilities"), QJsonArray::fromStringList(capabilities) },
     };
 }
 

@@ -10,17 +10,16 @@
 namespace rt::llm {
 
 // One entry of GET /api/tags, enriched by /api/show when known.
-struct ModelInfo
-{
+struct ModelInfo {
     QString name;
     QString digest;
     qint64 sizeBytes = 0;
     QDateTime modifiedAt;
     QString family;
-    QString parameterSize;  // "7.2B"
-    QString quantization;   // "Q4_K_M"
-    QString format;         // "gguf"
-    int contextLength = 0;  // trained context length, 0 = unknown
+    QString parameterSize; // "7.2B"
+    QString quantization; // "Q4_K_M"
+    QString format; // "gguf"
+    int contextLength = 0; // trained context length, 0 = unknown
     QStringList capabilities; // completion, tools, thinking, vision, embedding, ...
 
     bool hasCapability(QStringView capability) const { return capabilities.contains(capability); }

@@ -1,7 +1,7 @@
 #include "modelpull.h"
-#include "common/translate.h"
 
 #include "common/logging.h"
+#include "common/translate.h"
 #include "ollamaclient.h"
 #include "ollamaerrors.h"
 #include "ollamahost.h"

@@ -27,7 +27,7 @@ NdjsonReader::Status NdjsonReader::parseLine(QByteArrayView line, const Sink &si
     if (line.trimmed().isEmpty())
         return Status::Ok;
     // fromRawData: parse in place, no copy of the line.
-    QJsonParseError parseError{};
+    QJsonParseError parseError {};
     const QJsonDocument doc = QJsonDocument::fromJson(QByteArray::fromRawData(line.data(), line.size()), &parseError);
     if (parseError.error != QJsonParseError::NoError || !doc.isObject()) {
         m_status = Status::InvalidLine;
@@ -90,8 +90,7 @@ NdjsonReader::Status NdjsonReader::feed(QByteArrayView bytes, const Sink &sink)
 
     if (m_buffer.size() > m_maxLineBytes) {
         m_status = Status::LineTooLong;
-        m_error = QStringLiteral("a line is longer than %1 MB; the stream is not NDJSON or is corrupt")
-                      .arg(m_maxLineBytes / (1024 * 1024));
+        m_error = QStringLiteral("a line is longer than %1 MB; the stream is not NDJSON or is corrupt").arg(m_maxLineBytes / (1024 * 1024));
         m_buffer.clear();
     }
     return m_status;

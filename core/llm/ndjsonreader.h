@@ -3,7 +3,6 @@
 #include <QByteArray>
 #include <QJsonObject>
 #include <QString>
-
 #include <functional>
 
 namespace rt::llm {
@@ -12,8 +11,7 @@ namespace rt::llm {
 // line. Lines and multi-byte UTF-8 may be split anywhere across chunks; CRLF and
 // empty lines are accepted. A line that is not a JSON object, or that grows past
 // the size limit, is a fatal error: the reader stops and says why.
-class NdjsonReader final
-{
+class NdjsonReader final {
 public:
     enum class Status { Ok, InvalidLine, LineTooLong };
     using Sink = std::function<void(const QJsonObject &)>;

@@ -17,8 +17,8 @@ namespace {
 constexpr int WatchdogIntervalMs = 250;
 }
 
-NdjsonStream::NdjsonStream(QNetworkAccessManager *nam, const ClientConfig &config, QByteArray verb, QString path,
-                           QJsonObject body, QString model, FinalPredicate isFinal, QObject *parent)
+NdjsonStream::NdjsonStream(QNetworkAccessManager *nam, const ClientConfig &config, QByteArray verb, QString path, QJsonObject body,
+    QString model, FinalPredicate isFinal, QObject *parent)
     : QObject(parent)
     , m_nam(nam)
     , m_config(config)
@@ -105,10 +105,12 @@ void NdjsonStream::feed(QByteArrayView bytes)
     if (!m_running)
         return;
     if (!m_streamError.isEmpty()) {
-        failWith({ErrorCode::StreamError, QStringLiteral("Ollama stopped with an error in the middle of the reply: %1").arg(m_streamError)});
+        failWith(
+            { ErrorCode::StreamError, QStringLiteral("Ollama stopped with an error in the middle of the reply: %1").arg(m_streamError) });
     } else if (status != NdjsonReader::Status::Ok) {
-        failWith({ErrorCode::InvalidStream, QStringLiteral("Ollama at %1 sent a reply that could not be read (%2); the text received so far is kept.")
-                                                .arg(displayHost(m_config.baseUrl), m_reader.errorString())});
+        failWith({ ErrorCode::InvalidStream,
+            QStringLiteral("Ollama at %1 sent a reply that could not be read (%2); the text received so far is kept.")
+                .arg(displayHost(m_config.baseUrl), m_reader.errorString()) });
     }
 }
 
@@ -143,9 +145,10 @@ void NdjsonStream::onWatchdog()
         return;
     const qint64 now = m_attemptClock.elapsed();
     if (m_connectStartedMs >= 0 && now - m_connectStartedMs > m_config.connectTimeoutMs) {
-        failWith({ErrorCode::ConnectTimeout, QStringLiteral("Could not connect to Ollama at %1 within %2 s. Check that the host is up and reachable.")
-                                                 .arg(displayHost(m_config.baseUrl))
-                                                 .arg(m_config.connectTimeoutMs / 1000.0)});
+        failWith({ ErrorCode::ConnectTimeout,
+            QStringLiteral("Could not connect to Ollama at %1 within %2 s. Check that the host is up and reachable.")
+                .arg(displayHost(m_config.baseUrl))
+                .arg(m_config.connectTimeoutMs / 1000.0) });
         return;
     }
     if (!m_gotData) {
@@ -156,17 +159,19 @@ void NdjsonStream::onWatchdog()
                 return;
         }
         if (now > m_config.firstTokenTimeoutMs) {
-            failWith({ErrorCode::FirstTokenTimeout,
-                      QStringLiteral("Ollama at %1 did not start answering within %2 s. A large model may still be loading: try again, or raise the first-token timeout in the settings.")
-                          .arg(displayHost(m_config.baseUrl))
-                          .arg(m_config.firstTokenTimeoutMs / 1000)});
+            failWith({ ErrorCode::FirstTokenTimeout,
+                QStringLiteral("Ollama at %1 did not start answering within %2 s. A large model may still be loading: try again, or raise "
+                               "the first-token timeout in the settings.")
+                    .arg(displayHost(m_config.baseUrl))
+                    .arg(m_config.firstTokenTimeoutMs / 1000) });
         }
         return;
     }
     if (now - m_lastActivityMs > m_config.idleTimeoutMs) {
-        failWith({ErrorCode::Stalled, QStringLiteral("Ollama at %1 stopped sending in the middle of the reply (silent for %2 s); the text received so far is kept.")
-                                          .arg(displayHost(m_config.baseUrl))
-                                          .arg(m_config.idleTimeoutMs / 1000.0)});
+        failWith({ ErrorCode::Stalled,
+            QStringLiteral("Ollama at %1 stopped sending in the middle of the reply (silent for %2 s); the text received so far is kept.")
+                .arg(displayHost(m_config.baseUrl))
+                .arg(m_config.idleTimeoutMs / 1000.0) });
     }
 }
 
@@ -214,11 +219,12 @@ void NdjsonStream::onReplyFinished()
         finish(Outcome::Kind::Completed);
         return;
     }
-    const QString why = failure.networkError != QNetworkReply::NoError ? failure.networkErrorString
-                                                                       : QStringLiteral("the connection closed");
+    const QString why
+        = failure.networkError != QNetworkReply::NoError ? failure.networkErrorString : QStringLiteral("the connection closed");
     finish(Outcome::Kind::Failed,
-           {ErrorCode::Truncated, QStringLiteral("The reply from Ollama at %1 ended before it was complete (%2); the text received so far is kept.")
-                                      .arg(displayHost(m_config.baseUrl), why)});
+        { ErrorCode::Truncated,
+            QStringLiteral("The reply from Ollama at %1 ended before it was complete (%2); the text received so far is kept.")
+                .arg(displayHost(m_config.baseUrl), why) });
 }
 
 void NdjsonStream::cancel()
@@ -228,7 +234,7 @@ void NdjsonStream::cancel()
     m_cancelled = true;
     m_retryTimer.stop();
     detachReply(); // abort(): the server notices the closed connection and stops generating
-    finish(Outcome::Kind::Cancelled, {ErrorCode::Cancelled, QStringLiteral("Stopped by the user.")});
+    finish(Outcome::Kind::Cancelled, { ErrorCode::Cancelled, QStringLiteral("Stopped by the user.") });
 }
 
 void NdjsonStream::failWith(Error error)

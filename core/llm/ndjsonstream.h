@@ -9,7 +9,6 @@
 #include <QObject>
 #include <QPointer>
 #include <QTimer>
-
 #include <functional>
 
 class QNetworkAccessManager;
@@ -20,24 +19,22 @@ namespace rt::llm {
 // One streamed NDJSON exchange with Ollama (/api/chat, /api/generate,
 // /api/pull): timers, busy retries, error lines, truncation. Emits every
 // object; says how it ended exactly once.
-class NdjsonStream final : public QObject
-{
+class NdjsonStream final : public QObject {
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(NdjsonStream)
 public:
     // Decides whether an object marks a complete reply (done:true, status:success).
     using FinalPredicate = std::function<bool(const QJsonObject &)>;
 
-    struct Outcome
-    {
+    struct Outcome {
         enum class Kind { Completed, Cancelled, Failed } kind = Kind::Failed;
         Error error;
         int attempts = 0;
         bool receivedData = false;
     };
 
-    NdjsonStream(QNetworkAccessManager *nam, const ClientConfig &config, QByteArray verb, QString path,
-                 QJsonObject body, QString model, FinalPredicate isFinal, QObject *parent = nullptr);
+    NdjsonStream(QNetworkAccessManager *nam, const ClientConfig &config, QByteArray verb, QString path, QJsonObject body, QString model,
+        FinalPredicate isFinal, QObject *parent = nullptr);
     ~NdjsonStream() override;
 
     void start();
@@ -48,7 +45,7 @@ public:
     qint64 elapsedMs() const { return m_clock.isValid() ? m_clock.elapsed() : 0; }
 
 signals:
-    void waiting(qint64 elapsedMs);  // nothing received yet: the model is probably loading
+    void waiting(qint64 elapsedMs); // nothing received yet: the model is probably loading
     void retrying(int attempt, int delayMs, const QString &reason);
     void firstDataReceived(qint64 elapsedMs);
     void objectReceived(const QJsonObject &object);
@@ -77,9 +74,9 @@ private:
     NdjsonReader m_reader;
     QByteArray m_errorBody;
     QByteArray m_readBuffer;
-    QTimer m_watchdog;      // one timer for connect, first token, loading notice and idle
+    QTimer m_watchdog; // one timer for connect, first token, loading notice and idle
     QTimer m_retryTimer;
-    QElapsedTimer m_clock;        // whole exchange
+    QElapsedTimer m_clock; // whole exchange
     QElapsedTimer m_attemptClock; // this attempt
     qint64 m_connectStartedMs = -1;
     qint64 m_lastActivityMs = 0;

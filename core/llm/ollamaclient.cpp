@@ -21,20 +21,20 @@ OllamaClient::OllamaClient(const ClientConfig &config, QNetworkAccessManager *na
 ChatStream *OllamaClient::chat(const ChatRequest &request)
 {
     auto *stream = openStream("POST", QStringLiteral("/api/chat"), request.toJson(), request.model,
-                              [](const QJsonObject &object) { return object.value(QStringLiteral("done")).toBool(); });
+        [](const QJsonObject &object) { return object.value(QStringLiteral("done")).toBool(); });
     auto *chat = new ChatStream(stream, request, this);
     stream->start();
     return chat;
 }
 
-NdjsonStream *OllamaClient::openStream(const QByteArray &verb, const QString &path, const QJsonObject &body, const QString &model,
-                                       NdjsonStream::FinalPredicate isFinal)
+NdjsonStream *OllamaClient::openStream(
+    const QByteArray &verb, const QString &path, const QJsonObject &body, const QString &model, NdjsonStream::FinalPredicate isFinal)
 {
     return new NdjsonStream(m_nam, m_config, verb, path, body, model, std::move(isFinal), this);
 }
 
-void OllamaClient::requestJson(const QByteArray &verb, const QString &path, const QJsonObject &body, const QString &model,
-                               QObject *context, Callback<QJsonObject> callback, int timeoutMs)
+void OllamaClient::requestJson(const QByteArray &verb, const QString &path, const QJsonObject &body, const QString &model, QObject *context,
+    Callback<QJsonObject> callback, int timeoutMs)
 {
     QUrl url = m_config.baseUrl;
     url.setPath(url.path() + path);
@@ -52,9 +52,10 @@ void OllamaClient::requestJson(const QByteArray &verb, const QString &path, cons
         failure.httpStatus = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
         failure.body = reply->readAll();
         if (failure.networkError == QNetworkReply::OperationCanceledError && failure.httpStatus == 0) {
-            callback(Error{ErrorCode::ConnectTimeout, QStringLiteral("Ollama at %1 did not answer %2 within %3 s.")
-                                                          .arg(base.toString(QUrl::StripTrailingSlash), path)
-                                                          .arg(timeoutMs / 1000)});
+            callback(Error { ErrorCode::ConnectTimeout,
+                QStringLiteral("Ollama at %1 did not answer %2 within %3 s.")
+                    .arg(base.toString(QUrl::StripTrailingSlash), path)
+                    .arg(timeoutMs / 1000) });
             return;
         }
         if (failure.httpStatus >= 400 || (failure.httpStatus == 0 && failure.networkError != QNetworkReply::NoError)) {
@@ -65,11 +66,12 @@ void OllamaClient::requestJson(const QByteArray &verb, const QString &path, cons
             callback(QJsonObject());
             return;
         }
-        QJsonParseError parseError{};
+        QJsonParseError parseError {};
         const QJsonDocument doc = QJsonDocument::fromJson(failure.body, &parseError);
         if (!doc.isObject()) {
-            callback(Error{ErrorCode::InvalidStream, QStringLiteral("Ollama at %1 answered %2 with something that is not JSON (%3).")
-                                                         .arg(base.toString(QUrl::StripTrailingSlash), path, parseError.errorString())});
+            callback(Error { ErrorCode::InvalidStream,
+                QStringLiteral("Ollama at %1 answered %2 with something that is not JSON (%3).")
+                    .arg(base.toString(QUrl::StripTrailingSlash), path, parseError.errorString()) });
             return;
         }
         callback(doc.object());
@@ -80,12 +82,13 @@ void OllamaClient::requestJson(const QByteArray &verb, const QString &path, cons
 
 void OllamaClient::fetchVersion(QObject *context, Callback<QString> callback)
 {
-    requestJson("GET", QStringLiteral("/api/version"), {}, {}, context, [callback = std::move(callback)](const Result<QJsonObject> &result) {
-        if (!result)
-            callback(result.error());
-        else
-            callback(result->value(QStringLiteral("version")).toString());
-    });
+    requestJson(
+        "GET", QStringLiteral("/api/version"), {}, {}, context, [callback = std::move(callback)](const Result<QJsonObject> &result) {
+            if (!result)
+                callback(result.error());
+            else
+                callback(result->value(QStringLiteral("version")).toString());
+        });
 }
 
 void OllamaClient::fetchModels(QObject *context, Callback<QList<ModelInfo>> callback)
@@ -100,7 +103,7 @@ void OllamaClient::fetchModels(QObject *context, Callback<QList<ModelInfo>> call
 
 void OllamaClient::showModel(const QString &name, QObject *context, Callback<QJsonObject> callback)
 {
-    requestJson("POST", QStringLiteral("/api/show"), {{QStringLiteral("model"), name}}, name, context, std::move(callback));
+    requestJson("POST", QStringLiteral("/api/show"), { { QStringLiteral("model"), name } }, name, context, std::move(callback));
 }
 
 void OllamaClient::fetchRunning(QObject *context, Callback<QJsonObject> callback)
@@ -110,12 +113,12 @@ void OllamaClient::fetchRunning(QObject *context, Callback<QJsonObject> callback
 
 void OllamaClient::deleteModel(const QString &name, QObject *context, Callback<QJsonObject> callback)
 {
-    requestJson("DELETE", QStringLiteral("/api/delete"), {{QStringLiteral("model"), name}}, name, context, std::move(callback));
+    requestJson("DELETE", QStringLiteral("/api/delete"), { { QStringLiteral("model"), name } }, name, context, std::move(callback));
 }
 
 void OllamaClient::embed(const QString &model, const QStringList &inputs, QObject *context, Callback<QList<QList<double>>> callback)
 {
-    const QJsonObject body{{QStringLiteral("model"), model}, {QStringLiteral("input"), QJsonArray::fromStringList(inputs)}};
+    const QJsonObject body { { QStringLiteral("model"), model }, { QStringLiteral("input"), QJsonArray::fromStringList(inputs) } };
     requestJson(
         "POST", QStringLiteral("/api/embed"), body, model, context,
         [callback = std::move(callback)](const Result<QJsonObject> &result) {

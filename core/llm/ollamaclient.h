@@ -9,7 +9,6 @@
 
 #include <QJsonObject>
 #include <QObject>
-
 #include <functional>
 
 class QNetworkAccessManager;
@@ -19,13 +18,11 @@ namespace rt::llm {
 // Talks to one Ollama host over its HTTP API. All calls are asynchronous and
 // share one QNetworkAccessManager; callbacks run on the client's thread and are
 // dropped if their context object is gone.
-class OllamaClient final : public QObject
-{
+class OllamaClient final : public QObject {
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(OllamaClient)
 public:
-    template<typename T>
-    using Callback = std::function<void(const Result<T> &)>;
+    template<typename T> using Callback = std::function<void(const Result<T> &)>;
 
     // Uses nam if given (not owned), else creates its own.
     explicit OllamaClient(const ClientConfig &config, QNetworkAccessManager *nam = nullptr, QObject *parent = nullptr);
@@ -40,12 +37,12 @@ public:
     ChatStream *chat(const ChatRequest &request);
 
     // A raw NDJSON stream, e.g. /api/pull; started by the caller with start().
-    NdjsonStream *openStream(const QByteArray &verb, const QString &path, const QJsonObject &body, const QString &model,
-                             NdjsonStream::FinalPredicate isFinal);
+    NdjsonStream *openStream(
+        const QByteArray &verb, const QString &path, const QJsonObject &body, const QString &model, NdjsonStream::FinalPredicate isFinal);
 
     // One JSON request/response. An empty body answers an empty object.
-    void requestJson(const QByteArray &verb, const QString &path, const QJsonObject &body, const QString &model,
-                     QObject *context, Callback<QJsonObject> callback, int timeoutMs = 30'000);
+    void requestJson(const QByteArray &verb, const QString &path, const QJsonObject &body, const QString &model, QObject *context,
+        Callback<QJsonObject> callback, int timeoutMs = 30'000);
 
     void fetchVersion(QObject *context, Callback<QString> callback);
     void fetchModels(QObject *context, Callback<QList<ModelInfo>> callback);

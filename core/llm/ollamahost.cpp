@@ -98,7 +98,7 @@ QUrl parseOllamaHost(const QString &input)
 
 rt::Result<QUrl> parseOllamaHostStrict(const QString &input)
 {
-    const auto invalid = [](const QString &why) { return rt::Error{QStringLiteral("usage"), why}; };
+    const auto invalid = [](const QString &why) { return rt::Error { QStringLiteral("usage"), why }; };
     QString text = trimmed(input);
     if (text.isEmpty())
         return invalid(QStringLiteral("it is empty; use a form like http://127.0.0.1:11434"));
@@ -141,7 +141,7 @@ rt::Result<QUrl> parseOllamaHostStrict(const QString &input)
 
 QUrl resolveOllamaHost(const QString &commandLineValue)
 {
-    for (const QString &candidate : {commandLineValue, qEnvironmentVariable("OLLAMA_HOST"), rt::AppSettings::ollamaHost()}) {
+    for (const QString &candidate : { commandLineValue, qEnvironmentVariable("OLLAMA_HOST"), rt::AppSettings::ollamaHost() }) {
         if (candidate.trimmed().isEmpty())
             continue;
         const QUrl url = parseOllamaHost(candidate);

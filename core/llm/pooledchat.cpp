@@ -1,7 +1,7 @@
 #include "pooledchat.h"
-#include "common/translate.h"
 
 #include "chatstream.h"
+#include "common/translate.h"
 #include "ollamaclient.h"
 #include "ollamaerrors.h"
 

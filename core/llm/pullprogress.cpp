@@ -1,6 +1,6 @@
 #include "pullprogress.h"
-#include "common/translate.h"
 
+#include "common/translate.h"
 #include "modelinfo.h"
 
 #include <QCoreApplication>

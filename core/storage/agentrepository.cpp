@@ -1,6 +1,6 @@
 #include "agentrepository.h"
-#include "common/translate.h"
 
+#include "common/translate.h"
 #include "database.h"
 
 #include <QCoreApplication>
@@ -51,11 +51,12 @@ rt::Result<qint64> AgentRepository::create(const AgentRecord &a)
         return invalidName();
     const QDateTime now = m_db.now();
     const QDateTime created = a.createdAt.isValid() ? a.createdAt : now;
-    auto id = m_db.insert(QStringLiteral("INSERT INTO agents (name, role, description, system_prompt, model, fallback_models, options, weight, colour, "
-                                         "avatar, builtin, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id"),
-                          {a.name.trimmed(), a.role, a.description, a.systemPrompt, a.model, Database::jsonValue(QJsonArray::fromStringList(a.fallbackModels)),
-                           Database::jsonValue(a.options), a.weight, a.colour, a.avatar, a.builtin, m_db.timeValue(created),
-                           m_db.timeValue(a.updatedAt.isValid() ? a.updatedAt : created)});
+    auto id = m_db.insert(
+        QStringLiteral("INSERT INTO agents (name, role, description, system_prompt, model, fallback_models, options, weight, colour, "
+                       "avatar, builtin, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id"),
+        { a.name.trimmed(), a.role, a.description, a.systemPrompt, a.model,
+            Database::jsonValue(QJsonArray::fromStringList(a.fallbackModels)), Database::jsonValue(a.options), a.weight, a.colour, a.avatar,
+            a.builtin, m_db.timeValue(created), m_db.timeValue(a.updatedAt.isValid() ? a.updatedAt : created) });
     if (!id.ok() && id.error().code == errc::Duplicate)
         return duplicateName(a.name.trimmed());
     return id;
@@ -65,10 +66,12 @@ rt::Status AgentRepository::update(const AgentRecord &a)
 {
     if (a.name.trimmed().isEmpty())
         return invalidName();
-    auto n = m_db.exec(QStringLiteral("UPDATE agents SET name = ?, role = ?, description = ?, system_prompt = ?, model = ?, fallback_models = ?, "
-                                      "options = ?, weight = ?, colour = ?, avatar = ?, builtin = ?, updated_at = ? WHERE id = ?"),
-                       {a.name.trimmed(), a.role, a.description, a.systemPrompt, a.model, Database::jsonValue(QJsonArray::fromStringList(a.fallbackModels)),
-                        Database::jsonValue(a.options), a.weight, a.colour, a.avatar, a.builtin, m_db.timeValue(m_db.now()), a.id});
+    auto n = m_db.exec(
+        QStringLiteral("UPDATE agents SET name = ?, role = ?, description = ?, system_prompt = ?, model = ?, fallback_models = ?, "
+                       "options = ?, weight = ?, colour = ?, avatar = ?, builtin = ?, updated_at = ? WHERE id = ?"),
+        { a.name.trimmed(), a.role, a.description, a.systemPrompt, a.model,
+            Database::jsonValue(QJsonArray::fromStringList(a.fallbackModels)), Database::jsonValue(a.options), a.weight, a.colour, a.avatar,
+            a.builtin, m_db.timeValue(m_db.now()), a.id });
     if (!n.ok()) {
         if (n.error().code == errc::Duplicate)
             return duplicateName(a.name.trimmed());
@@ -97,7 +100,7 @@ rt::Result<qint64> AgentRepository::upsertByName(const AgentRecord &agent)
 
 rt::Status AgentRepository::remove(qint64 id)
 {
-    auto n = m_db.exec(QStringLiteral("DELETE FROM agents WHERE id = ?"), {id});
+    auto n = m_db.exec(QStringLiteral("DELETE FROM agents WHERE id = ?"), { id });
     if (!n.ok())
         return n.error();
     if (*n == 0)
@@ -107,7 +110,7 @@ rt::Status AgentRepository::remove(qint64 id)
 
 rt::Result<AgentRecord> AgentRepository::get(qint64 id)
 {
-    auto q = m_db.query(QStringLiteral("SELECT %1 FROM agents WHERE id = ?").arg(kColumns), {id});
+    auto q = m_db.query(QStringLiteral("SELECT %1 FROM agents WHERE id = ?").arg(kColumns), { id });
     if (!q.ok())
         return q.error();
     if (!q->next())
@@ -117,7 +120,7 @@ rt::Result<AgentRecord> AgentRepository::get(qint64 id)
 
 rt::Result<std::optional<AgentRecord>> AgentRepository::findByName(const QString &name)
 {
-    auto q = m_db.query(QStringLiteral("SELECT %1 FROM agents WHERE lower(name) = lower(?)").arg(kColumns), {name.trimmed()});
+    auto q = m_db.query(QStringLiteral("SELECT %1 FROM agents WHERE lower(name) = lower(?)").arg(kColumns), { name.trimmed() });
     if (!q.ok())
         return q.error();
     if (!q->next())

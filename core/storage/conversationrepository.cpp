@@ -7,9 +7,8 @@
 namespace rt::storage {
 
 namespace {
-const QString kColumns = QStringLiteral(
-    "c.id, c.title, c.model, c.system_prompt, c.created_at, c.updated_at, "
-    "(SELECT count(*) FROM messages m WHERE m.conversation_id = c.id)");
+const QString kColumns = QStringLiteral("c.id, c.title, c.model, c.system_prompt, c.created_at, c.updated_at, "
+                                        "(SELECT count(*) FROM messages m WHERE m.conversation_id = c.id)");
 
 Conversation readConversation(const Query &q)
 {
@@ -27,7 +26,8 @@ Conversation readConversation(const Query &q)
 rt::Error notFound(qint64 id)
 {
     return makeError(errc::NotFound,
-                     QCoreApplication::translate("rt::storage", "There is no conversation with id %1. Run 'roundtable history list' to see the ids.").arg(id));
+        QCoreApplication::translate("rt::storage", "There is no conversation with id %1. Run 'roundtable history list' to see the ids.")
+            .arg(id));
 }
 } // namespace
 
@@ -38,12 +38,12 @@ rt::Result<qint64> ConversationRepository::create(const Conversation &conversati
     const QDateTime updated = conversation.updatedAt.isValid() ? conversation.updatedAt : created;
     return m_db.insert(QStringLiteral("INSERT INTO conversations (title, model, system_prompt, created_at, updated_at) "
                                       "VALUES (?, ?, ?, ?, ?) RETURNING id"),
-                       {conversation.title, conversation.model, conversation.systemPrompt, m_db.timeValue(created), m_db.timeValue(updated)});
+        { conversation.title, conversation.model, conversation.systemPrompt, m_db.timeValue(created), m_db.timeValue(updated) });
 }
 
 rt::Result<Conversation> ConversationRepository::get(qint64 id)
 {
-    auto q = m_db.query(QStringLiteral("SELECT %1 FROM conversations c WHERE c.id = ?").arg(kColumns), {id});
+    auto q = m_db.query(QStringLiteral("SELECT %1 FROM conversations c WHERE c.id = ?").arg(kColumns), { id });
     if (!q.ok())
         return q.error();
     if (!q->next())
@@ -53,8 +53,9 @@ rt::Result<Conversation> ConversationRepository::get(qint64 id)
 
 rt::Result<QList<Conversation>> ConversationRepository::list(int limit, int offset)
 {
-    auto q = m_db.query(QStringLiteral("SELECT %1 FROM conversations c ORDER BY c.updated_at DESC, c.id DESC LIMIT ? OFFSET ?").arg(kColumns),
-                        {limit, offset});
+    auto q
+        = m_db.query(QStringLiteral("SELECT %1 FROM conversations c ORDER BY c.updated_at DESC, c.id DESC LIMIT ? OFFSET ?").arg(kColumns),
+            { limit, offset });
     if (!q.ok())
         return q.error();
     QList<Conversation> list;
@@ -73,7 +74,8 @@ rt::Result<int> ConversationRepository::count()
 
 rt::Status ConversationRepository::rename(qint64 id, const QString &title)
 {
-    auto n = m_db.exec(QStringLiteral("UPDATE conversations SET title = ?, updated_at = ? WHERE id = ?"), {title, m_db.timeValue(m_db.now()), id});
+    auto n = m_db.exec(
+        QStringLiteral("UPDATE conversations SET title = ?, updated_at = ? WHERE id = ?"), { title, m_db.timeValue(m_db.now()), id });
     if (!n.ok())
         return n.error();
     if (*n == 0)
@@ -83,7 +85,7 @@ rt::Status ConversationRepository::rename(qint64 id, const QString &title)
 
 rt::Status ConversationRepository::setUpdatedAt(qint64 id, const QDateTime &time)
 {
-    auto n = m_db.exec(QStringLiteral("UPDATE conversations SET updated_at = ? WHERE id = ?"), {m_db.timeValue(time), id});
+    auto n = m_db.exec(QStringLiteral("UPDATE conversations SET updated_at = ? WHERE id = ?"), { m_db.timeValue(time), id });
     if (!n.ok())
         return n.error();
     if (*n == 0)
@@ -93,7 +95,7 @@ rt::Status ConversationRepository::setUpdatedAt(qint64 id, const QDateTime &time
 
 rt::Status ConversationRepository::remove(qint64 id)
 {
-    auto n = m_db.exec(QStringLiteral("DELETE FROM conversations WHERE id = ?"), {id});
+    auto n = m_db.exec(QStringLiteral("DELETE FROM conversations WHERE id = ?"), { id });
     if (!n.ok())
         return n.error();
     if (*n == 0)

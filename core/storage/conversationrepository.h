@@ -1,8 +1,7 @@
 #pragma once
 
-#include "records.h"
-
 #include "common/result.h"
+#include "records.h"
 
 #include <QList>
 
@@ -11,10 +10,12 @@ namespace rt::storage {
 class Database;
 
 // Conversations (a chat with one model). Messages live in MessageRepository.
-class ConversationRepository final
-{
+class ConversationRepository final {
 public:
-    explicit ConversationRepository(Database &db) : m_db(db) {}
+    explicit ConversationRepository(Database &db)
+        : m_db(db)
+    {
+    }
 
     // created_at/updated_at default to now when not set.
     rt::Result<qint64> create(const Conversation &conversation);

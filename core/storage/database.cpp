@@ -1,7 +1,7 @@
 #include "database.h"
-#include "common/translate.h"
 
 #include "common/logging.h"
+#include "common/translate.h"
 
 #include <QAtomicInteger>
 #include <QCoreApplication>
@@ -16,9 +16,12 @@
 namespace rt::storage {
 
 namespace detail {
-struct CachedStatement
-{
-    explicit CachedStatement(const QSqlDatabase &db) : query(db) { query.setForwardOnly(true); }
+struct CachedStatement {
+    explicit CachedStatement(const QSqlDatabase &db)
+        : query(db)
+    {
+        query.setForwardOnly(true);
+    }
     QSqlQuery query;
     bool prepared = false;
     bool busy = false;
@@ -69,15 +72,16 @@ QJsonValue parseJson(const QString &text)
 
 rt::Error makeError(QStringView code, QString message)
 {
-    return rt::Error{code.toString(), std::move(message)};
+    return rt::Error { code.toString(), std::move(message) };
 }
 
 rt::Error unknownValue(QStringView table, qint64 row, QStringView column, const QString &value)
 {
-    return makeError(errc::UnknownValue, tr("Row %1 of table %2 has %3 “%4”, which this version of Roundtable does not know. A newer "
-                                            "version may have written it: update Roundtable, or correct that row.")
-                                             .arg(row)
-                                             .arg(table, column, value));
+    return makeError(errc::UnknownValue,
+        tr("Row %1 of table %2 has %3 “%4”, which this version of Roundtable does not know. A newer "
+           "version may have written it: update Roundtable, or correct that row.")
+            .arg(row)
+            .arg(table, column, value));
 }
 
 // ---------------------------------------------------------------- Query
@@ -243,8 +247,8 @@ rt::Result<std::unique_ptr<Database>> Database::connect(const DatabaseLocation &
     const QString driver = location.isSqlite() ? QStringLiteral("QSQLITE") : QStringLiteral("QPSQL");
     if (!QSqlDatabase::isDriverAvailable(driver)) {
         return makeError(errc::Unsupported,
-                         tr("The Qt database driver %1 is not installed. Install the package libqt6sql6-%2 and try again.")
-                             .arg(driver, location.isSqlite() ? QStringLiteral("sqlite") : QStringLiteral("psql")));
+            tr("The Qt database driver %1 is not installed. Install the package libqt6sql6-%2 and try again.")
+                .arg(driver, location.isSqlite() ? QStringLiteral("sqlite") : QStringLiteral("psql")));
     }
     {
         QSqlDatabase db = QSqlDatabase::addDatabase(driver, name);
@@ -269,17 +273,18 @@ rt::Result<std::unique_ptr<Database>> Database::connect(const DatabaseLocation &
         const QFileInfo info(location.sqlitePath);
         if (info.exists() && !info.isFile()) {
             return makeError(errc::CannotOpen,
-                             tr("Cannot open the database %1: it is a folder or a device, not a file. Choose a file path with --db.")
-                                 .arg(location.sqlitePath));
+                tr("Cannot open the database %1: it is a folder or a device, not a file. Choose a file path with --db.")
+                    .arg(location.sqlitePath));
         }
         if (!info.exists() && !options.readOnly && !QDir().mkpath(info.absolutePath())) {
             return makeError(errc::CannotOpen,
-                             tr("Cannot create the folder %1 for the database. Check its permissions or choose another location with --db or ROUNDTABLE_DB.")
-                                 .arg(info.absolutePath()));
+                tr("Cannot create the folder %1 for the database. Check its permissions or choose another location with --db or "
+                   "ROUNDTABLE_DB.")
+                    .arg(info.absolutePath()));
         }
         if (!info.exists() && options.readOnly) {
             return makeError(errc::NotFound,
-                             tr("There is no database at %1 yet. Check the path, or run roundtable once to create it.").arg(location.sqlitePath));
+                tr("There is no database at %1 yet. Check the path, or run roundtable once to create it.").arg(location.sqlitePath));
         }
     }
     if (auto opened = database->openConnection(); !opened.ok())
@@ -295,8 +300,8 @@ rt::Status Database::openConnection()
         if (isSqlite())
             return errorFrom(error, tr("Opening the database %1").arg(m_location.sqlitePath));
         return makeError(errc::CannotConnect,
-                         tr("Cannot connect to PostgreSQL at %1: %2. Check that the server is running and that the URL, user and password are right.")
-                             .arg(m_location.displayName(), error.text().trimmed()));
+            tr("Cannot connect to PostgreSQL at %1: %2. Check that the server is running and that the URL, user and password are right.")
+                .arg(m_location.displayName(), error.text().trimmed()));
     }
     return applySessionSettings();
 }
@@ -317,13 +322,13 @@ rt::Status Database::applySessionSettings()
         // power loss can roll back the last few commits, never corrupt the file.
         // FULL would fsync on every commit, which makes the 2 s checkpoints of a
         // streamed reply cost a disk flush each for little real gain.
-        for (const char *pragma : {"PRAGMA synchronous=NORMAL", "PRAGMA foreign_keys=ON", "PRAGMA temp_store=MEMORY"}) {
+        for (const char *pragma : { "PRAGMA synchronous=NORMAL", "PRAGMA foreign_keys=ON", "PRAGMA temp_store=MEMORY" }) {
             if (auto done = execDirect(QString::fromLatin1(pragma)); !done.ok())
                 return done;
         }
         return {};
     }
-    for (const char *setting : {"SET TIME ZONE 'UTC'", "SET client_min_messages TO WARNING"}) {
+    for (const char *setting : { "SET TIME ZONE 'UTC'", "SET client_min_messages TO WARNING" }) {
         if (auto done = execDirect(QString::fromLatin1(setting)); !done.ok())
             return done;
     }
@@ -369,8 +374,7 @@ rt::Result<Query> Database::run(const QString &sql, const QVariantList &binds)
             // A null QString would bind as SQL NULL; text columns are NOT NULL.
             const QString text = value.toString();
             st->query.bindValue(int(i), text.isNull() ? QStringLiteral("") : cleanText(text));
-        }
-        else
+        } else
             st->query.bindValue(int(i), value);
     }
     if (!st->query.exec()) {
@@ -463,7 +467,7 @@ QVariant Database::jsonValue(const QJsonValue &value)
 {
     if (value.isNull() || value.isUndefined())
         return QVariant();
-    QJsonArray wrapper{cleanJson(value)};
+    QJsonArray wrapper { cleanJson(value) };
     QByteArray text = QJsonDocument(wrapper).toJson(QJsonDocument::Compact);
     // strip the wrapping brackets
     return QString::fromUtf8(text.mid(1, text.size() - 2));
@@ -529,21 +533,27 @@ rt::Error Database::errorFrom(const QSqlError &error, const QString &what)
         case 5: // SQLITE_BUSY
         case 6: // SQLITE_LOCKED
             return makeError(errc::Locked,
-                             tr("The database %1 is locked by another program (perhaps another Roundtable window or command). Close it or wait for it to finish, then try again.")
-                                 .arg(path));
+                tr("The database %1 is locked by another program (perhaps another Roundtable window or command). Close it or wait for it "
+                   "to finish, then try again.")
+                    .arg(path));
         case 26: // SQLITE_NOTADB
             return makeError(errc::NotADatabase,
-                             tr("The file %1 is not a Roundtable database, or it is damaged. Choose another file with --db, or restore a backup.").arg(path));
+                tr("The file %1 is not a Roundtable database, or it is damaged. Choose another file with --db, or restore a backup.")
+                    .arg(path));
         case 11: // SQLITE_CORRUPT
             return makeError(errc::Corrupt,
-                             tr("The database %1 is damaged (%2). Run 'roundtable db check', and restore a backup if it reports problems.").arg(path, detail));
+                tr("The database %1 is damaged (%2). Run 'roundtable db check', and restore a backup if it reports problems.")
+                    .arg(path, detail));
         case 14: // SQLITE_CANTOPEN
             return makeError(errc::CannotOpen,
-                             tr("Cannot open the database %1: the file or its folder is missing or not writable. Check the permissions, or choose another location with --db or ROUNDTABLE_DB.")
-                                 .arg(path));
+                tr("Cannot open the database %1: the file or its folder is missing or not writable. Check the permissions, or choose "
+                   "another location with --db or ROUNDTABLE_DB.")
+                    .arg(path));
         case 8: // SQLITE_READONLY
             return makeError(errc::ReadOnly,
-                             tr("Cannot write to the database %1: it or its folder is read-only. Check the permissions, or choose another location with --db.").arg(path));
+                tr("Cannot write to the database %1: it or its folder is read-only. Check the permissions, or choose another location with "
+                   "--db.")
+                    .arg(path));
         case 13: // SQLITE_FULL
             return makeError(errc::DiskFull, tr("The disk holding %1 is full. Free some space and try again.").arg(path));
         case 19: // SQLITE_CONSTRAINT
@@ -568,8 +578,8 @@ rt::Error Database::errorFrom(const QSqlError &error, const QString &what)
     if (lost) {
         m_connectionLost = true;
         return makeError(errc::ConnectionLost,
-                         tr("The connection to PostgreSQL at %1 was lost. Roundtable keeps unsaved changes and reconnects automatically.")
-                             .arg(m_location.displayName()));
+            tr("The connection to PostgreSQL at %1 was lost. Roundtable keeps unsaved changes and reconnects automatically.")
+                .arg(m_location.displayName()));
     }
     return makeError(errc::Sql, tr("%1 failed: %2").arg(what, detail));
 }

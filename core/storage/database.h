@@ -1,8 +1,7 @@
 #pragma once
 
-#include "databaselocation.h"
-
 #include "common/result.h"
+#include "databaselocation.h"
 
 #include <QDateTime>
 #include <QJsonValue>
@@ -11,7 +10,6 @@
 #include <QSqlQuery>
 #include <QStringView>
 #include <QVariant>
-
 #include <functional>
 #include <memory>
 #include <optional>
@@ -23,14 +21,14 @@ namespace rt::storage {
 
 // Stable error codes (rt::Error::code) produced by core/storage.
 namespace errc {
-inline constexpr QStringView Locked = u"locked";                // another program holds the database
-inline constexpr QStringView NotADatabase = u"not_a_database";  // the file is not SQLite / damaged header
-inline constexpr QStringView CannotOpen = u"cannot_open";       // missing folder, no permission
+inline constexpr QStringView Locked = u"locked"; // another program holds the database
+inline constexpr QStringView NotADatabase = u"not_a_database"; // the file is not SQLite / damaged header
+inline constexpr QStringView CannotOpen = u"cannot_open"; // missing folder, no permission
 inline constexpr QStringView ReadOnly = u"read_only";
 inline constexpr QStringView Corrupt = u"corrupt";
 inline constexpr QStringView DiskFull = u"disk_full";
-inline constexpr QStringView Constraint = u"constraint";        // CHECK / NOT NULL / FOREIGN KEY
-inline constexpr QStringView Duplicate = u"duplicate";          // UNIQUE
+inline constexpr QStringView Constraint = u"constraint"; // CHECK / NOT NULL / FOREIGN KEY
+inline constexpr QStringView Duplicate = u"duplicate"; // UNIQUE
 inline constexpr QStringView NotFound = u"not_found";
 inline constexpr QStringView ConnectionLost = u"connection_lost";
 inline constexpr QStringView CannotConnect = u"cannot_connect";
@@ -38,8 +36,8 @@ inline constexpr QStringView SchemaTooNew = u"schema_too_new";
 inline constexpr QStringView MigrationFailed = u"migration_failed";
 inline constexpr QStringView Unsupported = u"unsupported";
 inline constexpr QStringView InvalidInput = u"invalid_input";
-inline constexpr QStringView UnknownValue = u"unknown_value";   // a stored name this build does not know
-inline constexpr QStringView Sql = u"sql";                      // anything else from the driver
+inline constexpr QStringView UnknownValue = u"unknown_value"; // a stored name this build does not know
+inline constexpr QStringView Sql = u"sql"; // anything else from the driver
 } // namespace errc
 
 rt::Error makeError(QStringView code, QString message);
@@ -58,10 +56,9 @@ rt::Result<E> storedValue(std::optional<E> parsed, QStringView table, qint64 row
     return unknownValue(table, row, column, value);
 }
 
-struct ConnectionOptions
-{
+struct ConnectionOptions {
     int busyTimeoutMs = 5000; // SQLite: how long to wait for another writer
-    bool readOnly = false;    // SQLite: open without write access (no WAL switch)
+    bool readOnly = false; // SQLite: open without write access (no WAL switch)
     int connectTimeoutSeconds = 5; // PostgreSQL
 };
 
@@ -71,8 +68,7 @@ struct CachedStatement;
 
 // One row-set from Database::query(). Finishes (resets) its statement when
 // destroyed so SQLite read locks are not held longer than needed.
-class Query final
-{
+class Query final {
 public:
     Query();
     Query(Query &&other) noexcept;
@@ -90,8 +86,8 @@ public:
     double real(int column) const;
     std::optional<double> optionalReal(int column) const;
     bool boolean(int column) const;
-    QDateTime time(int column) const;      // UTC; null for NULL
-    QJsonValue json(int column) const;     // NULL -> QJsonValue::Null
+    QDateTime time(int column) const; // UTC; null for NULL
+    QJsonValue json(int column) const; // NULL -> QJsonValue::Null
     QJsonObject jsonObject(int column) const;
     QStringList jsonStringList(int column) const;
 
@@ -105,8 +101,7 @@ private:
 
 // Every remaining row of a query through a reader that may refuse a row
 // (an unknown stored value); the first refusal is the result.
-template<typename T>
-rt::Result<QList<T>> readRows(const Query &q, rt::Result<T> (*read)(const Query &))
+template<typename T> rt::Result<QList<T>> readRows(const Query &q, rt::Result<T> (*read)(const Query &))
 {
     QList<T> list;
     while (q.next()) {
@@ -121,8 +116,7 @@ rt::Result<QList<T>> readRows(const Query &q, rt::Result<T> (*read)(const Query 
 // A connection to the Roundtable database for the calling thread. Create,
 // use and destroy it on one thread (Qt's QSqlDatabase rule); every thread that
 // needs the database opens its own. Statements are prepared once and cached.
-class Database final
-{
+class Database final {
 public:
     // Opens the connection and applies the session settings; runs no migrations
     // (see openDatabase() in migrator.h for the full start-up sequence).
@@ -153,8 +147,7 @@ public:
     void rollback();
     int transactionDepth() const { return m_depth; }
 
-    template<typename Fn>
-    auto transaction(Fn &&fn) -> decltype(fn())
+    template<typename Fn> auto transaction(Fn &&fn) -> decltype(fn())
     {
         using R = decltype(fn());
         if (auto started = begin(); !started.ok())
@@ -174,8 +167,10 @@ public:
     // Value helpers for binding.
     QVariant timeValue(const QDateTime &time) const; // NULL for an invalid time
     static QVariant jsonValue(const QJsonValue &value); // compact text; NULL for QJsonValue::Null
-    template<typename T>
-    static QVariant nullable(const std::optional<T> &value) { return value ? QVariant::fromValue(*value) : QVariant(); }
+    template<typename T> static QVariant nullable(const std::optional<T> &value)
+    {
+        return value ? QVariant::fromValue(*value) : QVariant();
+    }
     static QString cleanText(QString text);
 
     // The clock used for created_at/updated_at; tests may inject one.

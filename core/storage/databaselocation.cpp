@@ -28,17 +28,17 @@ rt::Result<DatabaseLocation> parseDatabaseLocation(const QString &text)
 {
     const QString trimmed = text.trimmed();
     if (trimmed.isEmpty()) {
-        return rt::Error{QStringLiteral("usage"),
-                         QCoreApplication::translate("rt::storage", "No database given. Pass a SQLite file path or a postgresql:// URL.")};
+        return rt::Error { QStringLiteral("usage"),
+            QCoreApplication::translate("rt::storage", "No database given. Pass a SQLite file path or a postgresql:// URL.") };
     }
     DatabaseLocation location;
     if (trimmed.startsWith(u"postgresql://") || trimmed.startsWith(u"postgres://")) {
         const QUrl url(trimmed, QUrl::StrictMode);
         if (!url.isValid() || url.host().isEmpty() || url.path().size() < 2) {
-            return rt::Error{QStringLiteral("usage"),
-                             QCoreApplication::translate("rt::storage",
-                                                         "\"%1\" is not a valid PostgreSQL URL. Use postgresql://user:password@host:port/database.")
-                                 .arg(url.isValid() ? url.toDisplayString(QUrl::RemovePassword) : QStringLiteral("(invalid)"))};
+            return rt::Error { QStringLiteral("usage"),
+                QCoreApplication::translate(
+                    "rt::storage", "\"%1\" is not a valid PostgreSQL URL. Use postgresql://user:password@host:port/database.")
+                    .arg(url.isValid() ? url.toDisplayString(QUrl::RemovePassword) : QStringLiteral("(invalid)")) };
         }
         location.dialect = Dialect::Postgres;
         location.host = url.host();
@@ -51,10 +51,10 @@ rt::Result<DatabaseLocation> parseDatabaseLocation(const QString &text)
     if (trimmed.startsWith(u"sqlite://"))
         return parseDatabaseLocation(trimmed.mid(9));
     if (trimmed.contains(u"://")) {
-        return rt::Error{QStringLiteral("usage"),
-                         QCoreApplication::translate("rt::storage",
-                                                     "Unsupported database URL \"%1\". Use a SQLite file path or postgresql://user:password@host:port/database.")
-                             .arg(trimmed.section(u'@', -1))};
+        return rt::Error { QStringLiteral("usage"),
+            QCoreApplication::translate(
+                "rt::storage", "Unsupported database URL \"%1\". Use a SQLite file path or postgresql://user:password@host:port/database.")
+                .arg(trimmed.section(u'@', -1)) };
     }
     location.dialect = Dialect::Sqlite;
     if (trimmed == u":memory:") {

@@ -10,8 +10,7 @@ namespace rt::storage {
 enum class Dialect { Sqlite, Postgres };
 
 // Where the data lives: a SQLite file or a PostgreSQL database.
-struct DatabaseLocation
-{
+struct DatabaseLocation {
     Dialect dialect = Dialect::Sqlite;
     QString sqlitePath; // SQLite: absolute file path (or ":memory:")
     // PostgreSQL

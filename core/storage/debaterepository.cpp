@@ -1,6 +1,6 @@
 #include "debaterepository.h"
-#include "common/translate.h"
 
+#include "common/translate.h"
 #include "database.h"
 
 #include <QCoreApplication>
@@ -102,15 +102,16 @@ rt::Result<qint64> DebateRepository::create(const Debate &d)
     const QDateTime now = m_db.now();
     const QDateTime created = d.createdAt.isValid() ? d.createdAt : now;
     const QDateTime updated = d.updatedAt.isValid() ? d.updatedAt : created;
-    return m_db.insert(QStringLiteral("INSERT INTO debates (question, format, status, settings, consensus_score, stop_reason, final_answer, "
-                                      "synthesis, created_at, updated_at, finished_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id"),
-                       {d.question, d.format, toString(d.status), Database::jsonValue(d.settings), Database::nullable(d.consensusScore), d.stopReason,
-                        d.finalAnswer, d.synthesis, m_db.timeValue(created), m_db.timeValue(updated), m_db.timeValue(d.finishedAt)});
+    return m_db.insert(
+        QStringLiteral("INSERT INTO debates (question, format, status, settings, consensus_score, stop_reason, final_answer, "
+                       "synthesis, created_at, updated_at, finished_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id"),
+        { d.question, d.format, toString(d.status), Database::jsonValue(d.settings), Database::nullable(d.consensusScore), d.stopReason,
+            d.finalAnswer, d.synthesis, m_db.timeValue(created), m_db.timeValue(updated), m_db.timeValue(d.finishedAt) });
 }
 
 rt::Result<Debate> DebateRepository::get(qint64 id)
 {
-    auto q = m_db.query(QStringLiteral("SELECT %1 FROM debates WHERE id = ?").arg(kDebateColumns), {id});
+    auto q = m_db.query(QStringLiteral("SELECT %1 FROM debates WHERE id = ?").arg(kDebateColumns), { id });
     if (!q.ok())
         return q.error();
     if (!q->next())
@@ -120,7 +121,8 @@ rt::Result<Debate> DebateRepository::get(qint64 id)
 
 rt::Result<QList<Debate>> DebateRepository::list(int limit, int offset)
 {
-    auto q = m_db.query(QStringLiteral("SELECT %1 FROM debates ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?").arg(kDebateColumns), {limit, offset});
+    auto q = m_db.query(
+        QStringLiteral("SELECT %1 FROM debates ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?").arg(kDebateColumns), { limit, offset });
     if (!q.ok())
         return q.error();
     return readRows(*q, readDebate);
@@ -128,7 +130,8 @@ rt::Result<QList<Debate>> DebateRepository::list(int limit, int offset)
 
 rt::Result<QList<Debate>> DebateRepository::interrupted()
 {
-    auto q = m_db.query(QStringLiteral("SELECT %1 FROM debates WHERE status = 'interrupted' ORDER BY created_at DESC, id DESC").arg(kDebateColumns));
+    auto q = m_db.query(
+        QStringLiteral("SELECT %1 FROM debates WHERE status = 'interrupted' ORDER BY created_at DESC, id DESC").arg(kDebateColumns));
     if (!q.ok())
         return q.error();
     return readRows(*q, readDebate);
@@ -136,37 +139,39 @@ rt::Result<QList<Debate>> DebateRepository::interrupted()
 
 rt::Status DebateRepository::touch(qint64 debateId)
 {
-    return expectOne(m_db.exec(QStringLiteral("UPDATE debates SET updated_at = ? WHERE id = ?"), {m_db.timeValue(m_db.now()), debateId}),
-                     debateNotFound(debateId));
+    return expectOne(m_db.exec(QStringLiteral("UPDATE debates SET updated_at = ? WHERE id = ?"), { m_db.timeValue(m_db.now()), debateId }),
+        debateNotFound(debateId));
 }
 
 rt::Status DebateRepository::setStatus(qint64 id, DebateStatus status)
 {
     return expectOne(m_db.exec(QStringLiteral("UPDATE debates SET status = ?, updated_at = ? WHERE id = ?"),
-                               {toString(status), m_db.timeValue(m_db.now()), id}),
-                     debateNotFound(id));
+                         { toString(status), m_db.timeValue(m_db.now()), id }),
+        debateNotFound(id));
 }
 
 rt::Status DebateRepository::updateSettings(qint64 id, const QJsonObject &settings)
 {
     return expectOne(m_db.exec(QStringLiteral("UPDATE debates SET settings = ?, updated_at = ? WHERE id = ?"),
-                               {Database::jsonValue(settings), m_db.timeValue(m_db.now()), id}),
-                     debateNotFound(id));
+                         { Database::jsonValue(settings), m_db.timeValue(m_db.now()), id }),
+        debateNotFound(id));
 }
 
 rt::Status DebateRepository::finish(qint64 id, const Debate &o)
 {
     const QDateTime now = m_db.now();
-    return expectOne(m_db.exec(QStringLiteral("UPDATE debates SET status = ?, consensus_score = ?, stop_reason = ?, final_answer = ?, synthesis = ?, "
-                                              "updated_at = ?, finished_at = ? WHERE id = ?"),
-                               {toString(o.status), Database::nullable(o.consensusScore), o.stopReason, o.finalAnswer, o.synthesis,
-                                m_db.timeValue(o.updatedAt.isValid() ? o.updatedAt : now), m_db.timeValue(o.finishedAt.isValid() ? o.finishedAt : now), id}),
-                     debateNotFound(id));
+    return expectOne(
+        m_db.exec(QStringLiteral("UPDATE debates SET status = ?, consensus_score = ?, stop_reason = ?, final_answer = ?, synthesis = ?, "
+                                 "updated_at = ?, finished_at = ? WHERE id = ?"),
+            { toString(o.status), Database::nullable(o.consensusScore), o.stopReason, o.finalAnswer, o.synthesis,
+                m_db.timeValue(o.updatedAt.isValid() ? o.updatedAt : now), m_db.timeValue(o.finishedAt.isValid() ? o.finishedAt : now),
+                id }),
+        debateNotFound(id));
 }
 
 rt::Status DebateRepository::remove(qint64 id)
 {
-    return expectOne(m_db.exec(QStringLiteral("DELETE FROM debates WHERE id = ?"), {id}), debateNotFound(id));
+    return expectOne(m_db.exec(QStringLiteral("DELETE FROM debates WHERE id = ?"), { id }), debateNotFound(id));
 }
 
 rt::Status DebateRepository::setParticipants(qint64 debateId, const QList<DebateParticipant> &participants)
@@ -174,11 +179,11 @@ rt::Status DebateRepository::setParticipants(qint64 debateId, const QList<Debate
     return m_db.transaction([&]() -> rt::Status {
         if (auto t = touch(debateId); !t.ok())
             return t;
-        if (auto n = m_db.exec(QStringLiteral("DELETE FROM debate_participants WHERE debate_id = ?"), {debateId}); !n.ok())
+        if (auto n = m_db.exec(QStringLiteral("DELETE FROM debate_participants WHERE debate_id = ?"), { debateId }); !n.ok())
             return n.error();
         for (const DebateParticipant &p : participants) {
             auto n = m_db.exec(QStringLiteral("INSERT INTO debate_participants (debate_id, seat, agent_id, agent) VALUES (?, ?, ?, ?)"),
-                               {debateId, p.seat, Database::nullable(p.agentId), Database::jsonValue(p.agent)});
+                { debateId, p.seat, Database::nullable(p.agentId), Database::jsonValue(p.agent) });
             if (!n.ok())
                 return n.error();
         }
@@ -188,12 +193,13 @@ rt::Status DebateRepository::setParticipants(qint64 debateId, const QList<Debate
 
 rt::Result<QList<DebateParticipant>> DebateRepository::participants(qint64 debateId)
 {
-    auto q = m_db.query(QStringLiteral("SELECT debate_id, seat, agent_id, agent FROM debate_participants WHERE debate_id = ? ORDER BY seat"), {debateId});
+    auto q = m_db.query(
+        QStringLiteral("SELECT debate_id, seat, agent_id, agent FROM debate_participants WHERE debate_id = ? ORDER BY seat"), { debateId });
     if (!q.ok())
         return q.error();
     QList<DebateParticipant> list;
     while (q->next())
-        list.append(DebateParticipant{q->integer(0), int(q->integer(1)), q->optionalInteger(2), q->jsonObject(3)});
+        list.append(DebateParticipant { q->integer(0), int(q->integer(1)), q->optionalInteger(2), q->jsonObject(3) });
     return list;
 }
 
@@ -204,16 +210,16 @@ rt::Result<qint64> DebateRepository::appendTurn(const DebateTurn &t)
         const QDateTime created = t.createdAt.isValid() ? t.createdAt : now;
         const QDateTime updated = t.updatedAt.isValid() ? t.updatedAt : created;
         const GenerationMetrics &mx = t.metrics;
-        auto id = m_db.insert(QStringLiteral("INSERT INTO debate_turns (debate_id, round, seat, agent_name, kind, content, thinking, stance, confidence, "
-                                             "changed, parse_ok, status, model, prompt_eval_count, eval_count, total_duration_ns, load_duration_ns, "
-                                             "prompt_eval_duration_ns, eval_duration_ns, ttft_ms, error, created_at, updated_at) "
-                                             "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id"),
-                              {t.debateId, t.round, t.seat, t.agentName, toString(t.kind), t.content, t.thinking, Database::jsonValue(t.stance),
-                               Database::nullable(t.confidence), t.changed, t.parseOk, toString(t.status), t.model,
-                               Database::nullable(mx.promptEvalCount), Database::nullable(mx.evalCount), Database::nullable(mx.totalDurationNs),
-                               Database::nullable(mx.loadDurationNs), Database::nullable(mx.promptEvalDurationNs),
-                               Database::nullable(mx.evalDurationNs), Database::nullable(mx.ttftMs), t.error, m_db.timeValue(created),
-                               m_db.timeValue(updated)});
+        auto id = m_db.insert(
+            QStringLiteral("INSERT INTO debate_turns (debate_id, round, seat, agent_name, kind, content, thinking, stance, confidence, "
+                           "changed, parse_ok, status, model, prompt_eval_count, eval_count, total_duration_ns, load_duration_ns, "
+                           "prompt_eval_duration_ns, eval_duration_ns, ttft_ms, error, created_at, updated_at) "
+                           "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id"),
+            { t.debateId, t.round, t.seat, t.agentName, toString(t.kind), t.content, t.thinking, Database::jsonValue(t.stance),
+                Database::nullable(t.confidence), t.changed, t.parseOk, toString(t.status), t.model, Database::nullable(mx.promptEvalCount),
+                Database::nullable(mx.evalCount), Database::nullable(mx.totalDurationNs), Database::nullable(mx.loadDurationNs),
+                Database::nullable(mx.promptEvalDurationNs), Database::nullable(mx.evalDurationNs), Database::nullable(mx.ttftMs), t.error,
+                m_db.timeValue(created), m_db.timeValue(updated) });
         if (!id.ok())
             return id;
         if (auto touched = touch(t.debateId); !touched.ok())
@@ -233,14 +239,15 @@ rt::Status DebateRepository::checkpointTurn(qint64 id, const QString &content, c
 {
     auto n = m_db.exec(QStringLiteral("UPDATE debate_turns SET content = ?, thinking = ?, status = 'partial', updated_at = ? "
                                       "WHERE id = ? AND status IN ('partial', 'interrupted')"),
-                       {content, thinking, m_db.timeValue(m_db.now()), id});
+        { content, thinking, m_db.timeValue(m_db.now()), id });
     if (!n.ok())
         return n.error();
     if (*n == 0) {
         auto existing = turn(id);
         if (!existing.ok())
             return existing.error();
-        return makeError(errc::InvalidInput, tr("Debate turn %1 is already %2, so its text cannot change any more.").arg(id).arg(toString(existing->status)));
+        return makeError(errc::InvalidInput,
+            tr("Debate turn %1 is already %2, so its text cannot change any more.").arg(id).arg(toString(existing->status)));
     }
     return {};
 }
@@ -249,17 +256,19 @@ rt::Status DebateRepository::finishTurn(qint64 id, const DebateTurn &t)
 {
     return m_db.transaction([&]() -> rt::Status {
         const GenerationMetrics &mx = t.metrics;
-        auto n = m_db.exec(QStringLiteral("UPDATE debate_turns SET content = ?, thinking = ?, stance = ?, confidence = ?, changed = ?, parse_ok = ?, "
-                                          "status = ?, model = ?, prompt_eval_count = ?, eval_count = ?, total_duration_ns = ?, load_duration_ns = ?, "
-                                          "prompt_eval_duration_ns = ?, eval_duration_ns = ?, ttft_ms = ?, error = ?, updated_at = ? WHERE id = ?"),
-                           {t.content, t.thinking, Database::jsonValue(t.stance), Database::nullable(t.confidence), t.changed, t.parseOk,
-                            toString(t.status), t.model, Database::nullable(mx.promptEvalCount), Database::nullable(mx.evalCount),
-                            Database::nullable(mx.totalDurationNs), Database::nullable(mx.loadDurationNs), Database::nullable(mx.promptEvalDurationNs),
-                            Database::nullable(mx.evalDurationNs), Database::nullable(mx.ttftMs), t.error, m_db.timeValue(m_db.now()), id});
+        auto n = m_db.exec(
+            QStringLiteral("UPDATE debate_turns SET content = ?, thinking = ?, stance = ?, confidence = ?, changed = ?, parse_ok = ?, "
+                           "status = ?, model = ?, prompt_eval_count = ?, eval_count = ?, total_duration_ns = ?, load_duration_ns = ?, "
+                           "prompt_eval_duration_ns = ?, eval_duration_ns = ?, ttft_ms = ?, error = ?, updated_at = ? WHERE id = ?"),
+            { t.content, t.thinking, Database::jsonValue(t.stance), Database::nullable(t.confidence), t.changed, t.parseOk,
+                toString(t.status), t.model, Database::nullable(mx.promptEvalCount), Database::nullable(mx.evalCount),
+                Database::nullable(mx.totalDurationNs), Database::nullable(mx.loadDurationNs), Database::nullable(mx.promptEvalDurationNs),
+                Database::nullable(mx.evalDurationNs), Database::nullable(mx.ttftMs), t.error, m_db.timeValue(m_db.now()), id });
         if (auto s = expectOne(n, turnNotFound(id)); !s.ok())
             return s;
-        auto touched = m_db.exec(QStringLiteral("UPDATE debates SET updated_at = ? WHERE id = (SELECT debate_id FROM debate_turns WHERE id = ?)"),
-                                 {m_db.timeValue(m_db.now()), id});
+        auto touched
+            = m_db.exec(QStringLiteral("UPDATE debates SET updated_at = ? WHERE id = (SELECT debate_id FROM debate_turns WHERE id = ?)"),
+                { m_db.timeValue(m_db.now()), id });
         if (!touched.ok())
             return touched.error();
         return {};
@@ -268,7 +277,7 @@ rt::Status DebateRepository::finishTurn(qint64 id, const DebateTurn &t)
 
 rt::Result<DebateTurn> DebateRepository::turn(qint64 id)
 {
-    auto q = m_db.query(QStringLiteral("SELECT %1 FROM debate_turns WHERE id = ?").arg(kTurnColumns), {id});
+    auto q = m_db.query(QStringLiteral("SELECT %1 FROM debate_turns WHERE id = ?").arg(kTurnColumns), { id });
     if (!q.ok())
         return q.error();
     if (!q->next())
@@ -278,7 +287,7 @@ rt::Result<DebateTurn> DebateRepository::turn(qint64 id)
 
 rt::Result<QList<DebateTurn>> DebateRepository::turns(qint64 debateId)
 {
-    auto q = m_db.query(QStringLiteral("SELECT %1 FROM debate_turns WHERE debate_id = ? ORDER BY id").arg(kTurnColumns), {debateId});
+    auto q = m_db.query(QStringLiteral("SELECT %1 FROM debate_turns WHERE debate_id = ? ORDER BY id").arg(kTurnColumns), { debateId });
     if (!q.ok())
         return q.error();
     return readRows(*q, readTurn);
@@ -286,8 +295,9 @@ rt::Result<QList<DebateTurn>> DebateRepository::turns(qint64 debateId)
 
 rt::Result<std::optional<DebateTurn>> DebateRepository::lastDurableTurn(qint64 debateId)
 {
-    auto q = m_db.query(QStringLiteral("SELECT %1 FROM debate_turns WHERE debate_id = ? AND status = 'complete' ORDER BY id DESC LIMIT 1").arg(kTurnColumns),
-                        {debateId});
+    auto q = m_db.query(QStringLiteral("SELECT %1 FROM debate_turns WHERE debate_id = ? AND status = 'complete' ORDER BY id DESC LIMIT 1")
+                            .arg(kTurnColumns),
+        { debateId });
     if (!q.ok())
         return q.error();
     if (!q->next())
@@ -300,9 +310,11 @@ rt::Result<std::optional<DebateTurn>> DebateRepository::lastDurableTurn(qint64 d
 
 rt::Status DebateRepository::saveRound(const DebateRound &r)
 {
-    auto n = m_db.exec(QStringLiteral("INSERT INTO debate_rounds (debate_id, round, score, groups, flips) VALUES (?, ?, ?, ?, ?) "
-                                      "ON CONFLICT (debate_id, round) DO UPDATE SET score = excluded.score, groups = excluded.groups, flips = excluded.flips"),
-                       {r.debateId, r.round, Database::nullable(r.score), Database::jsonValue(r.groups), r.flips});
+    auto n = m_db.exec(
+        QStringLiteral(
+            "INSERT INTO debate_rounds (debate_id, round, score, groups, flips) VALUES (?, ?, ?, ?, ?) "
+            "ON CONFLICT (debate_id, round) DO UPDATE SET score = excluded.score, groups = excluded.groups, flips = excluded.flips"),
+        { r.debateId, r.round, Database::nullable(r.score), Database::jsonValue(r.groups), r.flips });
     if (!n.ok())
         return n.error();
     return {};
@@ -310,12 +322,14 @@ rt::Status DebateRepository::saveRound(const DebateRound &r)
 
 rt::Result<QList<DebateRound>> DebateRepository::rounds(qint64 debateId)
 {
-    auto q = m_db.query(QStringLiteral("SELECT debate_id, round, score, groups, flips FROM debate_rounds WHERE debate_id = ? ORDER BY round"), {debateId});
+    auto q
+        = m_db.query(QStringLiteral("SELECT debate_id, round, score, groups, flips FROM debate_rounds WHERE debate_id = ? ORDER BY round"),
+            { debateId });
     if (!q.ok())
         return q.error();
     QList<DebateRound> list;
     while (q->next())
-        list.append(DebateRound{q->integer(0), int(q->integer(1)), q->optionalReal(2), q->json(3), int(q->integer(4))});
+        list.append(DebateRound { q->integer(0), int(q->integer(1)), q->optionalReal(2), q->json(3), int(q->integer(4)) });
     return list;
 }
 

@@ -1,11 +1,9 @@
 #pragma once
 
+#include "common/result.h"
 #include "records.h"
 
-#include "common/result.h"
-
 #include <QList>
-
 #include <optional>
 
 namespace rt::storage {
@@ -15,15 +13,17 @@ class Database;
 // Debates with their participants (agent snapshots), turns and per-round
 // consensus figures. A turn is durable once appendTurn()/finishTurn() returns,
 // so a debate interrupted by a crash can resume from lastDurableTurn().
-class DebateRepository final
-{
+class DebateRepository final {
 public:
-    explicit DebateRepository(Database &db) : m_db(db) {}
+    explicit DebateRepository(Database &db)
+        : m_db(db)
+    {
+    }
 
     rt::Result<qint64> create(const Debate &debate);
     rt::Result<Debate> get(qint64 id);
     rt::Result<QList<Debate>> list(int limit = 50, int offset = 0); // newest first
-    rt::Result<QList<Debate>> interrupted();                        // status 'interrupted', newest first
+    rt::Result<QList<Debate>> interrupted(); // status 'interrupted', newest first
     rt::Status setStatus(qint64 id, DebateStatus status);
     rt::Status updateSettings(qint64 id, const QJsonObject &settings);
     // Records the outcome: status, consensus score, stop reason, final answer,

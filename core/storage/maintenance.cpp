@@ -1,6 +1,6 @@
 #include "maintenance.h"
-#include "common/translate.h"
 
+#include "common/translate.h"
 #include "database.h"
 
 #include <QCoreApplication>
@@ -21,17 +21,21 @@ rt::Result<InterruptedCounts> Maintenance::markInterrupted(int staleAfterSeconds
     const QVariant stamp = m_db.timeValue(now);
     return m_db.transaction([&]() -> rt::Result<InterruptedCounts> {
         InterruptedCounts counts;
-        auto n = m_db.exec(QStringLiteral("UPDATE messages SET status = 'interrupted', updated_at = ? WHERE status = 'partial' AND updated_at < ?"),
-                           {stamp, cutoff});
+        auto n = m_db.exec(
+            QStringLiteral("UPDATE messages SET status = 'interrupted', updated_at = ? WHERE status = 'partial' AND updated_at < ?"),
+            { stamp, cutoff });
         if (!n.ok())
             return n.error();
         counts.messages = *n;
-        n = m_db.exec(QStringLiteral("UPDATE debate_turns SET status = 'interrupted', updated_at = ? WHERE status = 'partial' AND updated_at < ?"),
-                      {stamp, cutoff});
+        n = m_db.exec(
+            QStringLiteral("UPDATE debate_turns SET status = 'interrupted', updated_at = ? WHERE status = 'partial' AND updated_at < ?"),
+            { stamp, cutoff });
         if (!n.ok())
             return n.error();
         counts.turns = *n;
-        n = m_db.exec(QStringLiteral("UPDATE debates SET status = 'interrupted', updated_at = ? WHERE status = 'running' AND updated_at < ?"), {stamp, cutoff});
+        n = m_db.exec(
+            QStringLiteral("UPDATE debates SET status = 'interrupted', updated_at = ? WHERE status = 'running' AND updated_at < ?"),
+            { stamp, cutoff });
         if (!n.ok())
             return n.error();
         counts.debates = *n;
@@ -59,7 +63,7 @@ rt::Result<QStringList> Maintenance::integrityCheck()
         while (q->next())
             problems.append(tr("Row %1 of table %2 points to a missing row in %3.").arg(q->text(1), q->text(0), q->text(2)));
         q = rt::Result<Query>(Query());
-        for (const char *fts : {"messages_fts", "debate_turns_fts"}) {
+        for (const char *fts : { "messages_fts", "debate_turns_fts" }) {
             const QString table = QString::fromLatin1(fts);
             if (auto done = m_db.execDirect(QStringLiteral("INSERT INTO %1 (%1) VALUES ('integrity-check')").arg(table)); !done.ok()) {
                 if (done.error().code == errc::Locked)
@@ -70,8 +74,8 @@ rt::Result<QStringList> Maintenance::integrityCheck()
         return problems;
     }
     // PostgreSQL guards page integrity itself; check what is ours to check.
-    for (const char *table : {"conversations", "messages", "debates", "debate_turns", "agents", "tasks", "metric_samples", "models"}) {
-        auto q = m_db.query(QStringLiteral("SELECT to_regclass(?) IS NOT NULL"), {QString::fromLatin1(table)});
+    for (const char *table : { "conversations", "messages", "debates", "debate_turns", "agents", "tasks", "metric_samples", "models" }) {
+        auto q = m_db.query(QStringLiteral("SELECT to_regclass(?) IS NOT NULL"), { QString::fromLatin1(table) });
         if (!q.ok())
             return q.error();
         if (!q->next() || !q->boolean(0))
@@ -90,22 +94,24 @@ rt::Status Maintenance::backupTo(const QString &path)
 {
     if (!m_db.isSqlite()) {
         return makeError(errc::Unsupported,
-                         tr("Backups of a PostgreSQL database are made with the server's tools, for example: pg_dump -Fc -f roundtable.dump %1")
-                             .arg(m_db.location().databaseName));
+            tr("Backups of a PostgreSQL database are made with the server's tools, for example: pg_dump -Fc -f roundtable.dump %1")
+                .arg(m_db.location().databaseName));
     }
     const QString target = QFileInfo(path).absoluteFilePath();
     if (QFileInfo::exists(target))
-        return makeError(errc::InvalidInput, tr("The backup file %1 already exists. Choose a new file name, or delete the old backup first.").arg(target));
+        return makeError(errc::InvalidInput,
+            tr("The backup file %1 already exists. Choose a new file name, or delete the old backup first.").arg(target));
     if (!QFileInfo(QFileInfo(target).absolutePath()).isDir())
-        return makeError(errc::CannotOpen, tr("The folder %1 does not exist. Create it or choose another place for the backup.").arg(QFileInfo(target).absolutePath()));
+        return makeError(errc::CannotOpen,
+            tr("The folder %1 does not exist. Create it or choose another place for the backup.").arg(QFileInfo(target).absolutePath()));
     if (m_db.transactionDepth() > 0)
         return makeError(errc::InvalidInput, tr("A backup cannot run inside a transaction (a bug in Roundtable)."));
     // VACUUM INTO writes a consistent, compacted copy from one read transaction;
     // other connections keep reading and writing meanwhile (WAL).
-    auto done = m_db.exec(QStringLiteral("VACUUM INTO ?"), {target});
+    auto done = m_db.exec(QStringLiteral("VACUUM INTO ?"), { target });
     if (!done.ok()) {
         return makeError(done.error().code == errc::Locked ? errc::Locked : errc::CannotOpen,
-                         tr("The backup to %1 failed: %2").arg(target, done.error().message));
+            tr("The backup to %1 failed: %2").arg(target, done.error().message));
     }
     return {};
 }
@@ -119,14 +125,13 @@ rt::Result<DatabaseStats> Maintenance::stats()
             return q.error();
         return q->next() ? q->integer(0) : 0;
     };
-    struct Item
-    {
+    struct Item {
         const char *table;
         qint64 *target;
     };
-    for (const Item &item : {Item{"conversations", &s.conversations}, Item{"messages", &s.messages}, Item{"debates", &s.debates},
-                             Item{"debate_turns", &s.debateTurns}, Item{"agents", &s.agents}, Item{"tasks", &s.tasks},
-                             Item{"metric_samples", &s.metricSamples}}) {
+    for (const Item &item : { Item { "conversations", &s.conversations }, Item { "messages", &s.messages }, Item { "debates", &s.debates },
+             Item { "debate_turns", &s.debateTurns }, Item { "agents", &s.agents }, Item { "tasks", &s.tasks },
+             Item { "metric_samples", &s.metricSamples } }) {
         auto n = count(item.table);
         if (!n.ok())
             return n.error();
@@ -148,7 +153,8 @@ rt::Result<int> Maintenance::pruneWriteJournal(int olderThanSeconds)
 {
     if (m_db.isSqlite())
         return 0;
-    return m_db.exec(QStringLiteral("DELETE FROM write_journal WHERE created_at < ?"), {m_db.timeValue(m_db.now().addSecs(-olderThanSeconds))});
+    return m_db.exec(
+        QStringLiteral("DELETE FROM write_journal WHERE created_at < ?"), { m_db.timeValue(m_db.now().addSecs(-olderThanSeconds)) });
 }
 
 } // namespace rt::storage

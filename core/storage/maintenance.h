@@ -1,8 +1,7 @@
 #pragma once
 
-#include "records.h"
-
 #include "common/result.h"
+#include "records.h"
 
 #include <QStringList>
 
@@ -10,8 +9,7 @@ namespace rt::storage {
 
 class Database;
 
-struct DatabaseStats
-{
+struct DatabaseStats {
     int schemaVersion = 0;
     qint64 conversations = 0;
     qint64 messages = 0;
@@ -24,10 +22,12 @@ struct DatabaseStats
 };
 
 // Start-up recovery, integrity checks and backups.
-class Maintenance final
-{
+class Maintenance final {
 public:
-    explicit Maintenance(Database &db) : m_db(db) {}
+    explicit Maintenance(Database &db)
+        : m_db(db)
+    {
+    }
 
     // Leftovers of a crash become 'interrupted': partial messages and turns,
     // running debates (tasks are judged by their owner process in TaskManager). Only rows idle for staleAfterSeconds count, so

@@ -1,12 +1,10 @@
 #include "messagerepository.h"
-#include "common/translate.h"
 
+#include "common/translate.h"
 #include "database.h"
 
 #include <QCoreApplication>
-
 #include <QHash>
-
 #include <algorithm>
 
 namespace rt::storage {
@@ -62,7 +60,7 @@ rt::Result<qint64> MessageRepository::append(const Message &message)
     if (!id.ok() && id.error().code == errc::Constraint) {
         // Explain a missing conversation; checked after the (nested) rollback so
         // a PostgreSQL transaction is usable again.
-        auto exists = m_db.query(QStringLiteral("SELECT 1 FROM conversations WHERE id = ?"), {message.conversationId});
+        auto exists = m_db.query(QStringLiteral("SELECT 1 FROM conversations WHERE id = ?"), { message.conversationId });
         if (exists.ok() && !exists->next())
             return makeError(errc::NotFound, tr("There is no conversation with id %1 to add the message to.").arg(message.conversationId));
     }
@@ -80,16 +78,15 @@ rt::Result<qint64> MessageRepository::insert(const Message &message)
                                              "prompt_eval_count, eval_count, total_duration_ns, load_duration_ns, prompt_eval_duration_ns, "
                                              "eval_duration_ns, ttft_ms, error, created_at, updated_at) "
                                              "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id"),
-                              {message.conversationId, toString(message.role), message.content, message.thinking,
-                               Database::nullable(message.agentId), message.model, toString(message.status),
-                               Database::nullable(mx.promptEvalCount), Database::nullable(mx.evalCount), Database::nullable(mx.totalDurationNs),
-                               Database::nullable(mx.loadDurationNs), Database::nullable(mx.promptEvalDurationNs),
-                               Database::nullable(mx.evalDurationNs), Database::nullable(mx.ttftMs), message.error, m_db.timeValue(created),
-                               m_db.timeValue(updated)});
+            { message.conversationId, toString(message.role), message.content, message.thinking, Database::nullable(message.agentId),
+                message.model, toString(message.status), Database::nullable(mx.promptEvalCount), Database::nullable(mx.evalCount),
+                Database::nullable(mx.totalDurationNs), Database::nullable(mx.loadDurationNs), Database::nullable(mx.promptEvalDurationNs),
+                Database::nullable(mx.evalDurationNs), Database::nullable(mx.ttftMs), message.error, m_db.timeValue(created),
+                m_db.timeValue(updated) });
         if (!id.ok())
             return id;
         auto touched = m_db.exec(QStringLiteral("UPDATE conversations SET updated_at = ? WHERE id = ? AND updated_at < ?"),
-                                 {m_db.timeValue(updated), message.conversationId, m_db.timeValue(updated)});
+            { m_db.timeValue(updated), message.conversationId, m_db.timeValue(updated) });
         if (!touched.ok())
             return touched.error();
         return id;
@@ -107,16 +104,16 @@ rt::Result<QList<qint64>> MessageRepository::appendBatch(const QList<Message> &m
             const QDateTime created = message.createdAt.isValid() ? message.createdAt : now;
             const QDateTime updated = message.updatedAt.isValid() ? message.updatedAt : created;
             const GenerationMetrics &mx = message.metrics;
-            auto id = m_db.insert(QStringLiteral("INSERT INTO messages (conversation_id, role, content, thinking, agent_id, model, status, "
-                                                 "prompt_eval_count, eval_count, total_duration_ns, load_duration_ns, prompt_eval_duration_ns, "
-                                                 "eval_duration_ns, ttft_ms, error, created_at, updated_at) "
-                                                 "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id"),
-                                  {message.conversationId, toString(message.role), message.content, message.thinking,
-                                   Database::nullable(message.agentId), message.model, toString(message.status),
-                                   Database::nullable(mx.promptEvalCount), Database::nullable(mx.evalCount), Database::nullable(mx.totalDurationNs),
-                                   Database::nullable(mx.loadDurationNs), Database::nullable(mx.promptEvalDurationNs),
-                                   Database::nullable(mx.evalDurationNs), Database::nullable(mx.ttftMs), message.error, m_db.timeValue(created),
-                                   m_db.timeValue(updated)});
+            auto id = m_db.insert(
+                QStringLiteral("INSERT INTO messages (conversation_id, role, content, thinking, agent_id, model, status, "
+                               "prompt_eval_count, eval_count, total_duration_ns, load_duration_ns, prompt_eval_duration_ns, "
+                               "eval_duration_ns, ttft_ms, error, created_at, updated_at) "
+                               "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id"),
+                { message.conversationId, toString(message.role), message.content, message.thinking, Database::nullable(message.agentId),
+                    message.model, toString(message.status), Database::nullable(mx.promptEvalCount), Database::nullable(mx.evalCount),
+                    Database::nullable(mx.totalDurationNs), Database::nullable(mx.loadDurationNs),
+                    Database::nullable(mx.promptEvalDurationNs), Database::nullable(mx.evalDurationNs), Database::nullable(mx.ttftMs),
+                    message.error, m_db.timeValue(created), m_db.timeValue(updated) });
             if (!id.ok())
                 return id.error();
             ids.append(*id);
@@ -126,7 +123,7 @@ rt::Result<QList<qint64>> MessageRepository::appendBatch(const QList<Message> &m
         }
         for (auto it = newest.cbegin(); it != newest.cend(); ++it) {
             auto touched = m_db.exec(QStringLiteral("UPDATE conversations SET updated_at = ? WHERE id = ? AND updated_at < ?"),
-                                     {m_db.timeValue(it.value()), it.key(), m_db.timeValue(it.value())});
+                { m_db.timeValue(it.value()), it.key(), m_db.timeValue(it.value()) });
             if (!touched.ok())
                 return touched.error();
         }
@@ -149,14 +146,15 @@ rt::Status MessageRepository::checkpoint(qint64 id, const QString &content, cons
 {
     auto n = m_db.exec(QStringLiteral("UPDATE messages SET content = ?, thinking = ?, status = 'partial', updated_at = ? "
                                       "WHERE id = ? AND status IN ('partial', 'interrupted')"),
-                       {content, thinking, m_db.timeValue(m_db.now()), id});
+        { content, thinking, m_db.timeValue(m_db.now()), id });
     if (!n.ok())
         return n.error();
     if (*n == 0) {
         auto existing = get(id);
         if (!existing.ok())
             return existing.error();
-        return makeError(errc::InvalidInput, tr("Message %1 is already %2, so its text cannot change any more.").arg(id).arg(toString(existing->status)));
+        return makeError(errc::InvalidInput,
+            tr("Message %1 is already %2, so its text cannot change any more.").arg(id).arg(toString(existing->status)));
     }
     return {};
 }
@@ -166,20 +164,20 @@ rt::Status MessageRepository::finish(qint64 id, const Completion &c)
     return m_db.transaction([&]() -> rt::Status {
         const QVariant now = m_db.timeValue(m_db.now());
         const GenerationMetrics &mx = c.metrics;
-        auto n = m_db.exec(QStringLiteral("UPDATE messages SET content = ?, thinking = ?, status = ?, prompt_eval_count = ?, eval_count = ?, "
-                                          "total_duration_ns = ?, load_duration_ns = ?, prompt_eval_duration_ns = ?, eval_duration_ns = ?, "
-                                          "ttft_ms = ?, error = ?, updated_at = ? WHERE id = ?"),
-                           {c.content, c.thinking, toString(c.status), Database::nullable(mx.promptEvalCount), Database::nullable(mx.evalCount),
-                            Database::nullable(mx.totalDurationNs), Database::nullable(mx.loadDurationNs),
-                            Database::nullable(mx.promptEvalDurationNs), Database::nullable(mx.evalDurationNs), Database::nullable(mx.ttftMs),
-                            c.error, now, id});
+        auto n = m_db.exec(
+            QStringLiteral("UPDATE messages SET content = ?, thinking = ?, status = ?, prompt_eval_count = ?, eval_count = ?, "
+                           "total_duration_ns = ?, load_duration_ns = ?, prompt_eval_duration_ns = ?, eval_duration_ns = ?, "
+                           "ttft_ms = ?, error = ?, updated_at = ? WHERE id = ?"),
+            { c.content, c.thinking, toString(c.status), Database::nullable(mx.promptEvalCount), Database::nullable(mx.evalCount),
+                Database::nullable(mx.totalDurationNs), Database::nullable(mx.loadDurationNs), Database::nullable(mx.promptEvalDurationNs),
+                Database::nullable(mx.evalDurationNs), Database::nullable(mx.ttftMs), c.error, now, id });
         if (!n.ok())
             return n.error();
         if (*n == 0)
             return messageNotFound(id);
         auto touched = m_db.exec(QStringLiteral("UPDATE conversations SET updated_at = ? "
                                                 "WHERE id = (SELECT conversation_id FROM messages WHERE id = ?)"),
-                                 {now, id});
+            { now, id });
         if (!touched.ok())
             return touched.error();
         return {};
@@ -188,7 +186,7 @@ rt::Status MessageRepository::finish(qint64 id, const Completion &c)
 
 rt::Result<Message> MessageRepository::get(qint64 id)
 {
-    auto q = m_db.query(QStringLiteral("SELECT %1 FROM messages WHERE id = ?").arg(kColumns), {id});
+    auto q = m_db.query(QStringLiteral("SELECT %1 FROM messages WHERE id = ?").arg(kColumns), { id });
     if (!q.ok())
         return q.error();
     if (!q->next())
@@ -198,7 +196,8 @@ rt::Result<Message> MessageRepository::get(qint64 id)
 
 rt::Result<QList<Message>> MessageRepository::fetch(const QString &where, const QVariantList &binds, bool newestFirst, int limit)
 {
-    QString sql = QStringLiteral("SELECT %1 FROM messages WHERE %2 ORDER BY id %3").arg(kColumns, where, newestFirst ? QStringLiteral("DESC") : QStringLiteral("ASC"));
+    QString sql = QStringLiteral("SELECT %1 FROM messages WHERE %2 ORDER BY id %3")
+                      .arg(kColumns, where, newestFirst ? QStringLiteral("DESC") : QStringLiteral("ASC"));
     QVariantList all = binds;
     if (limit > 0) {
         sql += QStringLiteral(" LIMIT ?");
@@ -218,22 +217,22 @@ rt::Result<QList<Message>> MessageRepository::fetch(const QString &where, const 
 
 rt::Result<QList<Message>> MessageRepository::last(qint64 conversationId, int limit)
 {
-    return fetch(QStringLiteral("conversation_id = ?"), {conversationId}, true, std::max(limit, 1));
+    return fetch(QStringLiteral("conversation_id = ?"), { conversationId }, true, std::max(limit, 1));
 }
 
 rt::Result<QList<Message>> MessageRepository::olderThan(qint64 conversationId, qint64 beforeId, int limit)
 {
-    return fetch(QStringLiteral("conversation_id = ? AND id < ?"), {conversationId, beforeId}, true, std::max(limit, 1));
+    return fetch(QStringLiteral("conversation_id = ? AND id < ?"), { conversationId, beforeId }, true, std::max(limit, 1));
 }
 
 rt::Result<QList<Message>> MessageRepository::all(qint64 conversationId)
 {
-    return fetch(QStringLiteral("conversation_id = ?"), {conversationId}, false, 0);
+    return fetch(QStringLiteral("conversation_id = ?"), { conversationId }, false, 0);
 }
 
 rt::Result<int> MessageRepository::count(qint64 conversationId)
 {
-    auto q = m_db.query(QStringLiteral("SELECT count(*) FROM messages WHERE conversation_id = ?"), {conversationId});
+    auto q = m_db.query(QStringLiteral("SELECT count(*) FROM messages WHERE conversation_id = ?"), { conversationId });
     if (!q.ok())
         return q.error();
     return q->next() ? int(q->integer(0)) : 0;
@@ -241,7 +240,7 @@ rt::Result<int> MessageRepository::count(qint64 conversationId)
 
 rt::Status MessageRepository::remove(qint64 id)
 {
-    auto n = m_db.exec(QStringLiteral("DELETE FROM messages WHERE id = ?"), {id});
+    auto n = m_db.exec(QStringLiteral("DELETE FROM messages WHERE id = ?"), { id });
     if (!n.ok())
         return n.error();
     if (*n == 0)

@@ -1,8 +1,7 @@
 #pragma once
 
-#include "records.h"
-
 #include "common/result.h"
+#include "records.h"
 
 #include <QList>
 
@@ -12,10 +11,12 @@ class Database;
 
 // Messages of conversations, with paging for long ones and the streaming
 // life cycle: beginAssistant() (partial) -> checkpoint() every ~2 s -> finish().
-class MessageRepository final
-{
+class MessageRepository final {
 public:
-    explicit MessageRepository(Database &db) : m_db(db) {}
+    explicit MessageRepository(Database &db)
+        : m_db(db)
+    {
+    }
 
     // Stores a message as given (timestamps default to now) and bumps the
     // conversation's updated_at.

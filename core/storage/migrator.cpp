@@ -1,15 +1,13 @@
 #include "migrator.h"
-#include "common/translate.h"
-
-#include "maintenance.h"
 
 #include "common/logging.h"
+#include "common/translate.h"
+#include "maintenance.h"
 
 #include <QCoreApplication>
 #include <QDir>
 #include <QFile>
 #include <QRegularExpression>
-
 #include <algorithm>
 
 namespace rt::storage {
@@ -28,7 +26,7 @@ QList<Migration> builtinMigrations(Dialect dialect)
     const QString dirPath = dialect == Dialect::Sqlite ? QStringLiteral(":/storage/sqlite") : QStringLiteral(":/storage/postgresql");
     static const QRegularExpression pattern(QStringLiteral("^(\\d+)_([A-Za-z0-9_]+)\\.sql$"));
     QList<Migration> list;
-    const QStringList files = QDir(dirPath).entryList({QStringLiteral("*.sql")}, QDir::Files, QDir::Name);
+    const QStringList files = QDir(dirPath).entryList({ QStringLiteral("*.sql") }, QDir::Files, QDir::Name);
     for (const QString &file : files) {
         const QRegularExpressionMatch match = pattern.match(file);
         if (!match.hasMatch()) {
@@ -38,7 +36,7 @@ QList<Migration> builtinMigrations(Dialect dialect)
         QFile f(QDir(dirPath).filePath(file));
         if (!f.open(QIODevice::ReadOnly))
             continue;
-        list.append(Migration{match.captured(1).toInt(), match.captured(2), QString::fromUtf8(f.readAll())});
+        list.append(Migration { match.captured(1).toInt(), match.captured(2), QString::fromUtf8(f.readAll()) });
     }
     std::sort(list.begin(), list.end(), [](const Migration &a, const Migration &b) { return a.version < b.version; });
     return list;
@@ -49,9 +47,9 @@ QStringList splitSqlStatements(const QString &script)
     QStringList statements;
     QString current;
     const qsizetype n = script.size();
-    int blockDepth = 0;       // BEGIN/CASE ... END inside CREATE TRIGGER
+    int blockDepth = 0; // BEGIN/CASE ... END inside CREATE TRIGGER
     bool inTrigger = false;
-    QString lastWords;        // recent keywords of the current statement
+    QString lastWords; // recent keywords of the current statement
     auto flush = [&] {
         const QString trimmed = current.trimmed();
         if (!trimmed.isEmpty())
@@ -149,8 +147,10 @@ int Migrator::latestVersion() const
 rt::Status Migrator::ensureVersionTable()
 {
     const QString sql = m_db.isSqlite()
-        ? QStringLiteral("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)")
-        : QStringLiteral("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TIMESTAMPTZ NOT NULL)");
+        ? QStringLiteral(
+            "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)")
+        : QStringLiteral(
+            "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TIMESTAMPTZ NOT NULL)");
     return m_db.execDirect(sql);
 }
 
@@ -158,7 +158,8 @@ rt::Result<int> Migrator::currentVersion()
 {
     const QString exists = m_db.isSqlite()
         ? QStringLiteral("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'schema_version'")
-        : QStringLiteral("SELECT count(*) FROM information_schema.tables WHERE table_schema = current_schema() AND table_name = 'schema_version'");
+        : QStringLiteral(
+            "SELECT count(*) FROM information_schema.tables WHERE table_schema = current_schema() AND table_name = 'schema_version'");
     auto q = m_db.query(exists);
     if (!q.ok())
         return q.error();
@@ -180,10 +181,11 @@ rt::Result<MigrationReport> Migrator::migrate()
     report.toVersion = *version;
     if (*version > latestVersion()) {
         return makeError(errc::SchemaTooNew,
-                         tr("The database %1 was created by a newer version of Roundtable (schema %2; this version knows up to %3). It was left untouched. Update Roundtable, or use another database with --db.")
-                             .arg(m_db.location().displayName())
-                             .arg(*version)
-                             .arg(latestVersion()));
+            tr("The database %1 was created by a newer version of Roundtable (schema %2; this version knows up to %3). It was left "
+               "untouched. Update Roundtable, or use another database with --db.")
+                .arg(m_db.location().displayName())
+                .arg(*version)
+                .arg(latestVersion()));
     }
     QList<Migration> pending;
     for (const Migration &m : std::as_const(m_migrations)) {
@@ -216,13 +218,13 @@ rt::Result<MigrationReport> Migrator::migrate()
             for (const QString &statement : statements) {
                 if (auto done = m_db.execDirect(statement); !done.ok()) {
                     return makeError(errc::MigrationFailed,
-                                     tr("Updating the database to schema %1 (%2) failed, so nothing was changed: %3")
-                                         .arg(m.version)
-                                         .arg(m.name, done.error().message));
+                        tr("Updating the database to schema %1 (%2) failed, so nothing was changed: %3")
+                            .arg(m.version)
+                            .arg(m.name, done.error().message));
                 }
             }
             auto recorded = m_db.exec(QStringLiteral("INSERT INTO schema_version (version, name, applied_at) VALUES (?, ?, ?)"),
-                                      {m.version, m.name, m_db.timeValue(m_db.now())});
+                { m.version, m.name, m_db.timeValue(m_db.now()) });
             if (!recorded.ok())
                 return recorded.error();
             inner.applied.append(QStringLiteral("%1_%2").arg(m.version, 4, 10, QLatin1Char('0')).arg(m.name));
@@ -263,18 +265,20 @@ rt::Result<OpenedDatabase> openDatabase(const DatabaseLocation &location, const 
             return version.error();
         if (*version > migrator.latestVersion()) {
             return makeError(errc::SchemaTooNew,
-                             QCoreApplication::translate("rt::storage",
-                                                         "The database %1 was created by a newer version of Roundtable (schema %2; this version knows up to %3). Update Roundtable, or use another database with --db.")
-                                 .arg(location.displayName())
-                                 .arg(*version)
-                                 .arg(migrator.latestVersion()));
+                QCoreApplication::translate("rt::storage",
+                    "The database %1 was created by a newer version of Roundtable (schema %2; this version knows up to %3). Update "
+                    "Roundtable, or use another database with --db.")
+                    .arg(location.displayName())
+                    .arg(*version)
+                    .arg(migrator.latestVersion()));
         }
         if (*version < migrator.latestVersion()) {
             return makeError(errc::MigrationFailed,
-                             QCoreApplication::translate("rt::storage",
-                                                         "The database %1 uses an older schema (%2) and was opened read-only, so it cannot be updated. Run Roundtable once without read-only access to update it.")
-                                 .arg(location.displayName())
-                                 .arg(*version));
+                QCoreApplication::translate("rt::storage",
+                    "The database %1 uses an older schema (%2) and was opened read-only, so it cannot be updated. Run Roundtable once "
+                    "without read-only access to update it.")
+                    .arg(location.displayName())
+                    .arg(*version));
         }
         opened.report.schemaVersion = *version;
     }
@@ -285,7 +289,7 @@ rt::Result<OpenedDatabase> openDatabase(const DatabaseLocation &location, const 
         opened.report.interrupted = *counts;
         if (counts->total() > 0)
             qCDebug(lcStorage) << "marked interrupted after an unclean exit: messages" << counts->messages << "turns" << counts->turns
-                              << "debates" << counts->debates << "tasks" << counts->tasks;
+                               << "debates" << counts->debates << "tasks" << counts->tasks;
     }
     return opened;
 }

@@ -1,22 +1,19 @@
 #pragma once
 
+#include "common/result.h"
 #include "database.h"
 #include "records.h"
-
-#include "common/result.h"
 
 #include <QList>
 #include <QString>
 #include <QStringList>
-
 #include <memory>
 #include <optional>
 
 namespace rt::storage {
 
 // One schema step: resources/storage/<dialect>/NNNN_name.sql.
-struct Migration
-{
+struct Migration {
     int version = 0;
     QString name;
     QString sql; // several statements separated by ';'
@@ -31,8 +28,7 @@ QList<Migration> builtinMigrations(Dialect dialect);
 // ($$...$$) and trigger bodies (BEGIN ... END).
 QStringList splitSqlStatements(const QString &script);
 
-struct MigrationReport
-{
+struct MigrationReport {
     int fromVersion = 0;
     int toVersion = 0;
     QStringList applied; // "0002_agents_index", ...
@@ -41,8 +37,7 @@ struct MigrationReport
 // Brings a database to the newest schema of a migration set. All pending steps
 // run in one transaction: on failure nothing changes. A database whose version
 // is newer than the set is refused untouched.
-class Migrator final
-{
+class Migrator final {
 public:
     explicit Migrator(Database &db, QList<Migration> migrations);
     rt::Result<int> currentVersion(); // 0 for an empty database
@@ -56,11 +51,10 @@ private:
 };
 
 // Everything Storage does at start-up, usable on any thread (tests, the CLI).
-struct OpenOptions
-{
+struct OpenOptions {
     ConnectionOptions connection;
-    bool migrate = true;           // apply pending migrations
-    bool recover = true;           // markInterrupted() leftovers from a crash
+    bool migrate = true; // apply pending migrations
+    bool recover = true; // markInterrupted() leftovers from a crash
     // Only rows idle this long count as leftovers, so a second process (GUI and
     // CLI at once, or a team on one PostgreSQL) never marks live work; streamed
     // rows are checkpointed every 2 s. Rows still fresh at start-up are checked
@@ -69,16 +63,14 @@ struct OpenOptions
     std::optional<QList<Migration>> migrations; // tests inject their own set
 };
 
-struct OpenReport
-{
+struct OpenReport {
     DatabaseLocation location;
     int schemaVersion = 0;
     MigrationReport migration;
     InterruptedCounts interrupted;
 };
 
-struct OpenedDatabase
-{
+struct OpenedDatabase {
     std::unique_ptr<Database> database;
     OpenReport report;
 };

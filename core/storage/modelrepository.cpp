@@ -7,8 +7,8 @@
 namespace rt::storage {
 
 namespace {
-const QString kColumns = QStringLiteral(
-    "host, name, digest, size, family, parameter_size, quantization, context_length, capabilities, details, updated_at");
+const QString kColumns
+    = QStringLiteral("host, name, digest, size, family, parameter_size, quantization, context_length, capabilities, details, updated_at");
 
 ModelRecord readModel(const Query &q)
 {
@@ -31,14 +31,15 @@ ModelRecord readModel(const Query &q)
 rt::Status ModelRepository::upsert(const ModelRecord &m)
 {
     const QDateTime updated = m.updatedAt.isValid() ? m.updatedAt : m_db.now();
-    auto n = m_db.exec(QStringLiteral("INSERT INTO models (host, name, digest, size, family, parameter_size, quantization, context_length, "
-                                      "capabilities, details, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
-                                      "ON CONFLICT (host, name) DO UPDATE SET digest = excluded.digest, size = excluded.size, "
-                                      "family = excluded.family, parameter_size = excluded.parameter_size, quantization = excluded.quantization, "
-                                      "context_length = excluded.context_length, capabilities = excluded.capabilities, "
-                                      "details = excluded.details, updated_at = excluded.updated_at"),
-                       {m.host, m.name, m.digest, m.size, m.family, m.parameterSize, m.quantization, Database::nullable(m.contextLength),
-                        Database::jsonValue(QJsonArray::fromStringList(m.capabilities)), Database::jsonValue(m.details), m_db.timeValue(updated)});
+    auto n = m_db.exec(
+        QStringLiteral("INSERT INTO models (host, name, digest, size, family, parameter_size, quantization, context_length, "
+                       "capabilities, details, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+                       "ON CONFLICT (host, name) DO UPDATE SET digest = excluded.digest, size = excluded.size, "
+                       "family = excluded.family, parameter_size = excluded.parameter_size, quantization = excluded.quantization, "
+                       "context_length = excluded.context_length, capabilities = excluded.capabilities, "
+                       "details = excluded.details, updated_at = excluded.updated_at"),
+        { m.host, m.name, m.digest, m.size, m.family, m.parameterSize, m.quantization, Database::nullable(m.contextLength),
+            Database::jsonValue(QJsonArray::fromStringList(m.capabilities)), Database::jsonValue(m.details), m_db.timeValue(updated) });
     if (!n.ok())
         return n.error();
     return {};
@@ -60,7 +61,7 @@ rt::Status ModelRepository::replaceHost(const QString &host, const QList<ModelRe
         for (const ModelRecord &m : std::as_const(*existing)) {
             if (keep.contains(m.name))
                 continue;
-            if (auto n = m_db.exec(QStringLiteral("DELETE FROM models WHERE host = ? AND name = ?"), {host, m.name}); !n.ok())
+            if (auto n = m_db.exec(QStringLiteral("DELETE FROM models WHERE host = ? AND name = ?"), { host, m.name }); !n.ok())
                 return n.error();
         }
         return {};
@@ -69,7 +70,7 @@ rt::Status ModelRepository::replaceHost(const QString &host, const QList<ModelRe
 
 rt::Result<QList<ModelRecord>> ModelRepository::forHost(const QString &host)
 {
-    auto q = m_db.query(QStringLiteral("SELECT %1 FROM models WHERE host = ? ORDER BY name").arg(kColumns), {host});
+    auto q = m_db.query(QStringLiteral("SELECT %1 FROM models WHERE host = ? ORDER BY name").arg(kColumns), { host });
     if (!q.ok())
         return q.error();
     QList<ModelRecord> list;
@@ -80,7 +81,7 @@ rt::Result<QList<ModelRecord>> ModelRepository::forHost(const QString &host)
 
 rt::Result<std::optional<ModelRecord>> ModelRepository::find(const QString &host, const QString &name)
 {
-    auto q = m_db.query(QStringLiteral("SELECT %1 FROM models WHERE host = ? AND name = ?").arg(kColumns), {host, name});
+    auto q = m_db.query(QStringLiteral("SELECT %1 FROM models WHERE host = ? AND name = ?").arg(kColumns), { host, name });
     if (!q.ok())
         return q.error();
     if (!q->next())
@@ -101,7 +102,7 @@ rt::Result<QStringList> ModelRepository::hosts()
 
 rt::Status ModelRepository::removeHost(const QString &host)
 {
-    auto n = m_db.exec(QStringLiteral("DELETE FROM models WHERE host = ?"), {host});
+    auto n = m_db.exec(QStringLiteral("DELETE FROM models WHERE host = ?"), { host });
     if (!n.ok())
         return n.error();
     return {};

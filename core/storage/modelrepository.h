@@ -1,11 +1,9 @@
 #pragma once
 
+#include "common/result.h"
 #include "records.h"
 
-#include "common/result.h"
-
 #include <QList>
-
 #include <optional>
 
 namespace rt::storage {
@@ -13,10 +11,12 @@ namespace rt::storage {
 class Database;
 
 // Cache of what each Ollama host offers (so the UI can show models offline).
-class ModelRepository final
-{
+class ModelRepository final {
 public:
-    explicit ModelRepository(Database &db) : m_db(db) {}
+    explicit ModelRepository(Database &db)
+        : m_db(db)
+    {
+    }
 
     // Makes the cache for `host` exactly `models` (adds, updates, drops).
     rt::Status replaceHost(const QString &host, const QList<ModelRecord> &models);

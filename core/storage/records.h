@@ -12,7 +12,6 @@
 #include <QMetaType>
 #include <QString>
 #include <QStringList>
-
 #include <optional>
 
 namespace rt::storage {
@@ -39,8 +38,7 @@ using rt::parseTurnKind;
 using rt::parseTurnStatus;
 
 // Performance figures Ollama reports with the final chunk; unknown ones stay empty.
-struct GenerationMetrics
-{
+struct GenerationMetrics {
     std::optional<qint64> promptEvalCount;
     std::optional<qint64> evalCount;
     std::optional<qint64> totalDurationNs;
@@ -52,8 +50,7 @@ struct GenerationMetrics
     bool operator==(const GenerationMetrics &) const = default;
 };
 
-struct Conversation
-{
+struct Conversation {
     qint64 id = 0;
     QString title;
     QString model;
@@ -65,8 +62,7 @@ struct Conversation
     bool operator==(const Conversation &) const = default;
 };
 
-struct Message
-{
+struct Message {
     qint64 id = 0;
     qint64 conversationId = 0;
     MessageRole role = MessageRole::User;
@@ -84,8 +80,7 @@ struct Message
 };
 
 // What finishMessage()/finishTurn() records when a streamed reply ends.
-struct Completion
-{
+struct Completion {
     QString content;
     QString thinking;
     MessageStatus status = MessageStatus::Complete; // for turns: mapped onto TurnStatus
@@ -93,8 +88,7 @@ struct Completion
     QString error;
 };
 
-struct Debate
-{
+struct Debate {
     qint64 id = 0;
     QString question;
     QString format;
@@ -111,18 +105,16 @@ struct Debate
     bool operator==(const Debate &) const = default;
 };
 
-struct DebateParticipant
-{
+struct DebateParticipant {
     qint64 debateId = 0;
     int seat = 0;
     std::optional<qint64> agentId; // the agent may be deleted later; the snapshot stays
-    QJsonObject agent;             // snapshot of the agent as it was when the debate ran
+    QJsonObject agent; // snapshot of the agent as it was when the debate ran
 
     bool operator==(const DebateParticipant &) const = default;
 };
 
-struct DebateTurn
-{
+struct DebateTurn {
     qint64 id = 0;
     qint64 debateId = 0;
     int round = 0;
@@ -132,9 +124,9 @@ struct DebateTurn
     QString content;
     QString thinking;
     QJsonValue stance = QJsonValue::Null; // parsed stance object, or null
-    std::optional<double> confidence;     // 0..1
-    bool changed = false;                 // stance changed since the agent's last turn
-    bool parseOk = true;                  // stance parsed from the reply
+    std::optional<double> confidence; // 0..1
+    bool changed = false; // stance changed since the agent's last turn
+    bool parseOk = true; // stance parsed from the reply
     TurnStatus status = TurnStatus::Complete;
     QString model;
     GenerationMetrics metrics;
@@ -145,8 +137,7 @@ struct DebateTurn
     bool operator==(const DebateTurn &) const = default;
 };
 
-struct DebateRound
-{
+struct DebateRound {
     qint64 debateId = 0;
     int round = 0;
     std::optional<double> score;
@@ -156,8 +147,7 @@ struct DebateRound
     bool operator==(const DebateRound &) const = default;
 };
 
-struct AgentRecord
-{
+struct AgentRecord {
     qint64 id = 0;
     QString name; // unique, case-insensitive
     QString role;
@@ -176,8 +166,7 @@ struct AgentRecord
     bool operator==(const AgentRecord &) const = default;
 };
 
-struct ModelRecord
-{
+struct ModelRecord {
     QString host;
     QString name;
     QString digest;
@@ -193,8 +182,7 @@ struct ModelRecord
     bool operator==(const ModelRecord &) const = default;
 };
 
-struct TaskRecord
-{
+struct TaskRecord {
     qint64 id = 0;
     QString kind;
     QString title;
@@ -205,15 +193,14 @@ struct TaskRecord
     QString host; // pool host whose limits apply; empty = none (schema 2; schema 1 hid it in payload)
     QString error;
     QDateTime createdAt;
-    QDateTime startedAt;  // null until started
+    QDateTime startedAt; // null until started
     QDateTime finishedAt; // null until finished
     QDateTime updatedAt;
 
     bool operator==(const TaskRecord &) const = default;
 };
 
-struct MetricSample
-{
+struct MetricSample {
     QString name;
     QJsonObject labels;
     QDateTime ts; // UTC
@@ -223,22 +210,20 @@ struct MetricSample
     bool operator==(const MetricSample &) const = default;
 };
 
-struct SearchHit
-{
+struct SearchHit {
     enum class Kind { Message, DebateTurn };
     Kind kind = Kind::Message;
-    qint64 id = 0;       // message or turn id
+    qint64 id = 0; // message or turn id
     qint64 parentId = 0; // conversation or debate id
     QString parentTitle; // conversation title or debate question
-    QString who;         // role ("assistant") or agent name
-    QString snippet;     // matching words wrapped in the requested markers
-    double score = 0.0;  // higher is better
+    QString who; // role ("assistant") or agent name
+    QString snippet; // matching words wrapped in the requested markers
+    double score = 0.0; // higher is better
     QDateTime createdAt;
 };
 
 // What markInterrupted() changed at start-up.
-struct InterruptedCounts
-{
+struct InterruptedCounts {
     int messages = 0;
     int turns = 0;
     int debates = 0;

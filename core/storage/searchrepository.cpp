@@ -3,7 +3,6 @@
 #include "database.h"
 
 #include <QRegularExpression>
-
 #include <algorithm>
 
 namespace rt::storage {
@@ -64,23 +63,26 @@ rt::Result<QList<SearchHit>> SearchRepository::searchSqlite(const QString &text,
     // floor restricts ranking to the newest rankWindow matches; finding it walks
     // the doclist newest-first without scoring.
     if (o.messages) {
-        auto q = m_db.query(QStringLiteral("SELECT f.rowid, f.snip, f.score, m.conversation_id, c.title, m.role, m.created_at FROM "
-                                           "(SELECT rowid, snippet(messages_fts, 0, ?, ?, '…', 24) AS snip, rank AS score FROM messages_fts "
-                                           "WHERE messages_fts MATCH ? AND rowid >= COALESCE((SELECT rowid FROM messages_fts WHERE messages_fts MATCH ? "
-                                           "ORDER BY rowid DESC LIMIT 1 OFFSET ?), 0) ORDER BY rank LIMIT ?) f "
-                                           "JOIN messages m ON m.id = f.rowid JOIN conversations c ON c.id = m.conversation_id ORDER BY f.score"),
-                            {o.highlightStart, o.highlightEnd, match, match, rankWindow - 1, window});
+        auto q = m_db.query(
+            QStringLiteral("SELECT f.rowid, f.snip, f.score, m.conversation_id, c.title, m.role, m.created_at FROM "
+                           "(SELECT rowid, snippet(messages_fts, 0, ?, ?, '…', 24) AS snip, rank AS score FROM messages_fts "
+                           "WHERE messages_fts MATCH ? AND rowid >= COALESCE((SELECT rowid FROM messages_fts WHERE messages_fts MATCH ? "
+                           "ORDER BY rowid DESC LIMIT 1 OFFSET ?), 0) ORDER BY rank LIMIT ?) f "
+                           "JOIN messages m ON m.id = f.rowid JOIN conversations c ON c.id = m.conversation_id ORDER BY f.score"),
+            { o.highlightStart, o.highlightEnd, match, match, rankWindow - 1, window });
         if (!q.ok())
             return q.error();
         appendHits(q.value(), SearchHit::Kind::Message, -1.0, hits); // bm25: lower is better
     }
     if (o.debateTurns) {
-        auto q = m_db.query(QStringLiteral("SELECT f.rowid, f.snip, f.score, t.debate_id, d.question, t.agent_name, t.created_at FROM "
-                                           "(SELECT rowid, snippet(debate_turns_fts, 0, ?, ?, '…', 24) AS snip, rank AS score FROM debate_turns_fts "
-                                           "WHERE debate_turns_fts MATCH ? AND rowid >= COALESCE((SELECT rowid FROM debate_turns_fts WHERE debate_turns_fts MATCH ? "
-                                           "ORDER BY rowid DESC LIMIT 1 OFFSET ?), 0) ORDER BY rank LIMIT ?) f "
-                                           "JOIN debate_turns t ON t.id = f.rowid JOIN debates d ON d.id = t.debate_id ORDER BY f.score"),
-                            {o.highlightStart, o.highlightEnd, match, match, rankWindow - 1, window});
+        auto q = m_db.query(
+            QStringLiteral(
+                "SELECT f.rowid, f.snip, f.score, t.debate_id, d.question, t.agent_name, t.created_at FROM "
+                "(SELECT rowid, snippet(debate_turns_fts, 0, ?, ?, '…', 24) AS snip, rank AS score FROM debate_turns_fts "
+                "WHERE debate_turns_fts MATCH ? AND rowid >= COALESCE((SELECT rowid FROM debate_turns_fts WHERE debate_turns_fts MATCH ? "
+                "ORDER BY rowid DESC LIMIT 1 OFFSET ?), 0) ORDER BY rank LIMIT ?) f "
+                "JOIN debate_turns t ON t.id = f.rowid JOIN debates d ON d.id = t.debate_id ORDER BY f.score"),
+            { o.highlightStart, o.highlightEnd, match, match, rankWindow - 1, window });
         if (!q.ok())
             return q.error();
         appendHits(q.value(), SearchHit::Kind::DebateTurn, -1.0, hits); // bm25: lower is better
@@ -104,25 +106,29 @@ rt::Result<QList<SearchHit>> SearchRepository::searchPostgres(const QString &tex
     // Candidates are the newest rankWindow matches; rank those in a subquery so
     // ts_headline runs only for the rows returned.
     if (o.messages) {
-        auto q = m_db.query(QStringLiteral("SELECT m.id, ts_headline('simple', left(m.content, 250000), plainto_tsquery('simple', ?), ?), r.score, "
-                                           "m.conversation_id, c.title, m.role, m.created_at FROM "
-                                           "(SELECT id, ts_rank(search_vector, plainto_tsquery('simple', ?)) AS score FROM "
-                                           "(SELECT id, search_vector FROM messages WHERE search_vector @@ plainto_tsquery('simple', ?) ORDER BY id DESC LIMIT ?) c "
-                                           "ORDER BY score DESC, id DESC LIMIT ?) r "
-                                           "JOIN messages m ON m.id = r.id JOIN conversations c ON c.id = m.conversation_id ORDER BY r.score DESC, m.id DESC"),
-                            {cleaned, headline, cleaned, cleaned, rankWindow, window});
+        auto q = m_db.query(
+            QStringLiteral(
+                "SELECT m.id, ts_headline('simple', left(m.content, 250000), plainto_tsquery('simple', ?), ?), r.score, "
+                "m.conversation_id, c.title, m.role, m.created_at FROM "
+                "(SELECT id, ts_rank(search_vector, plainto_tsquery('simple', ?)) AS score FROM "
+                "(SELECT id, search_vector FROM messages WHERE search_vector @@ plainto_tsquery('simple', ?) ORDER BY id DESC LIMIT ?) c "
+                "ORDER BY score DESC, id DESC LIMIT ?) r "
+                "JOIN messages m ON m.id = r.id JOIN conversations c ON c.id = m.conversation_id ORDER BY r.score DESC, m.id DESC"),
+            { cleaned, headline, cleaned, cleaned, rankWindow, window });
         if (!q.ok())
             return q.error();
         appendHits(q.value(), SearchHit::Kind::Message, 1.0, hits);
     }
     if (o.debateTurns) {
-        auto q = m_db.query(QStringLiteral("SELECT t.id, ts_headline('simple', left(t.content, 250000), plainto_tsquery('simple', ?), ?), r.score, "
-                                           "t.debate_id, d.question, t.agent_name, t.created_at FROM "
-                                           "(SELECT id, ts_rank(search_vector, plainto_tsquery('simple', ?)) AS score FROM "
-                                           "(SELECT id, search_vector FROM debate_turns WHERE search_vector @@ plainto_tsquery('simple', ?) ORDER BY id DESC LIMIT ?) c "
-                                           "ORDER BY score DESC, id DESC LIMIT ?) r "
-                                           "JOIN debate_turns t ON t.id = r.id JOIN debates d ON d.id = t.debate_id ORDER BY r.score DESC, t.id DESC"),
-                            {cleaned, headline, cleaned, cleaned, rankWindow, window});
+        auto q = m_db.query(
+            QStringLiteral("SELECT t.id, ts_headline('simple', left(t.content, 250000), plainto_tsquery('simple', ?), ?), r.score, "
+                           "t.debate_id, d.question, t.agent_name, t.created_at FROM "
+                           "(SELECT id, ts_rank(search_vector, plainto_tsquery('simple', ?)) AS score FROM "
+                           "(SELECT id, search_vector FROM debate_turns WHERE search_vector @@ plainto_tsquery('simple', ?) ORDER BY id "
+                           "DESC LIMIT ?) c "
+                           "ORDER BY score DESC, id DESC LIMIT ?) r "
+                           "JOIN debate_turns t ON t.id = r.id JOIN debates d ON d.id = t.debate_id ORDER BY r.score DESC, t.id DESC"),
+            { cleaned, headline, cleaned, cleaned, rankWindow, window });
         if (!q.ok())
             return q.error();
         appendHits(q.value(), SearchHit::Kind::DebateTurn, 1.0, hits);

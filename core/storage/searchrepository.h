@@ -1,8 +1,7 @@
 #pragma once
 
-#include "records.h"
-
 #include "common/result.h"
+#include "records.h"
 
 #include <QList>
 
@@ -10,8 +9,7 @@ namespace rt::storage {
 
 class Database;
 
-struct SearchOptions
-{
+struct SearchOptions {
     int limit = 20;
     int offset = 0;
     bool messages = true;
@@ -29,10 +27,12 @@ struct SearchOptions
 // sync by triggers), PostgreSQL tsvector + GIN. The user's text is treated as
 // plain words, never as query syntax: quotes, '*', NEAR, AND/OR, SQL and
 // punctuation are searched literally (or ignored when they are not words).
-class SearchRepository final
-{
+class SearchRepository final {
 public:
-    explicit SearchRepository(Database &db) : m_db(db) {}
+    explicit SearchRepository(Database &db)
+        : m_db(db)
+    {
+    }
 
     // Best matches first; every word must occur (see SearchOptions::rankWindow).
     rt::Result<QList<SearchHit>> search(const QString &text, const SearchOptions &options = {});

@@ -19,7 +19,8 @@ Storage::~Storage()
     // Let every queued write finish before the thread stops.
     QSemaphore drained;
     StorageWorker *worker = m_worker;
-    QMetaObject::invokeMethod(worker, [worker, &drained] { worker->drain(&drained); }, Qt::QueuedConnection);
+    QMetaObject::invokeMethod(
+        worker, [worker, &drained] { worker->drain(&drained); }, Qt::QueuedConnection);
     if (!drained.tryAcquire(1, 120000))
         qCWarning(lcStorage) << "the storage thread did not finish its queued writes in time";
     m_thread.reset(); // quits and waits; the worker is deleted on the thread as it finishes
@@ -64,7 +65,8 @@ void Storage::post(detail::StorageJob job)
         return;
     }
     StorageWorker *worker = m_worker;
-    QMetaObject::invokeMethod(worker, [worker, job = std::move(job)]() mutable { worker->enqueue(std::move(job)); }, Qt::QueuedConnection);
+    QMetaObject::invokeMethod(
+        worker, [worker, job = std::move(job)]() mutable { worker->enqueue(std::move(job)); }, Qt::QueuedConnection);
 }
 
 QFuture<rt::Result<qint64>> Storage::startConversation(const Conversation &conversation)

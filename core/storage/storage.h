@@ -1,13 +1,12 @@
 #pragma once
 
+#include "common/result.h"
 #include "migrator.h"
 #include "records.h"
 #include "searchrepository.h"
 #include "storagecontext.h"
 #include "storageworker.h"
 #include "transcriptexporter.h"
-
-#include "common/result.h"
 
 #include <QFuture>
 #include <QJsonObject>
@@ -16,62 +15,45 @@
 #include <QPromise>
 #include <QThread>
 #include <QUuid>
-
 #include <memory>
 #include <type_traits>
 
 namespace rt::storage {
 
 namespace detail {
-template<typename R>
-struct ResultValue;
-template<typename T>
-struct ResultValue<rt::Result<T>>
-{
+template<typename R> struct ResultValue;
+template<typename T> struct ResultValue<rt::Result<T>> {
     using type = T;
 };
 
 // How a write's result is kept in PostgreSQL's write_journal for exactly-once
 // retries: as JSON (the journal's column is JSONB), so a result with several
 // parts keeps them by name instead of in text to split again.
-template<typename T>
-struct JournalCodec;
-template<>
-struct JournalCodec<void>
-{
+template<typename T> struct JournalCodec;
+template<> struct JournalCodec<void> {
 };
-template<>
-struct JournalCodec<qint64>
-{
+template<> struct JournalCodec<qint64> {
     static QJsonValue encode(qint64 v) { return QJsonValue(v); }
     static qint64 decode(const QJsonValue &j) { return j.toInteger(); }
 };
-template<>
-struct JournalCodec<int>
-{
+template<> struct JournalCodec<int> {
     static QJsonValue encode(int v) { return QJsonValue(v); }
     static int decode(const QJsonValue &j) { return j.toInt(); }
 };
-template<>
-struct JournalCodec<bool>
-{
+template<> struct JournalCodec<bool> {
     static QJsonValue encode(bool v) { return QJsonValue(v); }
     static bool decode(const QJsonValue &j) { return j.toBool(); }
 };
-template<>
-struct JournalCodec<QString>
-{
+template<> struct JournalCodec<QString> {
     static QJsonValue encode(const QString &v) { return QJsonValue(v); }
     static QString decode(const QJsonValue &j) { return j.toString(); }
 };
-template<>
-struct JournalCodec<ImportResult>
-{
+template<> struct JournalCodec<ImportResult> {
     static QJsonValue encode(const ImportResult &r)
     {
-        return QJsonObject{{QStringLiteral("kind"), r.kind == ImportResult::Kind::Debate ? QStringLiteral("debate") : QStringLiteral("conversation")},
-                           {QStringLiteral("id"), r.id},
-                           {QStringLiteral("items"), r.items}};
+        return QJsonObject { { QStringLiteral("kind"),
+                                 r.kind == ImportResult::Kind::Debate ? QStringLiteral("debate") : QStringLiteral("conversation") },
+            { QStringLiteral("id"), r.id }, { QStringLiteral("items"), r.items } };
     }
     static ImportResult decode(const QJsonValue &j)
     {
@@ -84,8 +66,7 @@ struct JournalCodec<ImportResult>
     }
 };
 
-struct ThreadStopper
-{
+struct ThreadStopper {
     void operator()(QThread *thread) const
     {
         thread->quit();
@@ -108,8 +89,7 @@ struct ThreadStopper
 // write() wraps the function in a transaction; with PostgreSQL it is retried
 // exactly once after a lost connection. Writes must return Result<T> with T one
 // of void, qint64, int, bool, QString, ImportResult.
-class Storage final : public QObject
-{
+class Storage final : public QObject {
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(Storage)
 public:
@@ -121,16 +101,15 @@ public:
     // Call once, first; later calls wait behind it.
     QFuture<rt::Result<OpenReport>> open(const DatabaseLocation &location, const OpenOptions &options = {});
 
-    template<typename Fn>
-    auto read(Fn fn) -> QFuture<std::invoke_result_t<Fn &, StorageContext &>>;
-    template<typename Fn>
-    auto write(Fn fn) -> QFuture<std::invoke_result_t<Fn &, StorageContext &>>;
+    template<typename Fn> auto read(Fn fn) -> QFuture<std::invoke_result_t<Fn &, StorageContext &>>;
+    template<typename Fn> auto write(Fn fn) -> QFuture<std::invoke_result_t<Fn &, StorageContext &>>;
 
     // Conversations (roundtable chat, the chat view)
     QFuture<rt::Result<qint64>> startConversation(const Conversation &conversation);
     QFuture<rt::Result<qint64>> appendMessage(const Message &message);
     // Streaming replies: begin (stored 'partial') -> checkpoint every ~2 s -> finish.
-    QFuture<rt::Result<qint64>> beginAssistantMessage(qint64 conversationId, const QString &model, std::optional<qint64> agentId = std::nullopt);
+    QFuture<rt::Result<qint64>> beginAssistantMessage(
+        qint64 conversationId, const QString &model, std::optional<qint64> agentId = std::nullopt);
     QFuture<rt::Status> checkpointMessage(qint64 messageId, const QString &content, const QString &thinking = {});
     QFuture<rt::Status> finishMessage(qint64 messageId, const Completion &completion);
     QFuture<rt::Result<Conversation>> conversation(qint64 id);
@@ -173,8 +152,7 @@ private:
     std::unique_ptr<QThread, detail::ThreadStopper> m_thread;
 };
 
-template<typename Fn>
-auto Storage::read(Fn fn) -> QFuture<std::invoke_result_t<Fn &, StorageContext &>>
+template<typename Fn> auto Storage::read(Fn fn) -> QFuture<std::invoke_result_t<Fn &, StorageContext &>>
 {
     using R = std::invoke_result_t<Fn &, StorageContext &>;
     auto promise = std::make_shared<QPromise<R>>();
@@ -194,8 +172,7 @@ auto Storage::read(Fn fn) -> QFuture<std::invoke_result_t<Fn &, StorageContext &
     return future;
 }
 
-template<typename Fn>
-auto Storage::write(Fn fn) -> QFuture<std::invoke_result_t<Fn &, StorageContext &>>
+template<typename Fn> auto Storage::write(Fn fn) -> QFuture<std::invoke_result_t<Fn &, StorageContext &>>
 {
     using R = std::invoke_result_t<Fn &, StorageContext &>;
     using T = typename detail::ResultValue<R>::type;

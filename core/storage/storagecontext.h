@@ -17,8 +17,7 @@ namespace rt::storage {
 // The repositories over one connection. Storage hands it to the functions it
 // runs on its worker thread; tests and tools may build one over their own
 // Database on their own thread.
-class StorageContext final
-{
+class StorageContext final {
 public:
     explicit StorageContext(Database &db)
         : m_db(db)

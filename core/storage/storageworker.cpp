@@ -1,14 +1,12 @@
 #include "storageworker.h"
 
+#include "common/logging.h"
 #include "database.h"
 #include "storagecontext.h"
-
-#include "common/logging.h"
 
 #include <QCoreApplication>
 #include <QSemaphore>
 #include <QTimer>
-
 #include <algorithm>
 
 namespace rt::storage {
@@ -51,7 +49,8 @@ void StorageWorker::open(const std::function<void(const rt::Result<OpenReport> &
     if (m_options.recover && m_options.staleAfterSeconds > 0) {
         // Rows that were still fresh at start-up may belong to a process that
         // died just before: look again once they would count as stale.
-        QTimer::singleShot(std::chrono::seconds(m_options.staleAfterSeconds) + std::chrono::milliseconds(500), this, &StorageWorker::recoverAgain);
+        QTimer::singleShot(
+            std::chrono::seconds(m_options.staleAfterSeconds) + std::chrono::milliseconds(500), this, &StorageWorker::recoverAgain);
     }
     processQueue();
 }
@@ -70,13 +69,14 @@ void StorageWorker::enqueue(detail::StorageJob job)
     if (m_offline && !job.isWrite) {
         // Reads fail fast while offline: the UI must not wait for the network.
         job.abandon(makeError(errc::ConnectionLost,
-                              tr("The database server at %1 is unreachable; Roundtable is reconnecting. Try again in a moment.").arg(m_location.displayName())));
+            tr("The database server at %1 is unreachable; Roundtable is reconnecting. Try again in a moment.")
+                .arg(m_location.displayName())));
         return;
     }
     if (m_queue.size() >= MaxQueuedWrites) {
         job.abandon(makeError(errc::ConnectionLost,
-                              tr("Too many changes are waiting for the database server at %1; this one was not saved. Check the connection.")
-                                  .arg(m_location.displayName())));
+            tr("Too many changes are waiting for the database server at %1; this one was not saved. Check the connection.")
+                .arg(m_location.displayName())));
         return;
     }
     m_queue.push_back(std::move(job));
@@ -118,7 +118,7 @@ bool StorageWorker::runWrite(detail::StorageJob &job)
     Database &db = *m_db;
     const bool journal = db.isPostgres();
     if (journal && job.ambiguous) {
-        auto q = db.query(QStringLiteral("SELECT result FROM write_journal WHERE token = ?"), {job.token});
+        auto q = db.query(QStringLiteral("SELECT result FROM write_journal WHERE token = ?"), { job.token });
         if (!q.ok()) {
             if (db.connectionLost())
                 return false;
@@ -149,7 +149,7 @@ bool StorageWorker::runWrite(detail::StorageJob &job)
     }
     if (journal) {
         auto logged = db.exec(QStringLiteral("INSERT INTO write_journal (token, result, created_at) VALUES (?, ?, ?)"),
-                              {job.token, Database::jsonValue(*result), db.timeValue(db.now())});
+            { job.token, Database::jsonValue(*result), db.timeValue(db.now()) });
         if (!logged.ok()) {
             db.rollback();
             if (db.connectionLost())
@@ -178,7 +178,8 @@ void StorageWorker::goOffline(const QString &message)
     m_offline = true;
     m_attempt = 0;
     const QString text = message.isEmpty()
-        ? tr("Lost the connection to the database server at %1. Unsaved changes are kept and Roundtable is reconnecting.").arg(m_location.displayName())
+        ? tr("Lost the connection to the database server at %1. Unsaved changes are kept and Roundtable is reconnecting.")
+              .arg(m_location.displayName())
         : message;
     qCWarning(lcStorage).noquote() << text;
     // Reads queued behind the failure fail now; writes wait.
@@ -222,8 +223,9 @@ void StorageWorker::drain(QSemaphore *done)
     processQueue();
     if (!m_queue.empty()) {
         qCWarning(lcStorage) << m_queue.size() << "changes could not be saved before closing: the database server is unreachable";
-        const rt::Error error = makeError(errc::ConnectionLost, tr("Roundtable closed while the database server at %1 was unreachable; this change was not saved.")
-                                                                     .arg(m_location.displayName()));
+        const rt::Error error = makeError(errc::ConnectionLost,
+            tr("Roundtable closed while the database server at %1 was unreachable; this change was not saved.")
+                .arg(m_location.displayName()));
         for (detail::StorageJob &job : m_queue)
             job.abandon(error);
         m_queue.clear();

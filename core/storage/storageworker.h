@@ -1,14 +1,12 @@
 #pragma once
 
+#include "common/result.h"
 #include "migrator.h"
 #include "records.h"
-
-#include "common/result.h"
 
 #include <QJsonValue>
 #include <QObject>
 #include <QString>
-
 #include <deque>
 #include <functional>
 #include <memory>
@@ -23,8 +21,7 @@ class StorageContext;
 
 namespace detail {
 // A unit of work for the storage thread, built by Storage.
-struct StorageJob
-{
+struct StorageJob {
     bool isWrite = false;
     // Reads: fills its promise (also with a connection_lost error).
     std::function<void(StorageContext &)> read;
@@ -32,7 +29,7 @@ struct StorageJob
     std::function<rt::Result<QJsonValue>(StorageContext &)> write;
     std::function<void(const rt::Result<QJsonValue> &)> writeDone;
     std::function<void(const rt::Error &)> abandon; // never ran (not open, shut down, offline read)
-    QString token;          // PostgreSQL exactly-once key
+    QString token; // PostgreSQL exactly-once key
     bool ambiguous = false; // the connection died during COMMIT: check the journal first
 };
 } // namespace detail
@@ -42,8 +39,7 @@ struct StorageJob
 // in order in memory while it reconnects with backoff, then are flushed once
 // (a write whose COMMIT was cut off is looked up in write_journal before it is
 // retried, so nothing is written twice).
-class StorageWorker final : public QObject
-{
+class StorageWorker final : public QObject {
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(StorageWorker)
 public:

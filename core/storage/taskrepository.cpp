@@ -3,7 +3,6 @@
 #include "database.h"
 
 #include <QCoreApplication>
-
 #include <algorithm>
 
 namespace rt::storage {
@@ -50,11 +49,12 @@ rt::Result<qint64> TaskRepository::create(const TaskRecord &t)
 {
     const QDateTime now = m_db.now();
     const QDateTime created = t.createdAt.isValid() ? t.createdAt : now;
-    return m_db.insert(QStringLiteral("INSERT INTO tasks (kind, title, status, progress, progress_text, payload, host, error, created_at, started_at, "
-                                      "finished_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id"),
-                       {t.kind, t.title, toString(t.status), std::clamp(t.progress, 0.0, 1.0), t.progressText, Database::jsonValue(t.payload), t.host,
-                        t.error, m_db.timeValue(created), m_db.timeValue(t.startedAt), m_db.timeValue(t.finishedAt),
-                        m_db.timeValue(t.updatedAt.isValid() ? t.updatedAt : created)});
+    return m_db.insert(
+        QStringLiteral("INSERT INTO tasks (kind, title, status, progress, progress_text, payload, host, error, created_at, started_at, "
+                       "finished_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id"),
+        { t.kind, t.title, toString(t.status), std::clamp(t.progress, 0.0, 1.0), t.progressText, Database::jsonValue(t.payload), t.host,
+            t.error, m_db.timeValue(created), m_db.timeValue(t.startedAt), m_db.timeValue(t.finishedAt),
+            m_db.timeValue(t.updatedAt.isValid() ? t.updatedAt : created) });
 }
 
 rt::Status TaskRepository::setStatus(qint64 id, TaskStatus status, const QString &error)
@@ -63,7 +63,7 @@ rt::Status TaskRepository::setStatus(qint64 id, TaskStatus status, const QString
     auto n = m_db.exec(QStringLiteral("UPDATE tasks SET status = ?, error = ?, updated_at = ?, "
                                       "started_at = CASE WHEN ? AND started_at IS NULL THEN ? ELSE started_at END, "
                                       "finished_at = CASE WHEN ? THEN ? ELSE finished_at END WHERE id = ?"),
-                       {toString(status), error, now, status == TaskStatus::Running, now, isFinal(status), now, id});
+        { toString(status), error, now, status == TaskStatus::Running, now, isFinal(status), now, id });
     if (!n.ok())
         return n.error();
     if (*n == 0)
@@ -74,7 +74,7 @@ rt::Status TaskRepository::setStatus(qint64 id, TaskStatus status, const QString
 rt::Status TaskRepository::setProgress(qint64 id, double progress, const QString &text)
 {
     auto n = m_db.exec(QStringLiteral("UPDATE tasks SET progress = ?, progress_text = ?, updated_at = ? WHERE id = ?"),
-                       {std::clamp(progress, 0.0, 1.0), text, m_db.timeValue(m_db.now()), id});
+        { std::clamp(progress, 0.0, 1.0), text, m_db.timeValue(m_db.now()), id });
     if (!n.ok())
         return n.error();
     if (*n == 0)
@@ -85,7 +85,7 @@ rt::Status TaskRepository::setProgress(qint64 id, double progress, const QString
 rt::Status TaskRepository::setPayload(qint64 id, const QJsonObject &payload)
 {
     auto n = m_db.exec(QStringLiteral("UPDATE tasks SET payload = ?, updated_at = ? WHERE id = ?"),
-                       {Database::jsonValue(payload), m_db.timeValue(m_db.now()), id});
+        { Database::jsonValue(payload), m_db.timeValue(m_db.now()), id });
     if (!n.ok())
         return n.error();
     if (*n == 0)
@@ -95,7 +95,7 @@ rt::Status TaskRepository::setPayload(qint64 id, const QJsonObject &payload)
 
 rt::Result<TaskRecord> TaskRepository::get(qint64 id)
 {
-    auto q = m_db.query(QStringLiteral("SELECT %1 FROM tasks WHERE id = ?").arg(kColumns), {id});
+    auto q = m_db.query(QStringLiteral("SELECT %1 FROM tasks WHERE id = ?").arg(kColumns), { id });
     if (!q.ok())
         return q.error();
     if (!q->next())
@@ -125,7 +125,7 @@ rt::Result<QList<TaskRecord>> TaskRepository::list(const QList<TaskStatus> &stat
 
 rt::Result<int> TaskRepository::purgeFinished(const QDateTime &before)
 {
-    return m_db.exec(QStringLiteral("DELETE FROM tasks WHERE finished_at IS NOT NULL AND finished_at < ?"), {m_db.timeValue(before)});
+    return m_db.exec(QStringLiteral("DELETE FROM tasks WHERE finished_at IS NOT NULL AND finished_at < ?"), { m_db.timeValue(before) });
 }
 
 } // namespace rt::storage

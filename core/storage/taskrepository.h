@@ -1,8 +1,7 @@
 #pragma once
 
-#include "records.h"
-
 #include "common/result.h"
+#include "records.h"
 
 #include <QList>
 
@@ -11,10 +10,12 @@ namespace rt::storage {
 class Database;
 
 // Background jobs (model pulls, debates run as tasks, exports) and their progress.
-class TaskRepository final
-{
+class TaskRepository final {
 public:
-    explicit TaskRepository(Database &db) : m_db(db) {}
+    explicit TaskRepository(Database &db)
+        : m_db(db)
+    {
+    }
 
     rt::Result<qint64> create(const TaskRecord &task);
     // Sets started_at on the first move to running and finished_at on a final

@@ -1,7 +1,7 @@
 #include "transcriptexporter.h"
-#include "common/translate.h"
 
 #include "agentrepository.h"
+#include "common/translate.h"
 #include "conversationrepository.h"
 #include "database.h"
 #include "debaterepository.h"
@@ -63,13 +63,11 @@ QJsonValue bigInteger(const std::optional<qint64> &v)
 
 QJsonObject metricsJson(const GenerationMetrics &m)
 {
-    return QJsonObject{{QStringLiteral("prompt_eval_count"), bigInteger(m.promptEvalCount)},
-                       {QStringLiteral("eval_count"), bigInteger(m.evalCount)},
-                       {QStringLiteral("total_duration_ns"), bigInteger(m.totalDurationNs)},
-                       {QStringLiteral("load_duration_ns"), bigInteger(m.loadDurationNs)},
-                       {QStringLiteral("prompt_eval_duration_ns"), bigInteger(m.promptEvalDurationNs)},
-                       {QStringLiteral("eval_duration_ns"), bigInteger(m.evalDurationNs)},
-                       {QStringLiteral("ttft_ms"), bigInteger(m.ttftMs)}};
+    return QJsonObject { { QStringLiteral("prompt_eval_count"), bigInteger(m.promptEvalCount) },
+        { QStringLiteral("eval_count"), bigInteger(m.evalCount) }, { QStringLiteral("total_duration_ns"), bigInteger(m.totalDurationNs) },
+        { QStringLiteral("load_duration_ns"), bigInteger(m.loadDurationNs) },
+        { QStringLiteral("prompt_eval_duration_ns"), bigInteger(m.promptEvalDurationNs) },
+        { QStringLiteral("eval_duration_ns"), bigInteger(m.evalDurationNs) }, { QStringLiteral("ttft_ms"), bigInteger(m.ttftMs) } };
 }
 
 GenerationMetrics metricsFrom(const QJsonObject &o)
@@ -128,15 +126,13 @@ rt::Result<std::optional<qint64>> TranscriptExporter::agentIdFor(const QJsonValu
     return agent->has_value() ? std::optional<qint64>((*agent)->id) : std::nullopt;
 }
 
-struct TranscriptExporter::ConversationData
-{
+struct TranscriptExporter::ConversationData {
     Conversation conversation;
     QList<Message> messages;
     QStringList agents; // per message: the agent's current name, or empty
 };
 
-struct TranscriptExporter::DebateData
-{
+struct TranscriptExporter::DebateData {
     Debate debate;
     QList<DebateParticipant> participants;
     QStringList agents; // per participant: the agent's current name, or empty
@@ -208,30 +204,21 @@ QJsonObject TranscriptExporter::conversationJson(const ConversationData &data) c
     for (qsizetype i = 0; i < data.messages.size(); ++i) {
         const Message &m = data.messages.at(i);
         const QString &agent = data.agents.at(i);
-        list.append(QJsonObject{{QStringLiteral("role"), toString(m.role)},
-                                {QStringLiteral("content"), m.content},
-                                {QStringLiteral("thinking"), m.thinking},
-                                {QStringLiteral("agent"), agent.isEmpty() ? QJsonValue(QJsonValue::Null) : QJsonValue(agent)},
-                                {QStringLiteral("model"), m.model},
-                                {QStringLiteral("status"), toString(m.status)},
-                                {QStringLiteral("metrics"), metricsJson(m.metrics)},
-                                {QStringLiteral("error"), m.error},
-                                {QStringLiteral("created_at"), timeJson(m.createdAt)},
-                                {QStringLiteral("updated_at"), timeJson(m.updatedAt)}});
+        list.append(QJsonObject { { QStringLiteral("role"), toString(m.role) }, { QStringLiteral("content"), m.content },
+            { QStringLiteral("thinking"), m.thinking },
+            { QStringLiteral("agent"), agent.isEmpty() ? QJsonValue(QJsonValue::Null) : QJsonValue(agent) },
+            { QStringLiteral("model"), m.model }, { QStringLiteral("status"), toString(m.status) },
+            { QStringLiteral("metrics"), metricsJson(m.metrics) }, { QStringLiteral("error"), m.error },
+            { QStringLiteral("created_at"), timeJson(m.createdAt) }, { QStringLiteral("updated_at"), timeJson(m.updatedAt) } });
     }
     const Conversation &c = data.conversation;
-    return QJsonObject{{QStringLiteral("format"), kFormatName},
-                       {QStringLiteral("version"), FormatVersion},
-                       {QStringLiteral("kind"), QStringLiteral("conversation")},
-                       {QStringLiteral("exported_at"), timeJson(m_db.now())},
-                       {QStringLiteral("conversation"),
-                        QJsonObject{{QStringLiteral("id"), double(c.id)},
-                                    {QStringLiteral("title"), c.title},
-                                    {QStringLiteral("model"), c.model},
-                                    {QStringLiteral("system_prompt"), c.systemPrompt},
-                                    {QStringLiteral("created_at"), timeJson(c.createdAt)},
-                                    {QStringLiteral("updated_at"), timeJson(c.updatedAt)}}},
-                       {QStringLiteral("messages"), list}};
+    return QJsonObject { { QStringLiteral("format"), kFormatName }, { QStringLiteral("version"), FormatVersion },
+        { QStringLiteral("kind"), QStringLiteral("conversation") }, { QStringLiteral("exported_at"), timeJson(m_db.now()) },
+        { QStringLiteral("conversation"),
+            QJsonObject { { QStringLiteral("id"), double(c.id) }, { QStringLiteral("title"), c.title },
+                { QStringLiteral("model"), c.model }, { QStringLiteral("system_prompt"), c.systemPrompt },
+                { QStringLiteral("created_at"), timeJson(c.createdAt) }, { QStringLiteral("updated_at"), timeJson(c.updatedAt) } } },
+        { QStringLiteral("messages"), list } };
 }
 
 QJsonObject TranscriptExporter::debateJson(const DebateData &data) const
@@ -240,57 +227,37 @@ QJsonObject TranscriptExporter::debateJson(const DebateData &data) const
     for (qsizetype i = 0; i < data.participants.size(); ++i) {
         const DebateParticipant &p = data.participants.at(i);
         const QString &agent = data.agents.at(i);
-        seats.append(QJsonObject{{QStringLiteral("seat"), p.seat},
-                                 {QStringLiteral("agent_name"), agent.isEmpty() ? QJsonValue(QJsonValue::Null) : QJsonValue(agent)},
-                                 {QStringLiteral("agent"), p.agent}});
+        seats.append(QJsonObject { { QStringLiteral("seat"), p.seat },
+            { QStringLiteral("agent_name"), agent.isEmpty() ? QJsonValue(QJsonValue::Null) : QJsonValue(agent) },
+            { QStringLiteral("agent"), p.agent } });
     }
     QJsonArray turnList;
     for (const DebateTurn &t : data.turns) {
-        turnList.append(QJsonObject{{QStringLiteral("round"), t.round},
-                                    {QStringLiteral("seat"), t.seat},
-                                    {QStringLiteral("agent_name"), t.agentName},
-                                    {QStringLiteral("kind"), toString(t.kind)},
-                                    {QStringLiteral("content"), t.content},
-                                    {QStringLiteral("thinking"), t.thinking},
-                                    {QStringLiteral("stance"), t.stance},
-                                    {QStringLiteral("confidence"), optionalJson(t.confidence)},
-                                    {QStringLiteral("changed"), t.changed},
-                                    {QStringLiteral("parse_ok"), t.parseOk},
-                                    {QStringLiteral("status"), toString(t.status)},
-                                    {QStringLiteral("model"), t.model},
-                                    {QStringLiteral("metrics"), metricsJson(t.metrics)},
-                                    {QStringLiteral("error"), t.error},
-                                    {QStringLiteral("created_at"), timeJson(t.createdAt)},
-                                    {QStringLiteral("updated_at"), timeJson(t.updatedAt)}});
+        turnList.append(QJsonObject { { QStringLiteral("round"), t.round }, { QStringLiteral("seat"), t.seat },
+            { QStringLiteral("agent_name"), t.agentName }, { QStringLiteral("kind"), toString(t.kind) },
+            { QStringLiteral("content"), t.content }, { QStringLiteral("thinking"), t.thinking }, { QStringLiteral("stance"), t.stance },
+            { QStringLiteral("confidence"), optionalJson(t.confidence) }, { QStringLiteral("changed"), t.changed },
+            { QStringLiteral("parse_ok"), t.parseOk }, { QStringLiteral("status"), toString(t.status) },
+            { QStringLiteral("model"), t.model }, { QStringLiteral("metrics"), metricsJson(t.metrics) },
+            { QStringLiteral("error"), t.error }, { QStringLiteral("created_at"), timeJson(t.createdAt) },
+            { QStringLiteral("updated_at"), timeJson(t.updatedAt) } });
     }
     QJsonArray roundList;
     for (const DebateRound &r : data.rounds) {
-        roundList.append(QJsonObject{{QStringLiteral("round"), r.round},
-                                     {QStringLiteral("score"), optionalJson(r.score)},
-                                     {QStringLiteral("groups"), r.groups},
-                                     {QStringLiteral("flips"), r.flips}});
+        roundList.append(QJsonObject { { QStringLiteral("round"), r.round }, { QStringLiteral("score"), optionalJson(r.score) },
+            { QStringLiteral("groups"), r.groups }, { QStringLiteral("flips"), r.flips } });
     }
     const Debate &d = data.debate;
-    return QJsonObject{{QStringLiteral("format"), kFormatName},
-                       {QStringLiteral("version"), FormatVersion},
-                       {QStringLiteral("kind"), QStringLiteral("debate")},
-                       {QStringLiteral("exported_at"), timeJson(m_db.now())},
-                       {QStringLiteral("debate"),
-                        QJsonObject{{QStringLiteral("id"), double(d.id)},
-                                    {QStringLiteral("question"), d.question},
-                                    {QStringLiteral("format"), d.format},
-                                    {QStringLiteral("status"), toString(d.status)},
-                                    {QStringLiteral("settings"), d.settings},
-                                    {QStringLiteral("consensus_score"), optionalJson(d.consensusScore)},
-                                    {QStringLiteral("stop_reason"), d.stopReason},
-                                    {QStringLiteral("final_answer"), d.finalAnswer},
-                                    {QStringLiteral("synthesis"), d.synthesis},
-                                    {QStringLiteral("created_at"), timeJson(d.createdAt)},
-                                    {QStringLiteral("updated_at"), timeJson(d.updatedAt)},
-                                    {QStringLiteral("finished_at"), timeJson(d.finishedAt)}}},
-                       {QStringLiteral("participants"), seats},
-                       {QStringLiteral("turns"), turnList},
-                       {QStringLiteral("rounds"), roundList}};
+    return QJsonObject { { QStringLiteral("format"), kFormatName }, { QStringLiteral("version"), FormatVersion },
+        { QStringLiteral("kind"), QStringLiteral("debate") }, { QStringLiteral("exported_at"), timeJson(m_db.now()) },
+        { QStringLiteral("debate"),
+            QJsonObject { { QStringLiteral("id"), double(d.id) }, { QStringLiteral("question"), d.question },
+                { QStringLiteral("format"), d.format }, { QStringLiteral("status"), toString(d.status) },
+                { QStringLiteral("settings"), d.settings }, { QStringLiteral("consensus_score"), optionalJson(d.consensusScore) },
+                { QStringLiteral("stop_reason"), d.stopReason }, { QStringLiteral("final_answer"), d.finalAnswer },
+                { QStringLiteral("synthesis"), d.synthesis }, { QStringLiteral("created_at"), timeJson(d.createdAt) },
+                { QStringLiteral("updated_at"), timeJson(d.updatedAt) }, { QStringLiteral("finished_at"), timeJson(d.finishedAt) } } },
+        { QStringLiteral("participants"), seats }, { QStringLiteral("turns"), turnList }, { QStringLiteral("rounds"), roundList } };
 }
 
 QString TranscriptExporter::conversationMarkdown(const ConversationData &data)
@@ -427,7 +394,8 @@ rt::Result<ImportResult> TranscriptExporter::importJson(const QByteArray &json)
     if (root.value(u"format").toString() != kFormatName)
         return invalidFile(tr("it has no \"format\": \"%1\" field").arg(kFormatName));
     if (root.value(u"version").toInt() < 1 || root.value(u"version").toInt() > FormatVersion)
-        return invalidFile(tr("it was written by a newer Roundtable (export version %1); update Roundtable to import it").arg(root.value(u"version").toInt()));
+        return invalidFile(tr("it was written by a newer Roundtable (export version %1); update Roundtable to import it")
+                               .arg(root.value(u"version").toInt()));
     const QString kind = root.value(u"kind").toString();
     if (kind == u"conversation")
         return m_db.transaction([&] { return importConversation(root); });
@@ -448,7 +416,7 @@ rt::Result<ImportResult> TranscriptExporter::importConversation(const QJsonObjec
     auto id = ConversationRepository(m_db).create(conversation);
     if (!id.ok())
         return id.error();
-    ImportResult result{ImportResult::Kind::Conversation, *id, 0};
+    ImportResult result { ImportResult::Kind::Conversation, *id, 0 };
     MessageRepository messages(m_db);
     for (const QJsonValue &value : root.value(u"messages").toArray()) {
         const QJsonObject o = value.toObject();
@@ -504,7 +472,7 @@ rt::Result<ImportResult> TranscriptExporter::importDebate(const QJsonObject &roo
     auto id = repo.create(debate);
     if (!id.ok())
         return id.error();
-    ImportResult result{ImportResult::Kind::Debate, *id, 0};
+    ImportResult result { ImportResult::Kind::Debate, *id, 0 };
 
     QList<DebateParticipant> participants;
     for (const QJsonValue &value : root.value(u"participants").toArray()) {
@@ -512,7 +480,7 @@ rt::Result<ImportResult> TranscriptExporter::importDebate(const QJsonObject &roo
         auto agent = agentIdFor(o.value(u"agent_name"));
         if (!agent.ok())
             return agent.error();
-        participants.append(DebateParticipant{*id, o.value(u"seat").toInt(), *agent, o.value(u"agent").toObject()});
+        participants.append(DebateParticipant { *id, o.value(u"seat").toInt(), *agent, o.value(u"agent").toObject() });
     }
     if (auto done = repo.setParticipants(*id, participants); !done.ok())
         return done.error();
@@ -551,7 +519,8 @@ rt::Result<ImportResult> TranscriptExporter::importDebate(const QJsonObject &roo
         QJsonValue groups = o.value(u"groups");
         if (groups.isUndefined())
             groups = QJsonValue::Null;
-        if (auto done = repo.saveRound(DebateRound{*id, o.value(u"round").toInt(), optionalReal(o.value(u"score")), groups, o.value(u"flips").toInt()});
+        if (auto done = repo.saveRound(
+                DebateRound { *id, o.value(u"round").toInt(), optionalReal(o.value(u"score")), groups, o.value(u"flips").toInt() });
             !done.ok())
             return done.error();
     }
@@ -559,7 +528,7 @@ rt::Result<ImportResult> TranscriptExporter::importDebate(const QJsonObject &roo
     if (auto done = repo.finish(*id, debate); !done.ok())
         return done.error();
     if (!debate.finishedAt.isValid()) {
-        if (auto n = m_db.exec(QStringLiteral("UPDATE debates SET finished_at = NULL WHERE id = ?"), {*id}); !n.ok())
+        if (auto n = m_db.exec(QStringLiteral("UPDATE debates SET finished_at = NULL WHERE id = ?"), { *id }); !n.ok())
             return n.error();
     }
     return result;

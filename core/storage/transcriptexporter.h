@@ -1,8 +1,7 @@
 #pragma once
 
-#include "records.h"
-
 #include "common/result.h"
+#include "records.h"
 
 #include <QByteArray>
 #include <QJsonObject>
@@ -13,24 +12,25 @@ class Database;
 
 enum class ExportFormat { Markdown, Json };
 
-struct ImportResult
-{
+struct ImportResult {
     enum class Kind { Conversation, Debate };
     Kind kind = Kind::Conversation;
-    qint64 id = 0;  // the new conversation or debate id
-    int items = 0;  // messages or turns imported
+    qint64 id = 0; // the new conversation or debate id
+    int items = 0; // messages or turns imported
 };
 
 // A conversation or debate as Markdown (to read and share) or JSON (to move
 // between databases). The JSON form imports back losslessly: new ids, same
 // text, statuses, metrics, stances and timestamps. Agents are referred to by
 // name and relinked on import when an agent of that name exists.
-class TranscriptExporter final
-{
+class TranscriptExporter final {
 public:
     static constexpr int FormatVersion = 1;
 
-    explicit TranscriptExporter(Database &db) : m_db(db) {}
+    explicit TranscriptExporter(Database &db)
+        : m_db(db)
+    {
+    }
 
     rt::Result<QByteArray> exportConversation(qint64 id, ExportFormat format);
     rt::Result<QByteArray> exportDebate(qint64 id, ExportFormat format);

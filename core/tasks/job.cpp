@@ -1,4 +1,5 @@
 #include "job.h"
+
 #include "common/translate.h"
 
 #include <QCoreApplication>

@@ -3,7 +3,6 @@
 #include <QCoreApplication>
 #include <QFile>
 #include <QSysInfo>
-
 #include <array>
 #include <cerrno>
 #include <csignal>
@@ -42,7 +41,8 @@ QJsonObject TaskInfo::toJson() const
         { QStringLiteral("resumable"), resumable },
     };
     if (ownerPid > 0)
-        o.insert(QStringLiteral("owner"), QJsonObject { { QStringLiteral("pid"), double(ownerPid) }, { QStringLiteral("host"), ownerHost } });
+        o.insert(
+            QStringLiteral("owner"), QJsonObject { { QStringLiteral("pid"), double(ownerPid) }, { QStringLiteral("host"), ownerHost } });
     if (cancelRequested)
         o.insert(QStringLiteral("cancel_requested"), true);
     if (isForeign)

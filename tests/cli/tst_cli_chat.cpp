@@ -10,17 +10,14 @@
 #include <QTcpServer>
 #include <QTemporaryDir>
 #include <QTest>
-
 #include <csignal>
 
-class TestCliChat final : public QObject
-{
+class TestCliChat final : public QObject {
     Q_OBJECT
 
     rt::test::SimProcess m_sim;
 
-    struct Outcome
-    {
+    struct Outcome {
         int exitCode = -1;
         QString out;
         QString err;
@@ -44,11 +41,11 @@ class TestCliChat final : public QObject
             process.kill();
             process.waitForFinished();
         }
-        return {process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1, QString::fromUtf8(process.readAllStandardOutput()),
-                QString::fromUtf8(process.readAllStandardError())};
+        return { process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1, QString::fromUtf8(process.readAllStandardOutput()),
+            QString::fromUtf8(process.readAllStandardError()) };
     }
 
-    QStringList hostArgs() const { return {QStringLiteral("--ollama-host"), m_sim.url().toString()}; }
+    QStringList hostArgs() const { return { QStringLiteral("--ollama-host"), m_sim.url().toString() }; }
 
     static QString closedPortUrl()
     {
@@ -60,51 +57,52 @@ class TestCliChat final : public QObject
     }
 
 private slots:
-    void initTestCase() { QVERIFY2(m_sim.start({QStringLiteral("--tokens"), QStringLiteral("25")}), qPrintable(m_sim.errorString())); }
+    void initTestCase() { QVERIFY2(m_sim.start({ QStringLiteral("--tokens"), QStringLiteral("25") }), qPrintable(m_sim.errorString())); }
     void init() { QVERIFY(m_sim.reset()); }
 
     void versionAndHelp()
     {
-        const Outcome version = runApp({QStringLiteral("--version")});
+        const Outcome version = runApp({ QStringLiteral("--version") });
         QCOMPARE(version.exitCode, 0);
         QVERIFY(version.out.startsWith(QStringLiteral("roundtable ")));
-        const Outcome help = runApp({QStringLiteral("--help")});
+        const Outcome help = runApp({ QStringLiteral("--help") });
         QCOMPARE(help.exitCode, 0);
         QVERIFY(help.out.contains(QStringLiteral("chat")));
         QVERIFY(help.out.contains(QStringLiteral("Exit codes")));
-        const Outcome chatHelp = runApp({QStringLiteral("chat"), QStringLiteral("--help")});
+        const Outcome chatHelp = runApp({ QStringLiteral("chat"), QStringLiteral("--help") });
         QCOMPARE(chatHelp.exitCode, 0);
         QVERIFY(chatHelp.out.contains(QStringLiteral("--model")));
     }
 
     void usageErrors()
     {
-        const Outcome unknown = runApp({QStringLiteral("frobnicate")});
+        const Outcome unknown = runApp({ QStringLiteral("frobnicate") });
         QCOMPARE(unknown.exitCode, 2);
         QVERIFY(unknown.err.contains(QStringLiteral("frobnicate")));
-        const Outcome noModel = runApp(QStringList{QStringLiteral("chat")} + hostArgs() + QStringList{QStringLiteral("hi")});
+        const Outcome noModel = runApp(QStringList { QStringLiteral("chat") } + hostArgs() + QStringList { QStringLiteral("hi") });
         QCOMPARE(noModel.exitCode, 2);
         QVERIFY(noModel.err.contains(QStringLiteral("--model")));
         QCOMPARE(noModel.err.count(u'\n'), 1); // one clear sentence
-        const Outcome noPrompt = runApp(QStringList{QStringLiteral("chat"), QStringLiteral("--model"), QStringLiteral("llama3.2:1b")} + hostArgs());
+        const Outcome noPrompt
+            = runApp(QStringList { QStringLiteral("chat"), QStringLiteral("--model"), QStringLiteral("llama3.2:1b") } + hostArgs());
         QCOMPARE(noPrompt.exitCode, 2);
-        const Outcome badOption = runApp({QStringLiteral("chat"), QStringLiteral("--no-such-flag")});
+        const Outcome badOption = runApp({ QStringLiteral("chat"), QStringLiteral("--no-such-flag") });
         QCOMPARE(badOption.exitCode, 2);
-        const Outcome badTemp = runApp(QStringList{QStringLiteral("chat"), QStringLiteral("--model"), QStringLiteral("m"),
-                                                   QStringLiteral("--temperature"), QStringLiteral("9"), QStringLiteral("x")});
+        const Outcome badTemp = runApp(QStringList { QStringLiteral("chat"), QStringLiteral("--model"), QStringLiteral("m"),
+            QStringLiteral("--temperature"), QStringLiteral("9"), QStringLiteral("x") });
         QCOMPARE(badTemp.exitCode, 2);
     }
 
     void streamsToStdout()
     {
-        const Outcome plain = runApp(QStringList{QStringLiteral("chat"), QStringLiteral("--model"), QStringLiteral("llama3.2:1b"),
-                                                 QStringLiteral("--seed"), QStringLiteral("3")}
-                                     + hostArgs() + QStringList{QStringLiteral("Tell"), QStringLiteral("me")});
+        const Outcome plain = runApp(QStringList { QStringLiteral("chat"), QStringLiteral("--model"), QStringLiteral("llama3.2:1b"),
+                                         QStringLiteral("--seed"), QStringLiteral("3") }
+            + hostArgs() + QStringList { QStringLiteral("Tell"), QStringLiteral("me") });
         QCOMPARE(plain.exitCode, 0);
         QVERIFY(plain.err.isEmpty());
-        const Outcome json = runApp(QStringList{QStringLiteral("chat"), QStringLiteral("--json"), QStringLiteral("--model"),
-                                                QStringLiteral("llama3.2:1b"), QStringLiteral("--seed"), QStringLiteral("3")}
-                                    + hostArgs() + QStringList{QStringLiteral("Tell me")});
+        const Outcome json = runApp(QStringList { QStringLiteral("chat"), QStringLiteral("--json"), QStringLiteral("--model"),
+                                        QStringLiteral("llama3.2:1b"), QStringLiteral("--seed"), QStringLiteral("3") }
+            + hostArgs() + QStringList { QStringLiteral("Tell me") });
         QCOMPARE(json.exitCode, 0);
         const QJsonObject object = QJsonDocument::fromJson(json.out.toUtf8()).object();
         QCOMPARE(object.value(QStringLiteral("status")).toString(), QStringLiteral("completed"));
@@ -122,9 +120,9 @@ private slots:
 
     void systemPromptIsSent()
     {
-        const Outcome r = runApp(QStringList{QStringLiteral("chat"), QStringLiteral("--model"), QStringLiteral("llama3.2:1b"),
-                                             QStringLiteral("--system"), QStringLiteral("You are terse.")}
-                                 + hostArgs() + QStringList{QStringLiteral("hi")});
+        const Outcome r = runApp(QStringList { QStringLiteral("chat"), QStringLiteral("--model"), QStringLiteral("llama3.2:1b"),
+                                     QStringLiteral("--system"), QStringLiteral("You are terse.") }
+            + hostArgs() + QStringList { QStringLiteral("hi") });
         QCOMPARE(r.exitCode, 0);
         const QJsonObject last = m_sim.stats().value(QStringLiteral("last_request")).toObject();
         const QJsonObject body = last.value(QStringLiteral("body")).isObject()
@@ -140,7 +138,7 @@ private slots:
     {
         QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
         env.insert(QStringLiteral("OLLAMA_HOST"), QStringLiteral("127.0.0.1:%1").arg(m_sim.port()));
-        const Outcome r = runApp({QStringLiteral("models"), QStringLiteral("list")}, env);
+        const Outcome r = runApp({ QStringLiteral("models"), QStringLiteral("list") }, env);
         QCOMPARE(r.exitCode, 0);
         QVERIFY(r.out.contains(QStringLiteral("llama3.2:1b")));
     }
@@ -148,16 +146,18 @@ private slots:
     void unreachable()
     {
         const QString url = closedPortUrl();
-        const Outcome r = runApp({QStringLiteral("chat"), QStringLiteral("--ollama-host"), url, QStringLiteral("--model"), QStringLiteral("m"), QStringLiteral("hi")});
+        const Outcome r = runApp({ QStringLiteral("chat"), QStringLiteral("--ollama-host"), url, QStringLiteral("--model"),
+            QStringLiteral("m"), QStringLiteral("hi") });
         QCOMPARE(r.exitCode, 3);
         QVERIFY2(r.err.contains(QStringLiteral("not running at %1").arg(url)), qPrintable(r.err));
-        const Outcome models = runApp({QStringLiteral("models"), QStringLiteral("list"), QStringLiteral("--ollama-host"), url});
+        const Outcome models = runApp({ QStringLiteral("models"), QStringLiteral("list"), QStringLiteral("--ollama-host"), url });
         QCOMPARE(models.exitCode, 3);
     }
 
     void modelNotFound()
     {
-        const Outcome r = runApp(QStringList{QStringLiteral("chat"), QStringLiteral("--model"), QStringLiteral("nope:1b")} + hostArgs() + QStringList{QStringLiteral("hi")});
+        const Outcome r = runApp(QStringList { QStringLiteral("chat"), QStringLiteral("--model"), QStringLiteral("nope:1b") } + hostArgs()
+            + QStringList { QStringLiteral("hi") });
         QCOMPARE(r.exitCode, 4);
         QVERIFY(r.err.contains(QStringLiteral("nope:1b")));
     }
@@ -176,7 +176,8 @@ private slots:
         QFETCH(QString, fault);
         QFETCH(QString, arg);
         QVERIFY(m_sim.setFault(fault, arg));
-        const Outcome r = runApp(QStringList{QStringLiteral("chat"), QStringLiteral("--model"), QStringLiteral("llama3.2:1b")} + hostArgs() + QStringList{QStringLiteral("hi")});
+        const Outcome r = runApp(QStringList { QStringLiteral("chat"), QStringLiteral("--model"), QStringLiteral("llama3.2:1b") }
+            + hostArgs() + QStringList { QStringLiteral("hi") });
         QCOMPARE(r.exitCode, 5);
         QVERIFY(!r.out.trimmed().isEmpty()); // the partial text was shown
         QVERIFY(!r.err.isEmpty());
@@ -185,8 +186,10 @@ private slots:
     void ctrlCCancels()
     {
         QProcess process;
-        process.start(rt::test::appPath(), QStringList{QStringLiteral("chat"), QStringLiteral("--no-save"), QStringLiteral("--model"), QStringLiteral("sim-slow:latest")} + hostArgs()
-                                               + QStringList{QStringLiteral("Take your time")});
+        process.start(rt::test::appPath(),
+            QStringList {
+                QStringLiteral("chat"), QStringLiteral("--no-save"), QStringLiteral("--model"), QStringLiteral("sim-slow:latest") }
+                + hostArgs() + QStringList { QStringLiteral("Take your time") });
         QVERIFY(process.waitForStarted());
         // Wait until text is flowing, then interrupt.
         QTRY_VERIFY_WITH_TIMEOUT(m_sim.stats().value(QStringLiteral("active")).toInt() >= 1, 10000);
@@ -199,11 +202,12 @@ private slots:
 
     void modelsList()
     {
-        const Outcome table = runApp(QStringList{QStringLiteral("models"), QStringLiteral("list")} + hostArgs());
+        const Outcome table = runApp(QStringList { QStringLiteral("models"), QStringLiteral("list") } + hostArgs());
         QCOMPARE(table.exitCode, 0);
         QVERIFY(table.out.startsWith(QStringLiteral("NAME")));
         QVERIFY(table.out.contains(QStringLiteral("llama3.2:1b")));
-        const Outcome json = runApp(QStringList{QStringLiteral("models"), QStringLiteral("list"), QStringLiteral("--json")} + hostArgs());
+        const Outcome json
+            = runApp(QStringList { QStringLiteral("models"), QStringLiteral("list"), QStringLiteral("--json") } + hostArgs());
         QCOMPARE(json.exitCode, 0);
         const QJsonArray models = QJsonDocument::fromJson(json.out.toUtf8()).object().value(QStringLiteral("models")).toArray();
         QVERIFY(models.size() >= 3);

@@ -4,26 +4,23 @@
 // HOME and XDG folders and talks only to simulators.
 #include "appprocess.h"
 #include "simprocess.h"
+#include "storage/storagecontext.h"
 #include "tempdatabase.h"
 #include "testpaths.h"
-
-#include "storage/storagecontext.h"
 
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcess>
 #include <QtTest/QTest>
 
-
 using namespace rt::storage;
 using namespace Qt::StringLiterals;
 
-class TstCliChatHistory final : public QObject
-{
+class TstCliChatHistory final : public QObject {
     Q_OBJECT
 
 private slots:
-    void initTestCase() { QVERIFY2(m_sim.start({QStringLiteral("--tokens"), QStringLiteral("25")}), qPrintable(m_sim.errorString())); }
+    void initTestCase() { QVERIFY2(m_sim.start({ QStringLiteral("--tokens"), QStringLiteral("25") }), qPrintable(m_sim.errorString())); }
     void storesAndContinues();
     void noSaveAndBadIds();
     void killedMidStreamKeepsCheckpointedText();
@@ -37,22 +34,24 @@ private:
 
 TstCliChatHistory::Run TstCliChatHistory::chat(const QStringList &arguments, const QUrl &host)
 {
-    return m_app.run(QStringList{QStringLiteral("chat"), QStringLiteral("--ollama-host"), host.toString()} + arguments);
+    return m_app.run(QStringList { QStringLiteral("chat"), QStringLiteral("--ollama-host"), host.toString() } + arguments);
 }
 
 void TstCliChatHistory::storesAndContinues()
 {
     rt::test::TempDatabase tmp;
-    Run r = chat({QStringLiteral("--db"), tmp.dbArgument(), QStringLiteral("--model"), QStringLiteral("llama3.2:1b"), QStringLiteral("--system"),
-                  QStringLiteral("Be brief."), QStringLiteral("--json"), QStringLiteral("Hello there")},
-                 m_sim.url());
+    Run r = chat({ QStringLiteral("--db"), tmp.dbArgument(), QStringLiteral("--model"), QStringLiteral("llama3.2:1b"),
+                     QStringLiteral("--system"), QStringLiteral("Be brief."), QStringLiteral("--json"), QStringLiteral("Hello there") },
+        m_sim.url());
     QCOMPARE(r.code, 0);
     const QJsonObject first = QJsonDocument::fromJson(r.out.toUtf8()).object();
     const qint64 conv = first.value(u"conversation_id").toInteger();
     QVERIFY2(conv > 0, qPrintable(r.out + r.err));
 
     // Plain streaming output stays as it was: nothing extra on stderr.
-    r = chat({QStringLiteral("--db"), tmp.dbArgument(), QStringLiteral("--conversation"), QString::number(conv), QStringLiteral("And again?")}, m_sim.url());
+    r = chat(
+        { QStringLiteral("--db"), tmp.dbArgument(), QStringLiteral("--conversation"), QString::number(conv), QStringLiteral("And again?") },
+        m_sim.url());
     QCOMPARE(r.code, 0);
     QVERIFY2(r.err.isEmpty(), qPrintable(r.err));
     QVERIFY(!r.out.isEmpty());
@@ -86,35 +85,40 @@ void TstCliChatHistory::noSaveAndBadIds()
 {
     rt::test::TempDatabase tmp;
     QVERIFY(tmp.open().ok());
-    Run r = chat({QStringLiteral("--db"), tmp.dbArgument(), QStringLiteral("--no-save"), QStringLiteral("--model"), QStringLiteral("llama3.2:1b"),
-                  QStringLiteral("not stored")},
-                 m_sim.url());
+    Run r = chat({ QStringLiteral("--db"), tmp.dbArgument(), QStringLiteral("--no-save"), QStringLiteral("--model"),
+                     QStringLiteral("llama3.2:1b"), QStringLiteral("not stored") },
+        m_sim.url());
     QCOMPARE(r.code, 0);
     {
         auto db = tmp.open();
         StorageContext c(*db.value());
         QCOMPARE(*c.conversations().count(), 0);
     }
-    r = chat({QStringLiteral("--db"), tmp.dbArgument(), QStringLiteral("--conversation"), QStringLiteral("999"), QStringLiteral("hi")}, m_sim.url());
+    r = chat({ QStringLiteral("--db"), tmp.dbArgument(), QStringLiteral("--conversation"), QStringLiteral("999"), QStringLiteral("hi") },
+        m_sim.url());
     QCOMPARE(r.code, 1);
     QVERIFY2(r.err.contains(u"no conversation with id 999"), qPrintable(r.err));
-    r = chat({QStringLiteral("--db"), tmp.dbArgument(), QStringLiteral("--conversation"), QStringLiteral("x"), QStringLiteral("hi")}, m_sim.url());
+    r = chat({ QStringLiteral("--db"), tmp.dbArgument(), QStringLiteral("--conversation"), QStringLiteral("x"), QStringLiteral("hi") },
+        m_sim.url());
     QCOMPARE(r.code, 2);
-    r = chat({QStringLiteral("--db"), tmp.dbArgument(), QStringLiteral("--conversation"), QStringLiteral("1"), QStringLiteral("--no-save"), QStringLiteral("hi")},
-             m_sim.url());
+    r = chat({ QStringLiteral("--db"), tmp.dbArgument(), QStringLiteral("--conversation"), QStringLiteral("1"), QStringLiteral("--no-save"),
+                 QStringLiteral("hi") },
+        m_sim.url());
     QCOMPARE(r.code, 2);
 }
 
 void TstCliChatHistory::killedMidStreamKeepsCheckpointedText()
 {
     rt::test::SimProcess slow;
-    QVERIFY2(slow.start({QStringLiteral("--tokens"), QStringLiteral("200"), QStringLiteral("--tps"), QStringLiteral("20")}), qPrintable(slow.errorString()));
+    QVERIFY2(slow.start({ QStringLiteral("--tokens"), QStringLiteral("200"), QStringLiteral("--tps"), QStringLiteral("20") }),
+        qPrintable(slow.errorString()));
     rt::test::TempDatabase tmp;
     QProcess p;
     QString printed;
     connect(&p, &QProcess::readyReadStandardOutput, this, [&] { printed += QString::fromUtf8(p.readAllStandardOutput()); });
-    m_app.start(p, {QStringLiteral("chat"), QStringLiteral("--ollama-host"), slow.url().toString(), QStringLiteral("--db"), tmp.dbArgument(),
-                    QStringLiteral("--model"), QStringLiteral("llama3.2:1b"), QStringLiteral("long answer please")});
+    m_app.start(p,
+        { QStringLiteral("chat"), QStringLiteral("--ollama-host"), slow.url().toString(), QStringLiteral("--db"), tmp.dbArgument(),
+            QStringLiteral("--model"), QStringLiteral("llama3.2:1b"), QStringLiteral("long answer please") });
     QVERIFY(p.waitForStarted());
 
     // The reply takes 10 s. Wait until the stored reply has been checkpointed
@@ -128,7 +132,7 @@ void TstCliChatHistory::killedMidStreamKeepsCheckpointedText()
             return {};
         StorageContext c(*db.value());
         auto messages = c.messages().all(1);
-        return messages.ok() && messages->size() == 2 ? messages->at(1) : Message{};
+        return messages.ok() && messages->size() == 2 ? messages->at(1) : Message {};
     };
     QTRY_VERIFY_WITH_TIMEOUT(stored().content.size() > 20, 8000);
     const QString firstCheckpoint = stored().content;

@@ -3,10 +3,9 @@
 // the CLI is killed with SIGKILL in the middle of turns several times and
 // `--resume` finishes the debate with no finished turn lost or duplicated.
 #include "simprocess.h"
+#include "storage/debaterepository.h"
 #include "tempdatabase.h"
 #include "testpaths.h"
-
-#include "storage/debaterepository.h"
 
 #include <QHash>
 #include <QJsonArray>
@@ -17,7 +16,6 @@
 #include <QRegularExpression>
 #include <QTemporaryDir>
 #include <QtTest/QTest>
-
 #include <csignal>
 
 using namespace Qt::StringLiterals;
@@ -26,16 +24,14 @@ namespace {
 const QString kQuestion = u"What is the result of 27+12*24+28-13*1? Answer with a single number."_s;
 const QString kAgents = u"Skeptic=llama3.2:1b,Pragmatist=gemma3:1b,Ethicist=qwen3:0.6b"_s;
 
-struct Run
-{
+struct Run {
     int code = -1;
     QString out;
     QString err;
 };
 } // namespace
 
-class TestDebateCli final : public QObject
-{
+class TestDebateCli final : public QObject {
     Q_OBJECT
 
     QTemporaryDir m_home;
@@ -93,14 +89,15 @@ private slots:
     void initTestCase()
     {
         QVERIFY(m_home.isValid());
-        QVERIFY2(m_sim.start({u"--debate-accuracy"_s, u"llama3.2:1b=0.9,gemma3:1b=0.7,qwen3:0.6b=0.4"_s}), qPrintable(m_sim.errorString()));
+        QVERIFY2(
+            m_sim.start({ u"--debate-accuracy"_s, u"llama3.2:1b=0.9,gemma3:1b=0.7,qwen3:0.6b=0.4"_s }), qPrintable(m_sim.errorString()));
     }
 
     void jsonDocumentAndDatabase()
     {
         rt::test::TempDatabase db;
-        const Run r = run({u"debate"_s}, {u"--question"_s, kQuestion, u"--agents"_s, kAgents, u"--json"_s, u"--seed"_s, u"5"_s, u"--db"_s,
-                                         db.dbArgument()});
+        const Run r = run({ u"debate"_s },
+            { u"--question"_s, kQuestion, u"--agents"_s, kAgents, u"--json"_s, u"--seed"_s, u"5"_s, u"--db"_s, db.dbArgument() });
         QVERIFY2(r.code == 0, qPrintable(r.err));
         const QJsonObject doc = QJsonDocument::fromJson(r.out.toUtf8()).object();
         QCOMPARE(doc.value(u"status"_s).toString(), u"finished"_s);
@@ -143,11 +140,12 @@ private slots:
     void liveOutput()
     {
         rt::test::TempDatabase db;
-        const Run r = run({u"debate"_s}, {u"--question"_s, kQuestion, u"--agents"_s, kAgents, u"--rounds"_s, u"2"_s, u"--db"_s, db.dbArgument()});
+        const Run r = run(
+            { u"debate"_s }, { u"--question"_s, kQuestion, u"--agents"_s, kAgents, u"--rounds"_s, u"2"_s, u"--db"_s, db.dbArgument() });
         QVERIFY2(r.code == 0, qPrintable(r.err));
-        for (const QString &needle : {u"Debate 1: "_s, u"Round 1 of 2"_s, u"▸ Skeptic [llama3.2:1b]"_s, u"  ↳ stance: "_s,
-                                      u"Round 1 consensus: "_s, u"══ Result ══"_s, u"Answer:     330"_s, u"Stopped:    after "_s,
-                                      u"Synthesis (Synthesizer): "_s, u"Saved as debate 1."_s})
+        for (const QString &needle :
+            { u"Debate 1: "_s, u"Round 1 of 2"_s, u"▸ Skeptic [llama3.2:1b]"_s, u"  ↳ stance: "_s, u"Round 1 consensus: "_s,
+                u"══ Result ══"_s, u"Answer:     330"_s, u"Stopped:    after "_s, u"Synthesis (Synthesizer): "_s, u"Saved as debate 1."_s })
             QVERIFY2(r.out.contains(needle), qPrintable(needle + u"\n"_s + r.out));
         QVERIFY(!r.out.contains(u"{\"argument\""_s)); // the argument is shown, not the JSON
     }
@@ -156,14 +154,14 @@ private slots:
     {
         QTest::addColumn<QStringList>("args");
         QTest::addColumn<QString>("message");
-        QTest::newRow("no question") << QStringList{u"--agents"_s, kAgents} << u"--question"_s;
-        QTest::newRow("unknown agent") << QStringList{u"--question"_s, u"q"_s, u"--agents"_s, u"Nobody"_s} << u"Known agents"_s;
-        QTest::newRow("bad format") << QStringList{u"--question"_s, u"q"_s, u"--format"_s, u"brawl"_s} << u"--format"_s;
-        QTest::newRow("too many rounds") << QStringList{u"--question"_s, u"q"_s, u"--rounds"_s, u"11"_s} << u"--rounds"_s;
-        QTest::newRow("bad resume") << QStringList{u"--resume"_s, u"abc"_s} << u"--resume"_s;
+        QTest::newRow("no question") << QStringList { u"--agents"_s, kAgents } << u"--question"_s;
+        QTest::newRow("unknown agent") << QStringList { u"--question"_s, u"q"_s, u"--agents"_s, u"Nobody"_s } << u"Known agents"_s;
+        QTest::newRow("bad format") << QStringList { u"--question"_s, u"q"_s, u"--format"_s, u"brawl"_s } << u"--format"_s;
+        QTest::newRow("too many rounds") << QStringList { u"--question"_s, u"q"_s, u"--rounds"_s, u"11"_s } << u"--rounds"_s;
+        QTest::newRow("bad resume") << QStringList { u"--resume"_s, u"abc"_s } << u"--resume"_s;
         // (Agents without a model get the first installed chat model: tst_cli_hosts.)
-        QTest::newRow("adversarial with four") << QStringList{u"--question"_s, u"q"_s, u"--format"_s, u"adversarial"_s, u"--model"_s,
-                                                              u"llama3.2:1b"_s, u"--agents"_s, u"Skeptic,Pragmatist,Ethicist,Judge"_s}
+        QTest::newRow("adversarial with four") << QStringList { u"--question"_s, u"q"_s, u"--format"_s, u"adversarial"_s, u"--model"_s,
+            u"llama3.2:1b"_s, u"--agents"_s, u"Skeptic,Pragmatist,Ethicist,Judge"_s }
                                                << u"2 or 3 agents"_s;
     }
     void usageErrors()
@@ -171,7 +169,7 @@ private slots:
         QFETCH(QStringList, args);
         QFETCH(QString, message);
         rt::test::TempDatabase db;
-        const Run r = run({u"debate"_s}, args << u"--db"_s << db.dbArgument());
+        const Run r = run({ u"debate"_s }, args << u"--db"_s << db.dbArgument());
         QCOMPARE(r.code, 2);
         QVERIFY2(r.err.contains(message), qPrintable(r.err));
     }
@@ -179,12 +177,12 @@ private slots:
     void resumeUnknownOrFinished()
     {
         rt::test::TempDatabase db;
-        Run r = run({u"debate"_s}, {u"--resume"_s, u"999"_s, u"--db"_s, db.dbArgument()});
+        Run r = run({ u"debate"_s }, { u"--resume"_s, u"999"_s, u"--db"_s, db.dbArgument() });
         QCOMPARE(r.code, 2);
         QVERIFY(!r.err.isEmpty());
-        r = run({u"debate"_s}, {u"--question"_s, kQuestion, u"--agents"_s, kAgents, u"--db"_s, db.dbArgument()});
+        r = run({ u"debate"_s }, { u"--question"_s, kQuestion, u"--agents"_s, kAgents, u"--db"_s, db.dbArgument() });
         QCOMPARE(r.code, 0);
-        r = run({u"debate"_s}, {u"--resume"_s, u"1"_s, u"--db"_s, db.dbArgument()});
+        r = run({ u"debate"_s }, { u"--resume"_s, u"1"_s, u"--db"_s, db.dbArgument() });
         QCOMPARE(r.code, 2);
         QVERIFY2(r.err.contains(u"nothing to resume"_s), qPrintable(r.err));
     }
@@ -192,16 +190,18 @@ private slots:
     void unreachableAndMissingModel()
     {
         rt::test::TempDatabase db;
-        Run r = run({u"debate"_s}, {u"--question"_s, kQuestion, u"--agents"_s, kAgents, u"--db"_s, db.dbArgument()}, QUrl(u"http://127.0.0.1:9"_s));
+        Run r = run({ u"debate"_s }, { u"--question"_s, kQuestion, u"--agents"_s, kAgents, u"--db"_s, db.dbArgument() },
+            QUrl(u"http://127.0.0.1:9"_s));
         QCOMPARE(r.code, 3);
         QVERIFY2(r.err.contains(u"--resume 1"_s), qPrintable(r.err));
         RT_COMPARE_ENUM(storedDebate(db, 1).status, rt::storage::DebateStatus::Paused);
-        r = run({u"debate"_s}, {u"--question"_s, kQuestion, u"--agents"_s, u"Skeptic,Pragmatist"_s, u"--model"_s, u"missing:1b"_s, u"--db"_s,
-                               db.dbArgument()});
+        r = run({ u"debate"_s },
+            { u"--question"_s, kQuestion, u"--agents"_s, u"Skeptic,Pragmatist"_s, u"--model"_s, u"missing:1b"_s, u"--db"_s,
+                db.dbArgument() });
         QCOMPARE(r.code, 4);
         QVERIFY2(r.err.contains(u"missing:1b"_s), qPrintable(r.err));
         // The paused debate resumes once Ollama is reachable.
-        r = run({u"debate"_s}, {u"--resume"_s, u"1"_s, u"--db"_s, db.dbArgument()});
+        r = run({ u"debate"_s }, { u"--resume"_s, u"1"_s, u"--db"_s, db.dbArgument() });
         QVERIFY2(r.code == 0, qPrintable(r.err));
         RT_COMPARE_ENUM(storedDebate(db, 1).status, rt::storage::DebateStatus::Finished);
     }
@@ -211,14 +211,17 @@ private slots:
         rt::test::TempDatabase db;
         QProcess p;
         p.setProcessEnvironment(env());
-        p.start(rt::test::appPath(), {u"debate"_s, u"--ollama-host"_s, m_sim.url().toString(), u"--question"_s, kQuestion, u"--agents"_s,
-                                      u"Skeptic=sim-slow:latest,Pragmatist=sim-slow:latest"_s, u"--db"_s, db.dbArgument()});
+        p.start(rt::test::appPath(),
+            { u"debate"_s, u"--ollama-host"_s, m_sim.url().toString(), u"--question"_s, kQuestion, u"--agents"_s,
+                u"Skeptic=sim-slow:latest,Pragmatist=sim-slow:latest"_s, u"--db"_s, db.dbArgument() });
         QVERIFY(p.waitForStarted());
         QString out;
-        QVERIFY(QTest::qWaitFor([&] {
-            out += QString::fromUtf8(p.readAllStandardOutput());
-            return out.contains(u"▸ Skeptic"_s);
-        }, 20000));
+        QVERIFY(QTest::qWaitFor(
+            [&] {
+                out += QString::fromUtf8(p.readAllStandardOutput());
+                return out.contains(u"▸ Skeptic"_s);
+            },
+            20000));
         QTest::qWait(400);
         ::kill(pid_t(p.processId()), SIGINT);
         QVERIFY(p.waitForFinished(10000));
@@ -234,22 +237,38 @@ private slots:
     void interactiveNotesAndPause()
     {
         rt::test::SimProcess sim; // slow enough that the debate is still running when we type
-        QVERIFY(sim.start({u"--debate-accuracy"_s, u"*=1"_s, u"--tps"_s, u"100"_s}));
+        QVERIFY(sim.start({ u"--debate-accuracy"_s, u"*=1"_s, u"--tps"_s, u"100"_s }));
         rt::test::TempDatabase db;
         QProcess p;
         p.setProcessEnvironment(env());
-        p.start(rt::test::appPath(), {u"debate"_s, u"--ollama-host"_s, sim.url().toString(), u"--question"_s, kQuestion, u"--agents"_s,
-                                      kAgents, u"--interactive"_s, u"--db"_s, db.dbArgument()});
+        p.start(rt::test::appPath(),
+            { u"debate"_s, u"--ollama-host"_s, sim.url().toString(), u"--question"_s, kQuestion, u"--agents"_s, kAgents, u"--interactive"_s,
+                u"--db"_s, db.dbArgument() });
         QVERIFY(p.waitForStarted());
         QString out, errText;
         const auto read = [&] {
             out += QString::fromUtf8(p.readAllStandardOutput());
             errText += QString::fromUtf8(p.readAllStandardError());
         };
-        QVERIFY(QTest::qWaitFor([&] { read(); return out.contains(u"Debate 1:"_s); }, 20000));
+        QVERIFY(QTest::qWaitFor(
+            [&] {
+                read();
+                return out.contains(u"Debate 1:"_s);
+            },
+            20000));
         p.write("/pause\nRemember operator precedence.\n");
-        QVERIFY(QTest::qWaitFor([&] { read(); return errText.contains(u"Type /resume"_s); }, 20000));
-        QVERIFY(QTest::qWaitFor([&] { read(); return out.contains(u"Moderator: Remember operator precedence."_s); }, 20000));
+        QVERIFY(QTest::qWaitFor(
+            [&] {
+                read();
+                return errText.contains(u"Type /resume"_s);
+            },
+            20000));
+        QVERIFY(QTest::qWaitFor(
+            [&] {
+                read();
+                return out.contains(u"Moderator: Remember operator precedence."_s);
+            },
+            20000));
         const qsizetype turnsWhilePaused = out.count(u"↳"_s);
         QTest::qWait(300);
         read();
@@ -272,11 +291,12 @@ private slots:
     void crashAndResume()
     {
         rt::test::SimProcess sim;
-        QVERIFY(sim.start({u"--debate-accuracy"_s, u"*=0"_s, u"--debate-persuadability"_s, u"*=0"_s, u"--tps"_s, u"60"_s}));
+        QVERIFY(sim.start({ u"--debate-accuracy"_s, u"*=0"_s, u"--debate-persuadability"_s, u"*=0"_s, u"--tps"_s, u"60"_s }));
         rt::test::TempDatabase db;
-        const QStringList start{u"debate"_s, u"--ollama-host"_s, sim.url().toString(), u"--db"_s, db.dbArgument(), u"--question"_s, kQuestion,
-                                u"--agents"_s, kAgents, u"--rounds"_s, u"3"_s, u"--consensus"_s, u"1"_s, u"--stall-rounds"_s, u"0"_s};
-        const QStringList resume{u"debate"_s, u"--ollama-host"_s, sim.url().toString(), u"--db"_s, db.dbArgument(), u"--resume"_s, u"1"_s};
+        const QStringList start { u"debate"_s, u"--ollama-host"_s, sim.url().toString(), u"--db"_s, db.dbArgument(), u"--question"_s,
+            kQuestion, u"--agents"_s, kAgents, u"--rounds"_s, u"3"_s, u"--consensus"_s, u"1"_s, u"--stall-rounds"_s, u"0"_s };
+        const QStringList resume { u"debate"_s, u"--ollama-host"_s, sim.url().toString(), u"--db"_s, db.dbArgument(), u"--resume"_s,
+            u"1"_s };
         const auto finishedTurns = [&] {
             int n = 0;
             for (const auto &t : storedTurns(db, 1))
@@ -292,11 +312,13 @@ private slots:
             QVERIFY(p.waitForStarted());
             // Wait until one more turn is durable and the next one is streaming, then kill.
             QString out;
-            const bool midTurn = QTest::qWaitFor([&] {
-                out += QString::fromUtf8(p.readAllStandardOutput());
-                const qsizetype done = out.count(u"↳"_s);
-                return done >= 1 && out.lastIndexOf(u"▸"_s) > out.lastIndexOf(u"↳"_s);
-            }, 30000);
+            const bool midTurn = QTest::qWaitFor(
+                [&] {
+                    out += QString::fromUtf8(p.readAllStandardOutput());
+                    const qsizetype done = out.count(u"↳"_s);
+                    return done >= 1 && out.lastIndexOf(u"▸"_s) > out.lastIndexOf(u"↳"_s);
+                },
+                30000);
             if (p.state() != QProcess::Running || !midTurn)
                 break;
             QTest::qWait(100 + 50 * attempt); // a turn takes about a second at 60 tokens per second
@@ -337,7 +359,7 @@ private slots:
         QCOMPARE(repo.rounds(1)->size(), 3);
 
         // One debate, one task: each --resume continued the interrupted task.
-        const Run listed = run({u"tasks"_s}, {u"list"_s, u"--json"_s, u"--db"_s, db.dbArgument()}, sim.url());
+        const Run listed = run({ u"tasks"_s }, { u"list"_s, u"--json"_s, u"--db"_s, db.dbArgument() }, sim.url());
         QCOMPARE(listed.code, 0);
         const QJsonArray tasks = QJsonDocument::fromJson(listed.out.toUtf8()).object().value(u"tasks"_s).toArray();
         QCOMPARE(tasks.size(), 1);
@@ -351,23 +373,25 @@ private slots:
     void crashThenTasksResume()
     {
         rt::test::SimProcess sim;
-        QVERIFY(sim.start({u"--debate-accuracy"_s, u"*=0"_s, u"--debate-persuadability"_s, u"*=0"_s, u"--tps"_s, u"60"_s}));
+        QVERIFY(sim.start({ u"--debate-accuracy"_s, u"*=0"_s, u"--debate-persuadability"_s, u"*=0"_s, u"--tps"_s, u"60"_s }));
         rt::test::TempDatabase db;
         QProcess p;
         p.setProcessEnvironment(env());
-        p.start(rt::test::appPath(), {u"debate"_s, u"--ollama-host"_s, sim.url().toString(), u"--db"_s, db.dbArgument(), u"--question"_s,
-                                      kQuestion, u"--agents"_s, kAgents, u"--rounds"_s, u"2"_s, u"--consensus"_s, u"1"_s,
-                                      u"--stall-rounds"_s, u"0"_s, u"--no-synthesis"_s});
+        p.start(rt::test::appPath(),
+            { u"debate"_s, u"--ollama-host"_s, sim.url().toString(), u"--db"_s, db.dbArgument(), u"--question"_s, kQuestion, u"--agents"_s,
+                kAgents, u"--rounds"_s, u"2"_s, u"--consensus"_s, u"1"_s, u"--stall-rounds"_s, u"0"_s, u"--no-synthesis"_s });
         QVERIFY(p.waitForStarted());
         QString out;
-        QVERIFY(QTest::qWaitFor([&] {
-            out += QString::fromUtf8(p.readAllStandardOutput());
-            return out.count(u"↳"_s) >= 1 && out.lastIndexOf(u"▸"_s) > out.lastIndexOf(u"↳"_s);
-        }, 30000));
+        QVERIFY(QTest::qWaitFor(
+            [&] {
+                out += QString::fromUtf8(p.readAllStandardOutput());
+                return out.count(u"↳"_s) >= 1 && out.lastIndexOf(u"▸"_s) > out.lastIndexOf(u"↳"_s);
+            },
+            30000));
         ::kill(pid_t(p.processId()), SIGKILL);
         QVERIFY(p.waitForFinished(5000));
 
-        Run listed = run({u"tasks"_s}, {u"list"_s, u"--json"_s, u"--db"_s, db.dbArgument()}, sim.url());
+        Run listed = run({ u"tasks"_s }, { u"list"_s, u"--json"_s, u"--db"_s, db.dbArgument() }, sim.url());
         QCOMPARE(listed.code, 0);
         QJsonArray tasks = QJsonDocument::fromJson(listed.out.toUtf8()).object().value(u"tasks"_s).toArray();
         QCOMPARE(tasks.size(), 1);
@@ -377,8 +401,8 @@ private slots:
         QVERIFY(task[u"resumable"_s].toBool());
         QCOMPARE(task[u"payload"_s][u"debate_id"_s].toInt(), 1);
 
-        const Run resumed = run({u"tasks"_s}, {u"resume"_s, QString::number(task[u"id"_s].toInt()), u"--db"_s, db.dbArgument()}, sim.url(),
-                                120000);
+        const Run resumed
+            = run({ u"tasks"_s }, { u"resume"_s, QString::number(task[u"id"_s].toInt()), u"--db"_s, db.dbArgument() }, sim.url(), 120000);
         QVERIFY2(resumed.code == 0, qPrintable(resumed.err + resumed.out));
         QVERIFY2(resumed.out.contains(u"Debate 1 finished"_s), qPrintable(resumed.out));
         const rt::storage::Debate d = storedDebate(db, 1);
@@ -391,7 +415,7 @@ private slots:
         QCOMPARE(seen.size(), 2 * 3);
         for (auto it = seen.cbegin(); it != seen.cend(); ++it)
             QVERIFY2(it.value() == 1, qPrintable(it.key()));
-        listed = run({u"tasks"_s}, {u"list"_s, u"--json"_s, u"--db"_s, db.dbArgument()}, sim.url());
+        listed = run({ u"tasks"_s }, { u"list"_s, u"--json"_s, u"--db"_s, db.dbArgument() }, sim.url());
         tasks = QJsonDocument::fromJson(listed.out.toUtf8()).object().value(u"tasks"_s).toArray();
         QCOMPARE(tasks.size(), 1);
         QCOMPARE(tasks.at(0)[u"status"_s].toString(), u"succeeded"_s);
@@ -400,13 +424,14 @@ private slots:
     void evalBuiltin()
     {
         rt::test::TempDatabase db;
-        Run r = run({u"eval"_s}, {u"--agents"_s, kAgents, u"--questions"_s, u"builtin"_s, u"--limit"_s, u"4"_s, u"--db"_s, db.dbArgument()});
+        Run r = run(
+            { u"eval"_s }, { u"--agents"_s, kAgents, u"--questions"_s, u"builtin"_s, u"--limit"_s, u"4"_s, u"--db"_s, db.dbArgument() });
         QVERIFY2(r.code == 0, qPrintable(r.err));
-        for (const QString &needle : {u"single "_s, u"vote "_s, u"debate "_s, u"accuracy"_s, u"calls"_s, u"position changes per round"_s,
-                                      u"describe the debate engine, not the quality of any real model"_s})
+        for (const QString &needle : { u"single "_s, u"vote "_s, u"debate "_s, u"accuracy"_s, u"calls"_s, u"position changes per round"_s,
+                 u"describe the debate engine, not the quality of any real model"_s })
             QVERIFY2(r.out.contains(needle), qPrintable(needle + u"\n"_s + r.out));
 
-        r = run({u"eval"_s}, {u"--agents"_s, kAgents, u"--limit"_s, u"6"_s, u"--json"_s, u"--db"_s, db.dbArgument()});
+        r = run({ u"eval"_s }, { u"--agents"_s, kAgents, u"--limit"_s, u"6"_s, u"--json"_s, u"--db"_s, db.dbArgument() });
         QVERIFY2(r.code == 0, qPrintable(r.err));
         const QJsonObject report = QJsonDocument::fromJson(r.out.toUtf8()).object();
         QVERIFY(report.value(u"simulated"_s).toBool());
@@ -414,9 +439,10 @@ private slots:
         const QJsonObject modes = report.value(u"modes"_s).toObject();
         QCOMPARE(modes.value(u"single"_s).toObject().value(u"calls"_s).toInt(), 6);
         // The vote gets as many model calls as the debate used.
-        QCOMPARE(modes.value(u"vote"_s).toObject().value(u"calls"_s).toInt(), modes.value(u"debate"_s).toObject().value(u"calls"_s).toInt());
+        QCOMPARE(
+            modes.value(u"vote"_s).toObject().value(u"calls"_s).toInt(), modes.value(u"debate"_s).toObject().value(u"calls"_s).toInt());
         QCOMPARE(report.value(u"items"_s).toArray().size(), 18);
-        for (const auto &m : {u"single"_s, u"vote"_s, u"debate"_s}) {
+        for (const auto &m : { u"single"_s, u"vote"_s, u"debate"_s }) {
             QCOMPARE(modes.value(m).toObject().value(u"questions"_s).toInt(), 6);
             QVERIFY(modes.value(m).toObject().value(u"accuracy"_s).toDouble() > 0.0);
         }
@@ -427,7 +453,7 @@ private slots:
     void evalEqualCallsPerFormat_data()
     {
         QTest::addColumn<QString>("format");
-        for (const char *f : {"simultaneous", "round-robin", "adversarial", "council"})
+        for (const char *f : { "simultaneous", "round-robin", "adversarial", "council" })
             QTest::newRow(f) << QString::fromLatin1(f);
     }
 
@@ -435,8 +461,8 @@ private slots:
     {
         QFETCH(QString, format);
         rt::test::TempDatabase db;
-        const Run r = run({u"eval"_s}, {u"--agents"_s, kAgents, u"--format"_s, format, u"--limit"_s, u"2"_s, u"--json"_s, u"--db"_s,
-                                        db.dbArgument()});
+        const Run r = run({ u"eval"_s },
+            { u"--agents"_s, kAgents, u"--format"_s, format, u"--limit"_s, u"2"_s, u"--json"_s, u"--db"_s, db.dbArgument() });
         QVERIFY2(r.code == 0, qPrintable(r.err));
         const QJsonObject report = QJsonDocument::fromJson(r.out.toUtf8()).object();
         QHash<QString, int> debateCalls, voteCalls;
@@ -462,10 +488,10 @@ private slots:
         f.write("{\"question\": \"Is 91 a prime number? Answer yes or no.\", \"answer\": \"no\"}\n"
                 "{\"question\": \"What is the capital city of Australia? Answer with the city name only.\", \"answer\": \"Canberra\"}\n");
         f.close();
-        Run r = run({u"eval"_s}, {u"--agents"_s, kAgents, u"--questions"_s, path, u"--json"_s, u"--db"_s, db.dbArgument()});
+        Run r = run({ u"eval"_s }, { u"--agents"_s, kAgents, u"--questions"_s, path, u"--json"_s, u"--db"_s, db.dbArgument() });
         QVERIFY2(r.code == 0, qPrintable(r.err));
         QCOMPARE(QJsonDocument::fromJson(r.out.toUtf8()).object().value(u"items"_s).toArray().size(), 6);
-        r = run({u"eval"_s}, {u"--agents"_s, kAgents, u"--questions"_s, m_home.path() + u"/none.json"_s, u"--db"_s, db.dbArgument()});
+        r = run({ u"eval"_s }, { u"--agents"_s, kAgents, u"--questions"_s, m_home.path() + u"/none.json"_s, u"--db"_s, db.dbArgument() });
         QCOMPARE(r.code, 2);
     }
 };

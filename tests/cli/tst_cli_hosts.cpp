@@ -17,16 +17,14 @@
 
 using namespace Qt::StringLiterals;
 
-class TestCliHosts final : public QObject
-{
+class TestCliHosts final : public QObject {
     Q_OBJECT
 
     rt::test::SimProcess m_a;
     rt::test::SimProcess m_b;
     std::unique_ptr<QTemporaryDir> m_home;
 
-    struct Outcome
-    {
+    struct Outcome {
         int exitCode = -1;
         QString out;
         QString err;
@@ -58,8 +56,8 @@ class TestCliHosts final : public QObject
             process.kill();
             process.waitForFinished();
         }
-        return {process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1, QString::fromUtf8(process.readAllStandardOutput()),
-                QString::fromUtf8(process.readAllStandardError())};
+        return { process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1, QString::fromUtf8(process.readAllStandardOutput()),
+            QString::fromUtf8(process.readAllStandardError()) };
     }
 
     QString db() const { return m_home->path() + u"/rt.sqlite"_s; }
@@ -76,8 +74,8 @@ class TestCliHosts final : public QObject
 private slots:
     void initTestCase()
     {
-        QVERIFY2(m_a.start({u"--tokens"_s, u"12"_s}), qPrintable(m_a.errorString()));
-        QVERIFY2(m_b.start({u"--tokens"_s, u"12"_s}), qPrintable(m_b.errorString()));
+        QVERIFY2(m_a.start({ u"--tokens"_s, u"12"_s }), qPrintable(m_a.errorString()));
+        QVERIFY2(m_b.start({ u"--tokens"_s, u"12"_s }), qPrintable(m_b.errorString()));
     }
 
     void init()
@@ -90,23 +88,23 @@ private slots:
     // global options in front of the subcommand, as in git or docker.
     void globalOptionsBeforeTheSubcommand()
     {
-        const Outcome history = run({u"--db"_s, db(), u"history"_s, u"list"_s});
+        const Outcome history = run({ u"--db"_s, db(), u"history"_s, u"list"_s });
         QVERIFY2(history.exitCode == 0, qPrintable(history.err));
         QVERIFY(QFile::exists(db())); // the database named before the subcommand was used
-        const Outcome models = run({u"--ollama-host"_s, m_a.url().toString(), u"models"_s, u"list"_s});
+        const Outcome models = run({ u"--ollama-host"_s, m_a.url().toString(), u"models"_s, u"list"_s });
         QVERIFY2(models.exitCode == 0, qPrintable(models.err));
         QVERIFY(models.out.contains(u"llama3.2:1b"_s));
-        const Outcome equals = run({u"--ollama-host="_s + m_a.url().toString(), u"--verbose"_s, u"hosts"_s, u"check"_s, u"--json"_s});
+        const Outcome equals = run({ u"--ollama-host="_s + m_a.url().toString(), u"--verbose"_s, u"hosts"_s, u"check"_s, u"--json"_s });
         QVERIFY2(equals.exitCode == 0, qPrintable(equals.err));
         const QJsonArray checked = QJsonDocument::fromJson(equals.out.toUtf8()).array();
         QCOMPARE(checked.size(), 1);
         QCOMPARE(checked.at(0)[u"state"_s].toString(), u"up"_s);
         // The same options after the subcommand mean the same.
-        const Outcome after = run({u"models"_s, u"list"_s, u"--ollama-host"_s, m_a.url().toString()});
+        const Outcome after = run({ u"models"_s, u"list"_s, u"--ollama-host"_s, m_a.url().toString() });
         QCOMPARE(after.exitCode, 0);
         QCOMPARE(after.out, models.out);
         // A typo in command position is named, not mistaken for the window.
-        const Outcome typo = run({u"--db"_s, db(), u"histroy"_s, u"list"_s});
+        const Outcome typo = run({ u"--db"_s, db(), u"histroy"_s, u"list"_s });
         QCOMPARE(typo.exitCode, 2);
         QVERIFY(typo.err.contains(u"histroy"_s));
     }
@@ -123,8 +121,8 @@ private slots:
     void invalidOllamaHostIsAUsageError()
     {
         QFETCH(QString, value);
-        for (const QStringList &args : {QStringList{u"--ollama-host"_s, value, u"models"_s, u"list"_s},
-                                        QStringList{u"chat"_s, u"--model"_s, u"llama3.2:1b"_s, u"--ollama-host"_s, value, u"hi"_s}}) {
+        for (const QStringList &args : { QStringList { u"--ollama-host"_s, value, u"models"_s, u"list"_s },
+                 QStringList { u"chat"_s, u"--model"_s, u"llama3.2:1b"_s, u"--ollama-host"_s, value, u"hi"_s } }) {
             const Outcome o = run(args);
             QCOMPARE(o.exitCode, 2);
             QVERIFY2(o.err.contains(u"\""_s + value + u"\""_s), qPrintable(o.err));
@@ -136,22 +134,22 @@ private slots:
     void hostsAddListCheckRemove()
     {
         // Nothing saved: the implicit host ($OLLAMA_HOST here) is listed as such.
-        Outcome list = run({u"hosts"_s, u"list"_s, u"--json"_s});
+        Outcome list = run({ u"hosts"_s, u"list"_s, u"--json"_s });
         QCOMPARE(list.exitCode, 0);
         QJsonArray hosts = QJsonDocument::fromJson(list.out.toUtf8()).array();
         QCOMPARE(hosts.size(), 1);
         QCOMPARE(hosts.at(0)[u"saved"_s].toBool(), false);
 
-        QCOMPARE(run({u"hosts"_s, u"add"_s, u"alpha"_s, m_a.url().toString()}).exitCode, 0);
-        QCOMPARE(run({u"hosts"_s, u"add"_s, u"beta"_s, m_b.url().toString(), u"--max-concurrent"_s, u"2"_s}).exitCode, 0);
-        const Outcome duplicate = run({u"hosts"_s, u"add"_s, u"ALPHA"_s, m_b.url().toString()});
+        QCOMPARE(run({ u"hosts"_s, u"add"_s, u"alpha"_s, m_a.url().toString() }).exitCode, 0);
+        QCOMPARE(run({ u"hosts"_s, u"add"_s, u"beta"_s, m_b.url().toString(), u"--max-concurrent"_s, u"2"_s }).exitCode, 0);
+        const Outcome duplicate = run({ u"hosts"_s, u"add"_s, u"ALPHA"_s, m_b.url().toString() });
         QCOMPARE(duplicate.exitCode, 1);
         QVERIFY(duplicate.err.contains(u"already exists"_s));
-        const Outcome badUrl = run({u"hosts"_s, u"add"_s, u"gamma"_s, u"ftp://x"_s});
+        const Outcome badUrl = run({ u"hosts"_s, u"add"_s, u"gamma"_s, u"ftp://x"_s });
         QCOMPARE(badUrl.exitCode, 2);
-        QCOMPARE(run({u"hosts"_s, u"add"_s, u"bad name!"_s, m_b.url().toString()}).exitCode, 2);
+        QCOMPARE(run({ u"hosts"_s, u"add"_s, u"bad name!"_s, m_b.url().toString() }).exitCode, 2);
 
-        list = run({u"hosts"_s, u"list"_s, u"--json"_s});
+        list = run({ u"hosts"_s, u"list"_s, u"--json"_s });
         hosts = QJsonDocument::fromJson(list.out.toUtf8()).array();
         QStringList names;
         for (const QJsonValue &h : hosts) {
@@ -159,46 +157,46 @@ private slots:
             QVERIFY(h[u"saved"_s].toBool());
         }
         // The host used before anything was saved stays, then the two added.
-        QCOMPARE(names, (QStringList{u"local"_s, u"alpha"_s, u"beta"_s}));
+        QCOMPARE(names, (QStringList { u"local"_s, u"alpha"_s, u"beta"_s }));
         QCOMPARE(hosts.at(2)[u"max_concurrent"_s].toInt(), 2);
-        const Outcome table = run({u"hosts"_s});
+        const Outcome table = run({ u"hosts"_s });
         QVERIFY(table.out.endsWith(u'\n'));
         QVERIFY(table.out.contains(m_b.url().toString(QUrl::StripTrailingSlash)));
 
         // check: local (a closed port) is down, alpha and beta answer.
-        Outcome check = run({u"hosts"_s, u"check"_s, u"--json"_s});
+        Outcome check = run({ u"hosts"_s, u"check"_s, u"--json"_s });
         QVERIFY2(check.exitCode == 0, qPrintable(check.err));
         QJsonArray checked = QJsonDocument::fromJson(check.out.toUtf8()).array();
         QCOMPARE(checked.size(), 3);
         QCOMPARE(checked.at(0)[u"state"_s].toString(), u"down"_s);
         QVERIFY(!checked.at(0)[u"error"_s].toString().isEmpty());
-        for (int i : {1, 2}) {
+        for (int i : { 1, 2 }) {
             QCOMPARE(checked.at(i)[u"state"_s].toString(), u"up"_s);
             QVERIFY(!checked.at(i)[u"version"_s].toString().isEmpty());
             QVERIFY(checked.at(i)[u"latency_ms"_s].toDouble(-1) >= 0);
             QVERIFY(checked.at(i)[u"models"_s].toArray().contains(u"llama3.2:1b"_s));
         }
-        const Outcome text = run({u"hosts"_s, u"check"_s});
+        const Outcome text = run({ u"hosts"_s, u"check"_s });
         QVERIFY(text.out.contains(u"STATE"_s) && text.out.contains(u"up"_s) && text.out.contains(u"down"_s));
         QVERIFY(text.err.contains(u"local"_s)); // why it is down
 
         // A chat goes through the saved hosts: local is down, the pool moves on.
-        const Outcome chat = run({u"chat"_s, u"--no-save"_s, u"--json"_s, u"--model"_s, u"llama3.2:1b"_s, u"hello"_s});
+        const Outcome chat = run({ u"chat"_s, u"--no-save"_s, u"--json"_s, u"--model"_s, u"llama3.2:1b"_s, u"hello"_s });
         QVERIFY2(chat.exitCode == 0, qPrintable(chat.err));
         const QJsonObject reply = QJsonDocument::fromJson(chat.out.toUtf8()).object();
         QCOMPARE(reply[u"status"_s].toString(), u"completed"_s);
         QVERIFY(reply[u"host_name"_s].toString() == u"alpha"_s || reply[u"host_name"_s].toString() == u"beta"_s);
 
         // rm; with only a dead host left, check exits 3.
-        QCOMPARE(run({u"hosts"_s, u"rm"_s, u"alpha"_s}).exitCode, 0);
-        QCOMPARE(run({u"hosts"_s, u"rm"_s, u"beta"_s}).exitCode, 0);
-        const Outcome missing = run({u"hosts"_s, u"rm"_s, u"beta"_s});
+        QCOMPARE(run({ u"hosts"_s, u"rm"_s, u"alpha"_s }).exitCode, 0);
+        QCOMPARE(run({ u"hosts"_s, u"rm"_s, u"beta"_s }).exitCode, 0);
+        const Outcome missing = run({ u"hosts"_s, u"rm"_s, u"beta"_s });
         QCOMPARE(missing.exitCode, 1);
         QVERIFY(missing.err.contains(u"local"_s)); // names what exists
-        check = run({u"hosts"_s, u"check"_s});
+        check = run({ u"hosts"_s, u"check"_s });
         QCOMPARE(check.exitCode, 3);
         // --ollama-host means just this host, whatever is saved.
-        check = run({u"hosts"_s, u"check"_s, u"--json"_s, u"--ollama-host"_s, m_b.url().toString()});
+        check = run({ u"hosts"_s, u"check"_s, u"--json"_s, u"--ollama-host"_s, m_b.url().toString() });
         QCOMPARE(check.exitCode, 0);
         QCOMPARE(QJsonDocument::fromJson(check.out.toUtf8()).array().size(), 1);
     }
@@ -207,7 +205,7 @@ private slots:
     void streamedTextReachesAPipePromptly()
     {
         rt::test::SimProcess slow;
-        QVERIFY2(slow.start({u"--tokens"_s, u"40"_s, u"--tps"_s, u"20"_s}), qPrintable(slow.errorString()));
+        QVERIFY2(slow.start({ u"--tokens"_s, u"40"_s, u"--tps"_s, u"20"_s }), qPrintable(slow.errorString()));
         QProcess process;
         process.setProcessEnvironment(environment());
         QElapsedTimer clock;
@@ -217,8 +215,8 @@ private slots:
                 firstOutputMs = clock.elapsed();
         });
         clock.start();
-        process.start(rt::test::appPath(), {u"chat"_s, u"--no-save"_s, u"--model"_s, u"llama3.2:1b"_s, u"--ollama-host"_s,
-                                            slow.url().toString(), u"tell me a story"_s});
+        process.start(rt::test::appPath(),
+            { u"chat"_s, u"--no-save"_s, u"--model"_s, u"llama3.2:1b"_s, u"--ollama-host"_s, slow.url().toString(), u"tell me a story"_s });
         QVERIFY(process.waitForStarted());
         QVERIFY(QTest::qWaitFor([&] { return process.state() == QProcess::NotRunning; }, 30000));
         const qint64 totalMs = clock.elapsed();
@@ -232,10 +230,9 @@ private slots:
     void debateAgentWithoutModelUsesTheFirstChatModel()
     {
         rt::test::SimProcess debater;
-        QVERIFY2(debater.start({u"--debate-accuracy"_s, u"*=1"_s}), qPrintable(debater.errorString()));
-        const Outcome o = run({u"--db"_s, db(), u"debate"_s, u"--ollama-host"_s, debater.url().toString(), u"--question"_s,
-                               u"What is 17 * 23?"_s, u"--agents"_s, u"Skeptic,Pragmatist"_s, u"--rounds"_s, u"1"_s, u"--no-synthesis"_s,
-                               u"--json"_s});
+        QVERIFY2(debater.start({ u"--debate-accuracy"_s, u"*=1"_s }), qPrintable(debater.errorString()));
+        const Outcome o = run({ u"--db"_s, db(), u"debate"_s, u"--ollama-host"_s, debater.url().toString(), u"--question"_s,
+            u"What is 17 * 23?"_s, u"--agents"_s, u"Skeptic,Pragmatist"_s, u"--rounds"_s, u"1"_s, u"--no-synthesis"_s, u"--json"_s });
         QVERIFY2(o.exitCode == 0, qPrintable(o.err));
         const QJsonObject result = QJsonDocument::fromJson(o.out.toUtf8()).object();
         int noted = 0;
@@ -257,9 +254,9 @@ private slots:
         models.write(R"([{"name": "nomic-embed-text:latest", "capabilities": ["embedding"]}])");
         models.close();
         rt::test::SimProcess embedOnly;
-        QVERIFY2(embedOnly.start({u"--models"_s, models.fileName()}), qPrintable(embedOnly.errorString()));
-        const Outcome o = run({u"--db"_s, db(), u"debate"_s, u"--ollama-host"_s, embedOnly.url().toString(), u"--question"_s, u"q"_s,
-                               u"--agents"_s, u"Skeptic,Pragmatist"_s});
+        QVERIFY2(embedOnly.start({ u"--models"_s, models.fileName() }), qPrintable(embedOnly.errorString()));
+        const Outcome o = run({ u"--db"_s, db(), u"debate"_s, u"--ollama-host"_s, embedOnly.url().toString(), u"--question"_s, u"q"_s,
+            u"--agents"_s, u"Skeptic,Pragmatist"_s });
         QCOMPARE(o.exitCode, 4);
         QVERIFY2(o.err.contains(u"No chat model is installed"_s) && o.err.contains(u"roundtable models pull"_s), qPrintable(o.err));
         QCOMPARE(o.err.count(u'\n'), 1);

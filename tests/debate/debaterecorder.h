@@ -14,7 +14,6 @@
 #include <QRegularExpression>
 #include <QStringList>
 #include <QtTest/QTest>
-
 #include <memory>
 
 // QCOMPARE for the debate enums by their names (rt::debate::toString would
@@ -23,8 +22,7 @@
 
 namespace rt::test {
 
-struct SentRequest
-{
+struct SentRequest {
     rt::debate::TurnInfo turn;
     rt::llm::ChatRequest request;
     int attempt = 1;
@@ -47,22 +45,22 @@ struct SentRequest
     // "[Name] (you) answer: X | confidence: C" lines, as the engine renders them.
     QStringList entries() const
     {
-        static const QRegularExpression re(QStringLiteral("^(?:\\(round \\d+\\) )?\\[([^\\]\\n]+)\\]( \\(you\\))? answer: (.*?) \\| confidence: (\\S+)$"),
-                                           QRegularExpression::MultilineOption);
+        static const QRegularExpression re(
+            QStringLiteral("^(?:\\(round \\d+\\) )?\\[([^\\]\\n]+)\\]( \\(you\\))? answer: (.*?) \\| confidence: (\\S+)$"),
+            QRegularExpression::MultilineOption);
         QStringList out;
         QRegularExpressionMatchIterator it = re.globalMatch(userText());
         while (it.hasNext()) {
             const auto m = it.next();
             out.append(m.captured(1) + (m.captured(2).isEmpty() ? QString() : QStringLiteral("*")) + QLatin1Char('=') + m.captured(3)
-                       + QLatin1Char('@') + m.captured(4));
+                + QLatin1Char('@') + m.captured(4));
         }
         return out;
     }
 };
 
 // Roles and last message of a request, for checks on the repair request.
-struct SentRequestCheck
-{
+struct SentRequestCheck {
     SentRequest sent;
     QStringList roles() const
     {
@@ -74,8 +72,7 @@ struct SentRequestCheck
     QString last() const { return sent.request.messages.isEmpty() ? QString() : sent.request.messages.constLast().content; }
 };
 
-class DebateRecorder final : public QObject
-{
+class DebateRecorder final : public QObject {
     Q_OBJECT
 public:
     explicit DebateRecorder(rt::debate::DebateEngine *engine, QObject *parent = nullptr)
@@ -98,8 +95,9 @@ public:
             ++deltas;
             deltaText[d.turn.index] += d.text;
         });
-        connect(engine, &DebateEngine::requestSent, this,
-                [this](const TurnInfo &t, const rt::llm::ChatRequest &r, int attempt) { requests.append({t, r, attempt}); });
+        connect(engine, &DebateEngine::requestSent, this, [this](const TurnInfo &t, const rt::llm::ChatRequest &r, int attempt) {
+            requests.append({ t, r, attempt });
+        });
         connect(engine, &DebateEngine::turnFinished, this, [this](const TurnRecord &t) {
             turns.append(t);
             log.append(QStringLiteral("done %1").arg(t.info.agentName));
@@ -137,7 +135,10 @@ public:
     }
 
     bool ended() const { return finished || failed || interrupted; }
-    bool waitEnded(int timeoutMs = 60000) { return QTest::qWaitFor([this] { return ended(); }, timeoutMs); }
+    bool waitEnded(int timeoutMs = 60000)
+    {
+        return QTest::qWaitFor([this] { return ended(); }, timeoutMs);
+    }
     bool waitPaused(int count = 1, int timeoutMs = 60000)
     {
         return QTest::qWaitFor([this, count] { return pauses.size() >= count || ended(); }, timeoutMs) && pauses.size() >= count;
@@ -227,7 +228,7 @@ inline std::unique_ptr<rt::llm::EndpointPool> makePool(const QList<std::pair<QSt
 
 inline std::unique_ptr<rt::llm::EndpointPool> makePool(const QUrl &url)
 {
-    return makePool({{QStringLiteral("local"), url}});
+    return makePool({ { QStringLiteral("local"), url } });
 }
 
 // The first built-in arithmetic question and its answer.

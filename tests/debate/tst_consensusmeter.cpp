@@ -22,8 +22,7 @@ StanceInput stance(int seat, const QString &answer, std::optional<double> confid
 }
 } // namespace
 
-class TestConsensusMeter final : public QObject
-{
+class TestConsensusMeter final : public QObject {
     Q_OBJECT
 
 private slots:
@@ -84,10 +83,10 @@ private slots:
         StanceInput a = stance(0, u"remote work helps"_s, 0.9);
         StanceInput b = stance(1, u"working from home is better"_s, 0.9);
         QVERIFY(!ConsensusMeter::sameAnswer(a, b, {}));
-        a.embedding = {1.0, 0.1, 0.0};
-        b.embedding = {0.95, 0.15, 0.0};
+        a.embedding = { 1.0, 0.1, 0.0 };
+        b.embedding = { 0.95, 0.15, 0.0 };
         QVERIFY(ConsensusMeter::sameAnswer(a, b, {}));
-        b.embedding = {0.0, 1.0, 0.0};
+        b.embedding = { 0.0, 1.0, 0.0 };
         QVERIFY(!ConsensusMeter::sameAnswer(a, b, {}));
     }
 
@@ -118,7 +117,7 @@ private slots:
     void weighting()
     {
         // 41 has two voices at 0.9 (0.8 each), 42 one at 1.0 (1.0).
-        QList<StanceInput> in{stance(0, u"42"_s, 1.0), stance(1, u"41"_s, 0.9), stance(2, u"41"_s, 0.9)};
+        QList<StanceInput> in { stance(0, u"42"_s, 1.0), stance(1, u"41"_s, 0.9), stance(2, u"41"_s, 0.9) };
         auto snap = ConsensusMeter::evaluate(in, {});
         QCOMPARE(snap.leadingAnswer, u"41"_s);
         QCOMPARE(snap.groups.size(), 2);
@@ -126,7 +125,7 @@ private slots:
         QVERIFY(qFuzzyCompare(snap.score, 1.6 / 2.6));
         QVERIFY(!snap.reached);
         QVERIFY(!snap.unanimous);
-        QCOMPARE(snap.groups.at(0).seats, (QList<int>{1, 2}));
+        QCOMPARE(snap.groups.at(0).seats, (QList<int> { 1, 2 }));
         // A heavier agent turns it around.
         in[0].weight = 3.0;
         snap = ConsensusMeter::evaluate(in, {});
@@ -148,8 +147,8 @@ private slots:
 
     void numericGrouping()
     {
-        const QList<StanceInput> in{stance(0, u"42"_s, 0.9), stance(1, u"42.0"_s, 0.9), stance(2, u"42 apples"_s, 0.9),
-                                    stance(3, u"forty-two"_s, 0.9)};
+        const QList<StanceInput> in { stance(0, u"42"_s, 0.9), stance(1, u"42.0"_s, 0.9), stance(2, u"42 apples"_s, 0.9),
+            stance(3, u"forty-two"_s, 0.9) };
         const auto snap = ConsensusMeter::evaluate(in, {});
         QCOMPARE(snap.groups.size(), 2);
         QCOMPARE(snap.groups.at(0).seats.size(), 3);
@@ -175,12 +174,12 @@ private slots:
         QVERIFY(!ConsensusMeter::evaluate(in, o).reached);
         // One stance is never a consensus.
         o.threshold = 0.5;
-        snap = ConsensusMeter::evaluate({stance(0, u"7"_s, 1.0)}, o);
+        snap = ConsensusMeter::evaluate({ stance(0, u"7"_s, 1.0) }, o);
         QCOMPARE(snap.score, 1.0);
         QVERIFY(!snap.reached);
         QVERIFY(!snap.unanimous);
         // Unanimous only when nobody is missing.
-        in = {stance(0, u"7"_s, 0.7), stance(1, u"7.0"_s, 0.95)};
+        in = { stance(0, u"7"_s, 0.7), stance(1, u"7.0"_s, 0.95) };
         QVERIFY(ConsensusMeter::evaluate(in, o).unanimous);
         snap = ConsensusMeter::evaluate(in, o, 1);
         QVERIFY(!snap.unanimous);
@@ -198,7 +197,7 @@ private slots:
     {
         // Equal support (0.95 and 0.99 both recalibrate to 0.8): a tie; the
         // higher mean confidence leads, and a tie never counts as agreement.
-        const QList<StanceInput> in{stance(0, u"yes"_s, 0.95), stance(1, u"no"_s, 0.99)};
+        const QList<StanceInput> in { stance(0, u"yes"_s, 0.95), stance(1, u"no"_s, 0.99) };
         ConsensusMeter::Options o;
         o.threshold = 0.5;
         const auto snap = ConsensusMeter::evaluate(in, o);
@@ -207,13 +206,13 @@ private slots:
         QCOMPARE(snap.leadingAnswer, u"no"_s);
         QVERIFY(qFuzzyCompare(snap.score, 0.5));
         // Same confidence: more members, then the earlier seat.
-        const QList<StanceInput> same{stance(3, u"B"_s, 0.9), stance(1, u"A"_s, 0.9)};
+        const QList<StanceInput> same { stance(3, u"B"_s, 0.9), stance(1, u"A"_s, 0.9) };
         QCOMPARE(ConsensusMeter::evaluate(same, o).leadingAnswer, u"A"_s);
     }
 
     void meanConfidence()
     {
-        const QList<StanceInput> in{stance(0, u"1"_s, 0.5), stance(1, u"1"_s, std::nullopt), stance(2, u"2"_s, 1.0)};
+        const QList<StanceInput> in { stance(0, u"1"_s, 0.5), stance(1, u"1"_s, std::nullopt), stance(2, u"2"_s, 1.0) };
         const auto snap = ConsensusMeter::evaluate(in, {});
         QVERIFY(qFuzzyCompare(snap.meanConfidence, 0.75)); // unknown confidences are left out
         QCOMPARE(snap.method, u"exact"_s);

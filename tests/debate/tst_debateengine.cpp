@@ -3,11 +3,10 @@
 // num_predict cap, a host that is down, a missing model with fallbacks,
 // pause/resume/stop/interject/interrupt through the API, restore, and storage
 // failures.
-#include "debaterecorder.h"
-#include "simprocess.h"
-
 #include "debate/debateengine.h"
+#include "debaterecorder.h"
 #include "llm/ollamaerrors.h"
+#include "simprocess.h"
 
 #include <QStandardPaths>
 #include <QTcpServer>
@@ -16,8 +15,8 @@
 using namespace Qt::StringLiterals;
 using namespace rt::debate;
 using rt::test::DebateRecorder;
-using rt::test::SentRequestCheck;
 using rt::test::makeAgent;
+using rt::test::SentRequestCheck;
 
 namespace {
 const QString kLlama = u"llama3.2:1b"_s;
@@ -29,7 +28,7 @@ DebateConfig baseConfig()
     DebateConfig c;
     c.question = rt::test::arithmeticQuestion();
     c.seed = 11;
-    c.agents = {makeAgent(u"Ada"_s, kLlama), makeAgent(u"Bo"_s, kGemma), makeAgent(u"Cy"_s, kQwen)};
+    c.agents = { makeAgent(u"Ada"_s, kLlama), makeAgent(u"Bo"_s, kGemma), makeAgent(u"Cy"_s, kQwen) };
     return c;
 }
 
@@ -49,8 +48,7 @@ int chatRequests(rt::test::SimProcess &sim)
 }
 } // namespace
 
-class TestDebateEngine final : public QObject
-{
+class TestDebateEngine final : public QObject {
     Q_OBJECT
 
     rt::test::SimProcess m_sim;
@@ -68,16 +66,13 @@ class TestDebateEngine final : public QObject
     }
 
 private slots:
-    void initTestCase()
-    {
-        QStandardPaths::setTestModeEnabled(true);
-    }
+    void initTestCase() { QStandardPaths::setTestModeEnabled(true); }
 
     // A model that answers in prose: exactly one repair request per turn, then
     // the answer is read from the text; the debate goes on.
     void proseRepliesGetOneRepairThenFallback()
     {
-        QVERIFY(restartSim({u"--debate-accuracy"_s, u"*=1"_s, u"--debate-malformed"_s, u"qwen3:0.6b=prose:all"_s}));
+        QVERIFY(restartSim({ u"--debate-accuracy"_s, u"*=1"_s, u"--debate-malformed"_s, u"qwen3:0.6b=prose:all"_s }));
         MemoryDebateStore store;
         DebateEngine engine(m_client.get(), &store);
         DebateRecorder rec(&engine);
@@ -90,8 +85,8 @@ private slots:
         QCOMPARE(rec.requestsFor(1, 2, 1).size(), 1);
         QCOMPARE(rec.requestsFor(1, 2, 2).size(), 1); // exactly one repair
         QCOMPARE(rec.requestsFor(1, 0, 2).size(), 0); // none for well-behaved models
-        const SentRequestCheck check{rec.requestsFor(1, 2, 2).at(0)};
-        QCOMPARE(check.roles(), (QStringList{u"system"_s, u"user"_s, u"assistant"_s, u"user"_s}));
+        const SentRequestCheck check { rec.requestsFor(1, 2, 2).at(0) };
+        QCOMPARE(check.roles(), (QStringList { u"system"_s, u"user"_s, u"assistant"_s, u"user"_s }));
         QVERIFY(check.last().contains(u"could not be used"_s));
         QCOMPARE(chatRequests(m_sim), 4);
         const TurnRecord cy = rec.turnsOfKind(TurnKind::Turn).at(2);
@@ -114,7 +109,7 @@ private slots:
 
     void repairSucceeds()
     {
-        QVERIFY(restartSim({u"--debate-accuracy"_s, u"*=1"_s, u"--debate-malformed"_s, u"qwen3:0.6b=prose"_s}));
+        QVERIFY(restartSim({ u"--debate-accuracy"_s, u"*=1"_s, u"--debate-malformed"_s, u"qwen3:0.6b=prose"_s }));
         MemoryDebateStore store;
         DebateEngine engine(m_client.get(), &store);
         DebateRecorder rec(&engine);
@@ -135,7 +130,7 @@ private slots:
 
     void fencedJsonIsRecoveredTolerantly()
     {
-        QVERIFY(restartSim({u"--debate-accuracy"_s, u"*=1"_s, u"--debate-malformed"_s, u"*=fenced:all"_s}));
+        QVERIFY(restartSim({ u"--debate-accuracy"_s, u"*=1"_s, u"--debate-malformed"_s, u"*=fenced:all"_s }));
         MemoryDebateStore store;
         DebateEngine engine(m_client.get(), &store);
         DebateRecorder rec(&engine);
@@ -156,7 +151,7 @@ private slots:
 
     void emptyRepliesGiveNoStance()
     {
-        QVERIFY(restartSim({u"--debate-accuracy"_s, u"*=1"_s, u"--debate-malformed"_s, u"gemma3:1b=empty:all"_s}));
+        QVERIFY(restartSim({ u"--debate-accuracy"_s, u"*=1"_s, u"--debate-malformed"_s, u"gemma3:1b=empty:all"_s }));
         MemoryDebateStore store;
         DebateEngine engine(m_client.get(), &store);
         DebateRecorder rec(&engine);
@@ -180,7 +175,7 @@ private slots:
 
     void numPredictCap()
     {
-        QVERIFY(restartSim({u"--debate-accuracy"_s, u"*=1"_s}));
+        QVERIFY(restartSim({ u"--debate-accuracy"_s, u"*=1"_s }));
         MemoryDebateStore store;
         DebateEngine engine(m_client.get(), &store);
         DebateRecorder rec(&engine);
@@ -188,7 +183,7 @@ private slots:
         c.maxRounds = 1;
         c.synthesis = false;
         c.numPredictCap = 16; // far too short for a stance: the reply is cut off
-        c.agents[0].options.numPredict = 8;      // below the cap: kept
+        c.agents[0].options.numPredict = 8; // below the cap: kept
         c.agents[1].options.numPredict = 100000; // above the cap: capped
         QVERIFY(engine.start(c));
         QVERIFY(rec.waitEnded(30000));
@@ -207,8 +202,8 @@ private slots:
     // answers, every turn is spoken, and nobody is skipped.
     void hostDownAtStartSeatsEveryoneOnTheLiveHost()
     {
-        QVERIFY(restartSim({u"--debate-accuracy"_s, u"llama3.2:1b=1,gemma3:1b=0"_s, u"--debate-persuadability"_s, u"*=0"_s}));
-        auto pool = rt::test::makePool({{u"dead"_s, deadUrl()}, {u"live"_s, m_sim.url()}});
+        QVERIFY(restartSim({ u"--debate-accuracy"_s, u"llama3.2:1b=1,gemma3:1b=0"_s, u"--debate-persuadability"_s, u"*=0"_s }));
+        auto pool = rt::test::makePool({ { u"dead"_s, deadUrl() }, { u"live"_s, m_sim.url() } });
         MemoryDebateStore store;
         DebateEngine engine(pool.get(), &store);
         DebateRecorder rec(&engine);
@@ -220,7 +215,7 @@ private slots:
         QVERIFY(engine.start(c));
         QVERIFY(rec.waitEnded());
         QVERIFY(rec.finished);
-        QCOMPARE(rec.order(), (QStringList{u"0:turn"_s, u"1:turn"_s, u"2:turn"_s, u"0:turn"_s, u"1:turn"_s, u"2:turn"_s}));
+        QCOMPARE(rec.order(), (QStringList { u"0:turn"_s, u"1:turn"_s, u"2:turn"_s, u"0:turn"_s, u"1:turn"_s, u"2:turn"_s }));
         const QHash<int, QString> seats = engine.seatHosts();
         QCOMPARE(seats.size(), 3);
         for (const QString &host : seats)
@@ -233,7 +228,7 @@ private slots:
     // Everyone's host is down: the debate pauses; when Ollama is back, resume finishes it.
     void allHostsDownPausesThenResumes()
     {
-        QVERIFY(restartSim({u"--debate-accuracy"_s, u"*=1"_s}));
+        QVERIFY(restartSim({ u"--debate-accuracy"_s, u"*=1"_s }));
         auto pool = rt::test::makePool(deadUrl());
         MemoryDebateStore store;
         DebateEngine engine(pool.get(), &store);
@@ -263,13 +258,13 @@ private slots:
 
     void missingModelFallsBack()
     {
-        QVERIFY(restartSim({u"--debate-accuracy"_s, u"*=1"_s}));
+        QVERIFY(restartSim({ u"--debate-accuracy"_s, u"*=1"_s }));
         MemoryDebateStore store;
         DebateEngine engine(m_client.get(), &store);
         DebateRecorder rec(&engine);
         DebateConfig c = baseConfig();
         c.agents[1].model = u"not-installed:7b"_s;
-        c.agents[1].fallbackModels = {u"also-missing:1b"_s, kGemma};
+        c.agents[1].fallbackModels = { u"also-missing:1b"_s, kGemma };
         c.consensusThreshold = 1.0;
         c.stallRounds = 0;
         c.maxRounds = 2;
@@ -315,7 +310,7 @@ private slots:
 
     void pauseInterjectResume()
     {
-        QVERIFY(restartSim({u"--debate-accuracy"_s, u"*=1"_s}));
+        QVERIFY(restartSim({ u"--debate-accuracy"_s, u"*=1"_s }));
         MemoryDebateStore store;
         DebateEngine engine(m_client.get(), &store);
         DebateRecorder rec(&engine);
@@ -345,13 +340,15 @@ private slots:
         QVERIFY(bo.contains(u"Moderator notes"_s));
         QVERIFY(bo.contains(u"Please show your working."_s));
         const StoredDebate *d = store.find(engine.debateId());
-        QCOMPARE(std::count_if(d->turns.cbegin(), d->turns.cend(), [](const TurnRecord &t) { return t.info.kind == TurnKind::Interjection; }), 1);
+        QCOMPARE(
+            std::count_if(d->turns.cbegin(), d->turns.cend(), [](const TurnRecord &t) { return t.info.kind == TurnKind::Interjection; }),
+            1);
         QVERIFY(rec.log.indexOf(u"paused user"_s) < rec.log.indexOf(u"note interjection"_s));
     }
 
     void interjectWhileRunning()
     {
-        QVERIFY(restartSim({u"--debate-accuracy"_s, u"*=1"_s}));
+        QVERIFY(restartSim({ u"--debate-accuracy"_s, u"*=1"_s }));
         MemoryDebateStore store;
         DebateEngine engine(m_client.get(), &store);
         DebateRecorder rec(&engine);
@@ -405,7 +402,7 @@ private slots:
     // is lost or repeated, and the interrupted one is done again.
     void interruptThenRestore()
     {
-        QVERIFY(restartSim({u"--debate-accuracy"_s, u"*=0"_s, u"--debate-persuadability"_s, u"*=0"_s, u"--tps"_s, u"400"_s}));
+        QVERIFY(restartSim({ u"--debate-accuracy"_s, u"*=0"_s, u"--debate-persuadability"_s, u"*=0"_s, u"--tps"_s, u"400"_s }));
         MemoryDebateStore store;
         qint64 id = 0;
         {
@@ -458,11 +455,13 @@ private slots:
 
     void storageFailureFailsTheDebate()
     {
-        QVERIFY(restartSim({u"--debate-accuracy"_s, u"*=1"_s}));
+        QVERIFY(restartSim({ u"--debate-accuracy"_s, u"*=1"_s }));
         MemoryDebateStore store;
         DebateEngine engine(m_client.get(), &store);
         DebateRecorder rec(&engine);
-        connect(&engine, &DebateEngine::turnStarted, this, [&](const TurnInfo &) { store.failNextWrite(rt::Error{u"io"_s, u"disk full"_s}); });
+        connect(&engine, &DebateEngine::turnStarted, this, [&](const TurnInfo &) {
+            store.failNextWrite(rt::Error { u"io"_s, u"disk full"_s });
+        });
         QVERIFY(engine.start(baseConfig()));
         QVERIFY(rec.waitEnded());
         QVERIFY(rec.failed);
@@ -475,7 +474,7 @@ private slots:
 
     void streamErrorFailsOnlyThatTurn()
     {
-        QVERIFY(restartSim({u"--debate-accuracy"_s, u"*=1"_s}));
+        QVERIFY(restartSim({ u"--debate-accuracy"_s, u"*=1"_s }));
         QVERIFY(m_sim.setFault(u"error_midstream"_s, u"5"_s, 1, u"/api/chat"_s));
         MemoryDebateStore store;
         DebateEngine engine(m_client.get(), &store);

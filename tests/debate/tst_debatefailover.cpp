@@ -2,13 +2,12 @@
 // going when one of them dies in round 2. Its turns move to the other host,
 // the breaker opens, notes name both hosts, and every turn is stored once in
 // a real SQLite database.
-#include "debaterecorder.h"
-#include "simprocess.h"
-#include "tempdatabase.h"
-
 #include "debate/storagedebatestore.h"
+#include "debaterecorder.h"
 #include "llm/endpointpool.h"
+#include "simprocess.h"
 #include "storage/storage.h"
+#include "tempdatabase.h"
 
 #include <QSet>
 #include <QStandardPaths>
@@ -19,8 +18,7 @@ using namespace rt::debate;
 using rt::test::DebateRecorder;
 using rt::test::makeAgent;
 
-class TestDebateFailover final : public QObject
-{
+class TestDebateFailover final : public QObject {
     Q_OBJECT
 
 private slots:
@@ -30,12 +28,12 @@ private slots:
     {
         // Paced replies, so round 2 is still streaming when alpha is killed;
         // agents hold their answers so the debate runs all three rounds.
-        const QStringList simArgs{u"--tps"_s, u"60"_s, u"--debate-accuracy"_s, u"llama3.2:1b=1,gemma3:1b=0,qwen3:0.6b=1"_s,
-                                  u"--debate-persuadability"_s, u"*=0"_s};
+        const QStringList simArgs { u"--tps"_s, u"60"_s, u"--debate-accuracy"_s, u"llama3.2:1b=1,gemma3:1b=0,qwen3:0.6b=1"_s,
+            u"--debate-persuadability"_s, u"*=0"_s };
         rt::test::SimProcess alpha, beta;
         QVERIFY2(alpha.start(simArgs), qPrintable(alpha.errorString()));
         QVERIFY2(beta.start(simArgs), qPrintable(beta.errorString()));
-        auto pool = rt::test::makePool({{u"alpha"_s, alpha.url()}, {u"beta"_s, beta.url()}});
+        auto pool = rt::test::makePool({ { u"alpha"_s, alpha.url() }, { u"beta"_s, beta.url() } });
 
         rt::test::TempDatabase db;
         rt::storage::Storage storage;
@@ -48,10 +46,10 @@ private slots:
 
         QList<rt::llm::HostState> alphaStates;
         connect(pool.get(), &rt::llm::EndpointPool::hostStateChanged, this,
-                [&](const QString &host, rt::llm::HostState state, const QString &) {
-                    if (host == u"alpha"_s)
-                        alphaStates.append(state);
-                });
+            [&](const QString &host, rt::llm::HostState state, const QString &) {
+                if (host == u"alpha"_s)
+                    alphaStates.append(state);
+            });
         // Kill alpha while a round-2 turn streams from it.
         bool killed = false;
         QString killedDuring;
@@ -70,7 +68,7 @@ private slots:
         c.stallRounds = 0;
         c.maxRounds = 3;
         c.synthesis = false;
-        c.agents = {makeAgent(u"Ada"_s, u"llama3.2:1b"_s), makeAgent(u"Bo"_s, u"gemma3:1b"_s), makeAgent(u"Cy"_s, u"qwen3:0.6b"_s)};
+        c.agents = { makeAgent(u"Ada"_s, u"llama3.2:1b"_s), makeAgent(u"Bo"_s, u"gemma3:1b"_s), makeAgent(u"Cy"_s, u"qwen3:0.6b"_s) };
         QVERIFY(engine.start(c));
         QVERIFY(QTest::qWaitFor([&] { return !engine.seatHosts().isEmpty(); }, 10000));
         // Spread: the seats sit on both hosts.
@@ -101,7 +99,7 @@ private slots:
                 moved.insert(n.agentName);
             }
         }
-        QCOMPARE(moved, (QSet<QString>{u"Ada"_s, u"Cy"_s}));
+        QCOMPARE(moved, (QSet<QString> { u"Ada"_s, u"Cy"_s }));
         QVERIFY(moved.contains(killedDuring));
 
         // Every turn is stored once, complete: 3 rounds x 3 seats.

@@ -2,11 +2,10 @@
 // HTTP: who speaks when, what each agent sees, the stopping rules and the
 // final synthesis. The simulator's debate-participant mode makes the models'
 // answers repeatable (--debate-accuracy / --debate-persuadability).
-#include "debaterecorder.h"
-#include "simprocess.h"
-
 #include "debate/councilformat.h"
 #include "debate/debateengine.h"
+#include "debaterecorder.h"
+#include "simprocess.h"
 
 #include <QJsonDocument>
 #include <QStandardPaths>
@@ -23,12 +22,10 @@ const QString kGemma = u"gemma3:1b"_s;
 const QString kQwen = u"qwen3:0.6b"_s;
 } // namespace
 
-class TestDebateFormats final : public QObject
-{
+class TestDebateFormats final : public QObject {
     Q_OBJECT
 
-    struct Run
-    {
+    struct Run {
         std::unique_ptr<rt::test::SimProcess> sim;
         std::unique_ptr<rt::llm::EndpointPool> client;
         MemoryDebateStore store;
@@ -67,20 +64,17 @@ class TestDebateFormats final : public QObject
         DebateConfig c;
         c.question = rt::test::arithmeticQuestion();
         c.format = format;
-        c.agents = {makeAgent(u"Ada"_s, kLlama), makeAgent(u"Bo"_s, kGemma), makeAgent(u"Cy"_s, kQwen)};
+        c.agents = { makeAgent(u"Ada"_s, kLlama), makeAgent(u"Bo"_s, kGemma), makeAgent(u"Cy"_s, kQwen) };
         return c;
     }
 
 private slots:
-    void initTestCase()
-    {
-        QStandardPaths::setTestModeEnabled(true);
-    }
+    void initTestCase() { QStandardPaths::setTestModeEnabled(true); }
 
     // All agents right at once: unanimous after round 1, then a synthesis.
     void simultaneousStopsEarlyOnConsensus()
     {
-        auto r = run({u"--debate-accuracy"_s, u"*=1"_s}, threeAgents());
+        auto r = run({ u"--debate-accuracy"_s, u"*=1"_s }, threeAgents());
         QVERIFY(r);
         QVERIFY2(r->rec->finished, qPrintable(r->rec->log.join(u", "_s)));
         const DebateOutcome &o = r->rec->outcome;
@@ -89,7 +83,7 @@ private slots:
         QCOMPARE(o.answer, rt::test::arithmeticAnswer());
         QCOMPARE(o.score, 1.0);
         QVERIFY(o.dissent.isEmpty());
-        QCOMPARE(r->rec->order(), (QStringList{u"0:turn"_s, u"1:turn"_s, u"2:turn"_s, u"3:synthesis"_s}));
+        QCOMPARE(r->rec->order(), (QStringList { u"0:turn"_s, u"1:turn"_s, u"2:turn"_s, u"3:synthesis"_s }));
         QCOMPARE(o.synthesisBy, u"Synthesizer"_s); // nobody brought one: an implicit seat
         QVERIFY(o.synthesis.contains(rt::test::arithmeticAnswer()));
         QCOMPARE(r->rec->snapshots.size(), 1);
@@ -133,23 +127,23 @@ private slots:
         DebateConfig c = threeAgents();
         c.consensusThreshold = 1.0;
         c.stallRounds = 0;
-        auto r = run({u"--debate-accuracy"_s, u"llama3.2:1b=1,gemma3:1b=1,qwen3:0.6b=0"_s, u"--debate-persuadability"_s,
-                      u"*=0,qwen3:0.6b=1"_s},
-                     c);
+        auto r = run(
+            { u"--debate-accuracy"_s, u"llama3.2:1b=1,gemma3:1b=1,qwen3:0.6b=0"_s, u"--debate-persuadability"_s, u"*=0,qwen3:0.6b=1"_s },
+            c);
         QVERIFY(r);
         QVERIFY(r->rec->finished);
         const DebateOutcome &o = r->rec->outcome;
         RT_COMPARE_NAME(o.stopReason, StopReason::Unanimous);
         QCOMPARE(o.rounds, 2);
         QCOMPARE(o.answer, rt::test::arithmeticAnswer());
-        QCOMPARE(o.flipsPerRound, (QList<int>{0, 1}));
+        QCOMPARE(o.flipsPerRound, (QList<int> { 0, 1 }));
         QCOMPARE(r->rec->snapshots.size(), 2);
         QVERIFY(!r->rec->snapshots.at(0).unanimous);
         QCOMPARE(r->rec->snapshots.at(0).groups.size(), 2);
         const QList<TurnRecord> turns = r->rec->turnsOfKind(TurnKind::Turn);
         QCOMPARE(turns.size(), 6);
         QVERIFY(turns.at(2).stance.answer != rt::test::arithmeticAnswer()); // Cy, round 1: wrong
-        QCOMPARE(turns.at(5).stance.answer, rt::test::arithmeticAnswer());   // Cy, round 2: persuaded
+        QCOMPARE(turns.at(5).stance.answer, rt::test::arithmeticAnswer()); // Cy, round 2: persuaded
         QVERIFY(turns.at(5).changed);
         QVERIFY(!turns.at(3).changed && !turns.at(4).changed);
         QVERIFY(turns.at(5).stance.agreesWith.contains(u"Ada"_s));
@@ -181,7 +175,7 @@ private slots:
         c.consensusThreshold = 1.0;
         c.stallRounds = 0;
         c.synthesis = false;
-        auto r = run({u"--debate-accuracy"_s, u"*=0"_s, u"--debate-persuadability"_s, u"*=0"_s}, c);
+        auto r = run({ u"--debate-accuracy"_s, u"*=0"_s, u"--debate-persuadability"_s, u"*=0"_s }, c);
         QVERIFY(r);
         QVERIFY(r->rec->finished);
         RT_COMPARE_NAME(r->rec->outcome.stopReason, StopReason::MaxRounds);
@@ -193,11 +187,11 @@ private slots:
 
         // The same with the stall rule: nobody moved in round 2, so it stops there.
         c.stallRounds = 1;
-        r = run({u"--debate-accuracy"_s, u"*=0"_s, u"--debate-persuadability"_s, u"*=0"_s}, c);
+        r = run({ u"--debate-accuracy"_s, u"*=0"_s, u"--debate-persuadability"_s, u"*=0"_s }, c);
         QVERIFY(r);
         RT_COMPARE_NAME(r->rec->outcome.stopReason, StopReason::Stalled);
         QCOMPARE(r->rec->outcome.rounds, 2);
-        QCOMPARE(r->rec->outcome.flipsPerRound, (QList<int>{0, 0}));
+        QCOMPARE(r->rec->outcome.flipsPerRound, (QList<int> { 0, 0 }));
         QVERIFY(!toString(r->rec->outcome.stopReason).isEmpty());
     }
 
@@ -212,7 +206,7 @@ private slots:
         c.numPredictCap = 64;
         for (auto &a : c.agents)
             a.systemPrompt = QString(400, u'x');
-        auto r = run({u"--debate-accuracy"_s, u"*=0"_s, u"--debate-persuadability"_s, u"*=0"_s}, c);
+        auto r = run({ u"--debate-accuracy"_s, u"*=0"_s, u"--debate-persuadability"_s, u"*=0"_s }, c);
         QVERIFY(r);
         QVERIFY(r->rec->finished);
         QCOMPARE(r->rec->outcome.rounds, 3);
@@ -232,7 +226,7 @@ private slots:
     {
         DebateConfig c = threeAgents();
         c.tokenBudget = 1; // spent by the first turn
-        auto r = run({u"--debate-accuracy"_s, u"*=1"_s}, c);
+        auto r = run({ u"--debate-accuracy"_s, u"*=1"_s }, c);
         QVERIFY(r);
         QVERIFY(r->rec->finished);
         RT_COMPARE_NAME(r->rec->outcome.stopReason, StopReason::Budget);
@@ -265,11 +259,11 @@ private slots:
         c.stallRounds = 0;
         c.maxRounds = 2;
         c.synthesis = false;
-        auto r = run({u"--debate-accuracy"_s, u"*=0"_s, u"--debate-persuadability"_s, u"*=0"_s}, c);
+        auto r = run({ u"--debate-accuracy"_s, u"*=0"_s, u"--debate-persuadability"_s, u"*=0"_s }, c);
         QVERIFY(r);
         QVERIFY(r->rec->finished);
         // The first speaker rotates.
-        QCOMPARE(r->rec->order(), (QStringList{u"0:turn"_s, u"1:turn"_s, u"2:turn"_s, u"1:turn"_s, u"2:turn"_s, u"0:turn"_s}));
+        QCOMPARE(r->rec->order(), (QStringList { u"0:turn"_s, u"1:turn"_s, u"2:turn"_s, u"1:turn"_s, u"2:turn"_s, u"0:turn"_s }));
         // Later speakers of a round see the earlier ones of the same round.
         QVERIFY(r->rec->requestsFor(1, 0).at(0).entries().isEmpty());
         QCOMPARE(r->rec->requestsFor(1, 1).at(0).entries().size(), 1);
@@ -295,15 +289,15 @@ private slots:
         DebateConfig c;
         c.question = rt::test::arithmeticQuestion();
         c.format = FormatKind::Adversarial;
-        c.agents = {makeAgent(u"Pro"_s, kLlama, u"proponent"_s), makeAgent(u"Con"_s, kQwen, u"opponent"_s),
-                    makeAgent(u"Bench"_s, kGemma, u"judge"_s)};
-        auto r = run({u"--debate-accuracy"_s, u"llama3.2:1b=1,gemma3:1b=1,qwen3:0.6b=0"_s, u"--debate-persuadability"_s, u"*=0"_s}, c);
+        c.agents = { makeAgent(u"Pro"_s, kLlama, u"proponent"_s), makeAgent(u"Con"_s, kQwen, u"opponent"_s),
+            makeAgent(u"Bench"_s, kGemma, u"judge"_s) };
+        auto r = run({ u"--debate-accuracy"_s, u"llama3.2:1b=1,gemma3:1b=1,qwen3:0.6b=0"_s, u"--debate-persuadability"_s, u"*=0"_s }, c);
         QVERIFY(r);
         QVERIFY(r->rec->finished);
         const DebateOutcome &o = r->rec->outcome;
         RT_COMPARE_NAME(o.stopReason, StopReason::JudgeDecided);
         QCOMPARE(o.rounds, 1);
-        QCOMPARE(r->rec->order(), (QStringList{u"0:turn"_s, u"1:turn"_s, u"2:verdict"_s}));
+        QCOMPARE(r->rec->order(), (QStringList { u"0:turn"_s, u"1:turn"_s, u"2:verdict"_s }));
         QCOMPARE(o.answer, rt::test::arithmeticAnswer());
         QCOMPARE(o.verdictWinner, u"proponent"_s);
         QCOMPARE(o.synthesisBy, u"Bench"_s);
@@ -327,14 +321,14 @@ private slots:
         c.question = rt::test::arithmeticQuestion();
         c.format = FormatKind::Adversarial;
         c.maxRounds = 2;
-        c.agents = {makeAgent(u"Pro"_s, kLlama), makeAgent(u"Con"_s, kQwen)};
-        auto r = run({u"--debate-accuracy"_s, u"llama3.2:1b=0,qwen3:0.6b=0"_s, u"--debate-persuadability"_s, u"*=0"_s}, c);
+        c.agents = { makeAgent(u"Pro"_s, kLlama), makeAgent(u"Con"_s, kQwen) };
+        auto r = run({ u"--debate-accuracy"_s, u"llama3.2:1b=0,qwen3:0.6b=0"_s, u"--debate-persuadability"_s, u"*=0"_s }, c);
         QVERIFY(r);
         QVERIFY(r->rec->finished);
         QCOMPARE(r->rec->started.at(0).seats.size(), 3);
         RT_COMPARE_NAME(r->rec->started.at(0).seats.at(2).role, SeatRole::Judge);
         QVERIFY(r->rec->started.at(0).seats.at(2).implicit);
-        QCOMPARE(r->rec->order(), (QStringList{u"0:turn"_s, u"1:turn"_s, u"2:verdict"_s, u"0:turn"_s, u"1:turn"_s, u"2:verdict"_s}));
+        QCOMPARE(r->rec->order(), (QStringList { u"0:turn"_s, u"1:turn"_s, u"2:verdict"_s, u"0:turn"_s, u"1:turn"_s, u"2:verdict"_s }));
         const QList<TurnRecord> verdicts = r->rec->turnsOfKind(TurnKind::Verdict);
         QCOMPARE(*verdicts.at(0).stance.settled, false);
         QCOMPARE(*verdicts.at(1).stance.settled, true);
@@ -350,21 +344,21 @@ private slots:
     void councilRanksAnonymouslyWithoutSelfVotes()
     {
         DebateConfig c = threeAgents(FormatKind::Council);
-        auto r = run({u"--debate-accuracy"_s, u"llama3.2:1b=1,gemma3:1b=1,qwen3:0.6b=0"_s}, c);
+        auto r = run({ u"--debate-accuracy"_s, u"llama3.2:1b=1,gemma3:1b=1,qwen3:0.6b=0"_s }, c);
         QVERIFY(r);
         QVERIFY(r->rec->finished);
-        QCOMPARE(r->rec->order(), (QStringList{u"0:turn"_s, u"1:turn"_s, u"2:turn"_s, u"0:ranking"_s, u"1:ranking"_s, u"2:ranking"_s,
-                                               u"3:synthesis"_s}));
+        QCOMPARE(r->rec->order(),
+            (QStringList { u"0:turn"_s, u"1:turn"_s, u"2:turn"_s, u"0:ranking"_s, u"1:ranking"_s, u"2:ranking"_s, u"3:synthesis"_s }));
         RT_COMPARE_NAME(r->rec->started.at(0).seats.at(3).role, SeatRole::Chair);
         // Rankings: no agent names, no model names, every response labelled.
         for (int seat = 0; seat < 3; ++seat) {
             const auto req = r->rec->requestsFor(2, seat);
             QCOMPARE(req.size(), 1);
             const QString all = req.at(0).allText();
-            for (const QString &name : {u"Ada"_s, u"Bo"_s, u"Cy"_s, u"llama"_s, u"gemma"_s, u"qwen"_s, u"Chair"_s})
+            for (const QString &name : { u"Ada"_s, u"Bo"_s, u"Cy"_s, u"llama"_s, u"gemma"_s, u"qwen"_s, u"Chair"_s })
                 QVERIFY2(!all.contains(name, Qt::CaseInsensitive), qPrintable(name + u" in: "_s + all));
             QCOMPARE(req.at(0).entries().size(), 3);
-            for (const QString &label : {u"Response A"_s, u"Response B"_s, u"Response C"_s})
+            for (const QString &label : { u"Response A"_s, u"Response B"_s, u"Response C"_s })
                 QVERIFY(all.contains(u"["_s + label + u"]"_s));
             QVERIFY(!all.contains(u"(you)"_s));
         }
@@ -416,14 +410,15 @@ private slots:
         for (double p : points)
             total += p;
         QCOMPARE(total, 3.0);
-        QCOMPARE(CouncilFormat::anonymise(s, u"M1 said llama3.2:1b is fine; m2 agrees"_s), u"a member said a member is fine; a member agrees"_s);
+        QCOMPARE(
+            CouncilFormat::anonymise(s, u"M1 said llama3.2:1b is fine; m2 agrees"_s), u"a member said a member is fine; a member agrees"_s);
     }
 
     void voteSamplesWithoutEarlyStop()
     {
         DebateConfig c = threeAgents(FormatKind::Vote);
         c.maxRounds = 2;
-        auto r = run({u"--debate-accuracy"_s, u"*=1"_s}, c);
+        auto r = run({ u"--debate-accuracy"_s, u"*=1"_s }, c);
         QVERIFY(r);
         QVERIFY(r->rec->finished);
         QCOMPARE(r->rec->turns.size(), 6); // round 1 was unanimous, but samples are planned compute
@@ -445,7 +440,7 @@ private slots:
     {
         DebateConfig c = threeAgents();
         c.consensusThreshold = 1.0;
-        const QStringList sim{u"--debate-accuracy"_s, u"*=0.5"_s, u"--debate-persuadability"_s, u"*=0.5"_s};
+        const QStringList sim { u"--debate-accuracy"_s, u"*=0.5"_s, u"--debate-persuadability"_s, u"*=0.5"_s };
         const auto transcript = [](const DebateRecorder &rec) {
             QStringList out;
             for (const TurnRecord &t : rec.turns)
@@ -494,7 +489,7 @@ private slots:
         QVERIFY(!s);
         QCOMPARE(s.error().code, u"usage"_s);
         c = threeAgents();
-        c.agents = {c.agents.at(0)};
+        c.agents = { c.agents.at(0) };
         QVERIFY(!engine.start(c));
         c = threeAgents();
         c.maxRounds = 11;

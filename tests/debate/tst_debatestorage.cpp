@@ -1,12 +1,11 @@
 // The engine over the real storage (SQLite through rt::storage::Storage and
 // StorageDebateStore): what is written reads back the same, and a debate
 // interrupted mid-turn continues from its last durable turn.
+#include "debate/storagedebatestore.h"
 #include "debaterecorder.h"
 #include "simprocess.h"
-#include "tempdatabase.h"
-
-#include "debate/storagedebatestore.h"
 #include "storage/storage.h"
+#include "tempdatabase.h"
 
 #include <QStandardPaths>
 #include <QtTest/QTest>
@@ -16,8 +15,7 @@ using namespace rt::debate;
 using rt::test::DebateRecorder;
 using rt::test::makeAgent;
 
-class TestDebateStorage final : public QObject
-{
+class TestDebateStorage final : public QObject {
     Q_OBJECT
 
     rt::test::SimProcess m_sim;
@@ -39,7 +37,7 @@ class TestDebateStorage final : public QObject
         std::optional<rt::Result<StoredDebate>> loaded;
         store.loadDebate(id, &context, [&](const rt::Result<StoredDebate> &d) { loaded = d; });
         if (!QTest::qWaitFor([&] { return loaded.has_value(); }, 10000))
-            return rt::Error{u"timeout"_s, u"no answer from storage"_s};
+            return rt::Error { u"timeout"_s, u"no answer from storage"_s };
         return *loaded;
     }
 
@@ -47,8 +45,8 @@ private slots:
     void initTestCase()
     {
         QStandardPaths::setTestModeEnabled(true);
-        QVERIFY(m_sim.start({u"--debate-accuracy"_s, u"llama3.2:1b=1,gemma3:1b=1,qwen3:0.6b=0"_s, u"--debate-persuadability"_s,
-                             u"*=0,qwen3:0.6b=1"_s, u"--debate-malformed"_s, u"gemma3:1b=prose"_s}));
+        QVERIFY(m_sim.start({ u"--debate-accuracy"_s, u"llama3.2:1b=1,gemma3:1b=1,qwen3:0.6b=0"_s, u"--debate-persuadability"_s,
+            u"*=0,qwen3:0.6b=1"_s, u"--debate-malformed"_s, u"gemma3:1b=prose"_s }));
     }
 
     void roundTrip()
@@ -71,7 +69,7 @@ private slots:
         c.question = rt::test::arithmeticQuestion();
         c.seed = 3;
         c.consensusThreshold = 1.0;
-        c.agents = {makeAgent(u"Ada"_s, u"llama3.2:1b"_s), makeAgent(u"Bo"_s, u"gemma3:1b"_s), makeAgent(u"Cy"_s, u"qwen3:0.6b"_s)};
+        c.agents = { makeAgent(u"Ada"_s, u"llama3.2:1b"_s), makeAgent(u"Bo"_s, u"gemma3:1b"_s), makeAgent(u"Cy"_s, u"qwen3:0.6b"_s) };
         c.agents[2].weight = 0.5;
         QVERIFY(engine.start(c));
         QVERIFY(rec.waitEnded());
@@ -148,7 +146,7 @@ private slots:
             c.consensusThreshold = 1.0;
             c.stallRounds = 0;
             // Cy starts wrong (qwen3 has accuracy 0), so round 1 ends without agreement.
-            c.agents = {makeAgent(u"Ada"_s, u"llama3.2:1b"_s), makeAgent(u"Bo"_s, u"llama3.2:1b"_s), makeAgent(u"Cy"_s, u"qwen3:0.6b"_s)};
+            c.agents = { makeAgent(u"Ada"_s, u"llama3.2:1b"_s), makeAgent(u"Bo"_s, u"llama3.2:1b"_s), makeAgent(u"Cy"_s, u"qwen3:0.6b"_s) };
             c.seed = 9;
             QVERIFY(engine.start(c));
             QVERIFY(rec.waitEnded());

@@ -18,22 +18,22 @@ QString j(const char *utf8)
 }
 } // namespace
 
-class TestStanceParser final : public QObject
-{
+class TestStanceParser final : public QObject {
     Q_OBJECT
 
 private slots:
     void strictStance()
     {
         const auto s = StanceParser::parseStrict(
-            j("{\"argument\":\"Because 6*7.\",\"answer\":\"42\",\"confidence\":0.8,\"key_points\":[\"a\",\"b\"],\"agrees_with\":[\"Skeptic\"]}"),
+            j("{\"argument\":\"Because "
+              "6*7.\",\"answer\":\"42\",\"confidence\":0.8,\"key_points\":[\"a\",\"b\"],\"agrees_with\":[\"Skeptic\"]}"),
             ReplyShape::Stance);
         QVERIFY(s);
         QCOMPARE(s->answer, u"42"_s);
         QCOMPARE(*s->confidence, 0.8);
         QCOMPARE(s->argument, u"Because 6*7."_s);
-        QCOMPARE(s->keyPoints, (QStringList{u"a"_s, u"b"_s}));
-        QCOMPARE(s->agreesWith, QStringList{u"Skeptic"_s});
+        QCOMPARE(s->keyPoints, (QStringList { u"a"_s, u"b"_s }));
+        QCOMPARE(s->agreesWith, QStringList { u"Skeptic"_s });
         QVERIFY(s->parseOk());
         QCOMPARE(s->source, Stance::Source::Schema);
         // Numbers and percentages as given by small models.
@@ -69,8 +69,8 @@ private slots:
         QCOMPARE(s->source, Stance::Source::Tolerant);
         QVERIFY(!s->parseOk());
         // Bare object in prose, with braces inside strings; the last fitting one wins.
-        s = StanceParser::parseTolerant(
-            j("First {\"answer\":\"1\",\"confidence\":0.2} then, on reflection, {\"argument\":\"set {x}\",\"final_answer\":\"2\",\"confidence_level\":0.9}."),
+        s = StanceParser::parseTolerant(j("First {\"answer\":\"1\",\"confidence\":0.2} then, on reflection, {\"argument\":\"set "
+                                          "{x}\",\"final_answer\":\"2\",\"confidence_level\":0.9}."),
             ReplyShape::Stance);
         QVERIFY(s);
         QCOMPARE(s->answer, u"2"_s);
@@ -90,21 +90,21 @@ private slots:
 
     void otherShapes()
     {
-        auto v = StanceParser::parseStrict(j("{\"reason\":\"r\",\"settled\":true,\"winner\":\"Opponent\",\"answer\":\"9\",\"confidence\":0.7}"),
-                                           ReplyShape::Verdict);
+        auto v = StanceParser::parseStrict(
+            j("{\"reason\":\"r\",\"settled\":true,\"winner\":\"Opponent\",\"answer\":\"9\",\"confidence\":0.7}"), ReplyShape::Verdict);
         QVERIFY(v);
         QCOMPARE(*v->settled, true);
         QCOMPARE(v->winner, u"opponent"_s);
         QCOMPARE(v->argument, u"r"_s);
         QVERIFY(!StanceParser::parseStrict(j("{\"reason\":\"r\",\"winner\":\"opponent\"}"), ReplyShape::Verdict)); // settled missing
-        QVERIFY(!StanceParser::parseStrict(j("{\"settled\":true,\"winner\":\"x\"}"), ReplyShape::Verdict));      // settled without answer
+        QVERIFY(!StanceParser::parseStrict(j("{\"settled\":true,\"winner\":\"x\"}"), ReplyShape::Verdict)); // settled without answer
         v = StanceParser::parseStrict(j("{\"settled\":false,\"winner\":\"who\"}"), ReplyShape::Verdict);
         QVERIFY(v);
         QCOMPARE(v->winner, u"neither"_s);
 
         auto r = StanceParser::parseStrict(j("{\"reason\":\"x\",\"ranking\":[\"Response B\",\"Response A\"]}"), ReplyShape::Ranking);
         QVERIFY(r);
-        QCOMPARE(r->ranking, (QStringList{u"Response B"_s, u"Response A"_s}));
+        QCOMPARE(r->ranking, (QStringList { u"Response B"_s, u"Response A"_s }));
         QVERIFY(!StanceParser::parseStrict(j("{\"reason\":\"x\",\"ranking\":[]}"), ReplyShape::Ranking));
 
         auto y = StanceParser::parseStrict(j("{\"synthesis\":\"All agree.\",\"answer\":\"4\",\"confidence\":1}"), ReplyShape::Synthesis);
@@ -115,15 +115,15 @@ private slots:
 
     void schema()
     {
-        const QJsonObject s = StanceParser::schema(ReplyShape::Stance, {u"Skeptic"_s, u"Ethicist"_s});
+        const QJsonObject s = StanceParser::schema(ReplyShape::Stance, { u"Skeptic"_s, u"Ethicist"_s });
         QCOMPARE(s.value(u"type"_s).toString(), u"object"_s);
         const QJsonObject props = s.value(u"properties"_s).toObject();
-        for (const auto &key : {u"argument"_s, u"answer"_s, u"confidence"_s, u"key_points"_s, u"agrees_with"_s, u"disagrees_with"_s})
+        for (const auto &key : { u"argument"_s, u"answer"_s, u"confidence"_s, u"key_points"_s, u"agrees_with"_s, u"disagrees_with"_s })
             QVERIFY2(props.contains(key), qPrintable(key));
         QCOMPARE(props.value(u"key_points"_s).toObject().value(u"maxItems"_s).toInt(), 5);
         QCOMPARE(props.value(u"agrees_with"_s).toObject().value(u"items"_s).toObject().value(u"enum"_s).toArray().size(), 2);
         QVERIFY(s.value(u"required"_s).toArray().contains(u"confidence"_s));
-        const QJsonObject ranking = StanceParser::schema(ReplyShape::Ranking, {}, {u"Response A"_s, u"Response B"_s});
+        const QJsonObject ranking = StanceParser::schema(ReplyShape::Ranking, {}, { u"Response A"_s, u"Response B"_s });
         QCOMPARE(ranking.value(u"properties"_s).toObject().value(u"ranking"_s).toObject().value(u"minItems"_s).toInt(), 2);
     }
 
@@ -133,9 +133,9 @@ private slots:
         s.source = Stance::Source::Repaired;
         s.answer = u"B"_s;
         s.confidence = 0.4;
-        s.keyPoints = {u"k"_s};
+        s.keyPoints = { u"k"_s };
         s.settled = false;
-        s.ranking = {u"Response A"_s};
+        s.ranking = { u"Response A"_s };
         const Stance back = Stance::fromJson(s.toJson());
         QCOMPARE(back.source, Stance::Source::Repaired);
         QCOMPARE(back.answer, u"B"_s);
@@ -148,7 +148,7 @@ private slots:
     void visibleTextStreams_data()
     {
         QTest::addColumn<int>("pieceSize");
-        for (int n : {1, 2, 3, 7, 1000})
+        for (int n : { 1, 2, 3, 7, 1000 })
             QTest::newRow(qPrintable(u"pieces of %1"_s.arg(n))) << n;
     }
     void visibleTextStreams()
@@ -156,7 +156,8 @@ private slots:
         QFETCH(int, pieceSize);
         // Nested "argument" keys and other strings must not leak; escapes and
         // surrogate pairs must survive any split.
-        const QString json = j(" {\"answer\":\"42\",\"meta\":{\"argument\":\"hidden\"},\"argument\":\"Line 1\\n\\\"quoted\\\" caf\\u00e9 \\ud83c\\udfb2 back\\\\slash\",\"key_points\":[\"not shown\"]}");
+        const QString json = j(" {\"answer\":\"42\",\"meta\":{\"argument\":\"hidden\"},\"argument\":\"Line 1\\n\\\"quoted\\\" caf\\u00e9 "
+                               "\\ud83c\\udfb2 back\\\\slash\",\"key_points\":[\"not shown\"]}");
         VisibleTextStreamer streamer;
         QString out;
         for (qsizetype i = 0; i < json.size(); i += pieceSize)
@@ -183,8 +184,9 @@ private slots:
         t.stance.answer = u"42"_s;
         t.stance.confidence = 0.8;
         t.stance.argument = u"Because."_s;
-        t.stance.keyPoints = {u"one"_s, u"two"_s};
-        QCOMPARE(PromptBuilder::entry(t, t.info.agentName, false), u"[Skeptic] answer: 42 | confidence: 0.80\nArgument: Because.\nKey points: one; two"_s);
+        t.stance.keyPoints = { u"one"_s, u"two"_s };
+        QCOMPARE(PromptBuilder::entry(t, t.info.agentName, false),
+            u"[Skeptic] answer: 42 | confidence: 0.80\nArgument: Because.\nKey points: one; two"_s);
         QVERIFY(PromptBuilder::entry(t, u"Response A"_s, true).startsWith(u"[Response A] (you) answer: 42"_s));
         t.stance = Stance();
         t.text = u"raw"_s;
@@ -197,12 +199,12 @@ private slots:
         parts.system = u"You are a debater."_s;
         parts.question = u"What is 2+2?"_s;
         parts.task = u"Round 5 of 5. Answer."_s;
-        parts.notes = {u"Be brief."_s};
+        parts.notes = { u"Be brief."_s };
         for (int r = 1; r <= 3; ++r)
             parts.older.append(u"Round %1: "_s.arg(r) + QString(300, u'o'));
         parts.latestHeading = u"Answers from round 4:"_s;
-        parts.latest = {u"[A] answer: 4 | confidence: 0.90\nArgument: "_s + QString(3000, u'a'),
-                        u"[B] answer: 5 | confidence: 0.50\nArgument: "_s + QString(3000, u'b')};
+        parts.latest = { u"[A] answer: 4 | confidence: 0.90\nArgument: "_s + QString(3000, u'a'),
+            u"[B] answer: 5 | confidence: 0.50\nArgument: "_s + QString(3000, u'b') };
         bool trimmed = true;
         auto messages = PromptBuilder::build(parts, 100000, &trimmed);
         QVERIFY(!trimmed);

@@ -5,8 +5,7 @@
 
 using rt::llm::NdjsonReader;
 
-class TestNdjsonReader final : public QObject
-{
+class TestNdjsonReader final : public QObject {
     Q_OBJECT
 
 private:
@@ -35,7 +34,7 @@ private slots:
     void wholeLines()
     {
         NdjsonReader reader;
-        const auto objects = feedAll(reader, {sampleStream()});
+        const auto objects = feedAll(reader, { sampleStream() });
         QCOMPARE(objects.size(), 3);
         QCOMPARE(objects[0].value(QStringLiteral("message")).toObject().value(QStringLiteral("content")).toString(), QStringLiteral("Hé"));
         QCOMPARE(objects[2].value(QStringLiteral("done")).toBool(), true);
@@ -53,7 +52,7 @@ private slots:
         const auto objects = feedAll(reader, chunks);
         QCOMPARE(objects.size(), 3);
         QCOMPARE(objects[1].value(QStringLiteral("message")).toObject().value(QStringLiteral("content")).toString(),
-                 QStringLiteral("llo 日本 🎲"));
+            QStringLiteral("llo 日本 🎲"));
     }
 
     void splitsEverywhere_data()
@@ -69,16 +68,16 @@ private slots:
         QFETCH(int, cut);
         const QByteArray stream = sampleStream();
         NdjsonReader reader;
-        const auto objects = feedAll(reader, {stream.left(cut), stream.mid(cut)});
+        const auto objects = feedAll(reader, { stream.left(cut), stream.mid(cut) });
         QCOMPARE(objects.size(), 3);
         QCOMPARE(objects[1].value(QStringLiteral("message")).toObject().value(QStringLiteral("content")).toString(),
-                 QStringLiteral("llo 日本 🎲"));
+            QStringLiteral("llo 日本 🎲"));
     }
 
     void crlfAndEmptyLines()
     {
         NdjsonReader reader;
-        const auto objects = feedAll(reader, {QByteArrayLiteral("\r\n{\"a\":1}\r\n\n\n{\"a\":2}\r"), QByteArrayLiteral("\n  \n")});
+        const auto objects = feedAll(reader, { QByteArrayLiteral("\r\n{\"a\":1}\r\n\n\n{\"a\":2}\r"), QByteArrayLiteral("\n  \n") });
         QCOMPARE(objects.size(), 2);
         QCOMPARE(objects[1].value(QStringLiteral("a")).toInt(), 2);
         QCOMPARE(reader.status(), NdjsonReader::Status::Ok);
@@ -101,7 +100,7 @@ private slots:
     {
         NdjsonReader reader(1024);
         NdjsonReader::Status status;
-        const auto objects = feedAll(reader, {QByteArrayLiteral("{\"a\":1}\n"), QByteArray(600, 'x'), QByteArray(600, 'y')}, &status);
+        const auto objects = feedAll(reader, { QByteArrayLiteral("{\"a\":1}\n"), QByteArray(600, 'x'), QByteArray(600, 'y') }, &status);
         QCOMPARE(objects.size(), 1);
         QCOMPARE(status, NdjsonReader::Status::LineTooLong);
         QVERIFY(reader.errorString().contains(QStringLiteral("longer than")));
@@ -111,7 +110,7 @@ private slots:
     {
         NdjsonReader reader;
         NdjsonReader::Status status;
-        const auto objects = feedAll(reader, {QByteArrayLiteral("{\"a\":1}\n{\"a\":\n{\"a\":3}\n")}, &status);
+        const auto objects = feedAll(reader, { QByteArrayLiteral("{\"a\":1}\n{\"a\":\n{\"a\":3}\n") }, &status);
         QCOMPARE(objects.size(), 1);
         QCOMPARE(status, NdjsonReader::Status::InvalidLine);
         QVERIFY2(reader.errorString().contains(QStringLiteral("line 2")), qPrintable(reader.errorString()));
@@ -125,7 +124,7 @@ private slots:
     {
         NdjsonReader reader;
         NdjsonReader::Status status;
-        feedAll(reader, {QByteArrayLiteral("[1,2]\n")}, &status);
+        feedAll(reader, { QByteArrayLiteral("[1,2]\n") }, &status);
         QCOMPARE(status, NdjsonReader::Status::InvalidLine);
     }
 
@@ -133,7 +132,7 @@ private slots:
     {
         // Error lines are delivered; the client decides what they mean.
         NdjsonReader reader;
-        const auto objects = feedAll(reader, {QByteArrayLiteral("{\"message\":{\"content\":\"a\"}}\n{\"error\":\"boom\"}\n")});
+        const auto objects = feedAll(reader, { QByteArrayLiteral("{\"message\":{\"content\":\"a\"}}\n{\"error\":\"boom\"}\n") });
         QCOMPARE(objects.size(), 2);
         QCOMPARE(objects[1].value(QStringLiteral("error")).toString(), QStringLiteral("boom"));
     }
@@ -141,7 +140,7 @@ private slots:
     void truncatedTailIsVisible()
     {
         NdjsonReader reader;
-        const auto objects = feedAll(reader, {QByteArrayLiteral("{\"a\":1}\n{\"a\":")});
+        const auto objects = feedAll(reader, { QByteArrayLiteral("{\"a\":1}\n{\"a\":") });
         QCOMPARE(objects.size(), 1);
         QVERIFY(reader.hasPartialLine());
         QCOMPARE(reader.pendingBytes(), qsizetype(5));
@@ -151,10 +150,10 @@ private slots:
     {
         NdjsonReader reader;
         NdjsonReader::Status status;
-        feedAll(reader, {QByteArrayLiteral("nope\n")}, &status);
+        feedAll(reader, { QByteArrayLiteral("nope\n") }, &status);
         QCOMPARE(status, NdjsonReader::Status::InvalidLine);
         reader.reset();
-        const auto objects = feedAll(reader, {QByteArrayLiteral("{\"ok\":true}\n")});
+        const auto objects = feedAll(reader, { QByteArrayLiteral("{\"ok\":true}\n") });
         QCOMPARE(objects.size(), 1);
     }
 };

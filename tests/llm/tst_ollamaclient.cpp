@@ -10,8 +10,7 @@
 
 using namespace rt::llm;
 
-class TestOllamaClient final : public QObject
-{
+class TestOllamaClient final : public QObject {
     Q_OBJECT
 
     rt::test::SimProcess m_sim;
@@ -29,13 +28,12 @@ class TestOllamaClient final : public QObject
     {
         ChatRequest r;
         r.model = model;
-        r.messages = {ChatMessage::user(prompt)};
+        r.messages = { ChatMessage::user(prompt) };
         r.options.seed = 7;
         return r;
     }
 
-    struct Run
-    {
+    struct Run {
         ChatResult result;
         QString streamed;
         QString streamedThinking;
@@ -43,7 +41,8 @@ class TestOllamaClient final : public QObject
         int retries = 0;
     };
 
-    static Run run(OllamaClient &client, const ChatRequest &req, std::function<void(ChatStream *, Run &)> during = {}, int timeoutMs = 30000)
+    static Run run(
+        OllamaClient &client, const ChatRequest &req, std::function<void(ChatStream *, Run &)> during = {}, int timeoutMs = 30000)
     {
         Run r;
         ChatStream *stream = client.chat(req);
@@ -76,10 +75,7 @@ class TestOllamaClient final : public QObject
     }
 
 private slots:
-    void initTestCase()
-    {
-        QVERIFY2(m_sim.start({QStringLiteral("--tokens"), QStringLiteral("30")}), qPrintable(m_sim.errorString()));
-    }
+    void initTestCase() { QVERIFY2(m_sim.start({ QStringLiteral("--tokens"), QStringLiteral("30") }), qPrintable(m_sim.errorString())); }
 
     void init() { QVERIFY(m_sim.reset()); }
 
@@ -130,7 +126,7 @@ private slots:
         QVERIFY(!r.result.content.isEmpty());
         QCOMPARE(r.streamed, r.result.content);
         QVERIFY2(std::any_of(r.result.content.cbegin(), r.result.content.cend(), [](QChar c) { return c.unicode() > 127; }),
-                 "the simulator's reply should carry multi-byte UTF-8");
+            "the simulator's reply should carry multi-byte UTF-8");
         QCOMPARE(r.result.doneReason, QStringLiteral("stop"));
         QVERIFY(r.result.metrics.evalCount > 0);
         QVERIFY(r.result.metrics.promptEvalCount > 0);
@@ -181,7 +177,8 @@ private slots:
         OllamaClient client(config());
         ChatRequest req = request();
         req.format = QJsonDocument::fromJson(R"({"type":"object","properties":{"stance":{"type":"string"},
-            "confidence":{"type":"number","minimum":0,"maximum":1}},"required":["stance","confidence"]})").object();
+            "confidence":{"type":"number","minimum":0,"maximum":1}},"required":["stance","confidence"]})")
+                         .object();
         const Run r = run(client, req);
         QVERIFY2(r.result.ok(), qPrintable(r.result.error.message));
         const QJsonDocument doc = QJsonDocument::fromJson(r.result.content.toUtf8());
@@ -385,11 +382,11 @@ private slots:
     {
         OllamaClient client(config());
         QList<QList<double>> vectors;
-        client.embed(QStringLiteral("nomic-embed-text:latest"), {QStringLiteral("red apple"), QStringLiteral("green apple")}, this,
-                     [&](const rt::Result<QList<QList<double>>> &r) {
-                         QVERIFY2(r.ok(), r.ok() ? "" : qPrintable(r.error().message));
-                         vectors = *r;
-                     });
+        client.embed(QStringLiteral("nomic-embed-text:latest"), { QStringLiteral("red apple"), QStringLiteral("green apple") }, this,
+            [&](const rt::Result<QList<QList<double>>> &r) {
+                QVERIFY2(r.ok(), r.ok() ? "" : qPrintable(r.error().message));
+                vectors = *r;
+            });
         QTRY_COMPARE(vectors.size(), 2);
         QVERIFY(!vectors[0].isEmpty());
 

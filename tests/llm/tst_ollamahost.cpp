@@ -5,8 +5,7 @@
 
 using rt::llm::parseOllamaHost;
 
-class TestOllamaHost final : public QObject
-{
+class TestOllamaHost final : public QObject {
     Q_OBJECT
 private slots:
     void initTestCase() { QStandardPaths::setTestModeEnabled(true); }

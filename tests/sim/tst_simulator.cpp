@@ -10,7 +10,6 @@
 #include <QTcpSocket>
 #include <QTemporaryDir>
 #include <QTest>
-
 #include <cmath>
 #include <memory>
 
@@ -28,8 +27,8 @@ QByteArray toJson(const QJsonObject &o)
 
 QJsonObject chatBody(const QString &model, const QString &text, const QJsonObject &extra = {})
 {
-    QJsonObject o{{u"model"_s, model},
-                  {u"messages"_s, QJsonArray{QJsonObject{{u"role"_s, u"user"_s}, {u"content"_s, text}}}}};
+    QJsonObject o { { u"model"_s, model },
+        { u"messages"_s, QJsonArray { QJsonObject { { u"role"_s, u"user"_s }, { u"content"_s, text } } } } };
     for (auto it = extra.constBegin(); it != extra.constEnd(); ++it)
         o.insert(it.key(), it.value());
     return o;
@@ -132,10 +131,10 @@ bool validates(const QJsonValue &v, const QJsonObject &schema, QString *why)
 }
 
 // A raw client socket that can send several requests and read responses.
-class RawClient
-{
+class RawClient {
 public:
-    explicit RawClient(const QUrl &url) : m_url(url)
+    explicit RawClient(const QUrl &url)
+        : m_url(url)
     {
         m_socket.connectToHost(url.host(), quint16(url.port()));
         m_connected = m_socket.waitForConnected(5000);
@@ -143,8 +142,8 @@ public:
     bool connected() const { return m_connected; }
     QTcpSocket &socket() { return m_socket; }
 
-    void send(const QByteArray &method, const QString &path, const QByteArray &body = {}, const RawHeaders &headers = {},
-              bool keepAlive = true)
+    void send(
+        const QByteArray &method, const QString &path, const QByteArray &body = {}, const RawHeaders &headers = {}, bool keepAlive = true)
     {
         m_socket.write(SimProcess::buildRequest(m_url, method, path, body, headers, keepAlive));
         m_socket.flush();
@@ -177,8 +176,7 @@ public:
             HttpReply r = SimProcess::parseResponse(m_buffer);
             if (r.chunks.size() >= n || r.complete || t.elapsed() > timeoutMs)
                 return r;
-            if (!readSome(int(std::max<qint64>(1, timeoutMs - t.elapsed())))
-                && m_socket.state() != QAbstractSocket::ConnectedState)
+            if (!readSome(int(std::max<qint64>(1, timeoutMs - t.elapsed()))) && m_socket.state() != QAbstractSocket::ConnectedState)
                 return SimProcess::parseResponse(m_buffer, true);
         }
     }
@@ -213,8 +211,7 @@ private:
     QList<QByteArray> m_reads;
 };
 
-template<typename Pred>
-bool waitFor(Pred pred, int timeoutMs = 5000)
+template<typename Pred> bool waitFor(Pred pred, int timeoutMs = 5000)
 {
     QElapsedTimer t;
     t.start();
@@ -228,8 +225,7 @@ bool waitFor(Pred pred, int timeoutMs = 5000)
 
 } // namespace
 
-class TestSimulator final : public QObject
-{
+class TestSimulator final : public QObject {
     Q_OBJECT
 
 private:
@@ -251,7 +247,7 @@ private:
 private Q_SLOTS:
     void initTestCase()
     {
-        QVERIFY2(m_sim.start({u"--pull-ms"_s, u"300"_s}), qPrintable(m_sim.errorString()));
+        QVERIFY2(m_sim.start({ u"--pull-ms"_s, u"300"_s }), qPrintable(m_sim.errorString()));
         QCOMPARE(m_sim.url().host(), u"127.0.0.1"_s);
         QVERIFY(m_sim.port() > 0);
     }
@@ -311,14 +307,14 @@ private Q_SLOTS:
             QVERIFY(d.value(u"families"_s).isArray());
             QVERIFY(!m.value(u"capabilities"_s).toArray().isEmpty());
         }
-        for (const auto &expected : {u"llama3.2:1b"_s, u"qwen3:0.6b"_s, u"gemma3:1b"_s, u"nomic-embed-text:latest"_s,
-                                     u"sim-slow:latest"_s})
+        for (const auto &expected :
+            { u"llama3.2:1b"_s, u"qwen3:0.6b"_s, u"gemma3:1b"_s, u"nomic-embed-text:latest"_s, u"sim-slow:latest"_s })
             QVERIFY2(names.contains(expected), qPrintable(expected));
     }
 
     void show()
     {
-        HttpReply r = post(u"/api/show"_s, {{u"model"_s, u"llama3.2:1b"_s}});
+        HttpReply r = post(u"/api/show"_s, { { u"model"_s, u"llama3.2:1b"_s } });
         QCOMPARE(r.status, 200);
         const QJsonObject o = r.json();
         QCOMPARE(o.value(u"details"_s).toObject().value(u"family"_s).toString(), u"llama"_s);
@@ -331,12 +327,12 @@ private Q_SLOTS:
         QVERIFY(QDateTime::fromString(o.value(u"modified_at"_s).toString(), Qt::ISODateWithMs).isValid());
 
         // The legacy "name" field (ollama-js and older clients send it).
-        r = post(u"/api/show"_s, {{u"name"_s, u"nomic-embed-text"_s}});
+        r = post(u"/api/show"_s, { { u"name"_s, u"nomic-embed-text"_s } });
         QCOMPARE(r.status, 200);
         QVERIFY(r.json().value(u"capabilities"_s).toArray().contains(u"embedding"_s));
         QCOMPARE(r.json().value(u"model_info"_s).toObject().value(u"nomic-bert.context_length"_s).toInt(), 2048);
 
-        r = post(u"/api/show"_s, {{u"model"_s, u"nope:1b"_s}});
+        r = post(u"/api/show"_s, { { u"model"_s, u"nope:1b"_s } });
         QCOMPARE(r.status, 404);
         QCOMPARE(r.json().value(u"error"_s).toString(), u"model 'nope:1b' not found"_s);
     }
@@ -358,7 +354,7 @@ private Q_SLOTS:
         for (qsizetype i = 0; i < r.chunks.size(); ++i) {
             const QByteArray &chunk = r.chunks.at(i);
             QVERIFY2(chunk.endsWith('\n') && chunk.count('\n') == 1, "one JSON line per chunk");
-            QJsonParseError err{};
+            QJsonParseError err {};
             const QJsonObject o = QJsonDocument::fromJson(chunk, &err).object();
             QCOMPARE(err.error, QJsonParseError::NoError);
             QCOMPARE(o.value(u"model"_s).toString(), u"llama3.2:1b"_s);
@@ -376,8 +372,8 @@ private Q_SLOTS:
                 QCOMPARE(o.value(u"done_reason"_s).toString(), u"stop"_s);
                 QCOMPARE(msg.value(u"content"_s).toString(), QString());
                 QCOMPARE(o.value(u"eval_count"_s).toInt(), 40);
-                for (const auto &k : {u"total_duration"_s, u"load_duration"_s, u"prompt_eval_count"_s,
-                                      u"prompt_eval_duration"_s, u"eval_duration"_s})
+                for (const auto &k :
+                    { u"total_duration"_s, u"load_duration"_s, u"prompt_eval_count"_s, u"prompt_eval_duration"_s, u"eval_duration"_s })
                     QVERIFY2(o.value(k).toDouble() > 0, qPrintable(k));
                 QVERIFY(o.value(u"total_duration"_s).toDouble() >= o.value(u"eval_duration"_s).toDouble());
             }
@@ -393,7 +389,7 @@ private Q_SLOTS:
     void goStyleEscaping()
     {
         // Go's encoder writes <, > and & as \u003c etc.; the decoded text has them.
-        const HttpReply r = post(u"/api/chat"_s, chatBody(u"llama3.2:1b"_s, u"escape"_s), {{"X-Sim-Tokens", "400"}});
+        const HttpReply r = post(u"/api/chat"_s, chatBody(u"llama3.2:1b"_s, u"escape"_s), { { "X-Sim-Tokens", "400" } });
         QCOMPARE(r.status, 200);
         QVERIFY(!r.body.contains('<') && !r.body.contains('&'));
         const QString content = contentOf(r.lines());
@@ -407,8 +403,7 @@ private Q_SLOTS:
         QVERIFY(c.connected());
         QElapsedTimer t;
         t.start();
-        c.send("POST", u"/api/chat"_s, toJson(chatBody(u"llama3.2:1b"_s, u"slow"_s)),
-               {{"X-Sim-Fault", "slow_first_token:800"}});
+        c.send("POST", u"/api/chat"_s, toJson(chatBody(u"llama3.2:1b"_s, u"slow"_s)), { { "X-Sim-Fault", "slow_first_token:800" } });
         QVERIFY2(!c.readSome(450), "no bytes, not even headers, before the first token");
         const HttpReply first = c.readChunks(1, 5000);
         QVERIFY(t.elapsed() >= 700);
@@ -440,7 +435,7 @@ private Q_SLOTS:
         QVERIFY(r.json().value(u"models"_s).isArray());
         // Pipelined: two requests written back to back.
         c.send("GET", u"/api/version"_s);
-        c.send("POST", u"/api/show"_s, toJson({{u"model"_s, u"gemma3:1b"_s}}));
+        c.send("POST", u"/api/show"_s, toJson({ { u"model"_s, u"gemma3:1b"_s } }));
         QCOMPARE(c.readResponse().status, 200);
         r = c.readResponse();
         QCOMPARE(r.status, 200);
@@ -458,7 +453,7 @@ private Q_SLOTS:
         QCOMPARE(r.status, 404);
         QVERIFY(r.header("content-type").startsWith("application/json"));
         QCOMPARE(r.json().value(u"error"_s).toString(), u"model 'nope' not found"_s);
-        r = post(u"/api/generate"_s, {{u"model"_s, u"nope"_s}, {u"prompt"_s, u"x"_s}});
+        r = post(u"/api/generate"_s, { { u"model"_s, u"nope"_s }, { u"prompt"_s, u"x"_s } });
         QCOMPARE(r.status, 404);
 
         r = SimProcess::httpPost(m_sim.url(), u"/api/chat"_s, "{not json");
@@ -476,7 +471,7 @@ private Q_SLOTS:
     void streamFalseMatchesStream()
     {
         const HttpReply streamed = post(u"/api/chat"_s, chatBody(u"llama3.2:1b"_s, u"same"_s));
-        const HttpReply single = post(u"/api/chat"_s, chatBody(u"llama3.2:1b"_s, u"same"_s, {{u"stream"_s, false}}));
+        const HttpReply single = post(u"/api/chat"_s, chatBody(u"llama3.2:1b"_s, u"same"_s, { { u"stream"_s, false } }));
         QCOMPARE(single.status, 200);
         QVERIFY(!single.chunked);
         QCOMPARE(single.header("content-type"), QByteArray("application/json; charset=utf-8"));
@@ -496,16 +491,16 @@ private Q_SLOTS:
         const QString a = reply(u"alpha"_s);
         QCOMPARE(reply(u"alpha"_s), a);
         QVERIFY(reply(u"beta"_s) != a);
-        QVERIFY(reply(u"alpha"_s, {{u"options"_s, QJsonObject{{u"seed"_s, 7}}}}) != a);
-        QCOMPARE(reply(u"alpha"_s, {{u"options"_s, QJsonObject{{u"seed"_s, 7}}}}),
-                 reply(u"alpha"_s, {{u"options"_s, QJsonObject{{u"seed"_s, 7}}}}));
+        QVERIFY(reply(u"alpha"_s, { { u"options"_s, QJsonObject { { u"seed"_s, 7 } } } }) != a);
+        QCOMPARE(reply(u"alpha"_s, { { u"options"_s, QJsonObject { { u"seed"_s, 7 } } } }),
+            reply(u"alpha"_s, { { u"options"_s, QJsonObject { { u"seed"_s, 7 } } } }));
         QVERIFY(contentOf(post(u"/api/chat"_s, chatBody(u"gemma3:1b"_s, u"alpha"_s)).lines()) != a);
 
         // Across processes: the same --seed gives the same reply.
         SimProcess s1;
         SimProcess s2;
-        QVERIFY(s1.start({u"--seed"_s, u"7"_s}));
-        QVERIFY(s2.start({u"--seed"_s, u"7"_s}));
+        QVERIFY(s1.start({ u"--seed"_s, u"7"_s }));
+        QVERIFY(s2.start({ u"--seed"_s, u"7"_s }));
         const QByteArray body = toJson(chatBody(u"llama3.2:1b"_s, u"alpha"_s));
         const QString r1 = contentOf(SimProcess::httpPost(s1.url(), u"/api/chat"_s, body).lines());
         const QString r2 = contentOf(SimProcess::httpPost(s2.url(), u"/api/chat"_s, body).lines());
@@ -528,27 +523,28 @@ private Q_SLOTS:
                     "required":["claim","weight"]},"minItems":1,"maxItems":3},
                 "meta":{"type":"object","properties":{"round":{"type":"integer"},"tags":{"type":"array","items":{"type":"string"}}},"required":["round"]}
             },
-            "required":["stance","confidence","points","meta"]})").object();
+            "required":["stance","confidence","points","meta"]})")
+                                       .object();
         QVERIFY(!schema.isEmpty());
-        for (const bool stream : {true, false}) {
-            for (const auto &question : {u"q1"_s, u"q2"_s, u"q3"_s}) {
-                const HttpReply r = post(u"/api/chat"_s, chatBody(u"llama3.2:1b"_s, question,
-                                                                   {{u"format"_s, schema}, {u"stream"_s, stream}}));
+        for (const bool stream : { true, false }) {
+            for (const auto &question : { u"q1"_s, u"q2"_s, u"q3"_s }) {
+                const HttpReply r
+                    = post(u"/api/chat"_s, chatBody(u"llama3.2:1b"_s, question, { { u"format"_s, schema }, { u"stream"_s, stream } }));
                 QCOMPARE(r.status, 200);
-                const QString content = stream ? contentOf(r.lines())
-                                               : r.json().value(u"message"_s).toObject().value(u"content"_s).toString();
-                QJsonParseError err{};
+                const QString content
+                    = stream ? contentOf(r.lines()) : r.json().value(u"message"_s).toObject().value(u"content"_s).toString();
+                QJsonParseError err {};
                 const QJsonDocument doc = QJsonDocument::fromJson(content.toUtf8(), &err);
                 QVERIFY2(err.error == QJsonParseError::NoError, qPrintable(content));
                 QString why;
                 QVERIFY2(validates(doc.object(), schema, &why), qPrintable(why + u": "_s + content));
             }
         }
-        HttpReply r = post(u"/api/generate"_s, {{u"model"_s, u"gemma3:1b"_s}, {u"prompt"_s, u"x"_s},
-                                                {u"format"_s, u"json"_s}, {u"stream"_s, false}});
+        HttpReply r = post(u"/api/generate"_s,
+            { { u"model"_s, u"gemma3:1b"_s }, { u"prompt"_s, u"x"_s }, { u"format"_s, u"json"_s }, { u"stream"_s, false } });
         QCOMPARE(r.status, 200);
         QVERIFY(QJsonDocument::fromJson(r.json().value(u"response"_s).toString().toUtf8()).isObject());
-        r = post(u"/api/chat"_s, chatBody(u"llama3.2:1b"_s, u"x"_s, {{u"format"_s, u"xml"_s}}));
+        r = post(u"/api/chat"_s, chatBody(u"llama3.2:1b"_s, u"x"_s, { { u"format"_s, u"xml"_s } }));
         QCOMPARE(r.status, 400);
         QVERIFY(r.json().value(u"error"_s).toString().startsWith(u"invalid format"_s));
     }
@@ -572,43 +568,44 @@ private Q_SLOTS:
             QVERIFY(seenContent);
             QCOMPARE(thinkingLines > 0, expectThinking);
         };
-        check({{u"think"_s, true}}, true);
+        check({ { u"think"_s, true } }, true);
         check({}, true); // thinking models think by default
-        check({{u"think"_s, u"high"_s}}, true);
-        check({{u"think"_s, false}}, false);
+        check({ { u"think"_s, u"high"_s } }, true);
+        check({ { u"think"_s, false } }, false);
 
-        HttpReply r = post(u"/api/chat"_s, chatBody(u"gemma3:1b"_s, u"think"_s, {{u"think"_s, true}}));
+        HttpReply r = post(u"/api/chat"_s, chatBody(u"gemma3:1b"_s, u"think"_s, { { u"think"_s, true } }));
         QCOMPARE(r.status, 400);
         QCOMPARE(r.json().value(u"error"_s).toString(), u"\"gemma3:1b\" does not support thinking"_s);
 
-        r = post(u"/api/generate"_s, {{u"model"_s, u"qwen3:0.6b"_s}, {u"prompt"_s, u"x"_s}, {u"stream"_s, false}});
+        r = post(u"/api/generate"_s, { { u"model"_s, u"qwen3:0.6b"_s }, { u"prompt"_s, u"x"_s }, { u"stream"_s, false } });
         QVERIFY(!r.json().value(u"thinking"_s).toString().isEmpty());
         QVERIFY(!r.json().value(u"response"_s).toString().isEmpty());
     }
 
     void options()
     {
-        HttpReply r = post(u"/api/chat"_s, chatBody(u"llama3.2:1b"_s, u"short"_s,
-                                                    {{u"options"_s, QJsonObject{{u"num_predict"_s, 5}, {u"temperature"_s, 0.2}}}}));
+        HttpReply r = post(u"/api/chat"_s,
+            chatBody(
+                u"llama3.2:1b"_s, u"short"_s, { { u"options"_s, QJsonObject { { u"num_predict"_s, 5 }, { u"temperature"_s, 0.2 } } } }));
         QCOMPARE(r.status, 200);
         const QList<QJsonObject> lines = r.lines();
         QCOMPARE(lines.size(), 6);
         QCOMPARE(lines.last().value(u"done_reason"_s).toString(), u"length"_s);
         QCOMPARE(lines.last().value(u"eval_count"_s).toInt(), 5);
 
-        r = post(u"/api/chat"_s, chatBody(u"llama3.2:1b"_s, u"x"_s, {{u"options"_s, QJsonObject{{u"num_predict"_s, u"5"_s}}}}));
+        r = post(u"/api/chat"_s, chatBody(u"llama3.2:1b"_s, u"x"_s, { { u"options"_s, QJsonObject { { u"num_predict"_s, u"5"_s } } } }));
         QCOMPARE(r.status, 500);
         QCOMPARE(r.json().value(u"error"_s).toString(), u"option \"num_predict\" must be of type integer"_s);
-        r = post(u"/api/chat"_s, chatBody(u"llama3.2:1b"_s, u"x"_s, {{u"options"_s, QJsonObject{{u"temperature"_s, true}}}}));
+        r = post(u"/api/chat"_s, chatBody(u"llama3.2:1b"_s, u"x"_s, { { u"options"_s, QJsonObject { { u"temperature"_s, true } } } }));
         QCOMPARE(r.status, 500);
         // Unknown options are ignored.
-        r = post(u"/api/chat"_s, chatBody(u"llama3.2:1b"_s, u"x"_s, {{u"options"_s, QJsonObject{{u"bogus"_s, 1}}}}));
+        r = post(u"/api/chat"_s, chatBody(u"llama3.2:1b"_s, u"x"_s, { { u"options"_s, QJsonObject { { u"bogus"_s, 1 } } } }));
         QCOMPARE(r.status, 200);
     }
 
     void generateEndpoint()
     {
-        HttpReply r = post(u"/api/generate"_s, {{u"model"_s, u"llama3.2:1b"_s}, {u"prompt"_s, u"why"_s}});
+        HttpReply r = post(u"/api/generate"_s, { { u"model"_s, u"llama3.2:1b"_s }, { u"prompt"_s, u"why"_s } });
         QCOMPARE(r.status, 200);
         QVERIFY(r.chunked);
         const QList<QJsonObject> lines = r.lines();
@@ -620,31 +617,33 @@ private Q_SLOTS:
         QVERIFY(!last.value(u"context"_s).toArray().isEmpty());
         QCOMPARE(last.value(u"eval_count"_s).toInt(), 40);
 
-        r = post(u"/api/generate"_s, {{u"model"_s, u"llama3.2:1b"_s}, {u"prompt"_s, u"why"_s}, {u"raw"_s, true}, {u"stream"_s, false}});
+        r = post(u"/api/generate"_s,
+            { { u"model"_s, u"llama3.2:1b"_s }, { u"prompt"_s, u"why"_s }, { u"raw"_s, true }, { u"stream"_s, false } });
         QCOMPARE(r.status, 200);
         QVERIFY(!r.json().contains(u"context"_s));
-        QCOMPARE(post(u"/api/generate"_s, {{u"model"_s, u"nomic-embed-text"_s}, {u"prompt"_s, u"x"_s}}).status, 400);
+        QCOMPARE(post(u"/api/generate"_s, { { u"model"_s, u"nomic-embed-text"_s }, { u"prompt"_s, u"x"_s } }).status, 400);
     }
 
     void loadAndUnload()
     {
-        HttpReply r = post(u"/api/chat"_s, {{u"model"_s, u"gemma3:1b"_s}, {u"messages"_s, QJsonArray()}});
+        HttpReply r = post(u"/api/chat"_s, { { u"model"_s, u"gemma3:1b"_s }, { u"messages"_s, QJsonArray() } });
         QCOMPARE(r.status, 200);
         QCOMPARE(r.json().value(u"done_reason"_s).toString(), u"load"_s);
         QVERIFY(!r.json().contains(u"eval_count"_s));
-        r = post(u"/api/generate"_s, {{u"model"_s, u"gemma3:1b"_s}, {u"keep_alive"_s, 0}});
+        r = post(u"/api/generate"_s, { { u"model"_s, u"gemma3:1b"_s }, { u"keep_alive"_s, 0 } });
         QCOMPARE(r.json().value(u"done_reason"_s).toString(), u"unload"_s);
     }
 
     void toolCalls()
     {
-        const QJsonArray tools{QJsonObject{
-            {u"type"_s, u"function"_s},
-            {u"function"_s, QJsonObject{{u"name"_s, u"get_weather"_s},
-                                        {u"parameters"_s, QJsonObject{{u"type"_s, u"object"_s},
-                                                                      {u"properties"_s, QJsonObject{{u"city"_s, QJsonObject{{u"type"_s, u"string"_s}}}}},
-                                                                      {u"required"_s, QJsonArray{u"city"_s}}}}}}}};
-        HttpReply r = post(u"/api/chat"_s, chatBody(u"llama3.2:1b"_s, u"please call get_weather"_s, {{u"tools"_s, tools}}));
+        const QJsonArray tools { QJsonObject { { u"type"_s, u"function"_s },
+            { u"function"_s,
+                QJsonObject { { u"name"_s, u"get_weather"_s },
+                    { u"parameters"_s,
+                        QJsonObject { { u"type"_s, u"object"_s },
+                            { u"properties"_s, QJsonObject { { u"city"_s, QJsonObject { { u"type"_s, u"string"_s } } } } },
+                            { u"required"_s, QJsonArray { u"city"_s } } } } } } } };
+        HttpReply r = post(u"/api/chat"_s, chatBody(u"llama3.2:1b"_s, u"please call get_weather"_s, { { u"tools"_s, tools } }));
         QCOMPARE(r.status, 200);
         const QJsonArray calls = r.lines().first().value(u"message"_s).toObject().value(u"tool_calls"_s).toArray();
         QCOMPARE(calls.size(), 1);
@@ -653,14 +652,14 @@ private Q_SLOTS:
         QVERIFY(fn.value(u"arguments"_s).toObject().value(u"city"_s).isString());
         QVERIFY(calls.first().toObject().value(u"id"_s).toString().startsWith(u"call_"_s));
 
-        r = post(u"/api/chat"_s, chatBody(u"gemma3:1b"_s, u"x"_s, {{u"tools"_s, tools}}));
+        r = post(u"/api/chat"_s, chatBody(u"gemma3:1b"_s, u"x"_s, { { u"tools"_s, tools } }));
         QCOMPARE(r.status, 400);
         QCOMPARE(r.json().value(u"error"_s).toString(), u"\"gemma3:1b\" does not support tools"_s);
     }
 
     void pullProgressOrder()
     {
-        const HttpReply r = post(u"/api/pull"_s, {{u"model"_s, u"tinyllama"_s}});
+        const HttpReply r = post(u"/api/pull"_s, { { u"model"_s, u"tinyllama"_s } });
         QCOMPARE(r.status, 200);
         QCOMPARE(r.header("content-type"), QByteArray("application/x-ndjson"));
         const QList<QJsonObject> lines = r.lines();
@@ -692,7 +691,7 @@ private Q_SLOTS:
         QVERIFY(tagNames().contains(u"tinyllama:latest"_s));
 
         // Unknown model: the error arrives as a line under 200.
-        const HttpReply bad = post(u"/api/pull"_s, {{u"model"_s, u"does-not-exist"_s}});
+        const HttpReply bad = post(u"/api/pull"_s, { { u"model"_s, u"does-not-exist"_s } });
         QCOMPARE(bad.status, 200);
         QVERIFY(bad.complete);
         const QList<QJsonObject> badLines = bad.lines();
@@ -700,10 +699,10 @@ private Q_SLOTS:
         QCOMPARE(badLines.at(0).value(u"status"_s).toString(), u"pulling manifest"_s);
         QCOMPARE(badLines.at(1).value(u"error"_s).toString(), u"pull model manifest: file does not exist"_s);
 
-        HttpReply single = post(u"/api/pull"_s, {{u"name"_s, u"all-minilm"_s}, {u"stream"_s, false}});
+        HttpReply single = post(u"/api/pull"_s, { { u"name"_s, u"all-minilm"_s }, { u"stream"_s, false } });
         QCOMPARE(single.status, 200);
         QCOMPARE(single.json().value(u"status"_s).toString(), u"success"_s);
-        single = post(u"/api/pull"_s, {{u"model"_s, u"does-not-exist"_s}, {u"stream"_s, false}});
+        single = post(u"/api/pull"_s, { { u"model"_s, u"does-not-exist"_s }, { u"stream"_s, false } });
         QCOMPARE(single.status, 500);
         QCOMPARE(m_sim.stats().value(u"pulls_completed"_s).toInt(), 2);
     }
@@ -712,7 +711,7 @@ private Q_SLOTS:
     {
         RawClient c(m_sim.url());
         QVERIFY(c.connected());
-        c.send("POST", u"/api/pull"_s, toJson({{u"model"_s, u"mistral:7b"_s}}), {{"X-Sim-Pull-Ms", "5000"}});
+        c.send("POST", u"/api/pull"_s, toJson({ { u"model"_s, u"mistral:7b"_s } }), { { "X-Sim-Pull-Ms", "5000" } });
         const HttpReply first = c.readChunks(2);
         QCOMPARE(first.chunks.size(), 2);
         c.socket().abort();
@@ -725,16 +724,16 @@ private Q_SLOTS:
 
     void deleteThenTags()
     {
-        HttpReply r = SimProcess::request(m_sim.url(), "DELETE", u"/api/delete"_s, toJson({{u"model"_s, u"gemma3:1b"_s}}));
+        HttpReply r = SimProcess::request(m_sim.url(), "DELETE", u"/api/delete"_s, toJson({ { u"model"_s, u"gemma3:1b"_s } }));
         QCOMPARE(r.status, 200);
         QVERIFY(r.body.isEmpty());
         QVERIFY(!tagNames().contains(u"gemma3:1b"_s));
-        r = SimProcess::request(m_sim.url(), "DELETE", u"/api/delete"_s, toJson({{u"model"_s, u"gemma3:1b"_s}}));
+        r = SimProcess::request(m_sim.url(), "DELETE", u"/api/delete"_s, toJson({ { u"model"_s, u"gemma3:1b"_s } }));
         QCOMPARE(r.status, 404);
         QCOMPARE(r.json().value(u"error"_s).toString(), u"model 'gemma3:1b' not found"_s);
         QCOMPARE(post(u"/api/chat"_s, chatBody(u"gemma3:1b"_s, u"x"_s)).status, 404);
         // ollama-js sends {"name": ...}
-        r = SimProcess::request(m_sim.url(), "DELETE", u"/api/delete"_s, toJson({{u"name"_s, u"qwen3:0.6b"_s}}));
+        r = SimProcess::request(m_sim.url(), "DELETE", u"/api/delete"_s, toJson({ { u"name"_s, u"qwen3:0.6b"_s } }));
         QCOMPARE(r.status, 200);
         QVERIFY(!tagNames().contains(u"qwen3:0.6b"_s));
         QVERIFY(m_sim.reset());
@@ -743,8 +742,8 @@ private Q_SLOTS:
 
     void embeddings()
     {
-        const QJsonArray inputs{u"the cat sat on the mat"_s, u"the cat sat on a chair"_s, u"quantum flux capacitor"_s};
-        HttpReply r = post(u"/api/embed"_s, {{u"model"_s, u"nomic-embed-text"_s}, {u"input"_s, inputs}});
+        const QJsonArray inputs { u"the cat sat on the mat"_s, u"the cat sat on a chair"_s, u"quantum flux capacitor"_s };
+        HttpReply r = post(u"/api/embed"_s, { { u"model"_s, u"nomic-embed-text"_s }, { u"input"_s, inputs } });
         QCOMPARE(r.status, 200);
         const QJsonObject o = r.json();
         QCOMPARE(o.value(u"model"_s).toString(), u"nomic-embed-text:latest"_s);
@@ -765,18 +764,21 @@ private Q_SLOTS:
         QVERIFY(std::abs(dot(2, 2) - 1.0) < 1e-4);
         QVERIFY2(dot(0, 1) > dot(0, 2) + 0.2, qPrintable(u"%1 vs %2"_s.arg(dot(0, 1)).arg(dot(0, 2))));
         // Deterministic.
-        QCOMPARE(post(u"/api/embed"_s, {{u"model"_s, u"nomic-embed-text"_s}, {u"input"_s, inputs}})
+        QCOMPARE(post(u"/api/embed"_s, { { u"model"_s, u"nomic-embed-text"_s }, { u"input"_s, inputs } })
                      .json()
                      .value(u"embeddings"_s)
                      .toArray(),
-                 vectors);
+            vectors);
 
-        r = post(u"/api/embed"_s, {{u"model"_s, u"nomic-embed-text"_s}, {u"input"_s, u"one"_s}, {u"dimensions"_s, 64}});
+        r = post(u"/api/embed"_s, { { u"model"_s, u"nomic-embed-text"_s }, { u"input"_s, u"one"_s }, { u"dimensions"_s, 64 } });
         QCOMPARE(r.json().value(u"embeddings"_s).toArray().first().toArray().size(), 64);
-        QCOMPARE(post(u"/api/embed"_s, {{u"model"_s, u"nomic-embed-text"_s}, {u"input"_s, 5}}).status, 400);
-        QCOMPARE(post(u"/api/embed"_s, {{u"model"_s, u"nomic-embed-text"_s}, {u"input"_s, QJsonArray{1}}}).json().value(u"error"_s).toString(),
-                 u"invalid input type"_s);
-        QCOMPARE(post(u"/api/embed"_s, {{u"model"_s, u"nope"_s}, {u"input"_s, u"x"_s}}).status, 404);
+        QCOMPARE(post(u"/api/embed"_s, { { u"model"_s, u"nomic-embed-text"_s }, { u"input"_s, 5 } }).status, 400);
+        QCOMPARE(post(u"/api/embed"_s, { { u"model"_s, u"nomic-embed-text"_s }, { u"input"_s, QJsonArray { 1 } } })
+                     .json()
+                     .value(u"error"_s)
+                     .toString(),
+            u"invalid input type"_s);
+        QCOMPARE(post(u"/api/embed"_s, { { u"model"_s, u"nope"_s }, { u"input"_s, u"x"_s } }).status, 404);
     }
 
     void runningModels()
@@ -793,8 +795,12 @@ private Q_SLOTS:
         const QDateTime expires = QDateTime::fromString(m.value(u"expires_at"_s).toString(), Qt::ISODateWithMs);
         QVERIFY(expires > QDateTime::currentDateTimeUtc().addSecs(200));
 
-        QCOMPARE(post(u"/api/chat"_s, chatBody(u"gemma3:1b"_s, u"x"_s, {{u"keep_alive"_s, -1}, {u"options"_s, QJsonObject{{u"num_ctx"_s, 8192}}}})).status, 200);
-        QCOMPARE(post(u"/api/chat"_s, chatBody(u"llama3.2:1b"_s, u"x"_s, {{u"keep_alive"_s, 0}})).status, 200);
+        QCOMPARE(
+            post(u"/api/chat"_s,
+                chatBody(u"gemma3:1b"_s, u"x"_s, { { u"keep_alive"_s, -1 }, { u"options"_s, QJsonObject { { u"num_ctx"_s, 8192 } } } }))
+                .status,
+            200);
+        QCOMPARE(post(u"/api/chat"_s, chatBody(u"llama3.2:1b"_s, u"x"_s, { { u"keep_alive"_s, 0 } })).status, 200);
         models = get(u"/api/ps"_s).json().value(u"models"_s).toArray();
         QCOMPARE(models.size(), 1);
         m = models.first().toObject();
@@ -806,18 +812,18 @@ private Q_SLOTS:
     void promptEvalCountAndTruncation()
     {
         const QString longText = QString(8000, u'a');
-        QJsonArray messages{QJsonObject{{u"role"_s, u"system"_s}, {u"content"_s, u"be brief"_s}}};
+        QJsonArray messages { QJsonObject { { u"role"_s, u"system"_s }, { u"content"_s, u"be brief"_s } } };
         for (int i = 0; i < 6; ++i)
-            messages.append(QJsonObject{{u"role"_s, i % 2 ? u"assistant"_s : u"user"_s}, {u"content"_s, longText}});
-        QJsonObject body{{u"model"_s, u"llama3.2:1b"_s}, {u"messages"_s, messages}, {u"stream"_s, false}};
+            messages.append(QJsonObject { { u"role"_s, i % 2 ? u"assistant"_s : u"user"_s }, { u"content"_s, longText } });
+        QJsonObject body { { u"model"_s, u"llama3.2:1b"_s }, { u"messages"_s, messages }, { u"stream"_s, false } };
         HttpReply r = post(u"/api/chat"_s, body);
         QCOMPARE(r.status, 200);
         const int truncated = r.json().value(u"prompt_eval_count"_s).toInt();
         QVERIFY2(truncated > 0 && truncated <= 4096, qPrintable(QString::number(truncated)));
-        body.insert(u"options"_s, QJsonObject{{u"num_ctx"_s, 32768}});
+        body.insert(u"options"_s, QJsonObject { { u"num_ctx"_s, 32768 } });
         const int full = post(u"/api/chat"_s, body).json().value(u"prompt_eval_count"_s).toInt();
         QVERIFY(full > 12000);
-        body.insert(u"options"_s, QJsonObject{});
+        body.insert(u"options"_s, QJsonObject {});
         body.insert(u"truncate"_s, false);
         QCOMPARE(post(u"/api/chat"_s, body).status, 400);
     }
@@ -836,8 +842,7 @@ private Q_SLOTS:
                                    << u"model 'llama3.2:1b' not found"_s;
         QTest::newRow("server_error") << u"server_error"_s << 500 << QByteArray("application/json; charset=utf-8") << QString();
         QTest::newRow("old_server") << u"old_server"_s << 404 << QByteArray("text/plain") << QString();
-        QTest::newRow("error_midstream:0") << u"error_midstream:0"_s << 500 << QByteArray("application/json; charset=utf-8")
-                                           << QString();
+        QTest::newRow("error_midstream:0") << u"error_midstream:0"_s << 500 << QByteArray("application/json; charset=utf-8") << QString();
     }
     void faultImmediateErrors()
     {
@@ -845,7 +850,7 @@ private Q_SLOTS:
         QFETCH(int, status);
         QFETCH(QByteArray, contentType);
         QFETCH(QString, error);
-        const HttpReply r = post(u"/api/chat"_s, chatBody(u"llama3.2:1b"_s, u"x"_s), {{"X-Sim-Fault", mode.toUtf8()}});
+        const HttpReply r = post(u"/api/chat"_s, chatBody(u"llama3.2:1b"_s, u"x"_s), { { "X-Sim-Fault", mode.toUtf8() } });
         QCOMPARE(r.status, status);
         QCOMPARE(r.header("content-type"), contentType);
         QVERIFY(!r.chunked);
@@ -859,7 +864,7 @@ private Q_SLOTS:
 
     void faultErrorMidstream()
     {
-        const HttpReply r = post(u"/api/chat"_s, chatBody(u"llama3.2:1b"_s, u"x"_s), {{"X-Sim-Fault", "error_midstream:2"}});
+        const HttpReply r = post(u"/api/chat"_s, chatBody(u"llama3.2:1b"_s, u"x"_s), { { "X-Sim-Fault", "error_midstream:2" } });
         QCOMPARE(r.status, 200);
         QVERIFY(r.complete); // the body ends properly, just without done
         const QList<QJsonObject> lines = r.lines();
@@ -874,7 +879,7 @@ private Q_SLOTS:
     {
         RawClient c(m_sim.url());
         QVERIFY(c.connected());
-        c.send("POST", u"/api/chat"_s, toJson(chatBody(u"llama3.2:1b"_s, u"x"_s)), {{"X-Sim-Fault", "drop:2"}});
+        c.send("POST", u"/api/chat"_s, toJson(chatBody(u"llama3.2:1b"_s, u"x"_s)), { { "X-Sim-Fault", "drop:2" } });
         const QByteArray raw = c.readUntilClosed();
         QCOMPARE(c.socket().state(), QAbstractSocket::UnconnectedState);
         const HttpReply r = SimProcess::parseResponse(raw);
@@ -889,7 +894,7 @@ private Q_SLOTS:
     {
         RawClient c(m_sim.url());
         QVERIFY(c.connected());
-        c.send("POST", u"/api/chat"_s, toJson(chatBody(u"llama3.2:1b"_s, u"x"_s)), {{"X-Sim-Fault", "stall:2"}});
+        c.send("POST", u"/api/chat"_s, toJson(chatBody(u"llama3.2:1b"_s, u"x"_s)), { { "X-Sim-Fault", "stall:2" } });
         QCOMPARE(c.readChunks(2).chunks.size(), 2);
         QVERIFY2(!c.readSome(600), "nothing after the stall point");
         QCOMPARE(c.socket().state(), QAbstractSocket::ConnectedState);
@@ -909,7 +914,7 @@ private Q_SLOTS:
     {
         RawClient c(m_sim.url());
         QVERIFY(c.connected());
-        c.send("POST", u"/api/chat"_s, toJson(chatBody(u"llama3.2:1b"_s, u"x"_s)), {{"X-Sim-Fault", "stall_headers"}});
+        c.send("POST", u"/api/chat"_s, toJson(chatBody(u"llama3.2:1b"_s, u"x"_s)), { { "X-Sim-Fault", "stall_headers" } });
         QVERIFY(!c.readSome(600));
         QCOMPARE(m_sim.stats().value(u"active"_s).toInt(), 1);
         c.socket().abort();
@@ -923,7 +928,7 @@ private Q_SLOTS:
         const HttpReply normal = SimProcess::httpPost(m_sim.url(), u"/api/chat"_s, body);
         RawClient c(m_sim.url());
         QVERIFY(c.connected());
-        c.send("POST", u"/api/chat"_s, body, {{"X-Sim-Fault", "split_utf8"}});
+        c.send("POST", u"/api/chat"_s, body, { { "X-Sim-Fault", "split_utf8" } });
         const HttpReply r = c.readResponse(20000);
         QVERIFY2(r.complete, qPrintable(r.error));
         QCOMPARE(contentOf(r.lines()), contentOf(normal.lines()));
@@ -934,7 +939,7 @@ private Q_SLOTS:
 
     void faultHugeLine()
     {
-        const HttpReply r = post(u"/api/chat"_s, chatBody(u"llama3.2:1b"_s, u"x"_s), {{"X-Sim-Fault", "huge_line:2"}}, 30000);
+        const HttpReply r = post(u"/api/chat"_s, chatBody(u"llama3.2:1b"_s, u"x"_s), { { "X-Sim-Fault", "huge_line:2" } }, 30000);
         QVERIFY(r.complete);
         qsizetype biggest = 0;
         for (const QByteArray &chunk : r.chunks)
@@ -948,10 +953,10 @@ private Q_SLOTS:
 
     void faultInvalidJson()
     {
-        const HttpReply r = post(u"/api/chat"_s, chatBody(u"llama3.2:1b"_s, u"x"_s), {{"X-Sim-Fault", "invalid_json:2"}});
+        const HttpReply r = post(u"/api/chat"_s, chatBody(u"llama3.2:1b"_s, u"x"_s), { { "X-Sim-Fault", "invalid_json:2" } });
         QVERIFY(r.complete);
         QCOMPARE(r.chunks.size(), 42);
-        QJsonParseError err{};
+        QJsonParseError err {};
         QJsonDocument::fromJson(r.chunks.at(2), &err);
         QVERIFY(err.error != QJsonParseError::NoError);
         QCOMPARE(r.lines().size(), 41);
@@ -964,7 +969,7 @@ private Q_SLOTS:
         QCOMPARE(m_sim.stats().value(u"queued_faults"_s).toInt(), 2);
         QCOMPARE(get(u"/api/tags"_s).status, 200);
         QCOMPARE(post(u"/api/chat"_s, chatBody(u"llama3.2:1b"_s, u"x"_s)).status, 503);
-        QCOMPARE(post(u"/api/generate"_s, {{u"model"_s, u"llama3.2:1b"_s}, {u"prompt"_s, u"x"_s}}).status, 200);
+        QCOMPARE(post(u"/api/generate"_s, { { u"model"_s, u"llama3.2:1b"_s }, { u"prompt"_s, u"x"_s } }).status, 200);
         QCOMPARE(post(u"/api/chat"_s, chatBody(u"llama3.2:1b"_s, u"x"_s)).status, 503);
         QCOMPARE(post(u"/api/chat"_s, chatBody(u"llama3.2:1b"_s, u"x"_s)).status, 200);
         // Without a path: the next request, whatever it is.
@@ -976,7 +981,7 @@ private Q_SLOTS:
         QVERIFY(m_sim.reset());
         QCOMPARE(post(u"/api/chat"_s, chatBody(u"llama3.2:1b"_s, u"x"_s)).lines().last().value(u"done"_s).toBool(), true);
         QVERIFY(!m_sim.setFault(u"no_such_mode"_s));
-        const HttpReply bad = post(u"/api/chat"_s, chatBody(u"llama3.2:1b"_s, u"x"_s), {{"X-Sim-Fault", "nonsense"}});
+        const HttpReply bad = post(u"/api/chat"_s, chatBody(u"llama3.2:1b"_s, u"x"_s), { { "X-Sim-Fault", "nonsense" } });
         QCOMPARE(bad.status, 400);
     }
 
@@ -985,7 +990,7 @@ private Q_SLOTS:
         // sim-slow streams at 20 tokens/s.
         QElapsedTimer t;
         t.start();
-        const HttpReply full = post(u"/api/chat"_s, chatBody(u"sim-slow"_s, u"x"_s), {{"X-Sim-Tokens", "10"}});
+        const HttpReply full = post(u"/api/chat"_s, chatBody(u"sim-slow"_s, u"x"_s), { { "X-Sim-Tokens", "10" } });
         QCOMPARE(full.lines().size(), 11);
         QVERIFY2(t.elapsed() >= 400, qPrintable(QString::number(t.elapsed())));
 
@@ -995,7 +1000,7 @@ private Q_SLOTS:
         QCOMPARE(c.readChunks(2).chunks.size(), 2);
         c.socket().abort();
         QVERIFY2(waitFor([this] { return m_sim.stats().value(u"client_closed_early"_s).toInt() == 1; }),
-                 QJsonDocument(m_sim.stats()).toJson().constData());
+            QJsonDocument(m_sim.stats()).toJson().constData());
         const QJsonObject stats = m_sim.stats();
         QCOMPARE(stats.value(u"completed_streams"_s).toInt(), 1);
         QCOMPARE(stats.value(u"active"_s).toInt(), 0);
@@ -1048,12 +1053,12 @@ private Q_SLOTS:
     void runWideOptions()
     {
         SimProcess busy;
-        QVERIFY(busy.start({u"--fault"_s, u"busy"_s}));
+        QVERIFY(busy.start({ u"--fault"_s, u"busy"_s }));
         QCOMPARE(SimProcess::httpPost(busy.url(), u"/api/chat"_s, toJson(chatBody(u"llama3.2:1b"_s, u"x"_s))).status, 503);
         QCOMPARE(SimProcess::httpGet(busy.url(), u"/api/tags"_s).status, 200);
 
         SimProcess shaped;
-        QVERIFY(shaped.start({u"--tokens"_s, u"7"_s, u"--tps"_s, u"50"_s, u"--first-token-delay-ms"_s, u"300"_s}));
+        QVERIFY(shaped.start({ u"--tokens"_s, u"7"_s, u"--tps"_s, u"50"_s, u"--first-token-delay-ms"_s, u"300"_s }));
         QElapsedTimer t;
         t.start();
         const HttpReply r = SimProcess::httpPost(shaped.url(), u"/api/chat"_s, toJson(chatBody(u"llama3.2:1b"_s, u"x"_s)));
@@ -1073,7 +1078,7 @@ private Q_SLOTS:
                     {"name":"later:1b","installed":false}])");
         f.close();
         SimProcess sim;
-        QVERIFY2(sim.start({u"--models"_s, f.fileName()}), qPrintable(sim.errorString()));
+        QVERIFY2(sim.start({ u"--models"_s, f.fileName() }), qPrintable(sim.errorString()));
         const QJsonArray models = SimProcess::httpGet(sim.url(), u"/api/tags"_s).json().value(u"models"_s).toArray();
         QCOMPARE(models.size(), 1);
         QCOMPARE(models.first().toObject().value(u"name"_s).toString(), u"custom:7b"_s);
@@ -1084,14 +1089,14 @@ private Q_SLOTS:
         QCOMPARE(SimProcess::httpGet(sim.url(), u"/api/tags"_s).json().value(u"models"_s).toArray().size(), 2);
 
         SimProcess broken;
-        QVERIFY(!broken.start({u"--models"_s, dir.filePath(u"missing.json"_s)}, 5000));
+        QVERIFY(!broken.start({ u"--models"_s, dir.filePath(u"missing.json"_s) }, 5000));
         QVERIFY(!broken.errorString().isEmpty());
     }
 
     void processLifecycle()
     {
         SimProcess timed;
-        QVERIFY(timed.start({u"--max-seconds"_s, u"1"_s}));
+        QVERIFY(timed.start({ u"--max-seconds"_s, u"1"_s }));
         QVERIFY(timed.waitForExit(5000));
         QCOMPARE(timed.exitStatus(), QProcess::NormalExit);
         QCOMPARE(timed.exitCode(), 0);
@@ -1101,16 +1106,16 @@ private Q_SLOTS:
         {
             // Busy at the time: one stalled stream and one pull in flight.
             RawClient stalled(terminated.url());
-            stalled.send("POST", u"/api/chat"_s, toJson(chatBody(u"llama3.2:1b"_s, u"x"_s)), {{"X-Sim-Fault", "stall:1"}});
+            stalled.send("POST", u"/api/chat"_s, toJson(chatBody(u"llama3.2:1b"_s, u"x"_s)), { { "X-Sim-Fault", "stall:1" } });
             QCOMPARE(stalled.readChunks(1).chunks.size(), 1);
             RawClient pulling(terminated.url());
-            pulling.send("POST", u"/api/pull"_s, toJson({{u"model"_s, u"mistral:7b"_s}}));
+            pulling.send("POST", u"/api/pull"_s, toJson({ { u"model"_s, u"mistral:7b"_s } }));
             QCOMPARE(pulling.readChunks(1).chunks.size(), 1);
             QVERIFY2(terminated.stop(), "SIGTERM exits cleanly with 0");
         }
 
         SimProcess bad;
-        QVERIFY(!bad.start({u"--fault"_s, u"nonsense"_s}, 5000));
+        QVERIFY(!bad.start({ u"--fault"_s, u"nonsense"_s }, 5000));
 
         // Two simulators can run side by side on free ports.
         SimProcess a;
@@ -1123,10 +1128,7 @@ private Q_SLOTS:
         QCOMPARE(SimProcess::httpGet(a.url(), u"/"_s).status, 200);
     }
 
-    void cleanupTestCase()
-    {
-        QVERIFY(m_sim.stop());
-    }
+    void cleanupTestCase() { QVERIFY(m_sim.stop()); }
 };
 
 QTEST_GUILESS_MAIN(TestSimulator)

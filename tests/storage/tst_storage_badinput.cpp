@@ -3,24 +3,21 @@
 // SQL metacharacters in stored text, and stored names (statuses, kinds, roles)
 // this build does not know.
 #include "pgtest.h"
-#include "tempdatabase.h"
-
 #include "storage/storagecontext.h"
+#include "tempdatabase.h"
 
 #include <QCryptographicHash>
 #include <QDir>
 #include <QElapsedTimer>
 #include <QFile>
 #include <QtTest/QTest>
-
 #include <sys/fsuid.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 using namespace rt::storage;
 
-class TstStorageBadInput final : public QObject
-{
+class TstStorageBadInput final : public QObject {
     Q_OBJECT
 
 private slots:
@@ -42,8 +39,7 @@ private slots:
 namespace {
 // Root ignores file permissions; drop the file-system identity of this thread
 // to 'nobody' so a read-only folder is read-only for the test too.
-class AsNobody final
-{
+class AsNobody final {
 public:
     AsNobody()
     {
@@ -134,7 +130,8 @@ void TstStorageBadInput::readOnlyFolder()
     auto fresh = openDatabase(*parseDatabaseLocation(QDir(ro).filePath(QStringLiteral("new.sqlite"))));
     QVERIFY(!fresh.ok());
     QVERIFY2(fresh.error().code == u"cannot_open" || fresh.error().code == u"read_only", qPrintable(fresh.error().code));
-    QVERIFY2(fresh.error().message.contains(u"writable") || fresh.error().message.contains(u"read-only"), qPrintable(fresh.error().message));
+    QVERIFY2(
+        fresh.error().message.contains(u"writable") || fresh.error().message.contains(u"read-only"), qPrintable(fresh.error().message));
     QVERIFY(fresh.error().message.contains(u"--db"));
 
     // A nested folder that cannot be created.
@@ -146,7 +143,8 @@ void TstStorageBadInput::readOnlyFolder()
     // Existing database: WAL needs files beside it, so it cannot be opened for writing.
     auto old = openDatabase(*parseDatabaseLocation(existing));
     QVERIFY(!old.ok());
-    QVERIFY2(old.error().code == u"cannot_open" || old.error().code == u"read_only", qPrintable(old.error().code + u' ' + old.error().message));
+    QVERIFY2(
+        old.error().code == u"cannot_open" || old.error().code == u"read_only", qPrintable(old.error().code + u' ' + old.error().message));
     QVERIFY(!old.error().message.isEmpty());
     ::chmod(QFile::encodeName(ro).constData(), 0755);
 }
@@ -159,8 +157,9 @@ void TstStorageBadInput::lockedDatabase()
     Database &other = *holder.value();
     // Another program holds the write lock (a long transaction).
     QVERIFY(other.begin().ok());
-    QVERIFY(other.exec(QStringLiteral("INSERT INTO conversations (title, created_at, updated_at) VALUES ('x', ?, ?)"),
-                       {other.timeValue(other.now()), other.timeValue(other.now())})
+    QVERIFY(other
+                .exec(QStringLiteral("INSERT INTO conversations (title, created_at, updated_at) VALUES ('x', ?, ?)"),
+                    { other.timeValue(other.now()), other.timeValue(other.now()) })
                 .ok());
 
     OpenOptions options;
@@ -204,7 +203,7 @@ void TstStorageBadInput::hugeMessage()
     // Streamed: checkpointed as it grows, then finished.
     const qint64 id = *c.messages().beginAssistant(conv, QStringLiteral("m"));
     QVERIFY(c.messages().checkpoint(id, big.left(5 * 1024 * 1024)).ok());
-    auto finished = c.messages().finish(id, Completion{big});
+    auto finished = c.messages().finish(id, Completion { big });
     QVERIFY2(finished.ok(), qPrintable(finished.ok() ? QString() : finished.error().message));
     auto back = c.messages().get(id);
     QVERIFY(back.ok());
@@ -240,7 +239,7 @@ void TstStorageBadInput::nulAndInvalidUtf8()
     QVERIFY2(convId.ok(), qPrintable(convId.ok() ? QString() : convId.error().message));
     QCOMPARE(c.conversations().get(*convId)->title, QStringLiteral("before") + rep + QStringLiteral("after"));
 
-    for (const QString &text : {withNul, invalidUtf8, loneSurrogate}) {
+    for (const QString &text : { withNul, invalidUtf8, loneSurrogate }) {
         Message m;
         m.conversationId = *convId;
         m.content = text;
@@ -263,13 +262,13 @@ void TstStorageBadInput::nulAndInvalidUtf8()
     // JSON with NUL in strings (PostgreSQL's jsonb rejects \u0000).
     Debate d;
     d.question = withNul;
-    d.settings = QJsonObject{{QStringLiteral("note"), withNul}};
+    d.settings = QJsonObject { { QStringLiteral("note"), withNul } };
     auto debateId = c.debates().create(d);
     QVERIFY2(debateId.ok(), qPrintable(debateId.ok() ? QString() : debateId.error().message));
     QCOMPARE(c.debates().get(*debateId)->settings.value(u"note").toString(), QStringLiteral("before") + rep + QStringLiteral("after"));
 
     // Search with such text neither fails nor matches garbage.
-    for (const QString &query : {withNul, invalidUtf8, loneSurrogate, QString(nul)}) {
+    for (const QString &query : { withNul, invalidUtf8, loneSurrogate, QString(nul) }) {
         auto hits = c.search().search(query);
         QVERIFY2(hits.ok(), qPrintable(hits.ok() ? QString() : hits.error().message));
     }
@@ -280,8 +279,9 @@ void TstStorageBadInput::sqlMetacharactersStoredLiterally()
 {
     RT_TEMP_DATABASE(tmp, db);
     StorageContext c(db);
-    const QStringList nasty{QStringLiteral("'); DROP TABLE messages; --"), QStringLiteral("\" OR 1=1 --"), QStringLiteral("?"), QStringLiteral("$1 $$ $tag$"),
-                            QStringLiteral("%_\\"), QStringLiteral("\\'; SELECT pg_sleep(5); --"), QStringLiteral("NEAR(a b) * ^ : -x")};
+    const QStringList nasty { QStringLiteral("'); DROP TABLE messages; --"), QStringLiteral("\" OR 1=1 --"), QStringLiteral("?"),
+        QStringLiteral("$1 $$ $tag$"), QStringLiteral("%_\\"), QStringLiteral("\\'; SELECT pg_sleep(5); --"),
+        QStringLiteral("NEAR(a b) * ^ : -x") };
     Conversation conv;
     conv.title = nasty.join(u' ');
     const qint64 convId = *c.conversations().create(conv);
@@ -315,9 +315,10 @@ void TstStorageBadInput::unknownStoredValues()
     if (db.isSqlite()) {
         QVERIFY(db.execDirect(QStringLiteral("PRAGMA ignore_check_constraints = ON")).ok());
     } else {
-        for (const char *constraint : {"debates DROP CONSTRAINT debates_status_check", "debate_turns DROP CONSTRAINT debate_turns_kind_check",
-                                       "debate_turns DROP CONSTRAINT debate_turns_status_check", "tasks DROP CONSTRAINT tasks_status_check",
-                                       "messages DROP CONSTRAINT messages_role_check", "messages DROP CONSTRAINT messages_status_check"}) {
+        for (const char *constraint :
+            { "debates DROP CONSTRAINT debates_status_check", "debate_turns DROP CONSTRAINT debate_turns_kind_check",
+                "debate_turns DROP CONSTRAINT debate_turns_status_check", "tasks DROP CONSTRAINT tasks_status_check",
+                "messages DROP CONSTRAINT messages_role_check", "messages DROP CONSTRAINT messages_status_check" }) {
             const rt::Status dropped = db.execDirect(QStringLiteral("ALTER TABLE ") + QString::fromLatin1(constraint));
             QVERIFY2(dropped.ok(), dropped.ok() ? constraint : qPrintable(dropped.error().message));
         }
@@ -334,7 +335,7 @@ void TstStorageBadInput::unknownStoredValues()
     d.question = QStringLiteral("Is a hot dog a sandwich?");
     const qint64 debate = c.debates().create(d).valueOr(0);
     QVERIFY(debate > 0);
-    QCOMPARE(*db.exec(QStringLiteral("UPDATE debates SET status = 'exploded' WHERE id = ?"), {debate}), 1);
+    QCOMPARE(*db.exec(QStringLiteral("UPDATE debates SET status = 'exploded' WHERE id = ?"), { debate }), 1);
     auto got = c.debates().get(debate);
     QVERIFY(!got.ok());
     expectUnknown(got.error(), "debates", debate, "status", "exploded");
@@ -354,11 +355,11 @@ void TstStorageBadInput::unknownStoredValues()
     t.content = QStringLiteral("It is a taco.");
     const qint64 turn = c.debates().appendTurn(t).valueOr(0);
     QVERIFY(turn > 0);
-    QCOMPARE(*db.exec(QStringLiteral("UPDATE debate_turns SET kind = 'monologue' WHERE id = ?"), {turn}), 1);
+    QCOMPARE(*db.exec(QStringLiteral("UPDATE debate_turns SET kind = 'monologue' WHERE id = ?"), { turn }), 1);
     auto turns = c.debates().turns(debate);
     QVERIFY(!turns.ok());
     expectUnknown(turns.error(), "debate_turns", turn, "kind", "monologue");
-    QCOMPARE(*db.exec(QStringLiteral("UPDATE debate_turns SET kind = 'turn', status = 'half-done' WHERE id = ?"), {turn}), 1);
+    QCOMPARE(*db.exec(QStringLiteral("UPDATE debate_turns SET kind = 'turn', status = 'half-done' WHERE id = ?"), { turn }), 1);
     auto one = c.debates().turn(turn);
     QVERIFY(!one.ok());
     expectUnknown(one.error(), "debate_turns", turn, "status", "half-done");
@@ -368,7 +369,7 @@ void TstStorageBadInput::unknownStoredValues()
     task.title = QStringLiteral("Pull llama3.2:1b");
     const qint64 taskId = c.tasks().create(task).valueOr(0);
     QVERIFY(taskId > 0);
-    QCOMPARE(*db.exec(QStringLiteral("UPDATE tasks SET status = 'teleported' WHERE id = ?"), {taskId}), 1);
+    QCOMPARE(*db.exec(QStringLiteral("UPDATE tasks SET status = 'teleported' WHERE id = ?"), { taskId }), 1);
     auto taskGot = c.tasks().get(taskId);
     QVERIFY(!taskGot.ok());
     expectUnknown(taskGot.error(), "tasks", taskId, "status", "teleported");
@@ -380,11 +381,11 @@ void TstStorageBadInput::unknownStoredValues()
     m.content = QStringLiteral("beep");
     const qint64 message = c.messages().append(m).valueOr(0);
     QVERIFY(message > 0);
-    QCOMPARE(*db.exec(QStringLiteral("UPDATE messages SET role = 'robot' WHERE id = ?"), {message}), 1);
+    QCOMPARE(*db.exec(QStringLiteral("UPDATE messages SET role = 'robot' WHERE id = ?"), { message }), 1);
     auto messages = c.messages().all(conv);
     QVERIFY(!messages.ok());
     expectUnknown(messages.error(), "messages", message, "role", "robot");
-    QCOMPARE(*db.exec(QStringLiteral("UPDATE messages SET role = 'user', status = 'sort-of' WHERE id = ?"), {message}), 1);
+    QCOMPARE(*db.exec(QStringLiteral("UPDATE messages SET role = 'user', status = 'sort-of' WHERE id = ?"), { message }), 1);
     auto messageGot = c.messages().get(message);
     QVERIFY(!messageGot.ok());
     expectUnknown(messageGot.error(), "messages", message, "status", "sort-of");

@@ -4,21 +4,18 @@
 // while a reply is held mid-stream. After each kill the database passes
 // integrity_check, every reply the child reported as done is there in full,
 // and the one in flight is marked interrupted by recovery.
+#include "storage/storagecontext.h"
 #include "tempdatabase.h"
 #include "testpaths.h"
-
-#include "storage/storagecontext.h"
 
 #include <QProcess>
 #include <QRandomGenerator>
 #include <QtTest/QTest>
-
 #include <functional>
 
 using namespace rt::storage;
 
-class TstStorageCrash final : public QObject
-{
+class TstStorageCrash final : public QObject {
     Q_OBJECT
 
 private slots:
@@ -54,7 +51,7 @@ void TstStorageCrash::killedWriterLosesNothing()
         const int steps = round % 10 == 0 ? 0 : int(random.bounded(1, 12));
         QProcess child;
         child.setProcessChannelMode(QProcess::SeparateChannels);
-        child.start(writerPath(), hold ? QStringList{tmp.sqlitePath(), QString::number(holdAt)} : QStringList{tmp.sqlitePath()});
+        child.start(writerPath(), hold ? QStringList { tmp.sqlitePath(), QString::number(holdAt) } : QStringList { tmp.sqlitePath() });
         QVERIFY2(child.waitForStarted(10000), qPrintable(child.errorString()));
         QByteArray output;
         auto waitForOutput = [&](const std::function<bool()> &reached) {
@@ -66,10 +63,12 @@ void TstStorageCrash::killedWriterLosesNothing()
             return true;
         };
         if (hold) {
-            QVERIFY2(waitForOutput([&] { return output.contains("holding "); }), qPrintable(QString::fromUtf8(output + child.readAllStandardError())));
+            QVERIFY2(waitForOutput([&] { return output.contains("holding "); }),
+                qPrintable(QString::fromUtf8(output + child.readAllStandardError())));
             ++heldRounds;
         } else if (steps > 0) {
-            QVERIFY2(waitForOutput([&] { return output.count('\n') >= steps; }), qPrintable(QString::fromUtf8(output + child.readAllStandardError())));
+            QVERIFY2(waitForOutput([&] { return output.count('\n') >= steps; }),
+                qPrintable(QString::fromUtf8(output + child.readAllStandardError())));
         }
         child.kill(); // SIGKILL
         QVERIFY(child.waitForFinished(10000));
@@ -134,14 +133,14 @@ void TstStorageCrash::killedWriterLosesNothing()
             auto inFlight = c.messages().get(lastBegun);
             QVERIFY2(inFlight.ok(), "the reply in flight was lost");
             QVERIFY2(inFlight->status == MessageStatus::Interrupted || inFlight->status == MessageStatus::Complete,
-                     qPrintable(toString(inFlight->status)));
+                qPrintable(toString(inFlight->status)));
             if (inFlight->status == MessageStatus::Interrupted)
                 ++totalInterrupted;
         }
         totalDone += int(done.size());
     }
-    qInfo("%d kills, %d replies reported done and found intact, %d in-flight replies marked interrupted (%d held mid-stream)", Kills, totalDone,
-          totalInterrupted, heldRounds);
+    qInfo("%d kills, %d replies reported done and found intact, %d in-flight replies marked interrupted (%d held mid-stream)", Kills,
+        totalDone, totalInterrupted, heldRounds);
     QVERIFY(totalDone > 0);
     QCOMPARE(heldRounds, 5);
     QVERIFY(totalInterrupted >= heldRounds);

@@ -2,9 +2,8 @@
 // and imported (into the same backend, and across SQLite <-> PostgreSQL) come
 // back with new ids and identical content and metadata.
 #include "pgtest.h"
-#include "tempdatabase.h"
-
 #include "storage/storagecontext.h"
+#include "tempdatabase.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -12,8 +11,7 @@
 
 using namespace rt::storage;
 
-class TstStorageExportImport final : public QObject
-{
+class TstStorageExportImport final : public QObject {
     Q_OBJECT
 
 private slots:
@@ -70,7 +68,7 @@ qint64 TstStorageExportImport::makeConversation(StorageContext &c)
     reply.thinking = QStringLiteral("Livy says...");
     reply.agentId = agentId;
     reply.model = QStringLiteral("llama3:70b");
-    reply.metrics = GenerationMetrics{11, 22, 9'007'199'254'740'993LL, 44, 55, 66, 77}; // > 2^53 survives
+    reply.metrics = GenerationMetrics { 11, 22, 9'007'199'254'740'993LL, 44, 55, 66, 77 }; // > 2^53 survives
     reply.createdAt = at(3);
     reply.updatedAt = at(9);
     CHECK(c.messages().append(reply).ok());
@@ -101,13 +99,17 @@ qint64 TstStorageExportImport::makeDebate(StorageContext &c)
     Debate d;
     d.question = QStringLiteral("Should we rewrite it in Rust?");
     d.format = QStringLiteral("oxford");
-    d.settings = QJsonObject{{QStringLiteral("rounds"), 3}, {QStringLiteral("nested"), QJsonObject{{QStringLiteral("a"), QJsonArray{1, 2.5, QStringLiteral("x")}}}}};
+    d.settings = QJsonObject { { QStringLiteral("rounds"), 3 },
+        { QStringLiteral("nested"), QJsonObject { { QStringLiteral("a"), QJsonArray { 1, 2.5, QStringLiteral("x") } } } } };
     d.createdAt = at(0);
     const qint64 id = *c.debates().create(d);
     CHECK(c.debates()
-                .setParticipants(id, {{id, 0, agentId, QJsonObject{{QStringLiteral("name"), QStringLiteral("Skeptic")}, {QStringLiteral("model"), QStringLiteral("m1")}}},
-                                      {id, 1, std::nullopt, QJsonObject{{QStringLiteral("name"), QStringLiteral("Gone")}}}})
-                .ok());
+              .setParticipants(id,
+                  { { id, 0, agentId,
+                        QJsonObject {
+                            { QStringLiteral("name"), QStringLiteral("Skeptic") }, { QStringLiteral("model"), QStringLiteral("m1") } } },
+                      { id, 1, std::nullopt, QJsonObject { { QStringLiteral("name"), QStringLiteral("Gone") } } } })
+              .ok());
     DebateTurn t;
     t.debateId = id;
     t.round = 1;
@@ -115,7 +117,8 @@ qint64 TstStorageExportImport::makeDebate(StorageContext &c)
     t.agentName = QStringLiteral("Skeptic");
     t.content = QStringLiteral("No.");
     t.thinking = QStringLiteral("hmm");
-    t.stance = QJsonObject{{QStringLiteral("position"), QStringLiteral("against")}, {QStringLiteral("reasons"), QJsonArray{QStringLiteral("cost")}}};
+    t.stance = QJsonObject { { QStringLiteral("position"), QStringLiteral("against") },
+        { QStringLiteral("reasons"), QJsonArray { QStringLiteral("cost") } } };
     t.confidence = 0.75;
     t.model = QStringLiteral("m1");
     t.metrics.evalCount = 5;
@@ -139,11 +142,11 @@ qint64 TstStorageExportImport::makeDebate(StorageContext &c)
     synth.round = 2;
     synth.kind = TurnKind::Synthesis;
     synth.agentName = QString();
-    synth.stance = QJsonArray{QStringLiteral("scalar-ish")};
+    synth.stance = QJsonArray { QStringLiteral("scalar-ish") };
     synth.createdAt = at(7);
     CHECK(c.debates().appendTurn(synth).ok());
-    CHECK(c.debates().saveRound({id, 1, 0.25, QJsonArray{QJsonArray{0}, QJsonArray{1}}, 0}).ok());
-    CHECK(c.debates().saveRound({id, 2, std::nullopt, QJsonValue::Null, 3}).ok());
+    CHECK(c.debates().saveRound({ id, 1, 0.25, QJsonArray { QJsonArray { 0 }, QJsonArray { 1 } }, 0 }).ok());
+    CHECK(c.debates().saveRound({ id, 2, std::nullopt, QJsonValue::Null, 3 }).ok());
     Debate outcome;
     outcome.status = DebateStatus::Finished;
     outcome.consensusScore = 0.5;
@@ -159,7 +162,7 @@ qint64 TstStorageExportImport::makeDebate(StorageContext &c)
 QJsonObject TstStorageExportImport::withoutVolatile(QJsonObject e)
 {
     e.remove(u"exported_at");
-    for (const char *key : {"conversation", "debate"}) {
+    for (const char *key : { "conversation", "debate" }) {
         QJsonObject inner = e.value(QLatin1String(key)).toObject();
         if (!inner.isEmpty()) {
             inner.remove(u"id");
@@ -261,14 +264,14 @@ void TstStorageExportImport::acrossBackends()
     auto d1 = b.exporter().importJson(debateJson);
     QVERIFY2(c1.ok() && d1.ok(), "import into PostgreSQL failed");
     QCOMPARE(withoutVolatile(QJsonDocument::fromJson(*b.exporter().exportConversation(c1->id, ExportFormat::Json)).object()),
-             withoutVolatile(QJsonDocument::fromJson(convJson).object()));
+        withoutVolatile(QJsonDocument::fromJson(convJson).object()));
     QCOMPARE(withoutVolatile(QJsonDocument::fromJson(*b.exporter().exportDebate(d1->id, ExportFormat::Json)).object()),
-             withoutVolatile(QJsonDocument::fromJson(debateJson).object()));
+        withoutVolatile(QJsonDocument::fromJson(debateJson).object()));
     // And back.
     auto c2 = a.exporter().importJson(*b.exporter().exportConversation(c1->id, ExportFormat::Json));
     QVERIFY(c2.ok());
     QCOMPARE(withoutVolatile(QJsonDocument::fromJson(*a.exporter().exportConversation(c2->id, ExportFormat::Json)).object()),
-             withoutVolatile(QJsonDocument::fromJson(convJson).object()));
+        withoutVolatile(QJsonDocument::fromJson(convJson).object()));
 }
 
 void TstStorageExportImport::markdown()
@@ -298,11 +301,11 @@ void TstStorageExportImport::badImports()
     auto opened = tmp.open();
     StorageContext c(*opened.value());
     const auto before = *c.maintenance().stats();
-    for (const QByteArray &bad : {QByteArray("not json"), QByteArray("{}"), QByteArray("[1,2]"),
-                                  QByteArray(R"({"format":"roundtable.export","version":99,"kind":"conversation"})"),
-                                  QByteArray(R"({"format":"roundtable.export","version":1,"kind":"spreadsheet"})"),
-                                  QByteArray(R"({"format":"roundtable.export","version":1,"kind":"conversation","conversation":{"title":"t"},)"
-                                             R"("messages":[{"role":"user","content":"ok"},{"role":"robot","content":"bad"}]})")}) {
+    for (const QByteArray &bad : { QByteArray("not json"), QByteArray("{}"), QByteArray("[1,2]"),
+             QByteArray(R"({"format":"roundtable.export","version":99,"kind":"conversation"})"),
+             QByteArray(R"({"format":"roundtable.export","version":1,"kind":"spreadsheet"})"),
+             QByteArray(R"({"format":"roundtable.export","version":1,"kind":"conversation","conversation":{"title":"t"},)"
+                        R"("messages":[{"role":"user","content":"ok"},{"role":"robot","content":"bad"}]})") }) {
         auto r = c.exporter().importJson(bad);
         QVERIFY2(!r.ok(), bad.constData());
         QVERIFY(r.error().message.contains(u"not a Roundtable export"));

@@ -3,22 +3,19 @@
 // finished on shutdown, and a lost PostgreSQL connection is survived without
 // losing or duplicating writes.
 #include "pgtest.h"
-#include "tempdatabase.h"
-
 #include "storage/storage.h"
+#include "tempdatabase.h"
 
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QSignalSpy>
 #include <QThread>
 #include <QtTest/QTest>
-
 #include <limits>
 
 using namespace rt::storage;
 
-class TstStorageFacade final : public QObject
-{
+class TstStorageFacade final : public QObject {
     Q_OBJECT
 
 private slots:
@@ -60,7 +57,7 @@ void TstStorageFacade::openReadWrite()
     const qint64 reply = begun.result().value();
     storage.checkpointMessage(reply, QStringLiteral("Hel"));
     storage.checkpointMessage(reply, QStringLiteral("Hello th"));
-    auto finished = storage.finishMessage(reply, Completion{QStringLiteral("Hello there.")});
+    auto finished = storage.finishMessage(reply, Completion { QStringLiteral("Hello there.") });
     auto last = storage.lastMessages(id, 10);
     QVERIFY(finished.result().ok());
     QVERIFY(last.result().ok());
@@ -90,7 +87,7 @@ void TstStorageFacade::openReadWrite()
         QCOMPARE(entry.value(u"id").toInteger(), imported->id);
         QCOMPARE(entry.value(u"items").toInt(), 2);
         QVERIFY(!q->next());
-        q = raw.value()->query(QStringLiteral("SELECT count(*) FROM write_journal WHERE result = to_jsonb(?::bigint)"), {id});
+        q = raw.value()->query(QStringLiteral("SELECT count(*) FROM write_journal WHERE result = to_jsonb(?::bigint)"), { id });
         QVERIFY(q.ok() && q->next());
         QVERIFY(q->integer(0) >= 1); // startConversation's id (a message may have the same one)
         q = raw.value()->query(QStringLiteral("SELECT count(*) FROM write_journal WHERE jsonb_typeof(result) = 'string'"));
@@ -108,7 +105,7 @@ void TstStorageFacade::openReadWrite()
     storage.checkpointTurn(turn, QStringLiteral("thinking aloud"));
     t.content = QStringLiteral("done");
     QVERIFY(storage.finishTurn(turn, t).result().ok());
-    QVERIFY(storage.saveRound(DebateRound{debate, 0, 0.5}).result().ok());
+    QVERIFY(storage.saveRound(DebateRound { debate, 0, 0.5 }).result().ok());
     QVERIFY(storage.setDebateStatus(debate, DebateStatus::Interrupted).result().ok());
     QCOMPARE(storage.interruptedDebates().result()->size(), 1);
     Debate outcome;
@@ -120,14 +117,14 @@ void TstStorageFacade::openReadWrite()
 void TstStorageFacade::journalCodecRoundTrip()
 {
     using namespace rt::storage::detail;
-    for (qint64 v : {qint64(0), qint64(42), (qint64(1) << 53) + 1, std::numeric_limits<qint64>::max()})
+    for (qint64 v : { qint64(0), qint64(42), (qint64(1) << 53) + 1, std::numeric_limits<qint64>::max() })
         QCOMPARE(JournalCodec<qint64>::decode(JournalCodec<qint64>::encode(v)), v);
     QCOMPARE(JournalCodec<int>::decode(JournalCodec<int>::encode(-7)), -7);
     QCOMPARE(JournalCodec<bool>::decode(JournalCodec<bool>::encode(true)), true);
     QCOMPARE(JournalCodec<bool>::decode(JournalCodec<bool>::encode(false)), false);
     const QString text = QStringLiteral("a, b; \"c\" 1 2 3");
     QCOMPARE(JournalCodec<QString>::decode(JournalCodec<QString>::encode(text)), text);
-    const ImportResult r{ImportResult::Kind::Debate, 1234567890123, 17};
+    const ImportResult r { ImportResult::Kind::Debate, 1234567890123, 17 };
     const QJsonValue encoded = JournalCodec<ImportResult>::encode(r);
     QVERIFY(encoded.isObject());
     QCOMPARE(encoded.toObject().value(u"kind").toString(), QStringLiteral("debate"));
@@ -150,10 +147,11 @@ void TstStorageFacade::continuationsRunOnCallerThread()
     QTRY_VERIFY(openedOk);
     QThread *continuationThread = nullptr;
     qint64 id = 0;
-    storage.write([&storageThread](StorageContext &c) {
-               storageThread = QThread::currentThread();
-               return c.conversations().create({});
-           })
+    storage
+        .write([&storageThread](StorageContext &c) {
+            storageThread = QThread::currentThread();
+            return c.conversations().create({});
+        })
         .then(this, [&](const rt::Result<qint64> &r) {
             continuationThread = QThread::currentThread();
             id = r.valueOr(-1);
@@ -182,11 +180,13 @@ void TstStorageFacade::genericReadWriteAndErrors()
     auto missing = storage.conversation(424242).result();
     QCOMPARE(missing.error().code, QStringLiteral("not_found"));
     // A failing write function leaves nothing behind (its transaction rolls back).
-    auto failed = storage.write([](StorageContext &c) -> rt::Status {
-                             if (auto r = c.conversations().create({}); !r.ok())
-                                 return r.error();
-                             return makeError(errc::InvalidInput, QStringLiteral("changed my mind"));
-                         }).result();
+    auto failed = storage
+                      .write([](StorageContext &c) -> rt::Status {
+                          if (auto r = c.conversations().create({}); !r.ok())
+                              return r.error();
+                          return makeError(errc::InvalidInput, QStringLiteral("changed my mind"));
+                      })
+                      .result();
     QVERIFY(!failed.ok());
     QCOMPARE(storage.read([](StorageContext &c) { return c.conversations().count(); }).result().value(), 0);
     QVERIFY(!storage.backupTo(tmp.sqlitePath()).result().ok()); // exists already
@@ -256,7 +256,8 @@ void TstStorageFacade::staleLeftoversFoundAfterStart()
     QCOMPARE(report->interrupted.total(), 0);
     QVERIFY(found.wait(5000));
     QCOMPARE(found.first().first().value<InterruptedCounts>().messages, 1);
-    RT_COMPARE_ENUM(storage.read([partial](StorageContext &c) { return c.messages().get(partial); }).result()->status, MessageStatus::Interrupted);
+    RT_COMPARE_ENUM(
+        storage.read([partial](StorageContext &c) { return c.messages().get(partial); }).result()->status, MessageStatus::Interrupted);
 }
 
 void TstStorageFacade::postgresConnectionLoss()
@@ -267,8 +268,9 @@ void TstStorageFacade::postgresConnectionLoss()
     auto admin = Database::connect(*parseDatabaseLocation(rt::test::postgresUrl()));
     QVERIFY(admin.ok());
     auto killConnections = [&] {
-        auto n = admin.value()->query(QStringLiteral("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE datname = ? AND pid <> pg_backend_pid()"),
-                                      {tmp.location().databaseName});
+        auto n = admin.value()->query(
+            QStringLiteral("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE datname = ? AND pid <> pg_backend_pid()"),
+            { tmp.location().databaseName });
         return n.ok() && n->next() ? n->integer(0) : -1;
     };
 

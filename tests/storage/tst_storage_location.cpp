@@ -7,8 +7,7 @@
 
 using namespace rt::storage;
 
-class TstStorageLocation final : public QObject
-{
+class TstStorageLocation final : public QObject {
     Q_OBJECT
 
 private slots:
@@ -23,7 +22,8 @@ void TstStorageLocation::precedence()
     auto fallback = resolveDatabaseLocation(QString());
     QVERIFY(fallback.ok());
     QVERIFY(fallback->isSqlite());
-    QCOMPARE(fallback->sqlitePath, QDir::cleanPath(QStandardPaths::writableLocation(QStandardPaths::AppDataLocation) + QStringLiteral("/roundtable.sqlite")));
+    QCOMPARE(fallback->sqlitePath,
+        QDir::cleanPath(QStandardPaths::writableLocation(QStandardPaths::AppDataLocation) + QStringLiteral("/roundtable.sqlite")));
     QCOMPARE(fallback->sqlitePath, defaultSqlitePath());
 
     qputenv("ROUNDTABLE_DB", "/tmp/from-env.sqlite");

@@ -2,10 +2,9 @@
 // refusal of a newer schema, and rollback of a failed migration. Runs the
 // built-in migrations and an injected test-only set, on SQLite and PostgreSQL.
 #include "pgtest.h"
-#include "tempdatabase.h"
-
 #include "storage/database.h"
 #include "storage/migrator.h"
+#include "tempdatabase.h"
 
 #include <QCryptographicHash>
 #include <QFile>
@@ -13,8 +12,7 @@
 
 using namespace rt::storage;
 
-class TstStorageMigrations final : public QObject
-{
+class TstStorageMigrations final : public QObject {
     Q_OBJECT
 
 private slots:
@@ -39,20 +37,24 @@ private:
 
 QList<Migration> TstStorageMigrations::testSet(int upTo, bool broken)
 {
-    QList<Migration> all{
-        {1, QStringLiteral("notes"), QStringLiteral("CREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT NOT NULL);\n"
-                                                    "INSERT INTO notes (id, body) VALUES (1, 'first; with a semicolon');")},
-        {2, QStringLiteral("tags"), QStringLiteral("CREATE TABLE tags (note_id INTEGER NOT NULL REFERENCES notes (id), tag TEXT NOT NULL);\n"
-                                                   "-- a comment; with a semicolon\n"
-                                                   "INSERT INTO tags VALUES (1, 'a');")},
-        {3, QStringLiteral("notes_title"), QStringLiteral("ALTER TABLE notes ADD COLUMN title TEXT NOT NULL DEFAULT 'untitled';\n"
-                                                          "UPDATE notes SET title = 'v3';")},
+    QList<Migration> all {
+        { 1, QStringLiteral("notes"),
+            QStringLiteral("CREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT NOT NULL);\n"
+                           "INSERT INTO notes (id, body) VALUES (1, 'first; with a semicolon');") },
+        { 2, QStringLiteral("tags"),
+            QStringLiteral("CREATE TABLE tags (note_id INTEGER NOT NULL REFERENCES notes (id), tag TEXT NOT NULL);\n"
+                           "-- a comment; with a semicolon\n"
+                           "INSERT INTO tags VALUES (1, 'a');") },
+        { 3, QStringLiteral("notes_title"),
+            QStringLiteral("ALTER TABLE notes ADD COLUMN title TEXT NOT NULL DEFAULT 'untitled';\n"
+                           "UPDATE notes SET title = 'v3';") },
     };
     if (broken) {
-        all.append({4, QStringLiteral("half_done"), QStringLiteral("CREATE TABLE half (x INTEGER);\n"
-                                                                   "INSERT INTO half VALUES (1);\n"
-                                                                   "UPDATE notes SET body = 'changed by 4';\n"
-                                                                   "THIS IS NOT SQL;")});
+        all.append({ 4, QStringLiteral("half_done"),
+            QStringLiteral("CREATE TABLE half (x INTEGER);\n"
+                           "INSERT INTO half VALUES (1);\n"
+                           "UPDATE notes SET body = 'changed by 4';\n"
+                           "THIS IS NOT SQL;") });
     }
     QList<Migration> set;
     for (const Migration &m : std::as_const(all)) {
@@ -64,8 +66,9 @@ QList<Migration> TstStorageMigrations::testSet(int upTo, bool broken)
 
 QStringList TstStorageMigrations::tables(Database &db)
 {
-    const QString sql = db.isSqlite() ? QStringLiteral("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
-                                      : QStringLiteral("SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema() ORDER BY 1");
+    const QString sql = db.isSqlite()
+        ? QStringLiteral("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
+        : QStringLiteral("SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema() ORDER BY 1");
     QStringList names;
     auto q = db.query(sql);
     while (q.ok() && q->next())
@@ -75,17 +78,16 @@ QStringList TstStorageMigrations::tables(Database &db)
 
 void TstStorageMigrations::splitStatements()
 {
-    const QString script = QStringLiteral(
-        "CREATE TABLE a (x TEXT DEFAULT 'semi;colon'); -- trailing; comment\n"
-        "/* block; comment */ INSERT INTO a VALUES ('it''s; fine');\n"
-        "CREATE TRIGGER t AFTER INSERT ON a BEGIN\n"
-        "  INSERT INTO b VALUES (CASE WHEN new.x = 'y' THEN 1 ELSE 2 END);\n"
-        "  DELETE FROM c;\n"
-        "END;\n"
-        "CREATE FUNCTION f() RETURNS int AS $$ BEGIN RETURN 1; END; $$ LANGUAGE plpgsql;\n"
-        "CREATE FUNCTION g() RETURNS int AS $body$ SELECT 1; $body$ LANGUAGE sql;\n"
-        "SELECT \"odd;name\" FROM a;\n"
-        ";;\n");
+    const QString script = QStringLiteral("CREATE TABLE a (x TEXT DEFAULT 'semi;colon'); -- trailing; comment\n"
+                                          "/* block; comment */ INSERT INTO a VALUES ('it''s; fine');\n"
+                                          "CREATE TRIGGER t AFTER INSERT ON a BEGIN\n"
+                                          "  INSERT INTO b VALUES (CASE WHEN new.x = 'y' THEN 1 ELSE 2 END);\n"
+                                          "  DELETE FROM c;\n"
+                                          "END;\n"
+                                          "CREATE FUNCTION f() RETURNS int AS $$ BEGIN RETURN 1; END; $$ LANGUAGE plpgsql;\n"
+                                          "CREATE FUNCTION g() RETURNS int AS $body$ SELECT 1; $body$ LANGUAGE sql;\n"
+                                          "SELECT \"odd;name\" FROM a;\n"
+                                          ";;\n");
     const QStringList parts = splitSqlStatements(script);
     QCOMPARE(parts.size(), 6);
     QVERIFY(parts.at(0).startsWith(u"CREATE TABLE a"));
@@ -127,8 +129,8 @@ void TstStorageMigrations::freshDatabase()
     QCOMPARE(opened->report.schemaVersion, latest);
     Database &db = *opened.value().database;
     const QStringList names = tables(db);
-    for (const char *table : {"agents", "models", "conversations", "messages", "debates", "debate_participants", "debate_turns", "debate_rounds",
-                              "tasks", "metric_samples", "schema_version"})
+    for (const char *table : { "agents", "models", "conversations", "messages", "debates", "debate_participants", "debate_turns",
+             "debate_rounds", "tasks", "metric_samples", "schema_version" })
         QVERIFY2(names.contains(QString::fromLatin1(table)), table);
     if (db.isSqlite()) {
         QVERIFY(names.contains(u"messages_fts"_qs));
@@ -218,10 +220,10 @@ void TstStorageMigrations::newerVersionIsRefused()
         QVERIFY(opened.ok());
         Database &db = *opened.value();
         QVERIFY(db.exec(QStringLiteral("INSERT INTO schema_version (version, name, applied_at) VALUES (?, ?, ?)"),
-                        {999, QStringLiteral("from_the_future"), db.timeValue(db.now())})
+                      { 999, QStringLiteral("from_the_future"), db.timeValue(db.now()) })
                     .ok());
         QVERIFY(db.exec(QStringLiteral("INSERT INTO conversations (title, created_at, updated_at) VALUES ('keep me', ?, ?)"),
-                        {db.timeValue(db.now()), db.timeValue(db.now())})
+                      { db.timeValue(db.now()), db.timeValue(db.now()) })
                     .ok());
     }
     auto refused = openDatabase(tmp.location());
@@ -286,7 +288,9 @@ void TstStorageMigrations::sqliteFileUnchangedByRefusal()
         auto opened = tmp.open();
         QVERIFY(opened.ok());
         Database &db = *opened.value();
-        QVERIFY(db.exec(QStringLiteral("INSERT INTO schema_version (version, name, applied_at) VALUES (42, 'future', ?)"), {db.timeValue(db.now())}).ok());
+        QVERIFY(db.exec(QStringLiteral("INSERT INTO schema_version (version, name, applied_at) VALUES (42, 'future', ?)"),
+                      { db.timeValue(db.now()) })
+                    .ok());
         QVERIFY(db.execDirect(QStringLiteral("PRAGMA wal_checkpoint(TRUNCATE)")).ok());
     }
     auto hash = [&] {

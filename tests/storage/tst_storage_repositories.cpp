@@ -1,17 +1,15 @@
 // Every repository against SQLite in a temporary folder and against a real
 // PostgreSQL server: the same test code, one data row per backend.
 #include "pgtest.h"
-#include "tempdatabase.h"
-
 #include "storage/storagecontext.h"
+#include "tempdatabase.h"
 
 #include <QJsonArray>
 #include <QtTest/QTest>
 
 using namespace rt::storage;
 
-class TstStorageRepositories final : public QObject
-{
+class TstStorageRepositories final : public QObject {
     Q_OBJECT
 
 private slots:
@@ -204,12 +202,14 @@ void TstStorageRepositories::constraintsKeepBadDataOut()
 
     const qint64 conv = *c.conversations().create({});
     // CHECK constraints hold even against SQL that bypasses the typed API.
-    auto bad = db.exec(QStringLiteral("INSERT INTO messages (conversation_id, role, content, created_at, updated_at) VALUES (?, 'robot', '', ?, ?)"),
-                       {conv, db.timeValue(at(0)), db.timeValue(at(0))});
+    auto bad = db.exec(
+        QStringLiteral("INSERT INTO messages (conversation_id, role, content, created_at, updated_at) VALUES (?, 'robot', '', ?, ?)"),
+        { conv, db.timeValue(at(0)), db.timeValue(at(0)) });
     QVERIFY(!bad.ok());
     QCOMPARE(bad.error().code, QStringLiteral("constraint"));
-    bad = db.exec(QStringLiteral("INSERT INTO debate_turns (debate_id, round, seat, confidence, created_at, updated_at) VALUES (?, 0, 0, 1.5, ?, ?)"),
-                  {conv, db.timeValue(at(0)), db.timeValue(at(0))});
+    bad = db.exec(
+        QStringLiteral("INSERT INTO debate_turns (debate_id, round, seat, confidence, created_at, updated_at) VALUES (?, 0, 0, 1.5, ?, ?)"),
+        { conv, db.timeValue(at(0)), db.timeValue(at(0)) });
     QVERIFY(!bad.ok());
     Debate d;
     d.question = QStringLiteral("q");
@@ -228,7 +228,7 @@ void TstStorageRepositories::debates()
     Debate d;
     d.question = QStringLiteral("Is P = NP?");
     d.format = QStringLiteral("round-robin");
-    d.settings = QJsonObject{{QStringLiteral("rounds"), 3}, {QStringLiteral("threshold"), 0.8}};
+    d.settings = QJsonObject { { QStringLiteral("rounds"), 3 }, { QStringLiteral("threshold"), 0.8 } };
     auto id = c.debates().create(d);
     QVERIFY2(id.ok(), qPrintable(id.ok() ? QString() : id.error().message));
     auto got = c.debates().get(*id);
@@ -236,9 +236,10 @@ void TstStorageRepositories::debates()
     QCOMPARE(got->settings, d.settings);
     QVERIFY(!got->finishedAt.isValid());
 
-    const QList<DebateParticipant> seats{
-        {*id, 0, agentId, QJsonObject{{QStringLiteral("name"), QStringLiteral("Skeptic")}, {QStringLiteral("model"), QStringLiteral("llama3")}}},
-        {*id, 1, std::nullopt, QJsonObject{{QStringLiteral("name"), QStringLiteral("Optimist")}}},
+    const QList<DebateParticipant> seats {
+        { *id, 0, agentId,
+            QJsonObject { { QStringLiteral("name"), QStringLiteral("Skeptic") }, { QStringLiteral("model"), QStringLiteral("llama3") } } },
+        { *id, 1, std::nullopt, QJsonObject { { QStringLiteral("name"), QStringLiteral("Optimist") } } },
     };
     QVERIFY(c.debates().setParticipants(*id, seats).ok());
     QCOMPARE(*c.debates().participants(*id), seats);
@@ -249,7 +250,7 @@ void TstStorageRepositories::debates()
     t.seat = 0;
     t.agentName = QStringLiteral("Skeptic");
     t.content = QStringLiteral("No.");
-    t.stance = QJsonObject{{QStringLiteral("position"), QStringLiteral("no")}, {QStringLiteral("confidence"), 0.7}};
+    t.stance = QJsonObject { { QStringLiteral("position"), QStringLiteral("no") }, { QStringLiteral("confidence"), 0.7 } };
     t.confidence = 0.7;
     t.model = QStringLiteral("llama3");
     t.metrics.evalCount = 10;
@@ -273,7 +274,7 @@ void TstStorageRepositories::debates()
     QCOMPARE((*durable)->id, *first);
 
     second.content = QStringLiteral("Perhaps yes.");
-    second.stance = QJsonObject{{QStringLiteral("position"), QStringLiteral("yes")}};
+    second.stance = QJsonObject { { QStringLiteral("position"), QStringLiteral("yes") } };
     second.confidence = 0.4;
     second.changed = true;
     second.parseOk = false;
@@ -292,7 +293,7 @@ void TstStorageRepositories::debates()
     QCOMPARE(turns->at(0).metrics.evalCount, std::optional<qint64>(10));
     QVERIFY(!turns->at(0).changed);
 
-    DebateRound r{*id, 1, 0.55, QJsonArray{QJsonArray{0}, QJsonArray{1}}, 1};
+    DebateRound r { *id, 1, 0.55, QJsonArray { QJsonArray { 0 }, QJsonArray { 1 } }, 1 };
     QVERIFY(c.debates().saveRound(r).ok());
     r.score = 0.9;
     r.flips = 2;
@@ -340,8 +341,8 @@ void TstStorageRepositories::agents()
     a.description = QStringLiteral("Argues the other side");
     a.systemPrompt = QStringLiteral("Disagree politely.");
     a.model = QStringLiteral("llama3:8b");
-    a.fallbackModels = {QStringLiteral("mistral"), QStringLiteral("phi3")};
-    a.options = QJsonObject{{QStringLiteral("temperature"), 0.9}};
+    a.fallbackModels = { QStringLiteral("mistral"), QStringLiteral("phi3") };
+    a.options = QJsonObject { { QStringLiteral("temperature"), 0.9 } };
     a.colour = QStringLiteral("#aa3300");
     a.avatar = QStringLiteral("😈");
     a.builtin = true;
@@ -399,24 +400,24 @@ void TstStorageRepositories::models()
     RT_TEMP_DATABASE(tmp, db);
     StorageContext c(db);
     const QString host = QStringLiteral("http://127.0.0.1:11434");
-    ModelRecord llama{host, QStringLiteral("llama3:8b"), QStringLiteral("sha256:abc"), 4'700'000'000LL, QStringLiteral("llama"),
-                      QStringLiteral("8B"), QStringLiteral("Q4_0"), 8192, {QStringLiteral("completion"), QStringLiteral("tools")},
-                      QJsonObject{{QStringLiteral("format"), QStringLiteral("gguf")}}, at(0)};
+    ModelRecord llama { host, QStringLiteral("llama3:8b"), QStringLiteral("sha256:abc"), 4'700'000'000LL, QStringLiteral("llama"),
+        QStringLiteral("8B"), QStringLiteral("Q4_0"), 8192, { QStringLiteral("completion"), QStringLiteral("tools") },
+        QJsonObject { { QStringLiteral("format"), QStringLiteral("gguf") } }, at(0) };
     ModelRecord phi = llama;
     phi.name = QStringLiteral("phi3");
     phi.contextLength.reset();
-    QVERIFY(c.models().replaceHost(host, {llama, phi}).ok());
+    QVERIFY(c.models().replaceHost(host, { llama, phi }).ok());
     auto list = c.models().forHost(host);
     QCOMPARE(list->size(), 2);
     QCOMPARE(list->at(0), llama);
     QCOMPARE(list->at(1).contextLength, std::optional<qint64>());
 
     llama.size = 1;
-    QVERIFY(c.models().replaceHost(host, {llama}).ok()); // phi3 is gone from the host
+    QVERIFY(c.models().replaceHost(host, { llama }).ok()); // phi3 is gone from the host
     list = c.models().forHost(host);
     QCOMPARE(list->size(), 1);
     QCOMPARE(list->at(0).size, 1);
-    QVERIFY(c.models().upsert(ModelRecord{QStringLiteral("http://gpu:11434"), QStringLiteral("mixtral")}).ok());
+    QVERIFY(c.models().upsert(ModelRecord { QStringLiteral("http://gpu:11434"), QStringLiteral("mixtral") }).ok());
     QCOMPARE(c.models().hosts()->size(), 2);
     QVERIFY(c.models().find(host, QStringLiteral("llama3:8b"))->has_value());
     QVERIFY(!c.models().find(host, QStringLiteral("phi3"))->has_value());
@@ -431,7 +432,7 @@ void TstStorageRepositories::tasks()
     TaskRecord t;
     t.kind = QStringLiteral("pull");
     t.title = QStringLiteral("Pull llama3");
-    t.payload = QJsonObject{{QStringLiteral("model"), QStringLiteral("llama3")}};
+    t.payload = QJsonObject { { QStringLiteral("model"), QStringLiteral("llama3") } };
     auto id = c.tasks().create(t);
     QVERIFY(id.ok());
     auto got = c.tasks().get(*id);
@@ -450,15 +451,15 @@ void TstStorageRepositories::tasks()
     got = c.tasks().get(*id);
     QCOMPARE(got->error, QStringLiteral("disk full"));
     QVERIFY(got->finishedAt.isValid());
-    QVERIFY(c.tasks().setPayload(*id, QJsonObject{{QStringLiteral("retry"), true}}).ok());
+    QVERIFY(c.tasks().setPayload(*id, QJsonObject { { QStringLiteral("retry"), true } }).ok());
     QCOMPARE(c.tasks().get(*id)->payload.value(u"retry").toBool(), true);
 
     TaskRecord other;
     other.kind = QStringLiteral("export");
     QVERIFY(c.tasks().create(other).ok());
     QCOMPARE(c.tasks().list()->size(), 2);
-    QCOMPARE(c.tasks().list({TaskStatus::Queued})->size(), 1);
-    QCOMPARE(c.tasks().list({TaskStatus::Failed, TaskStatus::Running})->size(), 1);
+    QCOMPARE(c.tasks().list({ TaskStatus::Queued })->size(), 1);
+    QCOMPARE(c.tasks().list({ TaskStatus::Failed, TaskStatus::Running })->size(), 1);
     QCOMPARE(*c.tasks().purgeFinished(QDateTime::currentDateTimeUtc().addSecs(60)), 1);
     QCOMPARE(c.tasks().list()->size(), 1);
     QCOMPARE(c.tasks().setStatus(987654, TaskStatus::Running).error().code, QStringLiteral("not_found"));
@@ -469,17 +470,17 @@ void TstStorageRepositories::metrics()
     RT_TEMP_DATABASE(tmp, db);
     StorageContext c(db);
     const QDateTime now = at(100 * 24 * 3600);
-    const QJsonObject labelsA{{QStringLiteral("model"), QStringLiteral("llama3")}};
-    const QJsonObject labelsB{{QStringLiteral("model"), QStringLiteral("phi3")}};
+    const QJsonObject labelsA { { QStringLiteral("model"), QStringLiteral("llama3") } };
+    const QJsonObject labelsB { { QStringLiteral("model"), QStringLiteral("phi3") } };
     QList<MetricSample> samples;
     // 100 days ago .. now, one sample every 6 hours per label set; plus fine
     // samples in the last hour.
     for (int h = 0; h <= 100 * 24; h += 6) {
-        samples.append({QStringLiteral("roundtable_tokens_total"), labelsA, now.addSecs(-h * 3600), double(h)});
-        samples.append({QStringLiteral("roundtable_tokens_total"), labelsB, now.addSecs(-h * 3600), 1.0});
+        samples.append({ QStringLiteral("roundtable_tokens_total"), labelsA, now.addSecs(-h * 3600), double(h) });
+        samples.append({ QStringLiteral("roundtable_tokens_total"), labelsB, now.addSecs(-h * 3600), 1.0 });
     }
     for (int s = 0; s < 60; ++s)
-        samples.append({QStringLiteral("roundtable_viewers"), {}, now.addSecs(-s * 10), double(s)});
+        samples.append({ QStringLiteral("roundtable_viewers"), {}, now.addSecs(-s * 10), double(s) });
     QVERIFY(c.metrics().insert(samples).ok());
     QCOMPARE(c.metrics().names()->size(), 2);
 
@@ -499,7 +500,8 @@ void TstStorageRepositories::metrics()
     QVERIFY(report->deleted > 0);
     QVERIFY(report->downsampledFrom > report->downsampledTo);
     QVERIFY(report->downsampledTo > 0);
-    auto old = c.metrics().range(QStringLiteral("roundtable_tokens_total"), now.addSecs(-200 * 24 * 3600), now.addSecs(-8 * 24 * 3600), labelsB);
+    auto old
+        = c.metrics().range(QStringLiteral("roundtable_tokens_total"), now.addSecs(-200 * 24 * 3600), now.addSecs(-8 * 24 * 3600), labelsB);
     QVERIFY(!old->isEmpty());
     for (const MetricSample &s : std::as_const(*old)) {
         QCOMPARE(s.bucketSeconds, policy.bucketSeconds);
@@ -521,7 +523,7 @@ void TstStorageRepositories::search()
     Conversation conv;
     conv.title = QStringLiteral("Gardening");
     const qint64 convId = *c.conversations().create(conv);
-    const QStringList texts{
+    const QStringList texts {
         QStringLiteral("Tomatoes need sun and regular watering."),
         QStringLiteral("Tomatoes, tomatoes, tomatoes: the tomato harvest is huge this year."),
         QStringLiteral("Roses prefer morning sun."),
@@ -582,10 +584,10 @@ void TstStorageRepositories::search()
     QCOMPARE(c.search().search(QStringLiteral("creme"))->size(), db.isSqlite() ? 1 : 0); // FTS5 folds accents
 
     // Syntax and SQL are searched as words, never executed.
-    for (const QString &query : {QStringLiteral("\"NEAR\""), QStringLiteral("NEAR"), QStringLiteral("'; DROP TABLE messages; --"),
-                                 QStringLiteral("\"unbalanced"), QStringLiteral("*"), QStringLiteral("AND OR NOT"), QStringLiteral("(^:)"),
-                                 QStringLiteral("NEAR(tomatoes roses, 2)"), QStringLiteral("tomat*"), QStringLiteral("content:roses"),
-                                 QStringLiteral("\\x00 %_ ' \" ;"), QString()}) {
+    for (const QString &query :
+        { QStringLiteral("\"NEAR\""), QStringLiteral("NEAR"), QStringLiteral("'; DROP TABLE messages; --"), QStringLiteral("\"unbalanced"),
+            QStringLiteral("*"), QStringLiteral("AND OR NOT"), QStringLiteral("(^:)"), QStringLiteral("NEAR(tomatoes roses, 2)"),
+            QStringLiteral("tomat*"), QStringLiteral("content:roses"), QStringLiteral("\\x00 %_ ' \" ;"), QString() }) {
         auto r = c.search().search(query);
         QVERIFY2(r.ok(), qPrintable(query + QStringLiteral(": ") + (r.ok() ? QString() : r.error().message)));
     }
@@ -594,7 +596,7 @@ void TstStorageRepositories::search()
     QCOMPARE(hits->at(0).id, ids.at(3));
     QCOMPARE(c.search().search(QStringLiteral("NEAR"))->size(), 1);
     QCOMPARE(c.search().search(QStringLiteral("tomat*"))->size(), 0); // no prefix operator
-    QCOMPARE(*c.messages().count(convId), 5);                         // the table is still there
+    QCOMPARE(*c.messages().count(convId), 5); // the table is still there
     QCOMPARE(c.search().search(QStringLiteral("\"NEAR\" *"))->size(), 1);
 
     // The index follows updates and deletes.
@@ -603,7 +605,7 @@ void TstStorageRepositories::search()
     const qint64 streaming = *c.messages().beginAssistant(convId, QStringLiteral("m"));
     QVERIFY(c.messages().checkpoint(streaming, QStringLiteral("zucchini")).ok());
     QCOMPARE(c.search().search(QStringLiteral("zucchini"))->size(), 1);
-    QVERIFY(c.messages().finish(streaming, Completion{QStringLiteral("pumpkin")}).ok());
+    QVERIFY(c.messages().finish(streaming, Completion { QStringLiteral("pumpkin") }).ok());
     QCOMPARE(c.search().search(QStringLiteral("zucchini"))->size(), 0);
     QCOMPARE(c.search().search(QStringLiteral("pumpkin"))->size(), 1);
 

@@ -33,7 +33,9 @@ QString postgresMissingReason()
     return QStringLiteral("PostgreSQL test server not available: %1/pg/url does not exist. Install Debian's 'postgresql' package and run "
                           "the test through ctest, whose 'postgres' fixture (tests/support/pg-cluster.sh) starts a throwaway cluster, "
                           "or set RT_TEST_PG_URL=postgresql://user@host:port/db.%2")
-        .arg(buildDir(), postgresRequired() ? QStringLiteral(" RT_REQUIRE_POSTGRES (or CI) is set, so this is a failure: CI must test PostgreSQL.") : QString());
+        .arg(buildDir(),
+            postgresRequired() ? QStringLiteral(" RT_REQUIRE_POSTGRES (or CI) is set, so this is a failure: CI must test PostgreSQL.")
+                               : QString());
 }
 
 } // namespace rt::test

@@ -20,12 +20,12 @@ QString postgresMissingReason();
 } // namespace rt::test
 
 // In a test function: skip (locally) or fail (CI) when PostgreSQL is absent.
-#define RT_REQUIRE_POSTGRES()                                                        \
-    do {                                                                             \
-        if (rt::test::postgresUrl().isEmpty()) {                                     \
-            const QByteArray rtPgReason = rt::test::postgresMissingReason().toUtf8(); \
-            if (rt::test::postgresRequired())                                        \
-                QFAIL(rtPgReason.constData());                                       \
-            QSKIP(rtPgReason.constData());                                           \
-        }                                                                            \
+#define RT_REQUIRE_POSTGRES()                                                                                                              \
+    do {                                                                                                                                   \
+        if (rt::test::postgresUrl().isEmpty()) {                                                                                           \
+            const QByteArray rtPgReason = rt::test::postgresMissingReason().toUtf8();                                                      \
+            if (rt::test::postgresRequired())                                                                                              \
+                QFAIL(rtPgReason.constData());                                                                                             \
+            QSKIP(rtPgReason.constData());                                                                                                 \
+        }                                                                                                                                  \
     } while (false)

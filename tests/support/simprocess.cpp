@@ -32,7 +32,7 @@ QList<QJsonObject> HttpReply::lines() const
     for (const QByteArray &line : body.split('\n')) {
         if (line.trimmed().isEmpty())
             continue;
-        QJsonParseError err{};
+        QJsonParseError err {};
         const QJsonDocument doc = QJsonDocument::fromJson(line, &err);
         if (err.error == QJsonParseError::NoError && doc.isObject())
             out.append(doc.object());
@@ -54,7 +54,7 @@ bool SimProcess::start(const QStringList &extraArgs, int timeoutMs)
     m_url = QUrl();
     m_process = std::make_unique<QProcess>();
     m_process->setProcessChannelMode(QProcess::ForwardedErrorChannel);
-    QStringList args{u"--port"_s, u"0"_s, u"--quiet"_s};
+    QStringList args { u"--port"_s, u"0"_s, u"--quiet"_s };
     args += extraArgs;
     m_process->start(simulatorPath(), args);
     if (!m_process->waitForStarted(timeoutMs)) {
@@ -72,8 +72,7 @@ bool SimProcess::start(const QStringList &extraArgs, int timeoutMs)
             return true;
         }
         if (m_process->state() == QProcess::NotRunning) {
-            m_error = u"simulator exited (code %1) before listening; output: %2"_s.arg(m_process->exitCode())
-                          .arg(QString::fromUtf8(out));
+            m_error = u"simulator exited (code %1) before listening; output: %2"_s.arg(m_process->exitCode()).arg(QString::fromUtf8(out));
             return false;
         }
         m_process->waitForReadyRead(int(std::min<qint64>(100, deadline.remainingTime())));
@@ -100,7 +99,7 @@ QJsonObject SimProcess::stats()
 
 bool SimProcess::setFault(const QString &mode, const QString &arg, int count, const QString &path)
 {
-    QJsonObject o{{u"mode"_s, mode}, {u"arg"_s, arg}, {u"count"_s, count}};
+    QJsonObject o { { u"mode"_s, mode }, { u"arg"_s, arg }, { u"count"_s, count } };
     if (!path.isEmpty())
         o.insert(u"path"_s, path);
     const HttpReply r = httpPost(m_url, u"/_sim/fault"_s, QJsonDocument(o).toJson(QJsonDocument::Compact));
@@ -154,8 +153,8 @@ QProcess::ExitStatus SimProcess::exitStatus() const
     return m_process ? m_process->exitStatus() : QProcess::CrashExit;
 }
 
-QByteArray SimProcess::buildRequest(const QUrl &base, const QByteArray &method, const QString &path,
-                                    const QByteArray &body, const RawHeaders &headers, bool keepAlive)
+QByteArray SimProcess::buildRequest(
+    const QUrl &base, const QByteArray &method, const QString &path, const QByteArray &body, const RawHeaders &headers, bool keepAlive)
 {
     QByteArray req = method + ' ' + path.toUtf8() + " HTTP/1.1\r\n";
     req += "Host: " + base.host().toUtf8() + ':' + QByteArray::number(base.port()) + "\r\n";
@@ -193,7 +192,7 @@ HttpReply SimProcess::parseResponse(const QByteArray &raw, bool closed, bool hea
             continue;
         const QByteArray name = line.left(colon).trimmed().toLower();
         const QByteArray value = line.mid(colon + 1).trimmed();
-        r.headers.append({name, value});
+        r.headers.append({ name, value });
         if (name == "content-length")
             contentLength = value.toLongLong();
         if (name == "transfer-encoding" && value.toLower().contains("chunked"))
@@ -246,8 +245,8 @@ HttpReply SimProcess::parseResponse(const QByteArray &raw, bool closed, bool hea
     return r;
 }
 
-HttpReply SimProcess::request(const QUrl &base, const QByteArray &method, const QString &path, const QByteArray &body,
-                              const RawHeaders &headers, int timeoutMs)
+HttpReply SimProcess::request(
+    const QUrl &base, const QByteArray &method, const QString &path, const QByteArray &body, const RawHeaders &headers, int timeoutMs)
 {
     HttpReply r;
     QTcpSocket socket;

@@ -8,7 +8,6 @@
 #include <QString>
 #include <QStringList>
 #include <QUrl>
-
 #include <memory>
 
 namespace rt::test {
@@ -16,25 +15,23 @@ namespace rt::test {
 using RawHeaders = QList<QPair<QByteArray, QByteArray>>;
 
 // One HTTP response as read off a raw socket (tests only).
-struct HttpReply
-{
+struct HttpReply {
     int status = 0; // 0: no (complete) status line
     RawHeaders headers; // names lower-cased, in wire order
-    QByteArray body;    // de-chunked
+    QByteArray body; // de-chunked
     QList<QByteArray> chunks; // chunk payloads, in order (chunked replies)
     bool chunked = false;
     bool complete = false; // Content-Length met or terminal chunk seen
     qsizetype consumed = 0; // bytes of the input this response used
-    QString error;          // transport problem, if any
+    QString error; // transport problem, if any
 
     QByteArray header(QByteArrayView name) const;
-    QJsonObject json() const;           // body as one JSON object
-    QList<QJsonObject> lines() const;   // body as NDJSON (unparseable lines skipped)
+    QJsonObject json() const; // body as one JSON object
+    QList<QJsonObject> lines() const; // body as NDJSON (unparseable lines skipped)
 };
 
 // Runs roundtable-ollama-sim on a free loopback port for one test.
-class SimProcess final
-{
+class SimProcess final {
     Q_DISABLE_COPY_MOVE(SimProcess)
 
 public:
@@ -65,15 +62,15 @@ public:
     QProcess::ExitStatus exitStatus() const;
 
     // Synchronous HTTP/1.1 request with `Connection: close`.
-    static HttpReply request(const QUrl &base, const QByteArray &method, const QString &path,
-                             const QByteArray &body = {}, const RawHeaders &headers = {}, int timeoutMs = 10000);
+    static HttpReply request(const QUrl &base, const QByteArray &method, const QString &path, const QByteArray &body = {},
+        const RawHeaders &headers = {}, int timeoutMs = 10000);
     static HttpReply httpGet(const QUrl &base, const QString &path, int timeoutMs = 10000);
     static HttpReply httpPost(const QUrl &base, const QString &path, const QByteArray &body, int timeoutMs = 10000);
     // Parses one response from the start of `raw`; `closed` says the peer has
     // closed, which completes a reply without length or chunking.
     static HttpReply parseResponse(const QByteArray &raw, bool closed = false, bool headRequest = false);
-    static QByteArray buildRequest(const QUrl &base, const QByteArray &method, const QString &path,
-                                   const QByteArray &body, const RawHeaders &headers, bool keepAlive);
+    static QByteArray buildRequest(
+        const QUrl &base, const QByteArray &method, const QString &path, const QByteArray &body, const RawHeaders &headers, bool keepAlive);
 
 private:
     std::unique_ptr<QProcess> m_process;

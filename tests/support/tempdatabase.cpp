@@ -82,7 +82,7 @@ OpenOptions TempDatabase::noRecovery()
 rt::Result<std::unique_ptr<Database>> TempDatabase::open(OpenOptions options) const
 {
     if (!isValid())
-        return rt::Error{QStringLiteral("invalid"), m_error};
+        return rt::Error { QStringLiteral("invalid"), m_error };
     auto opened = openDatabase(m_location, options);
     if (!opened.ok())
         return opened.error();

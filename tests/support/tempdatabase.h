@@ -7,15 +7,13 @@
 #include <QString>
 #include <QTemporaryDir>
 #include <QtTest/QTest>
-
 #include <memory>
 
 namespace rt::test {
 
 // A throwaway Roundtable database: a SQLite file in a temporary folder, or a
 // fresh database on the PostgreSQL test server (dropped again at the end).
-class TempDatabase final
-{
+class TempDatabase final {
 public:
     enum class Backend { Sqlite, Postgres };
 
@@ -29,7 +27,7 @@ public:
     QString error() const { return m_error; }
     Backend backend() const { return m_backend; }
     rt::storage::DatabaseLocation location() const { return m_location; }
-    QString dbArgument() const;  // for --db / ROUNDTABLE_DB
+    QString dbArgument() const; // for --db / ROUNDTABLE_DB
     QString dir() const { return m_dir.path(); } // temporary folder (both backends)
     QString sqlitePath() const { return m_location.sqlitePath; }
 
@@ -57,12 +55,12 @@ void addBackendRows();
 
 // In a data-driven test: `var` becomes a TempDatabase for the row's backend,
 // `db` an open connection to it; skips/fails the PostgreSQL row without a server.
-#define RT_TEMP_DATABASE(var, db)                                                              \
-    QFETCH(QString, backend);                                                                  \
-    if (backend == QLatin1String("postgresql"))                                                \
-        RT_REQUIRE_POSTGRES();                                                                 \
-    rt::test::TempDatabase var(backend);                                                       \
-    QVERIFY2(var.isValid(), qPrintable(var.error()));                                          \
-    auto var##Opened = var.open();                                                             \
-    QVERIFY2(var##Opened.ok(), qPrintable(var##Opened.ok() ? QString() : var##Opened.error().message)); \
+#define RT_TEMP_DATABASE(var, db)                                                                                                          \
+    QFETCH(QString, backend);                                                                                                              \
+    if (backend == QLatin1String("postgresql"))                                                                                            \
+        RT_REQUIRE_POSTGRES();                                                                                                             \
+    rt::test::TempDatabase var(backend);                                                                                                   \
+    QVERIFY2(var.isValid(), qPrintable(var.error()));                                                                                      \
+    auto var##Opened = var.open();                                                                                                         \
+    QVERIFY2(var##Opened.ok(), qPrintable(var##Opened.ok() ? QString() : var##Opened.error().message));                                    \
     rt::storage::Database &db = *var##Opened.value()

@@ -2,9 +2,9 @@
 // model, fallback, per-host concurrency, and the circuit breaker when a host
 // dies and comes back.
 #include "llm/endpointpool.h"
-#include "llm/pooledchat.h"
 #include "llm/modelcatalog.h"
 #include "llm/ollamaerrors.h"
+#include "llm/pooledchat.h"
 #include "simprocess.h"
 
 #include <QJsonArray>

@@ -438,7 +438,7 @@ void TestChatWindow::rendersFinishedReplyAsMarkdown()
     QCOMPARE(model->message(row).phase, Phase::Done);
     // Laid out as Markdown: paragraphs, code block, list, heading.
     QTRY_VERIFY2(chat()->view()->visualRect(model->index(row)).height() > 150,
-                 qPrintable(QString::number(chat()->view()->visualRect(model->index(row)).height())));
+        qPrintable(QString::number(chat()->view()->visualRect(model->index(row)).height())));
 
     // A thinking model: its thinking is shown apart from the answer, muted.
     model->appendUser(u"Is 17 prime?"_s);

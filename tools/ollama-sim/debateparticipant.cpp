@@ -8,7 +8,6 @@
 #include <QJsonObject>
 #include <QMap>
 #include <QRegularExpression>
-
 #include <cmath>
 
 using namespace Qt::StringLiterals;
@@ -17,16 +16,14 @@ namespace rt::sim {
 
 namespace {
 
-struct Entry
-{
+struct Entry {
     QString label;
     bool self = false;
     QString answer;
     double confidence = 0.5;
 };
 
-struct PromptView
-{
+struct PromptView {
     QString text;
     int round = 1;
     bool finalRound = false;
@@ -120,7 +117,7 @@ QString wrongAnswer(const DebateQuestion &q, SimRandom &rng)
                 others.append(c);
         }
         if (others.isEmpty())
-            others = QStringList{u"A"_s, u"B"_s, u"C"_s, u"D"_s};
+            others = QStringList { u"A"_s, u"B"_s, u"C"_s, u"D"_s };
         return others.at(rng.below(quint32(others.size())));
     }
     bool ok = false;
@@ -130,7 +127,7 @@ QString wrongAnswer(const DebateQuestion &q, SimRandom &rng)
             const qint64 offset = rng.between(1, 12) * (rng.chance(0.5) ? 1 : -1);
             return formatNumber(truth + double(offset));
         }
-        const double factors[] = {2.0, 0.5, 1.5, 3.0};
+        const double factors[] = { 2.0, 0.5, 1.5, 3.0 };
         return formatNumber(truth * factors[rng.below(4)]);
     }
     return u"I am not sure"_s;
@@ -223,12 +220,14 @@ std::optional<GeneratedReply> debateReply(const DebateSimConfig &config, const G
         shown += e.label + u'=' + e.answer + u';';
     const quint64 peersHash = fnv1a(QStringView(shown), quint64(view.round) * 0x9E3779B97F4A7C15ULL);
     const QString truth = q->answer;
-    const auto isTrue = [&](const QString &a) { return keyOf(a) == keyOf(truth) || [&] {
-        for (const QString &acc : q->accept)
-            if (keyOf(acc) == keyOf(a))
-                return true;
-        return false;
-    }(); };
+    const auto isTrue = [&](const QString &a) {
+        return keyOf(a) == keyOf(truth) || [&] {
+            for (const QString &acc : q->accept)
+                if (keyOf(acc) == keyOf(a))
+                    return true;
+            return false;
+        }();
+    };
 
     QJsonObject values; // the fields this shape fills; others come from the schema generator
     QString text;
@@ -271,7 +270,7 @@ std::optional<GeneratedReply> debateReply(const DebateSimConfig &config, const G
         values.insert(u"argument"_s, text);
         values.insert(u"answer"_s, own);
         values.insert(u"confidence"_s, roundTo2(confidence));
-        values.insert(u"key_points"_s, QJsonArray{u"The answer is %1"_s.arg(own), u"Checked twice"_s});
+        values.insert(u"key_points"_s, QJsonArray { u"The answer is %1"_s.arg(own), u"Checked twice"_s });
         values.insert(u"agrees_with"_s, namesIn(properties.value(u"agrees_with"_s).toObject(), agree));
         values.insert(u"disagrees_with"_s, namesIn(properties.value(u"disagrees_with"_s).toObject(), disagree));
     } else if (shape == u"verdict"_s) {

@@ -108,7 +108,7 @@ bool DebateSimConfig::loadQuestions(const QStringList &files, QString *error)
 
 void DebateSimFlags::addTo(QCommandLineParser &parser) const
 {
-    parser.addOptions({m_accuracy, m_persuadability, m_questions, m_malformed, m_off});
+    parser.addOptions({ m_accuracy, m_persuadability, m_questions, m_malformed, m_off });
 }
 
 bool DebateSimFlags::apply(const QCommandLineParser &parser, DebateSimConfig *config, QString *error) const
@@ -118,12 +118,12 @@ bool DebateSimFlags::apply(const QCommandLineParser &parser, DebateSimConfig *co
         && !parseList(parser.value(m_accuracy), &config->accuracy, &config->defaultAccuracy, u"debate-accuracy"_s, error))
         return false;
     if (parser.isSet(m_persuadability)
-        && !parseList(parser.value(m_persuadability), &config->persuadability, &config->defaultPersuadability,
-                      u"debate-persuadability"_s, error))
+        && !parseList(
+            parser.value(m_persuadability), &config->persuadability, &config->defaultPersuadability, u"debate-persuadability"_s, error))
         return false;
     if (parser.isSet(m_malformed)) {
         const QStringList parts = parser.value(m_malformed).split(u',', Qt::SkipEmptyParts);
-        static const QStringList styles{u"fenced"_s, u"prose"_s, u"empty"_s};
+        static const QStringList styles { u"fenced"_s, u"prose"_s, u"empty"_s };
         for (const QString &part : parts) {
             const qsizetype eq = part.lastIndexOf(u'=');
             const QString value = eq > 0 ? part.mid(eq + 1).trimmed() : QString();

@@ -8,7 +8,7 @@ void FaultPlan::enqueue(const FaultSpec &spec, int count, const QString &path)
 {
     if (count <= 0)
         return;
-    m_queue.append(Queued{spec, count, path});
+    m_queue.append(Queued { spec, count, path });
 }
 
 int FaultPlan::queuedCount() const

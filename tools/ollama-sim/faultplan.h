@@ -10,8 +10,7 @@ namespace rt::sim {
 // Decides which fault applies to a request: the X-Sim-Fault header first, then
 // faults queued through /_sim/fault (in order), then the run-wide --fault,
 // which applies to the generation endpoints only.
-class FaultPlan final
-{
+class FaultPlan final {
 public:
     void setRunWide(const FaultSpec &spec) { m_runWide = spec; }
     const FaultSpec &runWide() const { return m_runWide; }
@@ -27,8 +26,7 @@ public:
     static bool isGenerationPath(const QString &path);
 
 private:
-    struct Queued
-    {
+    struct Queued {
         FaultSpec spec;
         int remaining = 0;
         QString path;

@@ -1,7 +1,6 @@
 #include "faultspec.h"
 
 #include <QStringList>
-
 #include <array>
 #include <utility>
 
@@ -10,26 +9,25 @@ using namespace Qt::StringLiterals;
 namespace rt::sim {
 
 namespace {
-struct ModeName
-{
+struct ModeName {
     FaultSpec::Mode mode;
     QLatin1StringView name;
     bool argAllowed;
 };
 
-constexpr std::array kModes{
-    ModeName{FaultSpec::Mode::Busy, "busy"_L1, false},
-    ModeName{FaultSpec::Mode::NotFound, "not_found"_L1, false},
-    ModeName{FaultSpec::Mode::ErrorMidstream, "error_midstream"_L1, true},
-    ModeName{FaultSpec::Mode::Drop, "drop"_L1, true},
-    ModeName{FaultSpec::Mode::Stall, "stall"_L1, true},
-    ModeName{FaultSpec::Mode::SplitUtf8, "split_utf8"_L1, false},
-    ModeName{FaultSpec::Mode::HugeLine, "huge_line"_L1, true},
-    ModeName{FaultSpec::Mode::InvalidJson, "invalid_json"_L1, true},
-    ModeName{FaultSpec::Mode::SlowFirstToken, "slow_first_token"_L1, true},
-    ModeName{FaultSpec::Mode::OldServer, "old_server"_L1, false},
-    ModeName{FaultSpec::Mode::ServerError, "server_error"_L1, false},
-    ModeName{FaultSpec::Mode::StallHeaders, "stall_headers"_L1, false},
+constexpr std::array kModes {
+    ModeName { FaultSpec::Mode::Busy, "busy"_L1, false },
+    ModeName { FaultSpec::Mode::NotFound, "not_found"_L1, false },
+    ModeName { FaultSpec::Mode::ErrorMidstream, "error_midstream"_L1, true },
+    ModeName { FaultSpec::Mode::Drop, "drop"_L1, true },
+    ModeName { FaultSpec::Mode::Stall, "stall"_L1, true },
+    ModeName { FaultSpec::Mode::SplitUtf8, "split_utf8"_L1, false },
+    ModeName { FaultSpec::Mode::HugeLine, "huge_line"_L1, true },
+    ModeName { FaultSpec::Mode::InvalidJson, "invalid_json"_L1, true },
+    ModeName { FaultSpec::Mode::SlowFirstToken, "slow_first_token"_L1, true },
+    ModeName { FaultSpec::Mode::OldServer, "old_server"_L1, false },
+    ModeName { FaultSpec::Mode::ServerError, "server_error"_L1, false },
+    ModeName { FaultSpec::Mode::StallHeaders, "stall_headers"_L1, false },
 };
 } // namespace
 
@@ -62,7 +60,7 @@ std::optional<FaultSpec> FaultSpec::fromParts(QStringView mode, QStringView arg,
                 *error = u"fault \"none\" takes no argument"_s;
             return std::nullopt;
         }
-        return FaultSpec{};
+        return FaultSpec {};
     }
     for (const auto &m : kModes) {
         if (name != m.name)

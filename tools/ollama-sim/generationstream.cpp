@@ -229,8 +229,7 @@ void GenerationStream::emitUnitLine(Unit unit, qsizetype index)
     appendLineStart();
     switch (unit) {
     case Unit::Thinking:
-        m_line += chat ? "\",\"message\":{\"role\":\"assistant\",\"content\":\"\",\"thinking\":\""
-                       : "\",\"response\":\"\",\"thinking\":\"";
+        m_line += chat ? "\",\"message\":{\"role\":\"assistant\",\"content\":\"\",\"thinking\":\"" : "\",\"response\":\"\",\"thinking\":\"";
         wire::appendEscaped(m_line, m_plan.reply.thinking.at(index));
         m_line += chat ? "\"},\"done\":false}\n" : "\",\"done\":false}\n";
         break;

@@ -14,12 +14,11 @@ class HttpConnection;
 class SimStats;
 
 // What one /api/chat or /api/generate reply will look like.
-struct GenerationPlan
-{
+struct GenerationPlan {
     QString endpoint; // "chat" or "generate"
     QString model;
     GeneratedReply reply; // already cut to num_predict
-    QString doneReason;   // stop, length, load, unload
+    QString doneReason; // stop, length, load, unload
     bool stream = true;
     bool loadOnly = false; // empty messages/prompt: one done object, no metrics
     bool includeContext = false;
@@ -34,8 +33,7 @@ struct GenerationPlan
 // Writes one generation reply to a connection: paced NDJSON chunks (or one
 // JSON object for stream:false), with the stream-level faults applied, and
 // write backpressure so a slow reader never makes the server buffer much.
-class GenerationStream final : public QObject
-{
+class GenerationStream final : public QObject {
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(GenerationStream)
 
@@ -71,9 +69,9 @@ private:
     quint64 m_requestId;
     GenerationPlan m_plan;
     QTimer m_timer;
-    QByteArray m_line;     // reused for each line
+    QByteArray m_line; // reused for each line
     QByteArray m_modelJson; // escaped model name
-    qsizetype m_next = 0;   // next unit index
+    qsizetype m_next = 0; // next unit index
     qint64 m_tokensSent = 0;
     qint64 m_firstTokenNs = 0;
     qint64 m_genStartNs = 0;

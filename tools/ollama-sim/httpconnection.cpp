@@ -43,20 +43,34 @@ HttpConnection::~HttpConnection() = default;
 QByteArray HttpConnection::reasonPhrase(int status)
 {
     switch (status) {
-    case 100: return "Continue";
-    case 200: return "OK";
-    case 204: return "No Content";
-    case 400: return "Bad Request";
-    case 403: return "Forbidden";
-    case 404: return "Not Found";
-    case 405: return "Method Not Allowed";
-    case 411: return "Length Required";
-    case 413: return "Request Entity Too Large";
-    case 431: return "Request Header Fields Too Large";
-    case 500: return "Internal Server Error";
-    case 501: return "Not Implemented";
-    case 503: return "Service Unavailable";
-    default: return "Unknown";
+    case 100:
+        return "Continue";
+    case 200:
+        return "OK";
+    case 204:
+        return "No Content";
+    case 400:
+        return "Bad Request";
+    case 403:
+        return "Forbidden";
+    case 404:
+        return "Not Found";
+    case 405:
+        return "Method Not Allowed";
+    case 411:
+        return "Length Required";
+    case 413:
+        return "Request Entity Too Large";
+    case 431:
+        return "Request Header Fields Too Large";
+    case 500:
+        return "Internal Server Error";
+    case 501:
+        return "Not Implemented";
+    case 503:
+        return "Service Unavailable";
+    default:
+        return "Unknown";
     }
 }
 
@@ -106,7 +120,7 @@ void HttpConnection::processBuffer()
         }
         const QByteArray name = line.left(colon).trimmed().toLower();
         const QByteArray value = line.mid(colon + 1).trimmed();
-        req.headers.append({name, value});
+        req.headers.append({ name, value });
         if (name == "content-length") {
             bool ok = false;
             contentLength = value.toLongLong(&ok);
@@ -153,8 +167,7 @@ void HttpConnection::processBuffer()
     Q_EMIT requestReceived(req);
 }
 
-QByteArray HttpConnection::statusLineAndHeaders(int status, const QByteArray &contentType,
-                                                const HttpHeaders &headers) const
+QByteArray HttpConnection::statusLineAndHeaders(int status, const QByteArray &contentType, const HttpHeaders &headers) const
 {
     QByteArray out;
     out.reserve(256);
@@ -169,13 +182,12 @@ QByteArray HttpConnection::statusLineAndHeaders(int status, const QByteArray &co
     return out;
 }
 
-void HttpConnection::sendResponse(int status, const QByteArray &contentType, const QByteArray &body,
-                                  const HttpHeaders &extraHeaders)
+void HttpConnection::sendResponse(int status, const QByteArray &contentType, const QByteArray &body, const HttpHeaders &extraHeaders)
 {
     if (!m_open || m_state != State::Responding)
         return;
     HttpHeaders headers = extraHeaders;
-    headers.append({"Content-Length", QByteArray::number(body.size())});
+    headers.append({ "Content-Length", QByteArray::number(body.size()) });
     QByteArray out = statusLineAndHeaders(status, contentType, headers);
     out += "\r\n";
     if (!m_headRequest)
@@ -198,7 +210,7 @@ void HttpConnection::sendChunk(const QByteArray &data)
         return;
     m_frame.resize(0);
     if (!m_headersSent) {
-        m_frame += statusLineAndHeaders(m_pendingStatus, m_pendingContentType, {{"Transfer-Encoding", "chunked"}});
+        m_frame += statusLineAndHeaders(m_pendingStatus, m_pendingContentType, { { "Transfer-Encoding", "chunked" } });
         m_frame += "\r\n";
         m_headersSent = true;
     }
@@ -216,7 +228,7 @@ void HttpConnection::endChunked()
         return;
     m_frame.resize(0);
     if (!m_headersSent) {
-        m_frame += statusLineAndHeaders(m_pendingStatus, m_pendingContentType, {{"Transfer-Encoding", "chunked"}});
+        m_frame += statusLineAndHeaders(m_pendingStatus, m_pendingContentType, { { "Transfer-Encoding", "chunked" } });
         m_frame += "\r\n";
         m_headersSent = true;
     }
@@ -302,8 +314,7 @@ bool HttpConnection::isBacklogged() const
 
 void HttpConnection::onBytesWritten()
 {
-    if (m_open && m_state == State::Responding && m_socket->bytesToWrite() < kLowWater
-        && m_trickleOffset >= m_trickleBuffer.size())
+    if (m_open && m_state == State::Responding && m_socket->bytesToWrite() < kLowWater && m_trickleOffset >= m_trickleBuffer.size())
         Q_EMIT writable();
 }
 
@@ -334,7 +345,7 @@ void HttpConnection::sendSimpleError(int status, const QByteArray &message)
     m_state = State::Responding;
     m_trickle = false;
     QByteArray out = "HTTP/1.1 " + QByteArray::number(status) + ' ' + reasonPhrase(status)
-                     + "\r\nContent-Type: text/plain; charset=utf-8\r\nConnection: close\r\n\r\n" + message;
+        + "\r\nContent-Type: text/plain; charset=utf-8\r\nConnection: close\r\n\r\n" + message;
     write(out);
     m_state = State::Closing;
     m_socket->disconnectFromHost();

@@ -13,8 +13,7 @@ namespace rt::sim {
 // time; pipelined bytes wait), and writes one response per request, either
 // with Content-Length or chunked. Chunked headers are held back until the
 // first chunk, as Ollama sends nothing before its first token.
-class HttpConnection final : public QObject
-{
+class HttpConnection final : public QObject {
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(HttpConnection)
 
@@ -26,8 +25,7 @@ public:
     bool isOpen() const { return m_open; }
 
     // Complete response with Content-Length (HEAD: headers only).
-    void sendResponse(int status, const QByteArray &contentType, const QByteArray &body,
-                      const HttpHeaders &extraHeaders = {});
+    void sendResponse(int status, const QByteArray &contentType, const QByteArray &body, const HttpHeaders &extraHeaders = {});
     // Chunked response; nothing goes out until the first sendChunk().
     void beginChunked(int status, const QByteArray &contentType);
     void sendChunk(const QByteArray &data);

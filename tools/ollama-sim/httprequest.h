@@ -7,11 +7,10 @@
 
 namespace rt::sim {
 
-struct HttpRequest
-{
+struct HttpRequest {
     QByteArray method;
-    QByteArray target;  // as sent ("/api/chat?x=1")
-    QString path;       // decoded path without the query
+    QByteArray target; // as sent ("/api/chat?x=1")
+    QString path; // decoded path without the query
     QByteArray version; // "HTTP/1.1"
     QList<QPair<QByteArray, QByteArray>> headers; // names lower-cased
     QByteArray body;

@@ -6,7 +6,6 @@
 #include <QCoreApplication>
 #include <QSocketNotifier>
 #include <QTimer>
-
 #include <csignal>
 #include <cstdio>
 #include <unistd.h>
@@ -14,7 +13,7 @@
 using namespace Qt::StringLiterals;
 
 namespace {
-int g_signalPipe[2] = {-1, -1};
+int g_signalPipe[2] = { -1, -1 };
 
 void onSignal(int)
 {
@@ -32,8 +31,7 @@ int main(int argc, char *argv[])
     rt::sim::SimOptions options;
     QString error;
     if (!options.parse(QCoreApplication::arguments(), &error)) {
-        const bool help = QCoreApplication::arguments().contains(u"--help"_s)
-                          || QCoreApplication::arguments().contains(u"-h"_s);
+        const bool help = QCoreApplication::arguments().contains(u"--help"_s) || QCoreApplication::arguments().contains(u"-h"_s);
         std::fprintf(help ? stdout : stderr, "%s\n", qPrintable(error));
         return help ? 0 : 2;
     }
@@ -48,7 +46,7 @@ int main(int argc, char *argv[])
         [[maybe_unused]] const ssize_t n = ::read(g_signalPipe[0], &c, 1);
         QCoreApplication::quit();
     });
-    struct sigaction sa{};
+    struct sigaction sa { };
     sa.sa_handler = onSignal;
     sigemptyset(&sa.sa_mask);
     sigaction(SIGTERM, &sa, nullptr);

@@ -29,8 +29,8 @@ QDateTime fixedDate(int dayOffset)
     return QDateTime(QDate(2025, 9, 1).addDays(dayOffset), QTime(10, 30, 0), QTimeZone::utc());
 }
 
-SimModel make(const QString &name, const QString &family, const QString &params, const QString &quant, qint64 size,
-              int ctx, int emb, const QStringList &caps, int dayOffset, int tps = 0)
+SimModel make(const QString &name, const QString &family, const QString &params, const QString &quant, qint64 size, int ctx, int emb,
+    const QStringList &caps, int dayOffset, int tps = 0)
 {
     SimModel m;
     m.name = name;
@@ -56,7 +56,7 @@ QJsonObject SimModel::detailsJson() const
     d.insert(u"parent_model"_s, QString());
     d.insert(u"format"_s, u"gguf"_s);
     d.insert(u"family"_s, family);
-    d.insert(u"families"_s, QJsonArray{family});
+    d.insert(u"families"_s, QJsonArray { family });
     d.insert(u"parameter_size"_s, parameterSize);
     d.insert(u"quantization_level"_s, quantization);
     if (contextLength > 0)
@@ -76,29 +76,27 @@ ModelTable::ModelTable()
 
 QList<SimModel> ModelTable::defaultInstalled()
 {
-    const QStringList completionTools{u"completion"_s, u"tools"_s};
-    const QStringList completionThinking{u"completion"_s, u"thinking"_s};
-    const QStringList completion{u"completion"_s};
+    const QStringList completionTools { u"completion"_s, u"tools"_s };
+    const QStringList completionThinking { u"completion"_s, u"thinking"_s };
+    const QStringList completion { u"completion"_s };
     return {
         make(u"llama3.2:1b"_s, u"llama"_s, u"1.2B"_s, u"Q8_0"_s, 1321098329, 131072, 2048, completionTools, 0),
         make(u"qwen3:0.6b"_s, u"qwen3"_s, u"751.63M"_s, u"Q4_K_M"_s, 522653767, 40960, 1024, completionThinking, 1),
         make(u"gemma3:1b"_s, u"gemma3"_s, u"999.89M"_s, u"Q4_K_M"_s, 815319791, 32768, 1152, completion, 2),
-        make(u"nomic-embed-text:latest"_s, u"nomic-bert"_s, u"137M"_s, u"F16"_s, 274302450, 2048, 768,
-             {u"embedding"_s}, 3),
+        make(u"nomic-embed-text:latest"_s, u"nomic-bert"_s, u"137M"_s, u"F16"_s, 274302450, 2048, 768, { u"embedding"_s }, 3),
         make(u"sim-slow:latest"_s, u"llama"_s, u"1.2B"_s, u"Q4_K_M"_s, 807690857, 8192, 2048, completion, 4, 20),
     };
 }
 
 QList<SimModel> ModelTable::defaultRegistry()
 {
-    const QStringList completionTools{u"completion"_s, u"tools"_s};
+    const QStringList completionTools { u"completion"_s, u"tools"_s };
     return {
         make(u"llama3.2:3b"_s, u"llama"_s, u"3.2B"_s, u"Q4_K_M"_s, 2019393189, 131072, 3072, completionTools, 5),
         make(u"mistral:7b"_s, u"llama"_s, u"7.2B"_s, u"Q4_0"_s, 4113301824, 32768, 4096, completionTools, 6),
-        make(u"tinyllama:latest"_s, u"llama"_s, u"1B"_s, u"Q4_0"_s, 637700138, 2048, 2048, {u"completion"_s}, 7),
-        make(u"all-minilm:latest"_s, u"bert"_s, u"23M"_s, u"F16"_s, 45960996, 512, 384, {u"embedding"_s}, 8),
-        make(u"deepseek-r1:1.5b"_s, u"qwen2"_s, u"1.8B"_s, u"Q4_K_M"_s, 1117322599, 131072, 1536,
-             {u"completion"_s, u"thinking"_s}, 9),
+        make(u"tinyllama:latest"_s, u"llama"_s, u"1B"_s, u"Q4_0"_s, 637700138, 2048, 2048, { u"completion"_s }, 7),
+        make(u"all-minilm:latest"_s, u"bert"_s, u"23M"_s, u"F16"_s, 45960996, 512, 384, { u"embedding"_s }, 8),
+        make(u"deepseek-r1:1.5b"_s, u"qwen2"_s, u"1.8B"_s, u"Q4_K_M"_s, 1117322599, 131072, 1536, { u"completion"_s, u"thinking"_s }, 9),
     };
 }
 
@@ -109,7 +107,7 @@ bool ModelTable::loadFile(const QString &path, QString *error)
         *error = u"cannot open models file %1: %2"_s.arg(path, file.errorString());
         return false;
     }
-    QJsonParseError parseError{};
+    QJsonParseError parseError {};
     const QJsonDocument doc = QJsonDocument::fromJson(file.readAll(), &parseError);
     if (parseError.error != QJsonParseError::NoError) {
         *error = u"models file %1: %2 at offset %3"_s.arg(path, parseError.errorString()).arg(parseError.offset);
@@ -136,9 +134,8 @@ bool ModelTable::loadFile(const QString &path, QString *error)
         if (caps.isEmpty())
             caps << u"completion"_s;
         SimModel m = make(name, o.value(u"family"_s).toString(u"llama"_s), o.value(u"parameter_size"_s).toString(u"1B"_s),
-                          o.value(u"quantization_level"_s).toString(u"Q4_K_M"_s),
-                          qint64(o.value(u"size"_s).toDouble(700000000)), o.value(u"context_length"_s).toInt(8192),
-                          o.value(u"embedding_length"_s).toInt(2048), caps, index, o.value(u"tps"_s).toInt(0));
+            o.value(u"quantization_level"_s).toString(u"Q4_K_M"_s), qint64(o.value(u"size"_s).toDouble(700000000)),
+            o.value(u"context_length"_s).toInt(8192), o.value(u"embedding_length"_s).toInt(2048), caps, index, o.value(u"tps"_s).toInt(0));
         if (o.contains(u"architecture"_s))
             m.architecture = o.value(u"architecture"_s).toString();
         if (o.contains(u"digest"_s))
@@ -240,7 +237,7 @@ bool ModelTable::touchLoaded(const QString &name, int contextLength, const QDate
         l.contextLength = contextLength;
         return reload;
     }
-    m_loaded.append(LoadedModel{name, expiresAt, contextLength});
+    m_loaded.append(LoadedModel { name, expiresAt, contextLength });
     return true;
 }
 

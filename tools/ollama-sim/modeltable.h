@@ -8,8 +8,7 @@
 
 namespace rt::sim {
 
-struct SimModel
-{
+struct SimModel {
     QString name; // normalised, always with a tag ("x:latest")
     QString family;
     QString architecture; // GGUF general.architecture
@@ -27,8 +26,7 @@ struct SimModel
     QJsonObject detailsJson() const; // api ModelDetails
 };
 
-struct LoadedModel
-{
+struct LoadedModel {
     QString name;
     QDateTime expiresAt;
     int contextLength = 0;
@@ -36,8 +34,7 @@ struct LoadedModel
 
 // Installed models (what /api/tags shows), the "registry" that /api/pull can
 // fetch from, and the models that recent requests "loaded" (/api/ps).
-class ModelTable final
-{
+class ModelTable final {
 public:
     ModelTable();
 

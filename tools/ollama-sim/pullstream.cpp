@@ -33,9 +33,8 @@ QByteArray statusLine(const QString &status, const QString &digest = {}, qint64 
 }
 } // namespace
 
-PullStream::PullStream(HttpConnection *connection, SimStats *stats, ModelTable *models, quint64 requestId,
-                       const QString &requestedName, const SimModel *model, bool stream, int durationMs,
-                       FaultSpec fault)
+PullStream::PullStream(HttpConnection *connection, SimStats *stats, ModelTable *models, quint64 requestId, const QString &requestedName,
+    const SimModel *model, bool stream, int durationMs, FaultSpec fault)
     : QObject(connection)
     , m_conn(connection)
     , m_stats(stats)
@@ -43,7 +42,7 @@ PullStream::PullStream(HttpConnection *connection, SimStats *stats, ModelTable *
     , m_requestId(requestId)
     , m_requestedName(requestedName)
     , m_known(model != nullptr)
-    , m_model(model ? *model : SimModel{})
+    , m_model(model ? *model : SimModel {})
     , m_stream(stream)
     , m_durationMs(std::max(0, durationMs))
     , m_fault(fault)
@@ -60,8 +59,8 @@ void PullStream::buildLines()
     if (!m_known)
         return;
     // Layers: the weights blob, then the small template/license/params blobs.
-    const qint64 small[] = {1429, 7711, 96};
-    QList<qint64> sizes{std::max<qint64>(m_model.size - 9236, 1)};
+    const qint64 small[] = { 1429, 7711, 96 };
+    QList<qint64> sizes { std::max<qint64>(m_model.size - 9236, 1) };
     for (qint64 s : small)
         sizes.append(s);
     SimRandom rng(fnv1a(QStringView(m_model.digest)));

@@ -14,15 +14,14 @@ class SimStats;
 
 // POST /api/pull: progress lines paced over `durationMs`, then the model is
 // installed. Closing the connection cancels (nothing is installed).
-class PullStream final : public QObject
-{
+class PullStream final : public QObject {
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(PullStream)
 
 public:
     // `model` is null when the registry does not know the name.
-    PullStream(HttpConnection *connection, SimStats *stats, ModelTable *models, quint64 requestId,
-               const QString &requestedName, const SimModel *model, bool stream, int durationMs, FaultSpec fault);
+    PullStream(HttpConnection *connection, SimStats *stats, ModelTable *models, quint64 requestId, const QString &requestedName,
+        const SimModel *model, bool stream, int durationMs, FaultSpec fault);
     ~PullStream() override = default;
 
     void start();

@@ -6,7 +6,6 @@
 
 #include <QJsonDocument>
 #include <QJsonObject>
-
 #include <vector>
 
 using namespace Qt::StringLiterals;
@@ -17,15 +16,13 @@ namespace {
 
 // Each dictionary word in the three spellings a stream needs, built once so
 // that a 100,000-token reply shares these strings instead of allocating.
-struct WordForms
-{
-    QString first;    // "Word" (reply start)
-    QString mid;      // " word"
+struct WordForms {
+    QString first; // "Word" (reply start)
+    QString mid; // " word"
     QString sentence; // " Word" (after a full stop)
 };
 
-struct Dictionary
-{
+struct Dictionary {
     std::vector<WordForms> ascii;
     std::vector<WordForms> multiByte;
     QString period = u"."_s;
@@ -36,25 +33,72 @@ struct Dictionary
 WordForms forms(const QString &w)
 {
     const QString cap = w.left(1).toUpper() + w.mid(1);
-    return WordForms{cap, u' ' + w, u' ' + cap};
+    return WordForms { cap, u' ' + w, u' ' + cap };
 }
 
 const Dictionary &dictionary()
 {
     static const Dictionary dict = [] {
         Dictionary d;
-        const QStringList ascii{
-            u"the"_s,      u"model"_s,     u"argument"_s, u"is"_s,        u"clear"_s,     u"we"_s,
-            u"should"_s,   u"consider"_s,  u"evidence"_s, u"and"_s,       u"risk"_s,      u"of"_s,
-            u"a"_s,        u"debate"_s,    u"point"_s,    u"that"_s,      u"this"_s,      u"view"_s,
-            u"seems"_s,    u"reasonable"_s, u"however"_s, u"data"_s,      u"suggests"_s,  u"otherwise"_s,
-            u"in"_s,       u"practice"_s,  u"trade-off"_s, u"between"_s,  u"cost"_s,      u"benefit"_s,
-            u"R&D"_s,      u"a<b"_s,       u"\"quoted\""_s, u"round"_s,   u"table"_s,     u"answer"_s,
-            u"question"_s, u"likely"_s,    u"because"_s,  u"so"_s,        u"it"_s,        u"depends"_s,
+        const QStringList ascii {
+            u"the"_s,
+            u"model"_s,
+            u"argument"_s,
+            u"is"_s,
+            u"clear"_s,
+            u"we"_s,
+            u"should"_s,
+            u"consider"_s,
+            u"evidence"_s,
+            u"and"_s,
+            u"risk"_s,
+            u"of"_s,
+            u"a"_s,
+            u"debate"_s,
+            u"point"_s,
+            u"that"_s,
+            u"this"_s,
+            u"view"_s,
+            u"seems"_s,
+            u"reasonable"_s,
+            u"however"_s,
+            u"data"_s,
+            u"suggests"_s,
+            u"otherwise"_s,
+            u"in"_s,
+            u"practice"_s,
+            u"trade-off"_s,
+            u"between"_s,
+            u"cost"_s,
+            u"benefit"_s,
+            u"R&D"_s,
+            u"a<b"_s,
+            u"\"quoted\""_s,
+            u"round"_s,
+            u"table"_s,
+            u"answer"_s,
+            u"question"_s,
+            u"likely"_s,
+            u"because"_s,
+            u"so"_s,
+            u"it"_s,
+            u"depends"_s,
         };
-        const QStringList multi{
-            u"café"_s, u"über"_s, u"naïve"_s, u"—"_s,  u"日本"_s, u"語"_s,    u"🎲"_s,
-            u"Zürich"_s, u"façade"_s, u"résumé"_s, u"señor"_s, u"€5"_s, u"→"_s, u"Ωmega"_s,
+        const QStringList multi {
+            u"café"_s,
+            u"über"_s,
+            u"naïve"_s,
+            u"—"_s,
+            u"日本"_s,
+            u"語"_s,
+            u"🎲"_s,
+            u"Zürich"_s,
+            u"façade"_s,
+            u"résumé"_s,
+            u"señor"_s,
+            u"€5"_s,
+            u"→"_s,
+            u"Ωmega"_s,
         };
         for (const QString &w : ascii)
             d.ascii.push_back(forms(w));
@@ -147,7 +191,7 @@ QString ReplyGenerator::jsonText(const GenerationInput &input, quint64 seed)
         QJsonObject o;
         o.insert(u"answer"_s, SchemaValueGenerator::phrase(rng, 4, 10));
         o.insert(u"confidence"_s, double(rng.between(10, 99)) / 100.0);
-        o.insert(u"points"_s, QJsonArray{SchemaValueGenerator::phrase(rng, 2, 5), SchemaValueGenerator::phrase(rng, 2, 5)});
+        o.insert(u"points"_s, QJsonArray { SchemaValueGenerator::phrase(rng, 2, 5), SchemaValueGenerator::phrase(rng, 2, 5) });
         value = o;
     }
     return QString::fromUtf8(wire::toJson(value));
@@ -177,7 +221,7 @@ QJsonArray ReplyGenerator::toolCalls(const GenerationInput &input, quint64 seed)
         QJsonObject call;
         call.insert(u"id"_s, u"call_%1"_s.arg(qulonglong(rng.next() & 0xFFFFFFFFULL), 8, 36, QChar(u'0')));
         call.insert(u"function"_s, function);
-        return QJsonArray{call};
+        return QJsonArray { call };
     }
     return {};
 }

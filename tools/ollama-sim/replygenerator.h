@@ -8,8 +8,7 @@
 namespace rt::sim {
 
 // Everything a simulated model may look at to produce its answer.
-struct GenerationInput
-{
+struct GenerationInput {
     QString endpoint; // "chat" or "generate"
     QString model;
     QJsonArray messages; // chat messages as sent (generate: system + prompt as messages)
@@ -22,8 +21,7 @@ struct GenerationInput
 };
 
 // A reply cut into the pieces the server streams, one piece per chunk.
-struct GeneratedReply
-{
+struct GeneratedReply {
     QStringList thinking;
     QStringList content;
     QJsonArray toolCalls; // api ToolCall objects, sent whole in one chunk
@@ -36,8 +34,7 @@ struct GeneratedReply
 // message, format, ...) always gives the same pieces. Free text mixes ASCII
 // words with multi-byte UTF-8 (é, ü, —, 日本, 🎲) and characters that JSON
 // encoders escape (<, &, ").
-class ReplyGenerator final
-{
+class ReplyGenerator final {
 public:
     GeneratedReply generate(const GenerationInput &input) const;
     QString generateReply(const GenerationInput &input) const { return generate(input).contentText(); }

@@ -3,7 +3,6 @@
 #include <QDate>
 #include <QJsonArray>
 #include <QStringList>
-
 #include <cmath>
 
 using namespace Qt::StringLiterals;
@@ -13,11 +12,35 @@ namespace rt::sim {
 namespace {
 const QStringList &phraseWords()
 {
-    static const QStringList words{
-        u"agree"_s,   u"argument"_s, u"balance"_s, u"careful"_s,  u"claim"_s,    u"café"_s,   u"evidence"_s,
-        u"fair"_s,    u"über"_s,     u"point"_s,   u"reason"_s,   u"risk"_s,     u"naïve"_s,  u"strong"_s,
-        u"weak"_s,    u"日本"_s,     u"data"_s,    u"trade-off"_s, u"cost"_s,    u"benefit"_s, u"overall"_s,
-        u"likely"_s,  u"unclear"_s,  u"🎲"_s,      u"consensus"_s, u"position"_s, u"view"_s,   u"test"_s,
+    static const QStringList words {
+        u"agree"_s,
+        u"argument"_s,
+        u"balance"_s,
+        u"careful"_s,
+        u"claim"_s,
+        u"café"_s,
+        u"evidence"_s,
+        u"fair"_s,
+        u"über"_s,
+        u"point"_s,
+        u"reason"_s,
+        u"risk"_s,
+        u"naïve"_s,
+        u"strong"_s,
+        u"weak"_s,
+        u"日本"_s,
+        u"data"_s,
+        u"trade-off"_s,
+        u"cost"_s,
+        u"benefit"_s,
+        u"overall"_s,
+        u"likely"_s,
+        u"unclear"_s,
+        u"🎲"_s,
+        u"consensus"_s,
+        u"position"_s,
+        u"view"_s,
+        u"test"_s,
     };
     return words;
 }
@@ -59,7 +82,7 @@ QJsonObject SchemaValueGenerator::resolve(const QJsonObject &schema) const
             break;
         s = node.toObject();
     }
-    for (const auto &key : {u"anyOf"_s, u"oneOf"_s, u"allOf"_s}) {
+    for (const auto &key : { u"anyOf"_s, u"oneOf"_s, u"allOf"_s }) {
         const QJsonArray branches = s.value(key).toArray();
         if (!branches.isEmpty() && !s.contains(u"type"_s) && !s.contains(u"properties"_s))
             return resolve(branches.first().toObject());

@@ -12,8 +12,7 @@ namespace rt::sim {
 // types), properties/required, items/minItems/maxItems, enum/const,
 // minimum/maximum/exclusive*, minLength/maxLength, string formats date and
 // date-time, anyOf/oneOf/allOf (first branch), local $ref (#/$defs/x).
-class SchemaValueGenerator final
-{
+class SchemaValueGenerator final {
 public:
     SchemaValueGenerator(const QJsonObject &rootSchema, SimRandom &random);
 

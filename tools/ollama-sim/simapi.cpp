@@ -1,10 +1,10 @@
 #include "simapi.h"
-#include "simapi_p.h"
 
 #include "debateparticipant.h"
 #include "generationstream.h"
 #include "httpconnection.h"
 #include "pullstream.h"
+#include "simapi_p.h"
 #include "simrandom.h"
 #include "wireformat.h"
 
@@ -14,7 +14,6 @@
 #include <QJsonDocument>
 #include <QRegularExpression>
 #include <QTimer>
-
 #include <cmath>
 #include <cstdio>
 
@@ -41,13 +40,11 @@ void SimApi::logLine(const Call &call, int status, const QString &note) const
     if (m_options.quiet)
         return;
     const QString fault = call.fault.toString();
-    std::fprintf(stderr, "ollama-sim: %s %s -> %d%s%s%s\n", call.req.method.constData(), qPrintable(call.req.path),
-                 status, fault.isEmpty() ? "" : " fault=", qPrintable(fault),
-                 note.isEmpty() ? "" : qPrintable(u" "_s + note));
+    std::fprintf(stderr, "ollama-sim: %s %s -> %d%s%s%s\n", call.req.method.constData(), qPrintable(call.req.path), status,
+        fault.isEmpty() ? "" : " fault=", qPrintable(fault), note.isEmpty() ? "" : qPrintable(u" "_s + note));
 }
 
-void SimApi::respond(const Call &call, int status, const QByteArray &contentType, const QByteArray &body,
-                     const HttpHeaders &headers)
+void SimApi::respond(const Call &call, int status, const QByteArray &contentType, const QByteArray &body, const HttpHeaders &headers)
 {
     m_stats.setStatus(call.id, status);
     logLine(call, status);
@@ -61,7 +58,7 @@ void SimApi::sendJson(const Call &call, int status, const QJsonObject &object)
 
 void SimApi::sendError(const Call &call, int status, const QString &message)
 {
-    sendJson(call, status, QJsonObject{{u"error"_s, message}});
+    sendJson(call, status, QJsonObject { { u"error"_s, message } });
 }
 
 void SimApi::sendNotFoundPage(const Call &call)
@@ -77,7 +74,7 @@ std::optional<QJsonObject> SimApi::parseBody(const Call &call, const char *typeN
         sendError(call, 400, u"missing request body"_s);
         return std::nullopt;
     }
-    QJsonParseError err{};
+    QJsonParseError err {};
     const QJsonDocument doc = QJsonDocument::fromJson(body, &err);
     if (err.error != QJsonParseError::NoError) {
         const int at = std::clamp(err.offset, 0, int(body.size()) - 1);
@@ -91,24 +88,24 @@ std::optional<QJsonObject> SimApi::parseBody(const Call &call, const char *typeN
     }
     if (!doc.isObject()) {
         sendError(call, 400,
-                  u"json: cannot unmarshal %1 into Go value of type api.%2"_s.arg(
-                      doc.isArray() ? u"array"_s : u"value"_s, QString::fromLatin1(typeName)));
+            u"json: cannot unmarshal %1 into Go value of type api.%2"_s.arg(
+                doc.isArray() ? u"array"_s : u"value"_s, QString::fromLatin1(typeName)));
         return std::nullopt;
     }
     const QJsonObject o = doc.object();
     // The string fields every request type shares.
-    for (const auto &field : {u"model"_s, u"name"_s, u"prompt"_s, u"system"_s}) {
+    for (const auto &field : { u"model"_s, u"name"_s, u"prompt"_s, u"system"_s }) {
         if (o.contains(field) && !o.value(field).isString() && !o.value(field).isNull()) {
             sendError(call, 400,
-                      u"json: cannot unmarshal %1 into Go struct field %2.%3 of type string"_s.arg(
-                          jsonTypeName(o.value(field)), QString::fromLatin1(typeName), field));
+                u"json: cannot unmarshal %1 into Go struct field %2.%3 of type string"_s.arg(
+                    jsonTypeName(o.value(field)), QString::fromLatin1(typeName), field));
             return std::nullopt;
         }
     }
     if (o.contains(u"stream"_s) && !o.value(u"stream"_s).isBool() && !o.value(u"stream"_s).isNull()) {
         sendError(call, 400,
-                  u"json: cannot unmarshal %1 into Go struct field %2.stream of type bool"_s.arg(
-                      jsonTypeName(o.value(u"stream"_s)), QString::fromLatin1(typeName)));
+            u"json: cannot unmarshal %1 into Go struct field %2.stream of type bool"_s.arg(
+                jsonTypeName(o.value(u"stream"_s)), QString::fromLatin1(typeName)));
         return std::nullopt;
     }
     return o;
@@ -130,8 +127,8 @@ bool SimApi::hostAllowed(const HttpRequest &req) const
         return true;
     const QHostAddress addr(host);
     if (!addr.isNull()) {
-        if (addr.isLoopback() || addr.isUniqueLocalUnicast() || addr.isLinkLocal()
-            || addr == QHostAddress(QHostAddress::AnyIPv4) || addr == QHostAddress(QHostAddress::AnyIPv6))
+        if (addr.isLoopback() || addr.isUniqueLocalUnicast() || addr.isLinkLocal() || addr == QHostAddress(QHostAddress::AnyIPv4)
+            || addr == QHostAddress(QHostAddress::AnyIPv6))
             return true;
         const quint32 v4 = addr.toIPv4Address();
         const bool rfc1918 = (v4 >> 24) == 10 || (v4 >> 20) == ((172u << 4) | 1) || (v4 >> 16) == ((192u << 8) | 168);
@@ -156,25 +153,24 @@ void SimApi::handle(HttpConnection *conn, const HttpRequest &req)
         return;
     }
 
-    struct Route
-    {
+    struct Route {
         QLatin1StringView path;
         QList<QByteArray> methods;
         Handler handler;
     };
-    static const QList<Route> routes{
-        {"/"_L1, {"GET", "HEAD"}, &SimApi::root},
-        {"/api/version"_L1, {"GET", "HEAD"}, &SimApi::version},
-        {"/api/tags"_L1, {"GET", "HEAD"}, &SimApi::tags},
-        {"/api/ps"_L1, {"GET"}, &SimApi::ps},
-        {"/api/show"_L1, {"POST"}, &SimApi::show},
-        {"/api/chat"_L1, {"POST"}, &SimApi::chat},
-        {"/api/generate"_L1, {"POST"}, &SimApi::generate},
-        {"/api/pull"_L1, {"POST"}, &SimApi::pull},
-        {"/api/delete"_L1, {"DELETE"}, &SimApi::remove},
-        {"/api/copy"_L1, {"POST"}, &SimApi::copy},
-        {"/api/embed"_L1, {"POST"}, &SimApi::embed},
-        {"/api/embeddings"_L1, {"POST"}, &SimApi::embeddings},
+    static const QList<Route> routes {
+        { "/"_L1, { "GET", "HEAD" }, &SimApi::root },
+        { "/api/version"_L1, { "GET", "HEAD" }, &SimApi::version },
+        { "/api/tags"_L1, { "GET", "HEAD" }, &SimApi::tags },
+        { "/api/ps"_L1, { "GET" }, &SimApi::ps },
+        { "/api/show"_L1, { "POST" }, &SimApi::show },
+        { "/api/chat"_L1, { "POST" }, &SimApi::chat },
+        { "/api/generate"_L1, { "POST" }, &SimApi::generate },
+        { "/api/pull"_L1, { "POST" }, &SimApi::pull },
+        { "/api/delete"_L1, { "DELETE" }, &SimApi::remove },
+        { "/api/copy"_L1, { "POST" }, &SimApi::copy },
+        { "/api/embed"_L1, { "POST" }, &SimApi::embed },
+        { "/api/embeddings"_L1, { "POST" }, &SimApi::embeddings },
     };
     const Route *route = nullptr;
     for (const Route &r : routes) {
@@ -191,7 +187,7 @@ void SimApi::handle(HttpConnection *conn, const HttpRequest &req)
         QByteArray allow;
         for (const QByteArray &m : route->methods)
             allow += (allow.isEmpty() ? "" : ", ") + m;
-        respond(call, 405, "text/plain", "405 method not allowed", {{"Allow", allow}});
+        respond(call, 405, "text/plain", "405 method not allowed", { { "Allow", allow } });
         return;
     }
 
@@ -244,8 +240,9 @@ void SimApi::dispatch(const Call &call, Handler handler)
             call.conn->dropConnection();
             return;
         case FaultSpec::Mode::ErrorMidstream:
-            sendError(call, 500, u"model runner has unexpectedly stopped, this may be due to resource limitations "
-                                 u"or an internal error, check ollama server logs for details"_s);
+            sendError(call, 500,
+                u"model runner has unexpectedly stopped, this may be due to resource limitations "
+                u"or an internal error, check ollama server logs for details"_s);
             return;
         case FaultSpec::Mode::InvalidJson:
             respond(call, 200, kJsonType, "{\"models\":[{\"name\":");
@@ -273,7 +270,7 @@ void SimApi::root(const Call &call)
 
 void SimApi::version(const Call &call)
 {
-    sendJson(call, 200, QJsonObject{{u"version"_s, m_options.version}});
+    sendJson(call, 200, QJsonObject { { u"version"_s, m_options.version } });
 }
 
 // ---------------------------------------------------------------- pull

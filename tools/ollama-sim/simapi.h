@@ -9,7 +9,6 @@
 
 #include <QJsonObject>
 #include <QObject>
-
 #include <optional>
 
 namespace rt::sim {
@@ -19,8 +18,7 @@ class HttpConnection;
 // Routes requests to the Ollama endpoints and the /_sim/ control endpoints,
 // validates them as Ollama does, applies injected faults, and starts the
 // streaming replies.
-class SimApi final : public QObject
-{
+class SimApi final : public QObject {
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(SimApi)
 
@@ -31,8 +29,7 @@ public:
     void handle(HttpConnection *connection, const HttpRequest &request);
 
 private:
-    struct Call
-    {
+    struct Call {
         HttpConnection *conn = nullptr;
         HttpRequest req;
         quint64 id = 0;
@@ -58,8 +55,7 @@ private:
 
     void generation(const Call &call, bool chat);
 
-    void respond(const Call &call, int status, const QByteArray &contentType, const QByteArray &body,
-                 const HttpHeaders &headers = {});
+    void respond(const Call &call, int status, const QByteArray &contentType, const QByteArray &body, const HttpHeaders &headers = {});
     void sendJson(const Call &call, int status, const QJsonObject &object);
     void sendError(const Call &call, int status, const QString &message);
     void sendNotFoundPage(const Call &call);

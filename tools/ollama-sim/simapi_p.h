@@ -1,12 +1,11 @@
 #pragma once
 // Helpers shared by the SimApi source files (request checks, keep-alive, time formats).
 
-#include "simapi.h"
-
 #include "debateparticipant.h"
 #include "generationstream.h"
 #include "httpconnection.h"
 #include "pullstream.h"
+#include "simapi.h"
 #include "simrandom.h"
 #include "wireformat.h"
 
@@ -16,7 +15,6 @@
 #include <QJsonDocument>
 #include <QRegularExpression>
 #include <QTimer>
-
 #include <cmath>
 #include <cstdio>
 
@@ -34,12 +32,18 @@ constexpr qint64 kDefaultKeepAliveMs = 5 * 60 * 1000;
 inline QString jsonTypeName(const QJsonValue &v)
 {
     switch (v.type()) {
-    case QJsonValue::Bool: return u"bool"_s;
-    case QJsonValue::Double: return u"number"_s;
-    case QJsonValue::String: return u"string"_s;
-    case QJsonValue::Array: return u"array"_s;
-    case QJsonValue::Object: return u"object"_s;
-    default: return u"null"_s;
+    case QJsonValue::Bool:
+        return u"bool"_s;
+    case QJsonValue::Double:
+        return u"number"_s;
+    case QJsonValue::String:
+        return u"string"_s;
+    case QJsonValue::Array:
+        return u"array"_s;
+    case QJsonValue::Object:
+        return u"object"_s;
+    default:
+        return u"null"_s;
     }
 }
 
@@ -68,8 +72,7 @@ inline std::optional<qint64> parseKeepAlive(const QJsonValue &v)
     double ms = 0;
     qsizetype pos = 0;
     while (pos < rest.size()) {
-        const auto m = part.match(rest, pos, QRegularExpression::NormalMatch,
-                                      QRegularExpression::AnchorAtOffsetMatchOption);
+        const auto m = part.match(rest, pos, QRegularExpression::NormalMatch, QRegularExpression::AnchorAtOffsetMatchOption);
         if (!m.hasMatch())
             return std::nullopt;
         const double n = m.captured(1).toDouble();
@@ -107,13 +110,11 @@ inline QString rfc3339(const QDateTime &t)
 // The types of api.Options fields; a value of the wrong type is a 500.
 inline QString checkOptions(const QJsonObject &options)
 {
-    static const QStringList ints{u"num_keep"_s, u"seed"_s,     u"num_predict"_s, u"top_k"_s,
-                                  u"repeat_last_n"_s, u"num_ctx"_s, u"num_batch"_s, u"num_gpu"_s,
-                                  u"main_gpu"_s, u"num_thread"_s};
-    static const QStringList floats{u"top_p"_s,          u"min_p"_s,           u"typical_p"_s,
-                                    u"temperature"_s,    u"repeat_penalty"_s,  u"presence_penalty"_s,
-                                    u"frequency_penalty"_s};
-    static const QStringList bools{u"use_mmap"_s, u"numa"_s, u"low_vram"_s, u"penalize_newline"_s};
+    static const QStringList ints { u"num_keep"_s, u"seed"_s, u"num_predict"_s, u"top_k"_s, u"repeat_last_n"_s, u"num_ctx"_s,
+        u"num_batch"_s, u"num_gpu"_s, u"main_gpu"_s, u"num_thread"_s };
+    static const QStringList floats { u"top_p"_s, u"min_p"_s, u"typical_p"_s, u"temperature"_s, u"repeat_penalty"_s, u"presence_penalty"_s,
+        u"frequency_penalty"_s };
+    static const QStringList bools { u"use_mmap"_s, u"numa"_s, u"low_vram"_s, u"penalize_newline"_s };
     for (auto it = options.constBegin(); it != options.constEnd(); ++it) {
         const QString key = it.key();
         const QJsonValue v = it.value();

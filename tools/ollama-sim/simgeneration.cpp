@@ -1,11 +1,10 @@
 // SimApi generation endpoints: /api/chat, /api/generate, /api/embed, /api/embeddings.
-#include "simapi.h"
-#include "simapi_p.h"
-
 #include "debateparticipant.h"
 #include "generationstream.h"
 #include "httpconnection.h"
 #include "pullstream.h"
+#include "simapi.h"
+#include "simapi_p.h"
 #include "simrandom.h"
 #include "wireformat.h"
 
@@ -15,7 +14,6 @@
 #include <QJsonDocument>
 #include <QRegularExpression>
 #include <QTimer>
-
 #include <cmath>
 #include <cstdio>
 
@@ -113,8 +111,8 @@ void SimApi::embed(const Call &call)
     QJsonArray vectors;
     for (const QString &s : inputs)
         vectors.append(embedVector(s, dims));
-    const bool fresh = m_models->touchLoaded(m->name, ctx, expiryFor(parseKeepAlive(body->value(u"keep_alive"_s))
-                                                                          .value_or(kDefaultKeepAliveMs)));
+    const bool fresh
+        = m_models->touchLoaded(m->name, ctx, expiryFor(parseKeepAlive(body->value(u"keep_alive"_s)).value_or(kDefaultKeepAliveMs)));
     QJsonObject o;
     o.insert(u"model"_s, m->name);
     o.insert(u"embeddings"_s, vectors);
@@ -140,7 +138,7 @@ void SimApi::embeddings(const Call &call)
     m_stats.setModel(call.id, m->name);
     const QString prompt = body->value(u"prompt"_s).toString();
     const QJsonArray v = prompt.isEmpty() ? QJsonArray() : embedVector(prompt, m->embeddingLength > 0 ? m->embeddingLength : 384);
-    sendJson(call, 200, QJsonObject{{u"embedding"_s, v}});
+    sendJson(call, 200, QJsonObject { { u"embedding"_s, v } });
 }
 
 void SimApi::chat(const Call &call)
@@ -170,7 +168,7 @@ void SimApi::generation(const Call &call, bool chat)
     // format: absent/null, "json", or a schema object.
     const QJsonValue format = body.value(u"format"_s);
     const bool formatOk = format.isUndefined() || format.isNull() || format.isObject()
-                          || (format.isString() && (format.toString() == u"json"_s || format.toString().isEmpty()));
+        || (format.isString() && (format.toString() == u"json"_s || format.toString().isEmpty()));
     if (!formatOk) {
         sendError(call, 400, u"invalid format: expected \"json\" or a valid JSON schema"_s);
         return;
@@ -181,13 +179,12 @@ void SimApi::generation(const Call &call, bool chat)
         const QJsonValue mv = body.value(u"messages"_s);
         if (!mv.isUndefined() && !mv.isNull() && !mv.isArray()) {
             sendError(call, 400,
-                      u"json: cannot unmarshal %1 into Go struct field ChatRequest.messages of type []api.Message"_s
-                          .arg(jsonTypeName(mv)));
+                u"json: cannot unmarshal %1 into Go struct field ChatRequest.messages of type []api.Message"_s.arg(jsonTypeName(mv)));
             return;
         }
         messages = mv.toArray();
     } else if (body.value(u"raw"_s).toBool()
-               && (body.contains(u"template"_s) || body.contains(u"system"_s) || body.contains(u"context"_s))) {
+        && (body.contains(u"template"_s) || body.contains(u"system"_s) || body.contains(u"context"_s))) {
         sendError(call, 400, u"raw mode does not support template, system, or context"_s);
         return;
     }
@@ -219,9 +216,11 @@ void SimApi::generation(const Call &call, bool chat)
     if (thinkValue.isBool()) {
         think = thinkValue.toBool();
     } else if (thinkValue.isString()) {
-        static const QStringList levels{u"low"_s, u"medium"_s, u"high"_s, u"max"_s};
+        static const QStringList levels { u"low"_s, u"medium"_s, u"high"_s, u"max"_s };
         if (!levels.contains(thinkValue.toString())) {
-            sendError(call, 400, u"invalid think value: \"%1\" (must be \"low\", \"medium\", \"high\", \"max\", true, or false)"_s.arg(thinkValue.toString()));
+            sendError(call, 400,
+                u"invalid think value: \"%1\" (must be \"low\", \"medium\", \"high\", \"max\", true, or false)"_s.arg(
+                    thinkValue.toString()));
             return;
         }
         think = true;
@@ -234,7 +233,7 @@ void SimApi::generation(const Call &call, bool chat)
 
     // The prompt the model sees, and its size in tokens (~4 chars each).
     const int numCtx = std::min(options.contains(u"num_ctx"_s) ? options.value(u"num_ctx"_s).toInt() : kDefaultNumCtx,
-                                model->contextLength > 0 ? model->contextLength : kDefaultNumCtx);
+        model->contextLength > 0 ? model->contextLength : kDefaultNumCtx);
     QString lastUser;
     QList<qint64> messageTokens;
     QList<bool> isSystem;
@@ -254,12 +253,12 @@ void SimApi::generation(const Call &call, bool chat)
         if (!system.isEmpty()) {
             messageTokens.append(estimateTokens(system) + 4);
             isSystem.append(true);
-            messages.append(QJsonObject{{u"role"_s, u"system"_s}, {u"content"_s, system}});
+            messages.append(QJsonObject { { u"role"_s, u"system"_s }, { u"content"_s, system } });
         }
         if (!lastUser.isEmpty()) {
             messageTokens.append(estimateTokens(lastUser) + 4);
             isSystem.append(false);
-            messages.append(QJsonObject{{u"role"_s, u"user"_s}, {u"content"_s, lastUser}});
+            messages.append(QJsonObject { { u"role"_s, u"user"_s }, { u"content"_s, lastUser } });
         }
     }
     qint64 promptTokens = 1;
@@ -315,9 +314,8 @@ void SimApi::generation(const Call &call, bool chat)
         in.format = format.isString() && format.toString().isEmpty() ? QJsonValue() : format;
         in.tools = tools;
         in.think = think;
-        in.seed = options.contains(u"seed"_s) && options.value(u"seed"_s).toInteger(-1) >= 0
-                      ? quint64(options.value(u"seed"_s).toInteger())
-                      : m_options.seed;
+        in.seed = options.contains(u"seed"_s) && options.value(u"seed"_s).toInteger(-1) >= 0 ? quint64(options.value(u"seed"_s).toInteger())
+                                                                                             : m_options.seed;
         in.tokens = m_options.tokens;
         if (call.req.hasHeader("x-sim-tokens"))
             in.tokens = std::max(0, call.req.header("x-sim-tokens").toInt());
@@ -335,8 +333,7 @@ void SimApi::generation(const Call &call, bool chat)
                     pieces.resize(budget);
                 budget -= pieces.size();
             };
-            const qint64 before = plan.reply.thinking.size() + plan.reply.content.size()
-                                  + (plan.reply.toolCalls.isEmpty() ? 0 : 1);
+            const qint64 before = plan.reply.thinking.size() + plan.reply.content.size() + (plan.reply.toolCalls.isEmpty() ? 0 : 1);
             cut(plan.reply.thinking);
             if (!plan.reply.toolCalls.isEmpty()) {
                 if (budget <= 0)

@@ -28,17 +28,14 @@ bool SimOptions::parse(const QStringList &arguments, QString *error)
     const QCommandLineOption seedOpt(u"seed"_s, u"Seed for the replies (default 42)."_s, u"n"_s);
     const QCommandLineOption tokensOpt(u"tokens"_s, u"Reply length in tokens (default 40)."_s, u"n"_s);
     const QCommandLineOption tpsOpt(u"tps"_s, u"Tokens per second (0 = as fast as possible; default 0)."_s, u"n"_s);
-    const QCommandLineOption delayOpt(u"first-token-delay-ms"_s, u"Delay before the first chunk (and headers)."_s,
-                                      u"ms"_s);
+    const QCommandLineOption delayOpt(u"first-token-delay-ms"_s, u"Delay before the first chunk (and headers)."_s, u"ms"_s);
     const QCommandLineOption pullOpt(u"pull-ms"_s, u"Duration of a successful pull (default 1500)."_s, u"ms"_s);
-    const QCommandLineOption faultOpt(u"fault"_s, u"Fault for every generation request: MODE[:ARG]."_s,
-                                      u"mode"_s);
+    const QCommandLineOption faultOpt(u"fault"_s, u"Fault for every generation request: MODE[:ARG]."_s, u"mode"_s);
     const QCommandLineOption maxOpt(u"max-seconds"_s, u"Exit by itself after this many seconds."_s, u"n"_s);
     const QCommandLineOption modelsOpt(u"models"_s, u"JSON file listing the models to serve."_s, u"file"_s);
     const QCommandLineOption versionOpt(u"server-version"_s, u"Version reported by /api/version."_s, u"v"_s);
     const QCommandLineOption quietOpt(u"quiet"_s, u"Do not log requests to stderr."_s);
-    p.addOptions({hostOpt, portOpt, seedOpt, tokensOpt, tpsOpt, delayOpt, pullOpt, faultOpt, maxOpt, modelsOpt,
-                  versionOpt, quietOpt});
+    p.addOptions({ hostOpt, portOpt, seedOpt, tokensOpt, tpsOpt, delayOpt, pullOpt, faultOpt, maxOpt, modelsOpt, versionOpt, quietOpt });
     const DebateSimFlags debateFlags;
     debateFlags.addTo(p);
     if (!p.parse(arguments)) {
@@ -71,12 +68,11 @@ bool SimOptions::parse(const QStringList &arguments, QString *error)
             return false;
         }
     }
-    const struct
-    {
+    const struct {
         const QCommandLineOption &opt;
         int *target;
-    } ints[] = {{tokensOpt, &tokens}, {tpsOpt, &tokensPerSecond}, {delayOpt, &firstTokenDelayMs},
-                {pullOpt, &pullMs},   {maxOpt, &maxSeconds}};
+    } ints[] = { { tokensOpt, &tokens }, { tpsOpt, &tokensPerSecond }, { delayOpt, &firstTokenDelayMs }, { pullOpt, &pullMs },
+        { maxOpt, &maxSeconds } };
     for (const auto &i : ints) {
         if (!p.isSet(i.opt))
             continue;

@@ -8,8 +8,7 @@
 
 namespace rt::sim {
 
-struct SimOptions
-{
+struct SimOptions {
     QString host = QStringLiteral("127.0.0.1");
     quint16 port = 11434;
     quint64 seed = 42;

@@ -2,17 +2,18 @@
 
 #include <QByteArrayView>
 #include <QStringView>
-
 #include <cstdint>
 
 namespace rt::sim {
 
 // Small deterministic generator (splitmix64): the simulator's output must be a
 // pure function of its inputs, so no global or time-based randomness.
-class SimRandom final
-{
+class SimRandom final {
 public:
-    explicit SimRandom(quint64 seed) : m_state(seed) {}
+    explicit SimRandom(quint64 seed)
+        : m_state(seed)
+    {
+    }
 
     quint64 next()
     {

@@ -64,8 +64,7 @@ void SimServer::onNewConnection()
 {
     while (QTcpSocket *socket = m_server.nextPendingConnection()) {
         auto *conn = new HttpConnection(socket, this);
-        connect(conn, &HttpConnection::requestReceived, m_api,
-                [this, conn](const HttpRequest &request) { m_api->handle(conn, request); });
+        connect(conn, &HttpConnection::requestReceived, m_api, [this, conn](const HttpRequest &request) { m_api->handle(conn, request); });
     }
 }
 

@@ -11,8 +11,7 @@ namespace rt::sim {
 class SimApi;
 
 // Accepts connections and hands each request to the API.
-class SimServer final : public QObject
-{
+class SimServer final : public QObject {
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(SimServer)
 

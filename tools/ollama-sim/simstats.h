@@ -9,8 +9,7 @@ namespace rt::sim {
 
 // Counters that tests read back through GET /_sim/stats. Control requests
 // (/_sim/...) are not counted.
-class SimStats final
-{
+class SimStats final {
 public:
     // Returns the id used to annotate the request later.
     quint64 recordRequest(const QByteArray &method, const QString &path, const QByteArray &body);
@@ -31,8 +30,7 @@ public:
     void reset();
 
 private:
-    struct Record
-    {
+    struct Record {
         quint64 id = 0;
         QString method;
         QString path;

@@ -2,7 +2,6 @@
 
 #include <QJsonArray>
 #include <QJsonDocument>
-
 #include <cstdio>
 #include <ctime>
 
@@ -15,7 +14,7 @@ constexpr char kHex[] = "0123456789abcdef";
 
 inline void appendUnicodeEscape(QByteArray &out, char16_t c)
 {
-    const char buf[6] = {'\\', 'u', kHex[(c >> 12) & 0xF], kHex[(c >> 8) & 0xF], kHex[(c >> 4) & 0xF], kHex[c & 0xF]};
+    const char buf[6] = { '\\', 'u', kHex[(c >> 12) & 0xF], kHex[(c >> 8) & 0xF], kHex[(c >> 4) & 0xF], kHex[c & 0xF] };
     out.append(buf, 6);
 }
 
@@ -50,14 +49,26 @@ void appendEscaped(QByteArray &out, QStringView text)
         const char16_t c = *p++;
         if (c < 0x80) {
             switch (c) {
-            case u'"': out.append("\\\"", 2); break;
-            case u'\\': out.append("\\\\", 2); break;
-            case u'\n': out.append("\\n", 2); break;
-            case u'\r': out.append("\\r", 2); break;
-            case u'\t': out.append("\\t", 2); break;
+            case u'"':
+                out.append("\\\"", 2);
+                break;
+            case u'\\':
+                out.append("\\\\", 2);
+                break;
+            case u'\n':
+                out.append("\\n", 2);
+                break;
+            case u'\r':
+                out.append("\\r", 2);
+                break;
+            case u'\t':
+                out.append("\\t", 2);
+                break;
             case u'<':
             case u'>':
-            case u'&': appendUnicodeEscape(out, c); break;
+            case u'&':
+                appendUnicodeEscape(out, c);
+                break;
             default:
                 if (c < 0x20)
                     appendUnicodeEscape(out, c);
@@ -94,13 +105,13 @@ void appendTimestampNow(QByteArray &out)
     // streaming path calls this once per token.
     thread_local time_t cachedSecond = -1;
     thread_local char cachedPrefix[80];
-    timespec ts{};
+    timespec ts {};
     clock_gettime(CLOCK_REALTIME, &ts);
     if (ts.tv_sec != cachedSecond) {
-        tm t{};
+        tm t {};
         gmtime_r(&ts.tv_sec, &t);
-        std::snprintf(cachedPrefix, sizeof cachedPrefix, "%04d-%02d-%02dT%02d:%02d:%02d", t.tm_year + 1900,
-                      t.tm_mon + 1, t.tm_mday, t.tm_hour, t.tm_min, t.tm_sec);
+        std::snprintf(cachedPrefix, sizeof cachedPrefix, "%04d-%02d-%02dT%02d:%02d:%02d", t.tm_year + 1900, t.tm_mon + 1, t.tm_mday,
+            t.tm_hour, t.tm_min, t.tm_sec);
         cachedSecond = ts.tv_sec;
     }
     out.append(cachedPrefix, 19);
@@ -133,14 +144,13 @@ QByteArray httpDateNow()
     thread_local QByteArray cached;
     const time_t now = time(nullptr);
     if (now != cachedSecond) {
-        static const char *const days[] = {"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"};
-        static const char *const months[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
-                                             "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
-        tm t{};
+        static const char *const days[] = { "Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat" };
+        static const char *const months[] = { "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec" };
+        tm t {};
         gmtime_r(&now, &t);
         char buf[96];
-        const int n = std::snprintf(buf, sizeof buf, "%s, %02d %s %04d %02d:%02d:%02d GMT", days[t.tm_wday], t.tm_mday,
-                                    months[t.tm_mon], t.tm_year + 1900, t.tm_hour, t.tm_min, t.tm_sec);
+        const int n = std::snprintf(buf, sizeof buf, "%s, %02d %s %04d %02d:%02d:%02d GMT", days[t.tm_wday], t.tm_mday, months[t.tm_mon],
+            t.tm_year + 1900, t.tm_hour, t.tm_min, t.tm_sec);
         cached = QByteArray(buf, n);
         cachedSecond = now;
     }
@@ -152,8 +162,7 @@ QByteArray goEscape(QByteArray json)
 {
     // In compact JSON, <, > and & can only occur inside strings, so a byte
     // replacement is exact. U+2028/2029 are E2 80 A8/A9 in UTF-8.
-    if (json.contains('<') || json.contains('>') || json.contains('&') || json.contains("\xE2\x80\xA8")
-        || json.contains("\xE2\x80\xA9")) {
+    if (json.contains('<') || json.contains('>') || json.contains('&') || json.contains("\xE2\x80\xA8") || json.contains("\xE2\x80\xA9")) {
         json.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026");
         json.replace("\xE2\x80\xA8", "\\u2028").replace("\xE2\x80\xA9", "\\u2029");
     }
@@ -173,13 +182,13 @@ QByteArray toJson(const QJsonValue &value)
     if (value.isArray())
         return goEscape(QJsonDocument(value.toArray()).toJson(QJsonDocument::Compact));
     // Scalars: wrap in an array and strip the brackets.
-    QByteArray a = goEscape(QJsonDocument(QJsonArray{value}).toJson(QJsonDocument::Compact));
+    QByteArray a = goEscape(QJsonDocument(QJsonArray { value }).toJson(QJsonDocument::Compact));
     return a.mid(1, a.size() - 2);
 }
 
 qint64 monotonicNs()
 {
-    timespec ts{};
+    timespec ts {};
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return qint64(ts.tv_sec) * 1000000000LL + ts.tv_nsec;
 }
