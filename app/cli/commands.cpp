@@ -1,6 +1,23 @@
 #include "commands.h"
 
+#include "llm/ollamaerrors.h"
+
 namespace rt::cli {
+
+int exitCodeForErrorCode(const QString &code, int otherwise)
+{
+    using namespace rt::llm;
+    if (code == ErrorCode::Unreachable || code == ErrorCode::ConnectTimeout)
+        return ExitUnreachable;
+    if (code == ErrorCode::ModelNotFound)
+        return ExitModelNotFound;
+    if (code == ErrorCode::Cancelled)
+        return ExitCancelled;
+    if (code == QLatin1String("usage"))
+        return ExitUsage;
+    return otherwise;
+}
+
 const QList<Command> &commands()
 {
     static const QList<Command> list = {

@@ -14,6 +14,10 @@ enum ExitCode : int {
     ExitCancelled = 130, // Ctrl-C
 };
 
+// The exit code for an error code: 3 unreachable, 4 model not found,
+// 130 cancelled, 2 usage; anything else `otherwise`.
+int exitCodeForErrorCode(const QString &code, int otherwise = ExitFailure);
+
 // A subcommand receives its own arguments with argv[0] replaced by
 // "roundtable <name>", so QCommandLineParser prints the right usage.
 using CommandFn = int (*)(const QStringList &arguments);

@@ -137,13 +137,10 @@ QString stanceLine(const rt::debate::TurnRecord &t)
 
 int exitCodeForError(const QString &code)
 {
-    if (code == rt::llm::ErrorCode::Unreachable || code == rt::llm::ErrorCode::ConnectTimeout || code == u"unreachable"_s)
-        return ExitUnreachable;
-    if (code == rt::llm::ErrorCode::ModelNotFound)
-        return ExitModelNotFound;
-    if (code == u"usage"_s || code == u"not_resumable"_s || code == u"not_found"_s)
+    // A debate that cannot be resumed or found was named wrongly: a usage error.
+    if (code == u"not_resumable"_s || code == u"not_found"_s)
         return ExitUsage;
-    return ExitFailure;
+    return exitCodeForErrorCode(code);
 }
 
 } // namespace

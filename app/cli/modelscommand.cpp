@@ -23,13 +23,7 @@ namespace rt::cli {
 namespace {
 int exitCodeFor(const Error &error)
 {
-    if (error.code == rt::llm::ErrorCode::Unreachable || error.code == rt::llm::ErrorCode::ConnectTimeout)
-        return ExitUnreachable;
-    if (error.code == rt::llm::ErrorCode::ModelNotFound)
-        return ExitModelNotFound;
-    if (error.code == rt::llm::ErrorCode::Cancelled)
-        return ExitCancelled;
-    return ExitFailure;
+    return exitCodeForErrorCode(error.code);
 }
 
 int listModels(rt::llm::OllamaClient *client, const QUrl &host, bool json)

@@ -120,13 +120,7 @@ private:
 
 int exitCodeForLlmError(const rt::Error &error, int otherwise)
 {
-    if (error.code == rt::llm::ErrorCode::Unreachable || error.code == rt::llm::ErrorCode::ConnectTimeout)
-        return ExitUnreachable;
-    if (error.code == rt::llm::ErrorCode::ModelNotFound)
-        return ExitModelNotFound;
-    if (error.code == rt::llm::ErrorCode::Cancelled)
-        return ExitCancelled;
-    return otherwise;
+    return exitCodeForErrorCode(error.code, otherwise);
 }
 
 void registerResumers(

@@ -141,6 +141,7 @@ private:
     void completeTurn(TurnRecord record, const QString &repairContent);
     void persistTurn(TurnRecord record, std::optional<TurnRecord> repairRow);
     void skipTurn(const QString &reason, const rt::Error &error);
+    void moveOn(); // the turn is done (or skipped): on to the next planned one
     void completeRound();
     void enterClosing(StopReason reason);
     void finish(StopReason reason);

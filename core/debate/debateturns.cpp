@@ -463,15 +463,7 @@ void DebateEngine::persistTurn(TurnRecord record, std::optional<TurnRecord> repa
         qCDebug(lcDebate) << record.info.correlationId << "turn saved as" << record.storageId << "stance"
                           << Stance::sourceName(record.stance.source) << record.stance.answer;
         emit turnFinished(record);
-        const auto next = [this] {
-            m_turn.reset();
-            if (m_phase == Phase::Rounds)
-                ++m_cursor;
-            else
-                ++m_closingCursor;
-            m_busy = false;
-            advance();
-        };
+        const auto next = [this] { moveOn(); };
         if (!repairRow) {
             next();
             return;
@@ -516,6 +508,12 @@ void DebateEngine::skipTurn(const QString &reason, const rt::Error &error)
         enterPause(reason == u"unreachable"_s ? u"unreachable"_s : u"no_speakers"_s, message, error.code);
         return;
     }
+    moveOn();
+}
+
+void DebateEngine::moveOn()
+{
+    m_turn.reset();
     if (m_phase == Phase::Rounds)
         ++m_cursor;
     else

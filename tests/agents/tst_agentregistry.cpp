@@ -4,6 +4,7 @@
 #include "agents/agentregistry.h"
 #include "agents/builtinroles.h"
 #include "agents/storageagentstore.h"
+#include "latenessprobe.h"
 #include "llm/modelinfo.h"
 #include "storage/storage.h"
 #include "tempdatabase.h"
@@ -76,39 +77,11 @@ private:
     void jam()
     {
         ++m_calls;
-        (void)m_storage.read([](rt::storage::StorageContext &) {
-            QThread::msleep(200);
-            return rt::Result<int>(0);
-        });
+        rt::test::delayStorage(m_storage, 200);
     }
     rt::storage::Storage &m_storage;
     StorageAgentStore m_inner;
     int m_calls = 0;
-};
-
-// Records how late a 10 ms timer on this thread fires.
-class LatenessProbe final {
-public:
-    LatenessProbe()
-    {
-        m_timer.setTimerType(Qt::PreciseTimer);
-        m_timer.setInterval(10);
-        QObject::connect(&m_timer, &QTimer::timeout, &m_timer, [this] {
-            const qint64 t = m_clock.elapsed();
-            if (m_last >= 0)
-                m_worst = qMax(m_worst, t - m_last - 10);
-            m_last = t;
-        });
-        m_clock.start();
-        m_timer.start();
-    }
-    qint64 worstMs() const { return m_worst; }
-
-private:
-    QTimer m_timer;
-    QElapsedTimer m_clock;
-    qint64 m_last = -1;
-    qint64 m_worst = 0;
 };
 
 // Loads a registry over a store the test keeps a pointer to.
@@ -521,7 +494,7 @@ private slots:
         SlowAgentStore *store = owned.get();
         AgentRegistry registry(std::move(owned));
 
-        LatenessProbe probe;
+        rt::test::LatenessProbe probe;
         QFuture<rt::Status> loaded = registry.loadAsync(); // a read, then the built-ins are saved
         QFuture<rt::Result<Agent>> added = registry.add(custom(QStringLiteral("Slowpoke")));
         QVERIFY(!added.isFinished());

@@ -3,6 +3,7 @@
 // interrupted -> resume, tasks of other processes (owner alive or gone,
 // cancel through the store, heartbeat), persistence in SQLite, and that a
 // slow database never blocks the manager's thread.
+#include "latenessprobe.h"
 #include "llm/ollamaclient.h"
 #include "simprocess.h"
 #include "storage/storage.h"
@@ -128,40 +129,11 @@ private:
     void jam()
     {
         ++m_calls;
-        (void)m_storage.read([](rt::storage::StorageContext &) {
-            QThread::msleep(200);
-            return rt::Result<int>(0);
-        });
+        rt::test::delayStorage(m_storage, 200);
     }
     rt::storage::Storage &m_storage;
     StorageTaskStore m_inner;
     int m_calls = 0;
-};
-
-// Records how late a 10 ms timer on this thread fires.
-class LatenessProbe final {
-public:
-    LatenessProbe()
-    {
-        m_timer.setTimerType(Qt::PreciseTimer);
-        m_timer.setInterval(10);
-        QObject::connect(&m_timer, &QTimer::timeout, &m_timer, [this] {
-            const qint64 t = m_clock.elapsed();
-            if (m_last >= 0)
-                m_worst = qMax(m_worst, t - m_last - 10);
-            m_last = t;
-        });
-        m_clock.start();
-        m_timer.start();
-    }
-    qint64 worstMs() const { return m_worst; }
-    qint64 elapsedMs() const { return m_clock.elapsed(); }
-
-private:
-    QTimer m_timer;
-    QElapsedTimer m_clock;
-    qint64 m_last = -1;
-    qint64 m_worst = 0;
 };
 
 TaskInfo ownedRow(qint64 id, qint64 pid, const QString &host, const QDateTime &updated, qint64 startTicks = 0)
@@ -557,7 +529,7 @@ private slots:
         manager.setProgressSaveIntervalMs(0);
         manager.setPollIntervalMs(100);
 
-        LatenessProbe probe;
+        rt::test::LatenessProbe probe;
         QFuture<rt::Status> restored = manager.restore();
         QList<QFuture<rt::Result<qint64>>> submitted;
         for (int i = 0; i < 3; ++i)
