@@ -205,7 +205,7 @@ private slots:
     void streamedTextReachesAPipePromptly()
     {
         rt::test::SimProcess slow;
-        QVERIFY2(slow.start({ u"--tokens"_s, u"40"_s, u"--tps"_s, u"20"_s }), qPrintable(slow.errorString()));
+        QVERIFY2(slow.start({ u"--tokens"_s, u"60"_s, u"--tps"_s, u"20"_s }), qPrintable(slow.errorString()));
         QProcess process;
         process.setProcessEnvironment(environment());
         QElapsedTimer clock;
@@ -222,7 +222,7 @@ private slots:
         const qint64 totalMs = clock.elapsed();
         QCOMPARE(process.exitCode(), 0);
         QVERIFY(firstOutputMs >= 0);
-        // 40 tokens at 20/s take about 2 s; the first words arrived well before the end.
+        // 60 tokens at 20/s take about 3 s; the first words arrived well before the end.
         QVERIFY2(totalMs - firstOutputMs > 1000, qPrintable(u"first output at %1 ms of %2 ms"_s.arg(firstOutputMs).arg(totalMs)));
     }
 
