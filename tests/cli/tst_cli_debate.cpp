@@ -2,6 +2,7 @@
 // simulator over HTTP, with a real SQLite database. Includes the crash test:
 // the CLI is killed with SIGKILL in the middle of turns several times and
 // `--resume` finishes the debate with no finished turn lost or duplicated.
+#include "pgtest.h"
 #include "simprocess.h"
 #include "storage/debaterepository.h"
 #include "tempdatabase.h"
@@ -286,13 +287,24 @@ private slots:
         QVERIFY(found);
     }
 
+    void crashAndResume_data()
+    {
+        QTest::addColumn<QString>("backend");
+        QTest::newRow("sqlite") << u"sqlite"_s;
+        QTest::newRow("postgresql") << u"postgresql"_s;
+    }
+
     // kill -9 in the middle of turns, several times; --resume finishes the
     // debate; every turn is there exactly once.
     void crashAndResume()
     {
         rt::test::SimProcess sim;
         QVERIFY(sim.start({ u"--debate-accuracy"_s, u"*=0"_s, u"--debate-persuadability"_s, u"*=0"_s, u"--tps"_s, u"60"_s }));
-        rt::test::TempDatabase db;
+        QFETCH(QString, backend);
+        if (backend == u"postgresql"_s)
+            RT_REQUIRE_POSTGRES();
+        rt::test::TempDatabase db(backend);
+        QVERIFY2(db.isValid(), qPrintable(db.error()));
         const QStringList start { u"debate"_s, u"--ollama-host"_s, sim.url().toString(), u"--db"_s, db.dbArgument(), u"--question"_s,
             kQuestion, u"--agents"_s, kAgents, u"--rounds"_s, u"3"_s, u"--consensus"_s, u"1"_s, u"--stall-rounds"_s, u"0"_s };
         const QStringList resume { u"debate"_s, u"--ollama-host"_s, sim.url().toString(), u"--db"_s, db.dbArgument(), u"--resume"_s,
@@ -368,13 +380,24 @@ private slots:
         QCOMPARE(tasks.at(0)[u"payload"_s][u"debate_id"_s].toInt(), 1);
     }
 
+    void crashThenTasksResume_data()
+    {
+        QTest::addColumn<QString>("backend");
+        QTest::newRow("sqlite") << u"sqlite"_s;
+        QTest::newRow("postgresql") << u"postgresql"_s;
+    }
+
     // kill -9 in the middle of a turn: the debate's task is found interrupted,
     // and `roundtable tasks resume ID` finishes the debate.
     void crashThenTasksResume()
     {
         rt::test::SimProcess sim;
         QVERIFY(sim.start({ u"--debate-accuracy"_s, u"*=0"_s, u"--debate-persuadability"_s, u"*=0"_s, u"--tps"_s, u"60"_s }));
-        rt::test::TempDatabase db;
+        QFETCH(QString, backend);
+        if (backend == u"postgresql"_s)
+            RT_REQUIRE_POSTGRES();
+        rt::test::TempDatabase db(backend);
+        QVERIFY2(db.isValid(), qPrintable(db.error()));
         QProcess p;
         p.setProcessEnvironment(env());
         p.start(rt::test::appPath(),

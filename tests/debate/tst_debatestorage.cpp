@@ -3,6 +3,7 @@
 // interrupted mid-turn continues from its last durable turn.
 #include "debate/storagedebatestore.h"
 #include "debaterecorder.h"
+#include "pgtest.h"
 #include "simprocess.h"
 #include "storage/storage.h"
 #include "tempdatabase.h"
@@ -49,9 +50,20 @@ private slots:
             u"*=0,qwen3:0.6b=1"_s, u"--debate-malformed"_s, u"gemma3:1b=prose"_s }));
     }
 
+    void roundTrip_data()
+    {
+        QTest::addColumn<QString>("backend");
+        QTest::newRow("sqlite") << u"sqlite"_s;
+        QTest::newRow("postgresql") << u"postgresql"_s;
+    }
+
     void roundTrip()
     {
-        rt::test::TempDatabase db;
+        QFETCH(QString, backend);
+        if (backend == u"postgresql"_s)
+            RT_REQUIRE_POSTGRES();
+        rt::test::TempDatabase db(backend);
+        QVERIFY2(db.isValid(), qPrintable(db.error()));
         auto storage = open(db);
         QVERIFY(storage);
         auto client = rt::test::makePool(m_sim.url());
@@ -126,9 +138,20 @@ private slots:
         QCOMPARE(d.turns.at(1).info.seat, -1);
     }
 
+    void interruptAndRestoreFromDatabase_data()
+    {
+        QTest::addColumn<QString>("backend");
+        QTest::newRow("sqlite") << u"sqlite"_s;
+        QTest::newRow("postgresql") << u"postgresql"_s;
+    }
+
     void interruptAndRestoreFromDatabase()
     {
-        rt::test::TempDatabase db;
+        QFETCH(QString, backend);
+        if (backend == u"postgresql"_s)
+            RT_REQUIRE_POSTGRES();
+        rt::test::TempDatabase db(backend);
+        QVERIFY2(db.isValid(), qPrintable(db.error()));
         qint64 id = 0;
         {
             auto storage = open(db);
