@@ -287,12 +287,7 @@ private slots:
         QVERIFY(found);
     }
 
-    void crashAndResume_data()
-    {
-        QTest::addColumn<QString>("backend");
-        QTest::newRow("sqlite") << u"sqlite"_s;
-        QTest::newRow("postgresql") << u"postgresql"_s;
-    }
+    void crashAndResume_data() { rt::test::addBackendRows(); }
 
     // kill -9 in the middle of turns, several times; --resume finishes the
     // debate; every turn is there exactly once.
@@ -380,12 +375,7 @@ private slots:
         QCOMPARE(tasks.at(0)[u"payload"_s][u"debate_id"_s].toInt(), 1);
     }
 
-    void crashThenTasksResume_data()
-    {
-        QTest::addColumn<QString>("backend");
-        QTest::newRow("sqlite") << u"sqlite"_s;
-        QTest::newRow("postgresql") << u"postgresql"_s;
-    }
+    void crashThenTasksResume_data() { rt::test::addBackendRows(); }
 
     // kill -9 in the middle of a turn: the debate's task is found interrupted,
     // and `roundtable tasks resume ID` finishes the debate.

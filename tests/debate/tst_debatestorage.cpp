@@ -50,12 +50,7 @@ private slots:
             u"*=0,qwen3:0.6b=1"_s, u"--debate-malformed"_s, u"gemma3:1b=prose"_s }));
     }
 
-    void roundTrip_data()
-    {
-        QTest::addColumn<QString>("backend");
-        QTest::newRow("sqlite") << u"sqlite"_s;
-        QTest::newRow("postgresql") << u"postgresql"_s;
-    }
+    void roundTrip_data() { rt::test::addBackendRows(); }
 
     void roundTrip()
     {
@@ -138,12 +133,7 @@ private slots:
         QCOMPARE(d.turns.at(1).info.seat, -1);
     }
 
-    void interruptAndRestoreFromDatabase_data()
-    {
-        QTest::addColumn<QString>("backend");
-        QTest::newRow("sqlite") << u"sqlite"_s;
-        QTest::newRow("postgresql") << u"postgresql"_s;
-    }
+    void interruptAndRestoreFromDatabase_data() { rt::test::addBackendRows(); }
 
     void interruptAndRestoreFromDatabase()
     {
