@@ -64,8 +64,6 @@ int runGui(QApplication &app)
     }
     if (parser.isSet(verbose))
         rt::enableVerboseLogging();
-    if (parser.isSet(database))
-        qCDebug(lcUi) << "--db is accepted; the window does not store conversations yet";
 
     QUrl url = rt::llm::resolveOllamaHost(parser.value(host));
     if (parser.isSet(host)) {
@@ -82,7 +80,7 @@ int runGui(QApplication &app)
 
     // --ollama-host: just this host; else the hosts in the settings (roundtable hosts).
     QList<rt::llm::HostConfig> hosts = rt::llm::HostConfig::fromSettings(parser.isSet(host) ? url.toString() : QString());
-    MainWindow window(hosts);
+    MainWindow window(hosts, parser.value(database));
     window.show();
     if (parser.isSet(demoOption()))
         window.startDemo();

@@ -10,6 +10,7 @@
 #include "llm/ollamahost.h"
 #include "offlinepanel.h"
 #include "theme.h"
+#include "workspace.h"
 
 #include <QAction>
 #include <QApplication>
@@ -36,18 +37,19 @@ QList<rt::llm::HostConfig> oneHost(const QUrl &url)
 }
 } // namespace
 
-MainWindow::MainWindow(const QUrl &host, QWidget *parent)
-    : MainWindow(oneHost(host), parent)
+MainWindow::MainWindow(const QUrl &host, const QString &dbArgument, QWidget *parent)
+    : MainWindow(oneHost(host), dbArgument, parent)
 {
 }
 
-MainWindow::MainWindow(const QList<rt::llm::HostConfig> &hosts, QWidget *parent)
+MainWindow::MainWindow(const QList<rt::llm::HostConfig> &hosts, const QString &dbArgument, QWidget *parent)
     : QMainWindow(parent)
     , m_configuredHost(hosts.value(0).url)
     , m_pool(new rt::llm::EndpointPool(hosts, this))
     , m_primaryHost(hosts.value(0).name)
     , m_client(m_pool->controlClient(m_primaryHost)) // the pool's control client of the first host
     , m_monitor(new ConnectionMonitor(m_client, this))
+    , m_workspace(new Workspace(dbArgument, m_pool, this))
     , m_demo(new DemoServer(this))
 {
     setObjectName(QStringLiteral("mainWindow"));
@@ -97,6 +99,17 @@ MainWindow::MainWindow(const QList<rt::llm::HostConfig> &hosts, QWidget *parent)
     statusBar()->addPermanentWidget(m_modelCount);
 
     buildActions();
+
+    // The database: a failure is said once, in the status bar, in words.
+    connect(m_workspace, &Workspace::openFailed, this, [this](const rt::Error &error) {
+        auto *warning
+            = new QLabel(tr("⚠ Not saving: %1 Using a temporary database until restart.").arg(error.message.section(u'\n', 0, 0)), this);
+        warning->setObjectName(QStringLiteral("databaseWarning"));
+        warning->setToolTip(
+            tr("%1\n\nDatabase: %2\nChoose another with --db or $ROUNDTABLE_DB.").arg(error.message, m_workspace->locationName()));
+        warning->setStyleSheet(QStringLiteral("color: %1; padding-right: 8px;").arg(Theme::css(Theme::ErrorText)));
+        statusBar()->addPermanentWidget(warning);
+    });
 
     connect(m_monitor, &ConnectionMonitor::stateChanged, this, &MainWindow::onConnectionStateChanged);
     connect(m_monitor, &ConnectionMonitor::checkingChanged, this, [this](bool checking) {

@@ -23,6 +23,7 @@ namespace rt::ui {
 class ChatPage;
 class DemoServer;
 class OfflinePanel;
+class Workspace;
 
 // The main window: navigation on the left, one page at a time on the right,
 // the Ollama host and its state in the status bar. Pages that need Ollama are
@@ -35,8 +36,9 @@ public:
 
     // hosts: the configured Ollama hosts (the first one is watched for the
     // offline panel and lists the models); every chat goes through the pool.
-    explicit MainWindow(const QList<rt::llm::HostConfig> &hosts, QWidget *parent = nullptr);
-    explicit MainWindow(const QUrl &host, QWidget *parent = nullptr); // one host
+    // dbArgument: --db (empty: $ROUNDTABLE_DB, the settings, the default file).
+    explicit MainWindow(const QList<rt::llm::HostConfig> &hosts, const QString &dbArgument = {}, QWidget *parent = nullptr);
+    explicit MainWindow(const QUrl &host, const QString &dbArgument = {}, QWidget *parent = nullptr); // one host
     ~MainWindow() override;
 
     // Adds a page to the navigation; returns its index. One line per page.
@@ -45,6 +47,7 @@ public:
     rt::llm::OllamaClient *client() const { return m_client; }
     rt::llm::EndpointPool *pool() const { return m_pool; }
     ConnectionMonitor *connectionMonitor() const { return m_monitor; }
+    Workspace *workspace() const { return m_workspace; }
     DemoServer *demoServer() const { return m_demo; }
     ChatPage *chatPage() const { return m_chat; }
     OfflinePanel *offlinePanel() const { return m_offline; }
@@ -75,6 +78,7 @@ private:
     QString m_primaryHost; // pool name of the first host
     rt::llm::OllamaClient *m_client; // owned by the pool
     ConnectionMonitor *m_monitor;
+    Workspace *m_workspace;
     DemoServer *m_demo;
     QListWidget *m_nav = nullptr;
     QStackedWidget *m_content = nullptr; // the pages, or the offline panel over them
