@@ -233,6 +233,35 @@ void ChatMessageModel::clear()
         emit busyChanged(false);
 }
 
+void ChatMessageModel::setMessages(QList<Message> messages)
+{
+    const bool wasBusy = isBusy();
+    m_frameTimer.stop();
+    m_dirtyRows.clear();
+    beginResetModel();
+    for (Message &m : messages)
+        m.id = m_nextId++;
+    m_messages = std::move(messages);
+    endResetModel();
+    if (wasBusy != isBusy())
+        emit busyChanged(isBusy());
+}
+
+int ChatMessageModel::rowOfId(quint64 id) const
+{
+    for (int row = int(m_messages.size()) - 1; row >= 0; --row) {
+        if (m_messages.at(row).id == id)
+            return row;
+    }
+    return -1;
+}
+
+void ChatMessageModel::setStoredId(int row, qint64 storedId)
+{
+    if (row >= 0 && row < m_messages.size())
+        m_messages[row].storedId = storedId; // nothing drawn changes
+}
+
 QList<rt::llm::ChatMessage> ChatMessageModel::history() const
 {
     QList<rt::llm::ChatMessage> messages;

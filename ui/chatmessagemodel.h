@@ -45,6 +45,7 @@ public:
         qint64 evalCount = 0;
         int retryAttempt = 0;
         quint64 revision = 0; // bumps on every change a view must redraw
+        qint64 storedId = 0; // the row in storage, 0 while unknown or not stored
     };
 
     enum Role {
@@ -82,6 +83,12 @@ public:
     void finish(int row, const rt::llm::ChatResult &result);
     void removeLast();
     void clear();
+    // Replaces the conversation with finished messages (a stored one reopened);
+    // ids are assigned here.
+    void setMessages(QList<Message> messages);
+    // The row of the message with this id, or -1.
+    int rowOfId(quint64 id) const;
+    void setStoredId(int row, qint64 storedId);
 
     // The conversation as the model should see it: every user turn and every
     // assistant reply that has text (stopped and cut replies as they were shown).

@@ -5,20 +5,26 @@
 #include "chatview.h"
 #include "common/appsettings.h"
 #include "common/logging.h"
+#include "conversationlist.h"
 #include "icons.h"
 #include "llm/endpointpool.h"
 #include "llm/ollamaclient.h"
 #include "llm/ollamaerrors.h"
 #include "llm/pooledchat.h"
+#include "storage/storage.h"
 #include "theme.h"
+#include "workspace.h"
 
+#include <QAction>
 #include <QComboBox>
 #include <QFrame>
 #include <QHBoxLayout>
+#include <QHideEvent>
 #include <QLabel>
 #include <QPushButton>
 #include <QToolButton>
 #include <QVBoxLayout>
+#include <optional>
 #include <utility>
 
 namespace rt::ui {
@@ -34,20 +40,131 @@ QFrame *makeBar(QWidget *parent, bool borderTop)
                                          : QStringLiteral("border-bottom: 1px solid %1;").arg(Theme::css(Theme::Border))));
     return bar;
 }
+
+// What finishMessage() records, as `roundtable chat` records it.
+rt::storage::Completion completionFor(const rt::llm::ChatResult &result)
+{
+    using rt::storage::MessageStatus;
+    rt::storage::Completion c;
+    c.content = result.content;
+    c.thinking = result.thinking;
+    c.status = result.status == rt::llm::ChatStatus::Completed ? MessageStatus::Complete
+        : result.status == rt::llm::ChatStatus::Cancelled      ? MessageStatus::Cancelled
+                                                               : MessageStatus::Failed;
+    c.error = result.ok() ? QString() : result.error.message;
+    const rt::llm::ResponseMetrics &m = result.metrics;
+    c.metrics.promptEvalCount = m.promptEvalCount;
+    c.metrics.evalCount = m.evalCount;
+    c.metrics.totalDurationNs = m.totalDurationNs;
+    c.metrics.loadDurationNs = m.loadDurationNs;
+    c.metrics.promptEvalDurationNs = m.promptEvalDurationNs;
+    c.metrics.evalDurationNs = m.evalDurationNs;
+    if (m.timeToFirstTokenMs >= 0)
+        c.metrics.ttftMs = m.timeToFirstTokenMs;
+    return c;
+}
+
+// A stored message as the chat shows a finished one.
+std::optional<ChatMessageModel::Message> shownMessage(const rt::storage::Message &stored)
+{
+    using rt::storage::MessageRole;
+    using rt::storage::MessageStatus;
+    using Phase = ChatMessageModel::Phase;
+    ChatMessageModel::Message m;
+    m.storedId = stored.id;
+    m.content = stored.content;
+    m.thinking = stored.thinking;
+    m.model = stored.model;
+    if (stored.role == MessageRole::User) {
+        m.sender = ChatMessageModel::Sender::User;
+        return m;
+    }
+    if (stored.role != MessageRole::Assistant)
+        return std::nullopt; // system prompts and tool output are not drawn
+    m.sender = ChatMessageModel::Sender::Assistant;
+    m.error = stored.error;
+    const rt::storage::GenerationMetrics &metrics = stored.metrics;
+    m.evalCount = metrics.evalCount.value_or(0);
+    if (m.evalCount > 0 && metrics.evalDurationNs.value_or(0) > 0)
+        m.tokensPerSecond = double(m.evalCount) * 1e9 / double(*metrics.evalDurationNs);
+    m.timeToFirstTokenMs = metrics.ttftMs.value_or(-1);
+    const bool hasText = !stored.content.isEmpty() || !stored.thinking.isEmpty();
+    switch (stored.status) {
+    case MessageStatus::Complete:
+        m.phase = Phase::Done;
+        m.error.clear();
+        break;
+    case MessageStatus::Cancelled:
+        m.phase = Phase::Stopped;
+        break;
+    case MessageStatus::Failed:
+        m.phase = hasText ? Phase::Cut : Phase::Failed;
+        break;
+    case MessageStatus::Partial:
+    case MessageStatus::Interrupted:
+        m.phase = hasText ? Phase::Cut : Phase::Failed;
+        if (m.error.isEmpty())
+            m.error = ChatPage::tr("Roundtable closed before the reply was finished.");
+        break;
+    }
+    return m;
+}
+
+// The first prompt, short enough for the list.
+QString titleFor(const QString &prompt)
+{
+    constexpr int MaxLength = 60;
+    QString title = prompt.simplified();
+    if (title.size() <= MaxLength)
+        return title;
+    title.truncate(MaxLength);
+    if (const int space = int(title.lastIndexOf(u' ')); space > MaxLength / 2)
+        title.truncate(space);
+    return title + QChar(0x2026);
+}
 } // namespace
 
-ChatPage::ChatPage(rt::llm::EndpointPool *pool, rt::llm::OllamaClient *client, QWidget *parent)
+// One conversation as the page stores it. Its id arrives asynchronously; what
+// needs it meanwhile waits in `waiting`, in order.
+struct ChatPage::StoredChat {
+    qint64 id = 0;
+    bool creating = false;
+    QString title; // from the first prompt
+    QString model;
+    QList<std::function<void(qint64)>> waiting;
+};
+
+// One streamed reply: begun ('partial'), checkpointed, finished.
+struct ChatPage::StoredReply {
+    quint64 rowId = 0; // ChatMessageModel's id
+    qint64 id = 0; // the stored message, once begun
+    bool failed = false; // begin failed: nothing to checkpoint or finish
+    bool discarded = false; // replaced by a retry: remove it once begun
+    std::optional<rt::storage::Completion> completion; // set when the stream ended
+    std::shared_ptr<StoredChat> chat;
+};
+
+ChatPage::ChatPage(rt::llm::EndpointPool *pool, rt::llm::OllamaClient *client, Workspace *workspace, QWidget *parent)
     : QWidget(parent)
     , m_pool(pool)
     , m_client(client)
     , m_messages(new ChatMessageModel(this))
+    , m_workspace(workspace)
+    , m_chat(std::make_shared<StoredChat>())
 {
     setObjectName(QStringLiteral("chatPage"));
 
-    // Header: title, model picker, new chat.
+    // The stored conversations, at the left.
+    m_conversations = new ConversationList(workspace, this);
+    m_conversations->setVisible(workspace != nullptr);
+
+    // Header: the conversation's title, the model picker.
     QFrame *header = makeBar(this, false);
-    auto *title = new QLabel(tr("Chat"), header);
-    title->setFont(Theme::scaledFont(font(), 1.3, true));
+    m_titleLabel = new QLabel(tr("Chat"), header);
+    m_titleLabel->setObjectName(QStringLiteral("conversationTitle"));
+    m_titleLabel->setFont(Theme::scaledFont(font(), 1.3, true));
+    m_titleLabel->setMinimumWidth(80);
+    m_titleLabel->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
     auto *modelLabel = new QLabel(tr("Model"), header);
     modelLabel->setStyleSheet(QStringLiteral("color: %1;").arg(Theme::css(Theme::MutedText)));
     m_modelPicker = new QComboBox(header);
@@ -62,19 +179,17 @@ ChatPage::ChatPage(rt::llm::EndpointPool *pool, rt::llm::OllamaClient *client, Q
     m_refreshButton->setIcon(Icons::refresh(Theme::MutedText));
     m_refreshButton->setAutoRaise(true);
     m_refreshButton->setToolTip(tr("Reload the list of models"));
-    m_newChatButton = new QPushButton(Icons::newChat(Theme::Text), tr("New Chat"), header);
-    m_newChatButton->setObjectName(QStringLiteral("newChatButton"));
-    m_newChatButton->setToolTip(tr("Start a new conversation (Ctrl+N)"));
     auto *headerLayout = new QHBoxLayout(header);
     headerLayout->setContentsMargins(24, 12, 20, 12);
     headerLayout->setSpacing(8);
-    headerLayout->addWidget(title);
-    headerLayout->addStretch(1);
+    headerLayout->addWidget(m_titleLabel, 1);
+    headerLayout->addSpacing(12);
     headerLayout->addWidget(modelLabel);
     headerLayout->addWidget(m_modelPicker);
     headerLayout->addWidget(m_refreshButton);
-    headerLayout->addSpacing(8);
-    headerLayout->addWidget(m_newChatButton);
+
+    // The list's top bar lines up with this one.
+    m_conversations->header()->setFixedHeight(header->sizeHint().height());
 
     // Messages.
     m_view = new ChatView(this);
@@ -116,18 +231,57 @@ ChatPage::ChatPage(rt::llm::EndpointPool *pool, rt::llm::OllamaClient *client, Q
     composerLayout->addWidget(inputBox);
     composerLayout->addWidget(m_hint);
 
-    auto *layout = new QVBoxLayout(this);
+    // A database problem, in words, above the composer; the chat goes on.
+    m_storageError = new QLabel(this);
+    m_storageError->setObjectName(QStringLiteral("chatStorageError"));
+    m_storageError->setWordWrap(true);
+    m_storageError->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_storageError->setStyleSheet(
+        QStringLiteral("QLabel { color: %1; background: %2; border-top: 1px solid %3; padding: 6px 24px; }")
+            .arg(Theme::css(Theme::ErrorText), Theme::css(Theme::ErrorBackground), Theme::css(Theme::ErrorBorder)));
+    m_storageError->hide();
+
+    auto *column = new QVBoxLayout;
+    column->setContentsMargins(0, 0, 0, 0);
+    column->setSpacing(0);
+    column->addWidget(header);
+    column->addWidget(m_view, 1);
+    column->addWidget(m_storageError);
+    column->addWidget(composer);
+    auto *layout = new QHBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
     layout->setSpacing(0);
-    layout->addWidget(header);
-    layout->addWidget(m_view, 1);
-    layout->addWidget(composer);
+    layout->addWidget(m_conversations);
+    layout->addLayout(column, 1);
 
     connect(m_input, &ChatInput::submitted, this, &ChatPage::send);
     connect(m_input, &QPlainTextEdit::textChanged, this, &ChatPage::updateControls);
     connect(m_sendButton, &QPushButton::clicked, this, &ChatPage::send);
     connect(m_stopButton, &QPushButton::clicked, this, &ChatPage::stop);
-    connect(m_newChatButton, &QPushButton::clicked, this, &ChatPage::newChat);
+    connect(m_conversations, &ConversationList::newRequested, this, &ChatPage::newChat);
+    connect(m_conversations, &ConversationList::openRequested, this, &ChatPage::openConversation);
+    connect(m_conversations, &ConversationList::removed, this, [this](qint64 id) {
+        if (id == m_chat->id)
+            newChat();
+    });
+    connect(m_conversations, &ConversationList::renamed, this, [this](qint64 id, bool ok) {
+        if (const int row = m_conversations->model()->rowOf(id); ok && id == m_chat->id && row >= 0)
+            setTitle(m_conversations->model()->conversation(row).title);
+    });
+
+    // Next/previous conversation, wherever the focus is on the page.
+    auto *next = new QAction(tr("Next Conversation"), this);
+    next->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_PageDown));
+    next->setShortcutContext(Qt::WidgetWithChildrenShortcut);
+    connect(next, &QAction::triggered, m_conversations, &ConversationList::openNext);
+    auto *previous = new QAction(tr("Previous Conversation"), this);
+    previous->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_PageUp));
+    previous->setShortcutContext(Qt::WidgetWithChildrenShortcut);
+    connect(previous, &QAction::triggered, m_conversations, &ConversationList::openPrevious);
+    addActions({ next, previous });
+
+    m_checkpointTimer.setInterval(2000);
+    connect(&m_checkpointTimer, &QTimer::timeout, this, &ChatPage::checkpoint);
     connect(m_refreshButton, &QToolButton::clicked, this, &ChatPage::refreshModels);
     connect(m_view, &ChatView::retryRequested, this, &ChatPage::retry);
     connect(m_messages, &ChatMessageModel::busyChanged, this, [this](bool busy) {
@@ -143,6 +297,7 @@ ChatPage::ChatPage(rt::llm::EndpointPool *pool, rt::llm::OllamaClient *client, Q
         updateControls();
     });
 
+    setTitle({});
     updatePlaceholder();
     updateControls();
     setFocusProxy(m_input);
@@ -150,10 +305,14 @@ ChatPage::ChatPage(rt::llm::EndpointPool *pool, rt::llm::OllamaClient *client, Q
 
 ChatPage::~ChatPage()
 {
-    if (m_stream) {
-        m_stream->disconnect(this);
-        m_stream->cancel();
-    }
+    abandonReply();
+}
+
+void ChatPage::hideEvent(QHideEvent *event)
+{
+    // The window may be closing: keep the text streamed so far.
+    checkpoint();
+    QWidget::hideEvent(event);
 }
 
 bool ChatPage::isBusy() const
@@ -245,8 +404,10 @@ void ChatPage::setModels(const QList<rt::llm::ModelInfo> &models)
     if (m_models.isEmpty())
         m_modelPicker->addItem(m_modelsState == ModelsState::Failed ? tr("Models unavailable") : tr("No models installed"));
 
-    // Keep the current choice, else the one used last time, else the first.
-    int index = previous.isEmpty() ? -1 : m_modelPicker->findData(previous);
+    // A reopened conversation's model, else the current choice, else the one used last time, else the first.
+    int index = m_preferredModel.isEmpty() ? -1 : m_modelPicker->findData(m_preferredModel);
+    if (index < 0)
+        index = previous.isEmpty() ? -1 : m_modelPicker->findData(previous);
     if (index < 0)
         index = m_modelPicker->findData(rt::AppSettings::lastModel());
     m_modelPicker->setCurrentIndex(qMax(0, index));
@@ -281,7 +442,7 @@ void ChatPage::updateControls()
     m_sendButton->setVisible(!busy);
     m_stopButton->setVisible(busy);
     m_stopButton->setEnabled(busy);
-    m_sendButton->setEnabled(!busy && haveModel && !m_input->toPlainText().trimmed().isEmpty());
+    m_sendButton->setEnabled(!busy && !m_opening && haveModel && !m_input->toPlainText().trimmed().isEmpty());
     m_modelPicker->setEnabled(!m_models.isEmpty());
     m_refreshButton->setEnabled(m_modelsState != ModelsState::Loading);
     m_input->setPlaceholderText(haveModel ? tr("Message %1…").arg(currentModel()) : tr("Pick a model to start"));
@@ -301,9 +462,10 @@ void ChatPage::send()
 bool ChatPage::sendMessage(const QString &text)
 {
     const QString trimmed = text.trimmed();
-    if (trimmed.isEmpty() || isBusy() || currentModel().isEmpty())
+    if (trimmed.isEmpty() || isBusy() || m_opening || currentModel().isEmpty())
         return false;
     m_messages->appendUser(trimmed);
+    storeUserMessage(trimmed);
     startReply();
     return true;
 }
@@ -316,6 +478,7 @@ void ChatPage::startReply()
     const int row = m_messages->appendAssistant(request.model);
     const quint64 id = m_messages->message(row).id;
     m_view->followEnd();
+    const std::shared_ptr<StoredReply> reply = beginStoredReply(id, request.model);
 
     // Through the pool: a host that has the model, another one when it fails.
     rt::llm::PooledChat *stream = m_pool->chat(request, { request.model });
@@ -338,14 +501,21 @@ void ChatPage::startReply()
         if (const int r = rowOf(); r >= 0)
             m_messages->appendDelta(r, content, thinking);
     });
-    connect(
-        stream, &rt::llm::PooledChat::finished, this, [this, rowOf](const rt::llm::ChatResult &result) { onFinished(rowOf(), result); });
+    connect(stream, &rt::llm::PooledChat::finished, this, [this, rowOf, reply](const rt::llm::ChatResult &result) {
+        if (reply) {
+            reply->completion = completionFor(result);
+            finishStoredReply(reply);
+        }
+        onFinished(rowOf(), result);
+    });
     updateControls();
 }
 
 void ChatPage::onFinished(int row, const rt::llm::ChatResult &result)
 {
     m_stream = nullptr;
+    m_reply.reset();
+    m_checkpointTimer.stop();
     if (row >= 0)
         m_messages->finish(row, result);
     updateControls();
@@ -366,6 +536,7 @@ void ChatPage::retry(int row)
 {
     if (isBusy() || row != m_messages->count() - 1 || !m_messages->data(m_messages->index(row), ChatMessageModel::CanRetryRole).toBool())
         return;
+    forgetStoredReply(row);
     m_messages->removeLast();
     m_pool->recheckModel(currentModel()); // it may have been pulled meanwhile
     startReply();
@@ -373,15 +544,258 @@ void ChatPage::retry(int row)
 
 void ChatPage::newChat()
 {
-    if (m_stream) {
-        m_stream->disconnect(this);
-        m_stream->cancel();
-        m_stream = nullptr;
-    }
-    m_messages->clear();
+    resetChat();
+    m_conversations->setOpenId(0);
+    setTitle({});
     m_input->clear();
+    updatePlaceholder();
     updateControls();
     focusInput();
+}
+
+void ChatPage::resetChat()
+{
+    abandonReply();
+    ++m_openRequest; // a conversation still loading is not shown
+    m_opening = false;
+    m_preferredModel.clear();
+    m_chat = std::make_shared<StoredChat>();
+    m_messages->clear();
+    m_storageError->hide();
+}
+
+qint64 ChatPage::conversationId() const
+{
+    return m_chat->id;
+}
+
+void ChatPage::openConversation(const rt::storage::Conversation &conversation)
+{
+    if (!storage() || conversation.id <= 0)
+        return;
+    if (conversation.id == m_chat->id) {
+        focusInput();
+        return; // already shown (or on its way)
+    }
+    resetChat();
+    m_chat->id = conversation.id;
+    m_chat->title = conversation.title;
+    m_chat->model = conversation.model;
+    m_conversations->setOpenId(conversation.id);
+    setTitle(conversation.title);
+    m_opening = true;
+    m_view->setPlaceholder(conversation.title, tr("Loading the conversation…"));
+    updateControls();
+    const quint64 request = ++m_openRequest;
+    storage()
+        ->lastMessages(conversation.id)
+        .then(this, [this, request, conversation](const rt::Result<QList<rt::storage::Message>> &result) {
+            if (request != m_openRequest)
+                return; // another conversation was opened meanwhile
+            m_opening = false;
+            if (!result) {
+                qCWarning(lcUi).noquote() << "could not open conversation" << conversation.id << result.error().message;
+                resetChat();
+                m_conversations->setOpenId(0);
+                setTitle({});
+                reportStorageError(tr("The conversation could not be opened: %1").arg(result.error().message));
+                updatePlaceholder();
+                updateControls();
+                return;
+            }
+            QList<ChatMessageModel::Message> shown;
+            shown.reserve(result->size());
+            QString model = conversation.model;
+            for (const rt::storage::Message &stored : *result) {
+                if (std::optional<ChatMessageModel::Message> m = shownMessage(stored)) {
+                    if (m->sender == ChatMessageModel::Sender::Assistant && !m->model.isEmpty())
+                        model = m->model;
+                    shown.append(*m);
+                }
+            }
+            m_messages->setMessages(shown);
+            // Continue with the model it used, when this host has it.
+            m_preferredModel = model;
+            selectModel(model);
+            m_view->followEnd();
+            updatePlaceholder();
+            updateControls();
+            emit conversationOpened(conversation.id);
+        });
+}
+
+rt::storage::Storage *ChatPage::storage() const
+{
+    return m_workspace ? m_workspace->storage() : nullptr;
+}
+
+void ChatPage::setTitle(const QString &title)
+{
+    m_title = title;
+    m_titleLabel->setText(title.isEmpty() ? tr("New chat") : title);
+    m_titleLabel->setToolTip(title);
+    m_titleLabel->setAccessibleName(title.isEmpty() ? tr("New chat") : title);
+}
+
+void ChatPage::reportStorageError(const QString &message)
+{
+    qCWarning(lcUi).noquote() << message;
+    m_storageError->setText(message);
+    m_storageError->show();
+}
+
+void ChatPage::withConversation(const std::shared_ptr<StoredChat> &chat, std::function<void(qint64)> fn)
+{
+    if (chat->id > 0) {
+        fn(chat->id);
+        return;
+    }
+    chat->waiting.append(std::move(fn));
+    rt::storage::Storage *db = storage();
+    if (chat->creating || !db)
+        return;
+    chat->creating = true;
+    rt::storage::Conversation conversation;
+    conversation.title = chat->title;
+    conversation.model = chat->model;
+    db->startConversation(conversation).then(this, [this, chat, conversation](const rt::Result<qint64> &created) mutable {
+        chat->creating = false;
+        const QList<std::function<void(qint64)>> waiting = std::exchange(chat->waiting, {});
+        if (!created) {
+            if (chat == m_chat)
+                reportStorageError(tr("This conversation is not being saved: %1 The chat goes on; try a new chat later.")
+                                       .arg(created.error().message.section(u'\n', 0, 0)));
+            return;
+        }
+        chat->id = *created;
+        for (const std::function<void(qint64)> &step : waiting)
+            step(chat->id);
+        if (chat == m_chat) {
+            conversation.id = chat->id;
+            conversation.createdAt = conversation.updatedAt = QDateTime::currentDateTimeUtc();
+            m_conversations->place(conversation);
+            m_conversations->setOpenId(chat->id);
+            setTitle(conversation.title);
+        }
+    });
+}
+
+void ChatPage::storeUserMessage(const QString &text)
+{
+    if (!storage())
+        return;
+    if (m_chat->id == 0 && m_chat->title.isEmpty()) {
+        m_chat->title = titleFor(text);
+        m_chat->model = currentModel();
+    }
+    withConversation(m_chat, [this, text](qint64 conversationId) {
+        rt::storage::Message message;
+        message.conversationId = conversationId;
+        message.role = rt::storage::MessageRole::User;
+        message.content = text;
+        storage()->appendMessage(message).then(this, [this, chat = m_chat](const rt::Result<qint64> &id) {
+            if (!id && chat == m_chat)
+                reportStorageError(tr("Your message was not saved: %1").arg(id.error().message.section(u'\n', 0, 0)));
+        });
+    });
+}
+
+std::shared_ptr<ChatPage::StoredReply> ChatPage::beginStoredReply(quint64 rowId, const QString &model)
+{
+    if (!storage())
+        return {};
+    auto reply = std::make_shared<StoredReply>();
+    reply->rowId = rowId;
+    reply->chat = m_chat;
+    m_reply = reply;
+    m_lastReply = reply;
+    withConversation(m_chat, [this, reply, model](qint64 conversationId) {
+        storage()->beginAssistantMessage(conversationId, model).then(this, [this, reply](const rt::Result<qint64> &id) {
+            if (!id) {
+                reply->failed = true;
+                if (reply->chat == m_chat)
+                    reportStorageError(tr("The reply is not being saved: %1").arg(id.error().message.section(u'\n', 0, 0)));
+                return;
+            }
+            reply->id = *id;
+            if (reply->chat == m_chat) {
+                if (const int row = m_messages->rowOfId(reply->rowId); row >= 0)
+                    m_messages->setStoredId(row, reply->id);
+            }
+            if (reply->completion)
+                finishStoredReply(reply);
+        });
+    });
+    m_checkpointTimer.start();
+    return reply;
+}
+
+void ChatPage::checkpoint()
+{
+    if (!m_stream || !m_reply || m_reply->id <= 0 || m_reply->completion || !storage())
+        return;
+    storage()->checkpointMessage(m_reply->id, m_stream->content(), m_stream->thinking());
+}
+
+void ChatPage::finishStoredReply(const std::shared_ptr<StoredReply> &reply)
+{
+    if (!reply || reply->id <= 0 || !reply->completion || !storage())
+        return; // finished once begun (or never, if begin failed)
+    const qint64 id = reply->id;
+    storage()->finishMessage(id, *reply->completion).then(this, [this, reply, id](const rt::Status &saved) {
+        if (!saved) {
+            if (reply->chat == m_chat)
+                reportStorageError(tr("The reply was not saved: %1").arg(saved.error().message.section(u'\n', 0, 0)));
+            return;
+        }
+        if (reply->discarded) {
+            storage()->write([id](rt::storage::StorageContext &c) { return c.messages().remove(id); });
+            return;
+        }
+        if (reply->chat && reply->chat->id > 0)
+            m_conversations->touch(reply->chat->id); // it moves to the top
+        emit replyStored(id);
+    });
+}
+
+void ChatPage::forgetStoredReply(int row)
+{
+    // A retried reply replaces the failed one, in storage too.
+    const ChatMessageModel::Message &m = m_messages->message(row);
+    if (m_lastReply && m_lastReply->rowId == m.id) {
+        if (m_lastReply->id > 0 && storage()) {
+            const qint64 id = m_lastReply->id;
+            storage()->write([id](rt::storage::StorageContext &c) { return c.messages().remove(id); });
+        } else {
+            m_lastReply->discarded = true; // removed once it is begun and finished
+        }
+        return;
+    }
+    if (m.storedId > 0 && storage()) {
+        const qint64 id = m.storedId;
+        storage()->write([id](rt::storage::StorageContext &c) { return c.messages().remove(id); });
+    }
+}
+
+void ChatPage::abandonReply()
+{
+    m_checkpointTimer.stop();
+    if (!m_stream)
+        return;
+    // Stored as stopped, with the text that came so far.
+    if (m_reply) {
+        rt::llm::ChatResult stopped;
+        stopped.status = rt::llm::ChatStatus::Cancelled;
+        stopped.content = m_stream->content();
+        stopped.thinking = m_stream->thinking();
+        stopped.error.message = tr("Stopped.");
+        m_reply->completion = completionFor(stopped);
+        finishStoredReply(m_reply);
+        m_reply.reset();
+    }
+    m_stream->disconnect(this);
+    m_stream->cancel();
+    m_stream = nullptr;
 }
 
 } // namespace rt::ui

@@ -1,9 +1,13 @@
 #pragma once
 
 #include "llm/modelinfo.h"
+#include "storage/records.h"
 
 #include <QPointer>
+#include <QTimer>
 #include <QWidget>
+#include <functional>
+#include <memory>
 
 class QComboBox;
 class QLabel;
@@ -16,22 +20,32 @@ class OllamaClient;
 class PooledChat;
 struct ChatResult;
 } // namespace rt::llm
+namespace rt::storage {
+class Storage;
+}
 
 namespace rt::ui {
 
 class ChatInput;
 class ChatMessageModel;
 class ChatView;
+class ConversationList;
+class Workspace;
 
-// One conversation with one model: a model picker filled from /api/tags, the
-// message list, and the input with Send and Stop. Replies stream into the
-// model; earlier turns go with every request.
+// One conversation with one model: the stored conversations at the left, a
+// model picker filled from /api/tags, the message list, and the input with
+// Send and Stop. Replies stream into the model; earlier turns go with every
+// request. Every exchange is stored as `roundtable chat` stores it: the
+// prompt, a 'partial' reply checkpointed every 2 s, then its final text,
+// status and metrics. Storage is never waited for; a failure is said inline
+// and the chat goes on.
 class ChatPage final : public QWidget {
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(ChatPage)
 public:
-    // Chats go through pool; client (the primary host) lists the models.
-    ChatPage(rt::llm::EndpointPool *pool, rt::llm::OllamaClient *client, QWidget *parent = nullptr);
+    // Chats go through pool; client (the primary host) lists the models;
+    // workspace (may be null: nothing is stored) holds the database.
+    ChatPage(rt::llm::EndpointPool *pool, rt::llm::OllamaClient *client, Workspace *workspace, QWidget *parent = nullptr);
     ~ChatPage() override;
 
     bool isBusy() const;
@@ -48,12 +62,22 @@ public:
     QComboBox *modelPicker() const { return m_modelPicker; }
     QPushButton *sendButton() const { return m_sendButton; }
     QPushButton *stopButton() const { return m_stopButton; }
+    ConversationList *conversationList() const { return m_conversations; }
+    QLabel *storageError() const { return m_storageError; }
+    // The stored conversation shown (0: new, not stored yet).
+    qint64 conversationId() const;
+    QString conversationTitle() const { return m_title; }
+    // Messages of a reopened conversation are on their way.
+    bool isOpening() const { return m_opening; }
+    void setCheckpointIntervalMs(int ms) { m_checkpointTimer.setInterval(ms); }
 
 public slots:
     void refreshModels();
     // The host changed: forget its models (a list in flight is ignored).
     void clearModels();
     void newChat();
+    // Shows a stored conversation; typing continues it.
+    void openConversation(const rt::storage::Conversation &conversation);
     void send();
     bool sendMessage(const QString &text);
     void stop();
@@ -65,12 +89,34 @@ signals:
     void modelsChanged(int count);
     // A request found no server: the window re-checks the connection.
     void connectionLost();
+    // A stored conversation's messages are shown.
+    void conversationOpened(qint64 id);
+    // A reply's final text and status were written (messageId in storage).
+    void replyStored(qint64 messageId);
+
+protected:
+    void hideEvent(QHideEvent *event) override;
 
 private:
     enum class ModelsState { Idle, Loading, Loaded, Failed };
+    struct StoredChat;
+    struct StoredReply;
 
     void startReply();
     void onFinished(int row, const rt::llm::ChatResult &result);
+    rt::storage::Storage *storage() const;
+    // Runs fn with the stored conversation's id, creating it first if needed.
+    void withConversation(const std::shared_ptr<StoredChat> &chat, std::function<void(qint64)> fn);
+    void storeUserMessage(const QString &text);
+    std::shared_ptr<StoredReply> beginStoredReply(quint64 rowId, const QString &model);
+    void finishStoredReply(const std::shared_ptr<StoredReply> &reply);
+    void checkpoint();
+    void forgetStoredReply(int row);
+    // Ends a reply still streaming (stored as stopped) before the chat changes.
+    void abandonReply();
+    void resetChat();
+    void setTitle(const QString &title);
+    void reportStorageError(const QString &message);
     void setModels(const QList<rt::llm::ModelInfo> &models);
     void updateControls();
     void updatePlaceholder();
@@ -82,10 +128,21 @@ private:
     ChatInput *m_input;
     QComboBox *m_modelPicker;
     QToolButton *m_refreshButton;
-    QPushButton *m_newChatButton;
+    QLabel *m_titleLabel;
     QPushButton *m_sendButton;
     QPushButton *m_stopButton;
     QLabel *m_hint;
+    QLabel *m_storageError;
+    QPointer<Workspace> m_workspace;
+    ConversationList *m_conversations;
+    QTimer m_checkpointTimer;
+    std::shared_ptr<StoredChat> m_chat; // the conversation shown
+    std::shared_ptr<StoredReply> m_reply; // the reply streaming now
+    std::shared_ptr<StoredReply> m_lastReply; // the newest reply of this page
+    QString m_title;
+    QString m_preferredModel; // of a reopened conversation, once the models are known
+    quint64 m_openRequest = 0;
+    bool m_opening = false;
     QPointer<rt::llm::PooledChat> m_stream;
     QList<rt::llm::ModelInfo> m_models;
     QString m_modelsError;

@@ -83,7 +83,7 @@ MainWindow::MainWindow(const QList<rt::llm::HostConfig> &hosts, const QString &d
     setCentralWidget(central);
 
     // Pages. Later: Debates, Agents, Models, Metrics, Settings (Needs::Nothing).
-    m_chat = new ChatPage(m_pool, m_client, this);
+    m_chat = new ChatPage(m_pool, m_client, m_workspace, this);
     addPage(tr("Chat"), Icons::chat(Theme::SidebarText), m_chat);
 
     // Status bar: a coloured dot and the host with its state.
