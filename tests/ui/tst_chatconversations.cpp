@@ -101,6 +101,7 @@ private slots:
     void renamePersists();
     void deleteUndoAndExpiry();
     void stoppedReplyIsStoredPartial();
+    void storageFailureIsSaidAndChatGoesOn();
 
 private:
     void openWindow();
@@ -525,6 +526,33 @@ void TestChatConversations::stoppedReplyIsStoredPartial()
     QCOMPARE(lastMessage().phase, Phase::Stopped);
     const QString status = chat()->messages()->data(chat()->messages()->index(1), ChatMessageModel::StatusRole).toString();
     QVERIFY2(status.contains(u"Stopped"_s), qPrintable(status));
+}
+
+void TestChatConversations::storageFailureIsSaidAndChatGoesOn()
+{
+    openWindow();
+    sendAndStore(u"Remember this."_s);
+    QVERIFY(!QTest::currentTestFailed());
+    const qint64 id = chat()->conversationId();
+    QVERIFY(!chat()->storageError()->isVisible());
+
+    // Another program removes the conversation under the window's feet: the
+    // next message cannot be stored. The window says so and the chat goes on.
+    QVERIFY(await(probe().write([id](rt::storage::StorageContext &c) { return c.conversations().remove(id); })).ok());
+    typeAndSend(u"Still there?"_s);
+    QTRY_COMPARE_WITH_TIMEOUT(lastMessage().phase, Phase::Done, 15000);
+    QVERIFY(!lastMessage().content.isEmpty());
+    QTRY_VERIFY(chat()->storageError()->isVisible());
+    const QString error = chat()->storageError()->text();
+    QVERIFY2(error.contains(u"saved"_s) && error.contains(u"no conversation"_s), qPrintable(error));
+    QCOMPARE(lastChatRequest(m_sim).value(u"messages"_s).toArray().size(), 3); // the history still goes with it
+
+    // A new chat starts clean and is stored again.
+    QTest::keyClick(m_window.get(), Qt::Key_N, Qt::ControlModifier);
+    QVERIFY(!chat()->storageError()->isVisible());
+    sendAndStore(u"A fresh start."_s);
+    QVERIFY(!QTest::currentTestFailed());
+    QVERIFY(chat()->conversationId() > id);
 }
 
 QTEST_MAIN(TestChatConversations)
