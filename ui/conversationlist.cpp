@@ -370,6 +370,11 @@ ConversationList::ConversationList(Workspace *workspace, QWidget *parent)
     undoLayout->addWidget(m_undoText, 1);
     undoLayout->addWidget(m_undoButton);
     m_undoBar->hide();
+    // "5 min ago" does not stay true: redraw the dates every minute.
+    auto *clock = new QTimer(this);
+    clock->setInterval(60'000);
+    connect(clock, &QTimer::timeout, m_view->viewport(), qOverload<>(&QWidget::update));
+    clock->start();
     m_undoTimer.setSingleShot(true);
     m_undoTimer.setInterval(10'000);
 
