@@ -1,12 +1,18 @@
 #include "guiapp.h"
 
+#include "chatinput.h"
 #include "chatpage.h"
 #include "common/logging.h"
+#include "debatesession.h"
+#include "debatespage.h"
 #include "icons.h"
 #include "llm/endpointpool.h"
+#include "llm/modelcatalog.h"
 #include "llm/ollamahost.h"
 #include "mainwindow.h"
+#include "newdebatepanel.h"
 #include "theme.h"
+#include "workspace.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
@@ -33,6 +39,70 @@ QCommandLineOption screenshotOption()
         QStringLiteral("file") };
 }
 
+QCommandLineOption pageOption()
+{
+    return { QStringLiteral("page"),
+        QCoreApplication::translate("rt::ui::GuiOptions",
+            "Open this page: chat, debates, debate-new, debate-live (a sample debate, mid-round) or debate-result (a sample debate, "
+            "finished). With --screenshot, that page is saved."),
+        QStringLiteral("name"), QStringLiteral("chat") };
+}
+
+QCommandLineOption themeOption()
+{
+    return { QStringLiteral("theme"), QCoreApplication::translate("rt::ui::GuiOptions", "Colours: light, dark or system (the default)."),
+        QStringLiteral("name"), QStringLiteral("system") };
+}
+
+const QStringList kPages { QStringLiteral("chat"), QStringLiteral("debates"), QStringLiteral("debate-new"), QStringLiteral("debate-live"),
+    QStringLiteral("debate-result") };
+
+// Whether the page asked for is ready to be captured.
+bool pageReady(MainWindow &window, const QString &page)
+{
+    if (page == u"chat")
+        return true;
+    DebatesPage *debates = window.debatesPage();
+    if (page == u"debates" || page == u"debate-new")
+        return debates->isLoaded();
+    DebateSession *session = debates->currentSession();
+    if (!session)
+        return false;
+    if (page == u"debate-live") {
+        // Mid-round: seats are writing.
+        for (const DebateSession::LiveTurn &turn : session->liveTurns()) {
+            if (turn.text.size() >= 60)
+                return true;
+        }
+        return false;
+    }
+    return session->phase() == DebateSession::Phase::Finished || session->phase() == DebateSession::Phase::Failed;
+}
+
+// Opens the page once the window has settled (a sample debate needs the
+// agents and the models).
+bool openPage(MainWindow &window, const QString &page)
+{
+    DebatesPage *debates = window.debatesPage();
+    if (page == u"chat")
+        return true;
+    if (!window.workspace()->isReady() || !debates->isLoaded())
+        return false;
+    window.showPage(window.pageIndex(debates));
+    if (page == u"debates")
+        return true;
+    if (page == u"debate-new") {
+        debates->newDebate();
+        debates->newPanel()->questionEdit()->setPlainText(
+            QCoreApplication::translate("rt::ui::GuiOptions", "Should a small team write its own tests before the code?"));
+        return true;
+    }
+    if (!window.modelCatalog()->hasAnyList() && window.connectionMonitor()->state() == ConnectionMonitor::State::Online)
+        return false; // the sample's seats need the model list
+    debates->startSample();
+    return true;
+}
+
 void printError(const QString &message)
 {
     std::fprintf(stderr, "%s\n", message.toLocal8Bit().constData());
@@ -43,6 +113,8 @@ void GuiOptions::addTo(QCommandLineParser &parser)
 {
     parser.addOption(demoOption());
     parser.addOption(screenshotOption());
+    parser.addOption(pageOption());
+    parser.addOption(themeOption());
 }
 
 int runGui(QApplication &app)
@@ -74,9 +146,20 @@ int runGui(QApplication &app)
         }
     }
 
+    const QString page = parser.value(pageOption());
+    if (!kPages.contains(page)) {
+        printError(QStringLiteral("--page \"%1\" is not a page; use one of: %2.").arg(page, kPages.join(QStringLiteral(", "))));
+        return 2;
+    }
+    const std::optional<Theme::Mode> mode = Theme::parseMode(parser.value(themeOption()));
+    if (!mode) {
+        printError(QStringLiteral("--theme \"%1\" is not a theme; use light, dark or system.").arg(parser.value(themeOption())));
+        return 2;
+    }
+
     QGuiApplication::setDesktopFileName(QStringLiteral("roundtable"));
     QApplication::setWindowIcon(Icons::app());
-    Theme::apply(app);
+    Theme::apply(app, *mode);
 
     // --ollama-host: just this host; else the hosts in the settings (roundtable hosts).
     QList<rt::llm::HostConfig> hosts = rt::llm::HostConfig::fromSettings(parser.isSet(host) ? url.toString() : QString());
@@ -85,24 +168,40 @@ int runGui(QApplication &app)
     if (parser.isSet(demoOption()))
         window.startDemo();
 
-    if (parser.isSet(screenshotOption())) {
-        const QString file = QFileInfo(parser.value(screenshotOption())).absoluteFilePath();
-        auto *poll = new QTimer(&window);
-        auto clock = std::make_shared<QElapsedTimer>();
-        clock->start();
-        QObject::connect(poll, &QTimer::timeout, &window, [&window, poll, clock, file] {
-            // Let it settle (host answered, models listed), at most 20 s.
+    const bool screenshot = parser.isSet(screenshotOption());
+    auto *poll = new QTimer(&window);
+    auto clock = std::make_shared<QElapsedTimer>();
+    auto opened = std::make_shared<bool>(false);
+    clock->start();
+    const QString file = screenshot ? QFileInfo(parser.value(screenshotOption())).absoluteFilePath() : QString();
+    QObject::connect(poll, &QTimer::timeout, &window, [&window, poll, clock, opened, file, page, screenshot] {
+        // Let it settle (host answered, models listed), then open the page.
+        if (!*opened) {
             if ((!window.isSettled() || clock->elapsed() < 800) && clock->elapsed() < 20'000)
                 return;
-            poll->stop();
-            QDir().mkpath(QFileInfo(file).absolutePath());
-            const bool saved = window.grab().save(file, "PNG");
-            if (!saved)
-                printError(QStringLiteral("Could not write the screenshot to %1.").arg(file));
-            QCoreApplication::exit(saved ? 0 : 1);
-        });
+            *opened = openPage(window, page);
+            if (!*opened && clock->elapsed() < 30'000)
+                return;
+            *opened = true;
+            if (!screenshot) {
+                poll->stop();
+                return;
+            }
+        }
+        // A sample debate takes a while; give up after two minutes.
+        if (!pageReady(window, page) && clock->elapsed() < 120'000)
+            return;
+        poll->stop();
+        QDir().mkpath(QFileInfo(file).absolutePath());
+        const bool saved = window.grab().save(file, "PNG");
+        if (!saved)
+            printError(QStringLiteral("Could not write the screenshot to %1.").arg(file));
+        // A sample debate still running is left resumable, not asked about.
+        window.setCloseAnswer([] { return MainWindow::CloseChoice::KeepResumable; });
+        QCoreApplication::exit(saved ? 0 : 1);
+    });
+    if (screenshot || page != u"chat")
         poll->start(200);
-    }
     return QApplication::exec();
 }
 

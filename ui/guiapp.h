@@ -8,7 +8,7 @@ namespace rt::ui {
 // Options only the window has. runGui() also understands the shared ones
 // (--ollama-host, --verbose, --db), which main() lists in --help itself.
 struct GuiOptions {
-    // --demo, --screenshot FILE
+    // --demo, --screenshot FILE, --page NAME, --theme NAME
     static void addTo(QCommandLineParser &parser);
 };
 

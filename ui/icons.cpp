@@ -52,6 +52,19 @@ QIcon chat(const QColor &color)
     });
 }
 
+QIcon debate(const QColor &color)
+{
+    return render([color](QPainter &p) {
+        p.setPen(strokePen(color, 1.8));
+        p.setBrush(Qt::NoBrush);
+        p.drawEllipse(QRectF(7, 8.5, 10, 7)); // the table
+        p.setPen(Qt::NoPen);
+        p.setBrush(color);
+        for (const QPointF &seat : { QPointF(12, 4), QPointF(4, 17.5), QPointF(20, 17.5) })
+            p.drawEllipse(seat, 2.4, 2.4);
+    });
+}
+
 QIcon send(const QColor &color)
 {
     return render([color](QPainter &p) {

@@ -8,6 +8,7 @@ namespace rt::ui::Icons {
 // Small line icons drawn with QPainter, crisp at any scale and with no image
 // plugin needed (Debian's Qt SVG module is not a dependency).
 QIcon chat(const QColor &color);
+QIcon debate(const QColor &color);
 QIcon send(const QColor &color);
 QIcon stop(const QColor &color);
 QIcon newChat(const QColor &color);

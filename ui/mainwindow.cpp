@@ -2,19 +2,26 @@
 
 #include "chatpage.h"
 #include "common/logging.h"
+#include "debatespage.h"
+#include "debateview.h"
 #include "demoserver.h"
 #include "icons.h"
 #include "llm/clientconfig.h"
 #include "llm/endpointpool.h"
+#include "llm/modelcatalog.h"
 #include "llm/ollamaclient.h"
 #include "llm/ollamahost.h"
 #include "offlinepanel.h"
+#include "taskindicator.h"
+#include "tasks/taskmanager.h"
 #include "theme.h"
 #include "workspace.h"
 
 #include <QAction>
 #include <QApplication>
+#include <QCloseEvent>
 #include <QComboBox>
+#include <QElapsedTimer>
 #include <QFrame>
 #include <QHBoxLayout>
 #include <QLabel>
@@ -24,6 +31,7 @@
 #include <QPushButton>
 #include <QStackedWidget>
 #include <QStatusBar>
+#include <QTimer>
 #include <QVBoxLayout>
 
 namespace rt::ui {
@@ -85,6 +93,10 @@ MainWindow::MainWindow(const QList<rt::llm::HostConfig> &hosts, const QString &d
     // Pages. Later: Debates, Agents, Models, Metrics, Settings (Needs::Nothing).
     m_chat = new ChatPage(m_pool, m_client, m_workspace, this);
     addPage(tr("Chat"), Icons::chat(Theme::SidebarText), m_chat);
+    // Every host's models, for the debate seats (and routing).
+    m_catalog = new rt::llm::ModelCatalog(m_pool, {}, this);
+    m_debates = new DebatesPage(m_workspace, m_pool, m_catalog, this);
+    addPage(tr("Debates"), Icons::debate(Theme::SidebarText), m_debates, Needs::Nothing);
 
     // Status bar: a coloured dot and the host with its state.
     m_statusDot = new QLabel(this);
@@ -97,6 +109,17 @@ MainWindow::MainWindow(const QList<rt::llm::HostConfig> &hosts, const QString &d
     statusBar()->addWidget(m_statusDot);
     statusBar()->addWidget(m_statusText, 1);
     statusBar()->addPermanentWidget(m_modelCount);
+    m_tasks = new TaskIndicator(this);
+    statusBar()->addPermanentWidget(m_tasks);
+    connect(m_tasks, &TaskIndicator::clicked, this, [this](const QString &kind) {
+        if (kind == u"debate")
+            showPage(pageIndex(m_debates));
+    });
+    auto tasksReady = [this] { m_tasks->setTaskManager(m_workspace->tasks()); };
+    if (m_workspace->isReady())
+        tasksReady();
+    else
+        connect(m_workspace, &Workspace::ready, this, tasksReady);
 
     buildActions();
 
@@ -132,6 +155,7 @@ MainWindow::MainWindow(const QList<rt::llm::HostConfig> &hosts, const QString &d
 
     connect(m_demo, &DemoServer::started, this, [this](const QUrl &url) {
         m_demoActive = true;
+        m_debates->setDemo(true);
         m_demoMessage.clear();
         m_offline->setDemoStarting(false);
         m_offline->setDemoError(QString());
@@ -263,6 +287,26 @@ void MainWindow::buildActions()
     reload->setShortcut(QKeySequence::Refresh);
     connect(reload, &QAction::triggered, m_chat, &ChatPage::refreshModels);
 
+    QMenu *debate = menuBar()->addMenu(tr("&Debate"));
+    QAction *newDebate = debate->addAction(Icons::debate(Theme::Text), tr("New &Debate…"));
+    newDebate->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_N));
+    connect(newDebate, &QAction::triggered, this, [this] {
+        showPage(pageIndex(m_debates));
+        m_debates->newDebate();
+    });
+    QAction *allDebates = debate->addAction(tr("All &Debates"));
+    connect(allDebates, &QAction::triggered, this, [this] {
+        showPage(pageIndex(m_debates));
+        m_debates->showList();
+    });
+
+    QMenu *go = menuBar()->addMenu(tr("&Go"));
+    for (int i = 0; i < 2; ++i) {
+        QAction *page = go->addAction(i == 0 ? tr("&Chat") : tr("&Debates"));
+        page->setShortcut(QKeySequence(Qt::CTRL | Qt::Key(Qt::Key_1 + i)));
+        connect(page, &QAction::triggered, this, [this, i] { showPage(i); });
+    }
+
     QMenu *help = menuBar()->addMenu(tr("&Help"));
     QAction *about = help->addAction(tr("&About Roundtable"));
     about->setMenuRole(QAction::AboutRole);
@@ -276,6 +320,63 @@ void MainWindow::buildActions()
         box->setAttribute(Qt::WA_DeleteOnClose);
         box->open(); // window-modal without a nested event loop
     });
+}
+
+int MainWindow::pageIndex(QWidget *page) const
+{
+    return m_pages->indexOf(page);
+}
+
+void MainWindow::closeEvent(QCloseEvent *event)
+{
+    const int running = m_debates->runningCount();
+    if (m_closing || running == 0) {
+        QMainWindow::closeEvent(event);
+        return;
+    }
+    event->ignore();
+    if (m_closeAnswer) {
+        closeAfter(m_closeAnswer());
+        return;
+    }
+    auto *box = new QMessageBox(QMessageBox::Question, tr("Debates are running"),
+        tr("%n debate(s) still running. Stop them now (the turns in progress are kept, marked partial) or keep them resumable "
+           "(they continue from the last saved turn next time)?",
+            nullptr, running),
+        QMessageBox::NoButton, this);
+    QPushButton *stop = box->addButton(tr("Stop Debates"), QMessageBox::DestructiveRole);
+    QPushButton *keep = box->addButton(tr("Keep Resumable"), QMessageBox::AcceptRole);
+    box->addButton(QMessageBox::Cancel);
+    box->setDefaultButton(keep);
+    box->setAttribute(Qt::WA_DeleteOnClose);
+    connect(box, &QMessageBox::buttonClicked, this, [this, stop, keep](QAbstractButton *button) {
+        closeAfter(button == stop ? CloseChoice::Stop : button == keep ? CloseChoice::KeepResumable : CloseChoice::Cancel);
+    });
+    box->open();
+}
+
+void MainWindow::closeAfter(CloseChoice choice)
+{
+    if (choice == CloseChoice::Cancel)
+        return;
+    m_closing = true;
+    if (choice == CloseChoice::KeepResumable || !m_workspace->tasks()) {
+        close(); // the task manager saves running debates as interrupted
+        return;
+    }
+    // Stop: each debate ends with its partial turn and result saved, then we close.
+    m_debates->stopAll();
+    auto *wait = new QTimer(this);
+    auto *deadline = new QElapsedTimer;
+    deadline->start();
+    connect(wait, &QTimer::timeout, this, [this, wait, deadline] {
+        if (m_debates->runningCount() > 0 && deadline->elapsed() < 5000)
+            return;
+        wait->stop();
+        delete deadline;
+        close();
+    });
+    wait->start(50);
 }
 
 int MainWindow::addPage(const QString &title, const QIcon &icon, QWidget *page, Needs needs)
@@ -322,6 +423,7 @@ bool MainWindow::isSettled() const
 void MainWindow::onConnectionStateChanged(ConnectionMonitor::State state)
 {
     if (state == ConnectionMonitor::State::Online) {
+        m_catalog->refresh();
         if (!m_modelsRequested || !m_chat->modelsLoaded()) {
             m_modelsRequested = true;
             m_chat->refreshModels();
@@ -374,6 +476,7 @@ void MainWindow::leaveDemo()
     if (!m_demoActive)
         return;
     m_demoActive = false;
+    m_debates->setDemo(false);
     m_demo->stop();
     switchHost(m_configuredHost);
 }

@@ -5,8 +5,10 @@
 #include <QList>
 #include <QMainWindow>
 #include <QUrl>
+#include <functional>
 
 class QAction;
+class QCloseEvent;
 class QFrame;
 class QLabel;
 class QListWidget;
@@ -14,6 +16,7 @@ class QStackedWidget;
 
 namespace rt::llm {
 class EndpointPool;
+class ModelCatalog;
 class OllamaClient;
 struct HostConfig;
 } // namespace rt::llm
@@ -21,7 +24,9 @@ struct HostConfig;
 namespace rt::ui {
 
 class ChatPage;
+class DebatesPage;
 class DemoServer;
+class TaskIndicator;
 class OfflinePanel;
 class Workspace;
 
@@ -50,6 +55,15 @@ public:
     Workspace *workspace() const { return m_workspace; }
     DemoServer *demoServer() const { return m_demo; }
     ChatPage *chatPage() const { return m_chat; }
+    DebatesPage *debatesPage() const { return m_debates; }
+    rt::llm::ModelCatalog *modelCatalog() const { return m_catalog; }
+    TaskIndicator *taskIndicator() const { return m_tasks; }
+    int pageIndex(QWidget *page) const;
+
+    // Closing while debates run asks whether to stop them or keep them
+    // resumable. Tests answer instead of a person.
+    enum class CloseChoice { Stop, KeepResumable, Cancel };
+    void setCloseAnswer(std::function<CloseChoice()> answer) { m_closeAnswer = std::move(answer); }
     OfflinePanel *offlinePanel() const { return m_offline; }
     bool isDemo() const { return m_demoActive; }
     bool isShowingOfflinePanel() const;
@@ -63,7 +77,11 @@ public slots:
     void startDemo();
     void leaveDemo();
 
+protected:
+    void closeEvent(QCloseEvent *event) override;
+
 private:
+    void closeAfter(CloseChoice choice);
     void buildSidebar(QFrame *sidebar);
     void buildDemoBanner();
     void buildActions();
@@ -86,6 +104,11 @@ private:
     QList<Needs> m_pageNeeds;
     OfflinePanel *m_offline = nullptr;
     ChatPage *m_chat = nullptr;
+    DebatesPage *m_debates = nullptr;
+    rt::llm::ModelCatalog *m_catalog = nullptr;
+    TaskIndicator *m_tasks = nullptr;
+    std::function<CloseChoice()> m_closeAnswer;
+    bool m_closing = false; // stopping debates, then closing
     QFrame *m_demoBanner = nullptr;
     QLabel *m_statusDot = nullptr;
     QLabel *m_statusText = nullptr;

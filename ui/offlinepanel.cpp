@@ -55,8 +55,8 @@ OfflinePanel::OfflinePanel(QWidget *parent)
 
     auto *card = new QFrame(this);
     card->setObjectName(QStringLiteral("offlineCard"));
-    card->setStyleSheet(QStringLiteral("QFrame#offlineCard { background: #ffffff; border: 1px solid %1; border-radius: 14px; }")
-                            .arg(Theme::css(Theme::Border)));
+    card->setStyleSheet(QStringLiteral("QFrame#offlineCard { background: %2; border: 1px solid %1; border-radius: 14px; }")
+                            .arg(Theme::css(Theme::Border), Theme::css(Theme::Surface)));
     card->setMaximumWidth(640);
 
     auto *badge = new QLabel(tr("OFFLINE"), card);

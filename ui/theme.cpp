@@ -1,6 +1,7 @@
 #include "theme.h"
 
 #include <QApplication>
+#include <QGuiApplication>
 #include <QPalette>
 #include <QStyleFactory>
 
@@ -17,18 +18,80 @@ QFont scaledFont(const QFont &base, qreal factor, bool bold)
     return font;
 }
 
-void apply(QApplication &app)
+Mode systemMode()
 {
+    const QPalette platform = QGuiApplication::palette();
+    return platform.color(QPalette::Window).lightness() < 128 ? Mode::Dark : Mode::Light;
+}
+
+std::optional<Mode> parseMode(QStringView name)
+{
+    if (name == u"light")
+        return Mode::Light;
+    if (name == u"dark")
+        return Mode::Dark;
+    if (name == u"system")
+        return systemMode();
+    return std::nullopt;
+}
+
+QColor readableOn(const QColor &seatColour)
+{
+    if (CurrentMode == Mode::Light)
+        return seatColour.darker(115);
+    QColor c = seatColour.toHsl();
+    return QColor::fromHsl(c.hslHue(), qMin(c.hslSaturation(), 200), qMax(c.lightness(), 165));
+}
+
+namespace {
+void useDarkColours()
+{
+    Accent = QColor(0x4f, 0x8c, 0xff);
+    AccentHover = QColor(0x6b, 0x9f, 0xff);
+    AccentText = QColor(0xff, 0xff, 0xff);
+    Text = QColor(0xe6, 0xe8, 0xec);
+    MutedText = QColor(0x9a, 0xa3, 0xb2);
+    Window = QColor(0x1b, 0x1f, 0x27);
+    Surface = QColor(0x23, 0x28, 0x32);
+    SurfaceHover = QColor(0x2c, 0x33, 0x3f);
+    ChatBackground = QColor(0x16, 0x19, 0x20);
+    AssistantBubble = QColor(0x23, 0x28, 0x32);
+    AssistantBorder = QColor(0x34, 0x3b, 0x48);
+    Border = QColor(0x34, 0x3b, 0x48);
+    SidebarBackground = QColor(0x11, 0x14, 0x1a);
+    SidebarText = QColor(0xd5, 0xda, 0xe3);
+    SidebarSelected = QColor(0x2a, 0x31, 0x40);
+    ErrorBackground = QColor(0x3a, 0x1d, 0x1f);
+    ErrorBorder = QColor(0x7f, 0x2d, 0x31);
+    ErrorText = QColor(0xff, 0x9b, 0x9b);
+    WarningText = QColor(0xf5, 0xb4, 0x5c);
+    DemoBackground = QColor(0x3a, 0x30, 0x12);
+    DemoBorder = QColor(0x6b, 0x57, 0x1c);
+    DemoText = QColor(0xf3, 0xdc, 0x8c);
+    Online = QColor(0x34, 0xd3, 0x6f);
+    Offline = QColor(0xf8, 0x71, 0x71);
+    Pending = QColor(0xf5, 0xb3, 0x2e);
+    CodeBackground = QColor(0x2a, 0x2f, 0x3a);
+}
+} // namespace
+
+void apply(QApplication &app, Mode mode)
+{
+    CurrentMode = mode;
+    if (mode == Mode::Dark)
+        useDarkColours();
     if (QStyle *fusion = QStyleFactory::create(QStringLiteral("Fusion")))
         QApplication::setStyle(fusion);
 
     QPalette palette;
-    palette.setColor(QPalette::Window, QColor(0xf5, 0xf6, 0xf8));
+    palette.setColor(QPalette::Window, ChatBackground);
     palette.setColor(QPalette::WindowText, Text);
     palette.setColor(QPalette::Base, Window);
     palette.setColor(QPalette::AlternateBase, ChatBackground);
     palette.setColor(QPalette::Text, Text);
-    palette.setColor(QPalette::Button, QColor(0xf7, 0xf8, 0xfa));
+    palette.setColor(QPalette::Button, Surface);
+    palette.setColor(QPalette::Mid, Border);
+    palette.setColor(QPalette::Light, SurfaceHover);
     palette.setColor(QPalette::ButtonText, Text);
     palette.setColor(QPalette::Highlight, Accent);
     palette.setColor(QPalette::HighlightedText, AccentText);
@@ -36,9 +99,10 @@ void apply(QApplication &app)
     palette.setColor(QPalette::PlaceholderText, MutedText);
     palette.setColor(QPalette::ToolTipBase, Window);
     palette.setColor(QPalette::ToolTipText, Text);
-    palette.setColor(QPalette::Disabled, QPalette::Text, QColor(0xa0, 0xa6, 0xb0));
-    palette.setColor(QPalette::Disabled, QPalette::ButtonText, QColor(0xa0, 0xa6, 0xb0));
-    palette.setColor(QPalette::Disabled, QPalette::WindowText, QColor(0xa0, 0xa6, 0xb0));
+    const QColor disabled = mode == Mode::Dark ? QColor(0x6b, 0x72, 0x80) : QColor(0xa0, 0xa6, 0xb0);
+    palette.setColor(QPalette::Disabled, QPalette::Text, disabled);
+    palette.setColor(QPalette::Disabled, QPalette::ButtonText, disabled);
+    palette.setColor(QPalette::Disabled, QPalette::WindowText, disabled);
     QApplication::setPalette(palette);
 
     // Qt's generic default (9 pt) is small for reading long replies.
@@ -47,22 +111,28 @@ void apply(QApplication &app)
         font.setPointSizeF(10);
     QApplication::setFont(font);
 
+    const QColor pressed = mode == Mode::Dark ? QColor(0x34, 0x3b, 0x48) : QColor(0xe5, 0xe9, 0xef);
+    const QColor disabledButton = mode == Mode::Dark ? QColor(0x1f, 0x23, 0x2b) : QColor(0xf7, 0xf8, 0xfa);
+    const QColor primaryDisabled = mode == Mode::Dark ? QColor(0x2d, 0x45, 0x70) : QColor(0x9d, 0xb6, 0xee);
     app.setStyleSheet(QStringLiteral(R"(
-QPushButton { padding: 5px 14px; border: 1px solid %1; border-radius: 6px; background: #ffffff; }
-QPushButton:hover { background: #f0f3f7; }
-QPushButton:pressed { background: #e5e9ef; }
-QPushButton:disabled { color: #a0a6b0; background: #f7f8fa; }
+QPushButton { padding: 5px 14px; border: 1px solid %1; border-radius: 6px; background: %7; color: %10; }
+QPushButton:hover { background: %8; }
+QPushButton:pressed { background: %9; }
+QPushButton:disabled { color: %11; background: %12; }
 QPushButton[primary="true"] { background: %2; color: #ffffff; border: 1px solid %2; font-weight: 600; }
 QPushButton[primary="true"]:hover { background: %3; border-color: %3; }
-QPushButton[primary="true"]:disabled { background: #9db6ee; border-color: #9db6ee; color: #eef3fd; }
+QPushButton[primary="true"]:disabled { background: %13; border-color: %13; color: #eef3fd; }
 QPushButton[danger="true"] { color: %4; border-color: %5; }
 QPushButton[danger="true"]:hover { background: %6; }
-QMenuBar { background: #ffffff; border-bottom: 1px solid %1; }
-QStatusBar { background: #ffffff; border-top: 1px solid %1; }
+QPushButton[danger="true"]:disabled { color: %11; border-color: %1; background: %12; }
+QMenuBar { background: %7; border-bottom: 1px solid %1; }
+QStatusBar { background: %7; border-top: 1px solid %1; }
 QStatusBar::item { border: none; }
 QToolTip { border: 1px solid %1; padding: 4px; }
 )")
-                          .arg(css(Border), css(Accent), css(AccentHover), css(ErrorText), css(ErrorBorder), css(ErrorBackground)));
+                          .arg(css(Border), css(Accent), css(AccentHover), css(ErrorText), css(ErrorBorder), css(ErrorBackground),
+                              css(Surface), css(SurfaceHover), css(pressed))
+                          .arg(css(Text), css(disabled), css(disabledButton), css(primaryDisabled)));
 }
 
 } // namespace rt::ui::Theme

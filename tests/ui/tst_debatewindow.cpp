@@ -1,0 +1,470 @@
+// The Debates page against the real simulator and a real SQLite file: start a
+// debate with the keyboard, watch it stream, steer it (pause, resume,
+// interject, stop), survive a SIGKILL of the real binary, reopen and export.
+// What the view showed is compared with what storage kept. Screenshots go to
+// <build>/screenshots/.
+#include "agents/agentregistry.h"
+#include "appprocess.h"
+#include "debate/debatetypes.h"
+#include "llm/modelcatalog.h"
+#include "simprocess.h"
+#include "storage/database.h"
+#include "storage/debaterepository.h"
+#include "tempdatabase.h"
+#include "testpaths.h"
+#include "ui/chatinput.h"
+#include "ui/consensuschart.h"
+#include "ui/debatesession.h"
+#include "ui/debatespage.h"
+#include "ui/debateview.h"
+#include "ui/mainwindow.h"
+#include "ui/newdebatepanel.h"
+#include "ui/seatcard.h"
+#include "ui/taskindicator.h"
+#include "ui/theme.h"
+#include "ui/workspace.h"
+
+#include <QApplication>
+#include <QDir>
+#include <QFile>
+#include <QFrame>
+#include <QLineEdit>
+#include <QProcess>
+#include <QPushButton>
+#include <QSet>
+#include <QSettings>
+#include <QSignalSpy>
+#include <QSpinBox>
+#include <QStandardPaths>
+#include <QTest>
+#include <QTextBrowser>
+#include <QTreeView>
+#include <csignal>
+#include <memory>
+
+using namespace Qt::StringLiterals;
+using rt::ui::DebateSession;
+using Phase = DebateSession::Phase;
+
+namespace {
+
+const QString kQuestion = u"What is the result of 27+12*24+28-13*1? Answer with a single number."_s;
+
+int distinctColours(const QImage &image, int enough)
+{
+    QSet<QRgb> colours;
+    const QImage rgb = image.convertToFormat(QImage::Format_RGB32);
+    for (int y = 0; y < rgb.height(); ++y) {
+        const auto *line = reinterpret_cast<const QRgb *>(rgb.constScanLine(y));
+        for (int x = 0; x < rgb.width(); ++x) {
+            colours.insert(line[x]);
+            if (colours.size() >= enough)
+                return int(colours.size());
+        }
+    }
+    return int(colours.size());
+}
+
+void saveScreenshot(QWidget *widget, const QString &name)
+{
+    const QString dir = rt::test::buildDir() + u"/screenshots"_s;
+    QDir().mkpath(dir);
+    const QImage image = widget->grab().toImage();
+    QVERIFY(!image.isNull());
+    QVERIFY2(distinctColours(image, 16) >= 16, qPrintable(name + u" looks blank"_s));
+    QVERIFY2(image.save(dir + u'/' + name, "PNG"), qPrintable(dir + u'/' + name));
+    qInfo("screenshot: %s/%s", qPrintable(dir), qPrintable(name));
+}
+
+// The stored turns of a debate, read with a connection of the test's own.
+QList<rt::storage::DebateTurn> storedTurns(const rt::test::TempDatabase &db, qint64 debateId)
+{
+    auto opened = db.open();
+    if (!opened)
+        return {};
+    rt::storage::DebateRepository repo(**opened);
+    auto turns = repo.turns(debateId);
+    return turns ? *turns : QList<rt::storage::DebateTurn> {};
+}
+
+std::optional<rt::storage::Debate> storedDebate(const rt::test::TempDatabase &db, qint64 debateId)
+{
+    auto opened = db.open();
+    if (!opened)
+        return std::nullopt;
+    rt::storage::DebateRepository repo(**opened);
+    auto debate = repo.get(debateId);
+    return debate ? std::optional(*debate) : std::nullopt;
+}
+
+} // namespace
+
+class TestDebateWindow final : public QObject {
+    Q_OBJECT
+
+private slots:
+    void initTestCase();
+    void cleanup();
+    void startWithKeyboardFinishesAndMatchesStorage();
+    void reopenFinishedAndExportLikeHistory();
+    void pauseResumeInterjectStop();
+    void faultMidTurnShowsNoteWithoutModal();
+    void killedAppOffersResumeAndFinishes();
+    void darkLivePageFromCommandLine();
+
+private:
+    void openWindow(const QUrl &host, const QString &db);
+    rt::ui::DebatesPage *page() const { return m_window->debatesPage(); }
+    void waitUntilReady();
+    DebateSession *waitForSession();
+
+    rt::test::SimProcess m_sim; // fast
+    rt::test::SimProcess m_slow; // 25 tokens/s, for steering
+    std::unique_ptr<rt::test::TempDatabase> m_db;
+    std::unique_ptr<rt::ui::MainWindow> m_window;
+    qint64 m_finishedId = 0;
+};
+
+void TestDebateWindow::initTestCase()
+{
+    QStandardPaths::setTestModeEnabled(true);
+    QCoreApplication::setOrganizationName(u"RoundtableTest"_s);
+    QCoreApplication::setApplicationName(u"tst_debatewindow"_s);
+    QSettings().clear();
+    rt::ui::Theme::apply(*qApp);
+    QVERIFY2(m_sim.start(), qPrintable(m_sim.errorString()));
+    QVERIFY2(m_slow.start({ u"--tps"_s, u"25"_s, u"--tokens"_s, u"60"_s }), qPrintable(m_slow.errorString()));
+    m_db = std::make_unique<rt::test::TempDatabase>();
+    QVERIFY2(m_db->isValid(), qPrintable(m_db->error()));
+}
+
+void TestDebateWindow::cleanup()
+{
+    if (m_window)
+        m_window->setCloseAnswer([] { return rt::ui::MainWindow::CloseChoice::KeepResumable; });
+    m_window.reset();
+}
+
+void TestDebateWindow::openWindow(const QUrl &host, const QString &db)
+{
+    m_window = std::make_unique<rt::ui::MainWindow>(host, db);
+    m_window->resize(1280, 820);
+    m_window->show();
+    QVERIFY(QTest::qWaitForWindowExposed(m_window.get()));
+    m_window->activateWindow();
+    QVERIFY(QTest::qWaitForWindowActive(m_window.get()));
+}
+
+void TestDebateWindow::waitUntilReady()
+{
+    QTRY_VERIFY_WITH_TIMEOUT(m_window->workspace()->isReady(), 10000);
+    QCOMPARE(m_window->workspace()->state(), rt::ui::Workspace::State::Ready); // the --db file, not the fallback
+    QTRY_VERIFY_WITH_TIMEOUT(page()->isLoaded(), 10000);
+    QTRY_VERIFY_WITH_TIMEOUT(m_window->modelCatalog()->model(u"llama3.2:1b"_s).has_value(), 10000);
+    QTRY_VERIFY_WITH_TIMEOUT(m_window->workspace()->agents()->count() >= 9, 10000);
+}
+
+DebateSession *TestDebateWindow::waitForSession()
+{
+    [&] { QTRY_VERIFY_WITH_TIMEOUT(page()->currentSession() != nullptr, 10000); }();
+    return page()->currentSession();
+}
+
+void TestDebateWindow::startWithKeyboardFinishesAndMatchesStorage()
+{
+    openWindow(m_sim.url(), m_db->dbArgument());
+    waitUntilReady();
+
+    // Ctrl+Shift+N opens the form with the cursor in the question.
+    QTest::keyClick(m_window.get(), Qt::Key_N, Qt::ControlModifier | Qt::ShiftModifier);
+    QCOMPARE(page()->panel(), rt::ui::DebatesPage::Panel::New);
+    rt::ui::NewDebatePanel *form = page()->newPanel();
+    QTRY_VERIFY(form->questionEdit()->hasFocus());
+    // Defaults: three debaters, simultaneous, 3 rounds, 0.8.
+    const rt::debate::DebateConfig defaults = form->config();
+    QCOMPARE(defaults.agents.size(), 3);
+    QVERIFY(defaults.format == rt::debate::FormatKind::Simultaneous);
+    QCOMPARE(defaults.maxRounds, 3);
+    QCOMPARE(defaults.consensusThreshold, 0.8);
+    // Without a question Start is disabled and says why.
+    QVERIFY(!form->startButton()->isEnabled());
+    QVERIFY(form->startButton()->toolTip().contains(u"question"_s));
+    QTest::keyClicks(form->questionEdit(), kQuestion);
+    QVERIFY2(form->startButton()->isEnabled(), qPrintable(form->problems().join(u'\n')));
+    saveScreenshot(m_window.get(), u"debate-new.png"_s);
+    QTest::keyClick(form->questionEdit(), Qt::Key_Return);
+
+    DebateSession *session = waitForSession();
+    QVERIFY(session->isLive());
+    QCOMPARE(page()->panel(), rt::ui::DebatesPage::Panel::Debate);
+    rt::ui::DebateView *view = page()->view();
+    QTRY_COMPARE(view->seatCards().size(), 4); // three debaters and the synthesiser the engine adds
+    // The status bar says a debate runs while it runs.
+    QTRY_VERIFY_WITH_TIMEOUT(m_window->taskIndicator()->text().contains(u"debate"_s) || session->phase() == Phase::Finished, 10000);
+    QTRY_COMPARE_WITH_TIMEOUT(session->phase(), Phase::Finished, 120000);
+    QVERIFY(session->outcome().has_value());
+    QVERIFY2(session->outcome()->score >= 0.8, qPrintable(QString::number(session->outcome()->score)));
+    const QString answer = session->outcome()->answer;
+    QVERIFY(!answer.isEmpty());
+    QVERIFY(view->resultPanel()->isVisible());
+    QVERIFY(view->resultText().contains(answer));
+    QVERIFY(!view->pauseButton()->isEnabled());
+    QVERIFY(!view->pauseButton()->toolTip().isEmpty());
+    QCOMPARE(view->chart()->pointCount(), int(session->rounds().size()));
+    m_finishedId = session->debateId();
+
+    // Every turn's text in the view equals the stored turn, and nothing is stored twice.
+    const QList<rt::storage::DebateTurn> stored = storedTurns(*m_db, m_finishedId);
+    QCOMPARE(stored.size(), session->turns().size());
+    QSet<QString> seen;
+    for (qsizetype i = 0; i < stored.size(); ++i) {
+        const rt::debate::TurnRecord &shown = session->turns().at(i);
+        QCOMPARE(shown.content, stored.at(i).content);
+        QCOMPARE(session->streamedText(int(i)), shown.text);
+        QVERIFY(!shown.text.isEmpty());
+        const QString key = u"%1/%2/%3"_s.arg(stored.at(i).round).arg(stored.at(i).seat).arg(rt::toString(stored.at(i).kind));
+        QVERIFY2(!seen.contains(key), qPrintable(key));
+        seen.insert(key);
+        // The transcript shows it.
+        QVERIFY(view->transcript()->toPlainText().contains(shown.text.left(40).simplified().left(20)));
+    }
+    const auto debate = storedDebate(*m_db, m_finishedId);
+    QVERIFY(debate);
+    QVERIFY(debate->status == rt::DebateStatus::Finished);
+    QCOMPARE(debate->finalAnswer, answer);
+    saveScreenshot(m_window.get(), u"debate-result.png"_s);
+}
+
+void TestDebateWindow::reopenFinishedAndExportLikeHistory()
+{
+    QVERIFY(m_finishedId > 0);
+    openWindow(m_sim.url(), m_db->dbArgument());
+    waitUntilReady();
+    m_window->showPage(m_window->pageIndex(page()));
+    QTRY_VERIFY(page()->listModel()->rowOf(m_finishedId) >= 0);
+    saveScreenshot(m_window.get(), u"debates.png"_s);
+
+    // Search and filter narrow the list.
+    auto *search = m_window->findChild<QLineEdit *>(u"debateSearch"_s);
+    QVERIFY(search);
+    QTest::keyClicks(search, u"no such words"_s);
+    QCOMPARE(page()->listView()->model()->rowCount(), 0);
+    search->clear();
+    QCOMPARE(page()->listView()->model()->rowCount(), page()->listModel()->rowCount());
+
+    // Enter on the row reopens it read-only, the same view.
+    page()->listView()->setFocus();
+    page()->listView()->setCurrentIndex(page()->listView()->model()->index(0, 0));
+    QTest::keyClick(page()->listView(), Qt::Key_Return);
+    DebateSession *session = waitForSession();
+    QTRY_COMPARE(session->debateId(), m_finishedId);
+    QVERIFY(!session->isLive());
+    QCOMPARE(session->phase(), Phase::Finished);
+    const QList<rt::storage::DebateTurn> stored = storedTurns(*m_db, m_finishedId);
+    QCOMPARE(session->turns().size(), stored.size());
+    rt::ui::DebateView *view = page()->view();
+    QVERIFY(view->resultPanel()->isVisible());
+    QVERIFY(view->resultText().contains(session->outcome()->answer));
+    QCOMPARE(session->outcome()->answer, storedDebate(*m_db, m_finishedId)->finalAnswer);
+    QVERIFY(!view->stopButton()->isEnabled());
+    QCOMPARE(view->chart()->pointCount(), int(session->rounds().size()));
+
+    // Export through the button; the file is what `roundtable history export` writes.
+    const QString file = m_db->dir() + u"/exported.md"_s;
+    page()->setSaveFileHook([file](const QString &) { return file; });
+    QSignalSpy exported(page(), &rt::ui::DebatesPage::exported);
+    QTest::mouseClick(view->exportButton(), Qt::LeftButton);
+    QTRY_COMPARE(exported.size(), 1);
+    QCOMPARE(exported.at(0).at(1).toString(), QString());
+    QFile written(file);
+    QVERIFY(written.open(QIODevice::ReadOnly));
+    rt::test::AppEnvironment env;
+    const rt::test::AppRun cli = env.run(
+        { u"history"_s, u"export"_s, QString::number(m_finishedId), u"--debate"_s, u"--format"_s, u"md"_s, u"--db"_s, m_db->dbArgument() });
+    QCOMPARE(cli.code, 0);
+    QCOMPARE(QString::fromUtf8(written.readAll()), cli.out);
+}
+
+void TestDebateWindow::pauseResumeInterjectStop()
+{
+    openWindow(m_slow.url(), m_db->dbArgument());
+    waitUntilReady();
+    QTest::keyClick(m_window.get(), Qt::Key_N, Qt::ControlModifier | Qt::ShiftModifier);
+    QTest::keyClicks(page()->newPanel()->questionEdit(), u"Is 91 a prime number? Answer yes or no."_s);
+    QTest::keyClick(page()->newPanel()->questionEdit(), Qt::Key_Return);
+    DebateSession *session = waitForSession();
+    rt::ui::DebateView *view = page()->view();
+    QTRY_VERIFY_WITH_TIMEOUT(!session->liveTurns().isEmpty(), 20000);
+    QTRY_VERIFY_WITH_TIMEOUT(view->pauseButton()->isEnabled(), 5000);
+
+    // Pause: takes effect after the turn in flight; storage says paused.
+    const int turnsBefore = int(session->turns().size());
+    QTest::mouseClick(view->pauseButton(), Qt::LeftButton);
+    QTRY_COMPARE_WITH_TIMEOUT(session->phase(), Phase::Paused, 30000);
+    QVERIFY(session->turns().size() > turnsBefore); // the turn in flight finished first
+    QTRY_VERIFY_WITH_TIMEOUT(storedDebate(*m_db, session->debateId())->status == rt::DebateStatus::Paused, 5000);
+    QCOMPARE(view->pauseButton()->text(), u"Resume"_s);
+    const qsizetype pausedTurns = session->turns().size();
+
+    // Interject while paused: Ctrl+I opens the box, Enter sends.
+    view->setFocus();
+    QTest::keyClick(view, Qt::Key_I, Qt::ControlModifier);
+    QTRY_VERIFY(view->interjectInput()->isVisible());
+    const QString note = u"Remember that 91 = 7 x 13."_s;
+    QTest::keyClicks(view->interjectInput(), note);
+    QTest::keyClick(view->interjectInput(), Qt::Key_Return);
+
+    // Resume (Ctrl+P): the interjection is stored and shows; the agents go on.
+    QTest::keyClick(view, Qt::Key_P, Qt::ControlModifier);
+    QTRY_COMPARE_WITH_TIMEOUT(session->phase(), Phase::Running, 5000);
+    QTRY_VERIFY_WITH_TIMEOUT(session->turns().size() > pausedTurns, 20000);
+    bool interjected = false;
+    for (const rt::debate::TurnRecord &t : session->turns())
+        interjected = interjected || (t.info.kind == rt::TurnKind::Interjection && t.text == note);
+    QVERIFY(interjected);
+    QTRY_VERIFY(view->transcript()->toPlainText().contains(note));
+    bool storedNote = false;
+    for (const rt::storage::DebateTurn &t : storedTurns(*m_db, session->debateId()))
+        storedNote = storedNote || (t.kind == rt::TurnKind::Interjection && t.content == note);
+    QVERIFY(storedNote);
+
+    // Stop mid-turn: the partial turn is kept, the debate ends.
+    QTRY_VERIFY_WITH_TIMEOUT(!session->liveTurns().isEmpty() && !session->liveTurns().begin()->text.isEmpty(), 20000);
+    saveScreenshot(m_window.get(), u"debate-live.png"_s);
+    QTest::mouseClick(view->stopButton(), Qt::LeftButton);
+    QTRY_VERIFY_WITH_TIMEOUT(session->phase() == Phase::Finished || session->phase() == Phase::Failed, 20000);
+    const auto debate = storedDebate(*m_db, session->debateId());
+    QVERIFY(debate->status == rt::DebateStatus::Finished);
+    QCOMPARE(debate->stopReason, u"user_stop"_s);
+    const QList<rt::storage::DebateTurn> stored = storedTurns(*m_db, session->debateId());
+    QCOMPARE(stored.size(), session->turns().size());
+    bool partial = false;
+    for (const rt::storage::DebateTurn &t : stored)
+        partial = partial || t.status == rt::TurnStatus::Partial;
+    QVERIFY(partial);
+    QVERIFY(!view->stopButton()->isEnabled());
+}
+
+void TestDebateWindow::faultMidTurnShowsNoteWithoutModal()
+{
+    openWindow(m_slow.url(), m_db->dbArgument());
+    waitUntilReady();
+    QTest::keyClick(m_window.get(), Qt::Key_N, Qt::ControlModifier | Qt::ShiftModifier);
+    QTest::keyClicks(page()->newPanel()->questionEdit(), u"Is the square root of 2 a rational number? Answer yes or no."_s);
+    page()->newPanel()->findChild<QSpinBox *>(u"roundsSpin"_s)->setValue(1);
+    QTest::keyClick(page()->newPanel()->questionEdit(), Qt::Key_Return);
+    DebateSession *session = waitForSession();
+    QTRY_VERIFY_WITH_TIMEOUT(!session->liveTurns().isEmpty(), 20000);
+    // The next chat request breaks after three tokens with an error line.
+    QVERIFY(m_slow.setFault(u"error_midstream"_s, u"3"_s, 1, u"/api/chat"_s));
+    QTRY_VERIFY_WITH_TIMEOUT(
+        session->phase() == Phase::Finished || session->phase() == Phase::Paused || session->phase() == Phase::Failed, 120000);
+    QVERIFY(QApplication::activeModalWidget() == nullptr);
+    // The failed turn is visible as such (a note or a failed/partial turn), in the transcript too.
+    bool marked = !session->notes().isEmpty();
+    for (const rt::debate::TurnRecord &t : session->turns())
+        marked = marked || t.status != rt::TurnStatus::Complete || !t.error.isEmpty();
+    QVERIFY(marked);
+    QVERIFY(m_slow.reset());
+}
+
+void TestDebateWindow::killedAppOffersResumeAndFinishes()
+{
+    // The real binary runs the sample debate on the slow simulator ...
+    rt::test::TempDatabase db;
+    QVERIFY(db.isValid());
+    rt::test::AppEnvironment env;
+    QProcess app;
+    env.start(app, { u"--ollama-host"_s, m_slow.url().toString(), u"--db"_s, db.dbArgument(), u"--page"_s, u"debate-live"_s });
+    QVERIFY(app.waitForStarted());
+    // ... until round 2 has a stored turn; then SIGKILL.
+    qint64 debateId = 0;
+    QTRY_VERIFY_WITH_TIMEOUT(
+        [&] {
+            auto opened = db.open();
+            if (!opened)
+                return false;
+            rt::storage::DebateRepository repo(**opened);
+            auto list = repo.list(5);
+            if (!list || list->isEmpty())
+                return false;
+            debateId = list->constFirst().id;
+            auto turns = repo.turns(debateId);
+            if (!turns)
+                return false;
+            for (const rt::storage::DebateTurn &t : *turns) {
+                if (t.round == 2)
+                    return true;
+            }
+            return false;
+        }(),
+        120000);
+    ::kill(pid_t(app.processId()), SIGKILL);
+    QVERIFY(app.waitForFinished(5000));
+    const qsizetype before = storedTurns(db, debateId).size();
+
+    // Restart: the debate is offered for resume at once.
+    openWindow(m_sim.url(), db.dbArgument());
+    waitUntilReady();
+    m_window->showPage(m_window->pageIndex(page()));
+    QTRY_VERIFY_WITH_TIMEOUT(page()->interruptedBanner()->isVisible(), 10000);
+    QVERIFY(page()->interruptedBanner()->findChild<QPushButton *>(u"resumeInterruptedButton"_s));
+    // Opened, it says what happened and offers Resume.
+    page()->openDebate(debateId);
+    DebateSession *reopened = waitForSession();
+    QTRY_COMPARE(reopened->debateId(), debateId);
+    QCOMPARE(reopened->phase(), Phase::Interrupted);
+    QCOMPARE(reopened->turns().size(), before);
+    QVERIFY(page()->view()->resumeButton()->isVisible());
+    saveScreenshot(m_window.get(), u"debate-interrupted.png"_s);
+    QTest::mouseClick(page()->view()->resumeButton(), Qt::LeftButton);
+    QTRY_VERIFY(page()->currentSession() != reopened);
+    DebateSession *session = page()->currentSession();
+    QVERIFY(session->isLive());
+    QTRY_COMPARE(session->debateId(), debateId);
+    QTRY_VERIFY_WITH_TIMEOUT(session->turns().size() >= before, 10000); // what was stored shows first
+    QTRY_COMPARE_WITH_TIMEOUT(session->phase(), Phase::Finished, 120000);
+
+    // Every planned turn is stored exactly once.
+    const QList<rt::storage::DebateTurn> stored = storedTurns(db, debateId);
+    QVERIFY(stored.size() > before);
+    QSet<QString> seen;
+    for (const rt::storage::DebateTurn &t : stored) {
+        if (t.status != rt::TurnStatus::Complete)
+            continue;
+        const QString key = u"%1/%2/%3"_s.arg(t.round).arg(t.seat).arg(rt::toString(t.kind));
+        QVERIFY2(!seen.contains(key), qPrintable(key + u" stored twice"_s));
+        seen.insert(key);
+    }
+    QVERIFY(storedDebate(db, debateId)->status == rt::DebateStatus::Finished);
+    QVERIFY(!page()->interruptedBanner()->isVisible());
+}
+
+void TestDebateWindow::darkLivePageFromCommandLine()
+{
+    // The command-line contract: --page debate-live --theme dark --screenshot FILE.
+    rt::test::TempDatabase db;
+    rt::test::AppEnvironment env;
+    const QString file = rt::test::buildDir() + u"/screenshots/debate-live-dark.png"_s;
+    QFile::remove(file);
+    const rt::test::AppRun run = env.run({ u"--ollama-host"_s, m_slow.url().toString(), u"--db"_s, db.dbArgument(), u"--theme"_s, u"dark"_s,
+                                             u"--page"_s, u"debate-live"_s, u"--screenshot"_s, file },
+        150000);
+    QVERIFY2(run.code == 0, qPrintable(run.err));
+    QImage image(file);
+    QVERIFY(!image.isNull());
+    QVERIFY(distinctColours(image, 16) >= 16);
+    // Dark: most of the window is dark.
+    const QImage small = image.scaled(64, 40);
+    int dark = 0;
+    for (int y = 0; y < small.height(); ++y)
+        for (int x = 0; x < small.width(); ++x)
+            dark += qGray(small.pixel(x, y)) < 90 ? 1 : 0;
+    QVERIFY2(dark > small.width() * small.height() / 2, qPrintable(QString::number(dark)));
+    // Bad values are usage errors.
+    QCOMPARE(env.run({ u"--theme"_s, u"purple"_s }).code, 2);
+    QCOMPARE(env.run({ u"--page"_s, u"nowhere"_s }).code, 2);
+}
+
+QTEST_MAIN(TestDebateWindow)
+#include "tst_debatewindow.moc"
