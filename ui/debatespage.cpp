@@ -514,6 +514,10 @@ void DebatesPage::updateInterruptedBanner()
                                   "turn; nothing said so far is lost.",
         nullptr, int(ids.size())));
     m_interrupted->show();
+    if (!m_offered) {
+        m_offered = true;
+        emit interruptedOffered(int(ids.size()));
+    }
 }
 
 void DebatesPage::resumeDebate(qint64 debateId)

@@ -79,6 +79,8 @@ public slots:
 
 signals:
     void runningChanged(int running);
+    // Debates left unfinished (a crash, Ollama gone) are offered for resume.
+    void interruptedOffered(int count);
     // Export finished: where, or why not.
     void exported(const QString &path, const QString &error);
 
@@ -114,6 +116,7 @@ private:
     std::function<QString(const QString &)> m_saveFileHook;
     bool m_demo = false;
     bool m_loaded = false;
+    bool m_offered = false;
     quint64 m_reloadSeq = 0;
 };
 

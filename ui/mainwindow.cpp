@@ -97,6 +97,11 @@ MainWindow::MainWindow(const QList<rt::llm::HostConfig> &hosts, const QString &d
     m_catalog = new rt::llm::ModelCatalog(m_pool, {}, this);
     m_debates = new DebatesPage(m_workspace, m_pool, m_catalog, this);
     addPage(tr("Debates"), Icons::debate(Theme::SidebarText), m_debates, Needs::Nothing);
+    // After a crash the unfinished debates are the first thing to see.
+    connect(m_debates, &DebatesPage::interruptedOffered, this, [this] {
+        if (m_pages->currentWidget() == m_chat && !m_chat->isBusy())
+            showPage(pageIndex(m_debates));
+    });
 
     // Status bar: a coloured dot and the host with its state.
     m_statusDot = new QLabel(this);
@@ -360,8 +365,10 @@ void MainWindow::closeAfter(CloseChoice choice)
     if (choice == CloseChoice::Cancel)
         return;
     m_closing = true;
+    // close() again once this close event is over (it is refused while one runs).
+    auto closeLater = [this] { QMetaObject::invokeMethod(this, &QWidget::close, Qt::QueuedConnection); };
     if (choice == CloseChoice::KeepResumable || !m_workspace->tasks()) {
-        close(); // the task manager saves running debates as interrupted
+        closeLater(); // the task manager saves running debates as interrupted
         return;
     }
     // Stop: each debate ends with its partial turn and result saved, then we close.
@@ -369,12 +376,13 @@ void MainWindow::closeAfter(CloseChoice choice)
     auto *wait = new QTimer(this);
     auto *deadline = new QElapsedTimer;
     deadline->start();
-    connect(wait, &QTimer::timeout, this, [this, wait, deadline] {
+    connect(wait, &QTimer::timeout, this, [this, wait, deadline, closeLater] {
+        qCDebug(lcUi) << "closing: debates still running" << m_debates->runningCount();
         if (m_debates->runningCount() > 0 && deadline->elapsed() < 5000)
             return;
         wait->stop();
         delete deadline;
-        close();
+        closeLater();
     });
     wait->start(50);
 }

@@ -105,6 +105,7 @@ SeatCard::SeatCard(const rt::debate::Seat &seat, QWidget *parent)
     m_model = seat.agent.model;
     m_status->setFont(Theme::scaledFont(font(), 0.82, true));
     m_status->setObjectName(QStringLiteral("seatStatus"));
+    m_status->setAutoFillBackground(false);
 
     auto *names = new QVBoxLayout;
     names->setSpacing(0);
@@ -216,13 +217,23 @@ void SeatCard::setState(State state, const QString &detail)
     }
     m_status->setText(label);
     m_status->setToolTip(detail);
-    m_status->setStyleSheet(QStringLiteral("color: %1;").arg(Theme::css(colour)));
-    // The speaker is highlighted: a border in the seat's colour.
-    const bool speaking = state == State::Speaking;
-    setStyleSheet(QStringLiteral("rt--ui--SeatCard { background: %1; border: %2px solid %3; border-radius: 10px; }")
-                      .arg(Theme::css(Theme::Surface))
-                      .arg(speaking ? 2 : 1)
-                      .arg(Theme::css(speaking ? Theme::readableOn(m_colour) : Theme::Border)));
+    // Colours through the palette and a painted border: a style sheet change
+    // per turn would re-polish the whole card, nine times per round.
+    QPalette pal = m_status->palette();
+    pal.setColor(QPalette::WindowText, colour);
+    m_status->setPalette(pal);
+    m_speaking = state == State::Speaking;
+    update();
+}
+
+void SeatCard::paintEvent(QPaintEvent *)
+{
+    QPainter p(this);
+    p.setRenderHint(QPainter::Antialiasing);
+    const qreal width = m_speaking ? 2.0 : 1.0;
+    p.setPen(QPen(m_speaking ? Theme::readableOn(m_colour) : Theme::Border, width));
+    p.setBrush(Theme::Surface);
+    p.drawRoundedRect(QRectF(rect()).adjusted(width / 2, width / 2, -width / 2, -width / 2), 10, 10);
 }
 
 QString SeatCard::text() const

@@ -42,6 +42,10 @@ public:
     // The avatar as a round badge (emoji, or the first letter on the colour).
     static QPixmap avatar(const rt::agents::Agent &agent, int size, qreal dpr);
     static QColor colourOf(const rt::agents::Agent &agent, int seatIndex);
+    bool isHighlighted() const { return m_speaking; }
+
+protected:
+    void paintEvent(QPaintEvent *event) override;
 
 private:
     void updateHeader();
@@ -62,6 +66,7 @@ private:
     QLabel *m_points;
     QLabel *m_relations;
     QString m_plain; // streamed text, for text()
+    bool m_speaking = false;
 };
 
 } // namespace rt::ui

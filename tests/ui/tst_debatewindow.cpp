@@ -35,6 +35,7 @@
 #include <QSettings>
 #include <QSignalSpy>
 #include <QSpinBox>
+#include <QStackedWidget>
 #include <QStandardPaths>
 #include <QTest>
 #include <QTextBrowser>
@@ -110,6 +111,7 @@ private slots:
     void pauseResumeInterjectStop();
     void faultMidTurnShowsNoteWithoutModal();
     void killedAppOffersResumeAndFinishes();
+    void closingWhileRunningAsksStopOrKeep();
     void darkLivePageFromCommandLine();
 
 private:
@@ -438,6 +440,67 @@ void TestDebateWindow::killedAppOffersResumeAndFinishes()
     }
     QVERIFY(storedDebate(db, debateId)->status == rt::DebateStatus::Finished);
     QVERIFY(!page()->interruptedBanner()->isVisible());
+}
+
+void TestDebateWindow::closingWhileRunningAsksStopOrKeep()
+{
+    using Choice = rt::ui::MainWindow::CloseChoice;
+    rt::test::TempDatabase db;
+    QVERIFY(db.isValid());
+    auto startOne = [this] {
+        QTest::keyClick(m_window.get(), Qt::Key_N, Qt::ControlModifier | Qt::ShiftModifier);
+        QTest::keyClicks(page()->newPanel()->questionEdit(), u"Is 91 a prime number? Answer yes or no."_s);
+        QTest::keyClick(page()->newPanel()->questionEdit(), Qt::Key_Return);
+    };
+    openWindow(m_slow.url(), db.dbArgument());
+    waitUntilReady();
+    startOne();
+    DebateSession *session = waitForSession();
+    QTRY_VERIFY_WITH_TIMEOUT(!session->liveTurns().isEmpty(), 20000);
+    const qint64 first = session->debateId();
+
+    // Cancel: nothing happens.
+    int asked = 0;
+    m_window->setCloseAnswer([&asked] {
+        ++asked;
+        return Choice::Cancel;
+    });
+    QVERIFY(!m_window->close());
+    QCOMPARE(asked, 1);
+    QVERIFY(m_window->isVisible());
+    QCOMPARE(page()->runningCount(), 1);
+
+    // Stop: the debate ends (partial turn kept, result saved), then the window closes.
+    m_window->setCloseAnswer([&asked] {
+        ++asked;
+        return Choice::Stop;
+    });
+    m_window->close();
+    QTRY_VERIFY_WITH_TIMEOUT(!m_window->isVisible(), 10000);
+    QCOMPARE(asked, 2);
+    QTRY_VERIFY_WITH_TIMEOUT(storedDebate(db, first)->status == rt::DebateStatus::Finished, 5000);
+    QCOMPARE(storedDebate(db, first)->stopReason, u"user_stop"_s);
+    m_window.reset();
+
+    // Keep resumable: the next start offers it.
+    openWindow(m_slow.url(), db.dbArgument());
+    waitUntilReady();
+    startOne();
+    session = waitForSession();
+    QTRY_VERIFY_WITH_TIMEOUT(!session->liveTurns().isEmpty(), 20000);
+    const qint64 second = session->debateId();
+    QVERIFY(second != first);
+    m_window->setCloseAnswer([] { return Choice::KeepResumable; });
+    m_window->close();
+    QTRY_VERIFY(!m_window->isVisible());
+    m_window.reset();
+    openWindow(m_slow.url(), db.dbArgument());
+    waitUntilReady();
+    // The window opens on the Debates page with the offer.
+    QTRY_VERIFY_WITH_TIMEOUT(page()->interruptedBanner()->isVisible(), 10000);
+    QCOMPARE(m_window->findChild<QStackedWidget *>() != nullptr, true);
+    QTRY_VERIFY(page()->isVisible());
+    QVERIFY(storedDebate(db, second)->status != rt::DebateStatus::Finished);
 }
 
 void TestDebateWindow::darkLivePageFromCommandLine()
