@@ -34,10 +34,11 @@ QFrame *makeBar(QWidget *parent, bool borderTop)
 {
     auto *bar = new QFrame(parent);
     bar->setObjectName(borderTop ? QStringLiteral("composerBar") : QStringLiteral("headerBar"));
-    bar->setStyleSheet(QStringLiteral("QFrame#%1 { background: #ffffff; border: none; %2 }")
+    bar->setStyleSheet(QStringLiteral("QFrame#%1 { background: %3; border: none; %2 }")
                            .arg(bar->objectName(),
                                borderTop ? QStringLiteral("border-top: 1px solid %1;").arg(Theme::css(Theme::Border))
-                                         : QStringLiteral("border-bottom: 1px solid %1;").arg(Theme::css(Theme::Border))));
+                                         : QStringLiteral("border-bottom: 1px solid %1;").arg(Theme::css(Theme::Border)),
+                               Theme::css(Theme::Surface)));
     return bar;
 }
 
@@ -201,8 +202,8 @@ ChatPage::ChatPage(rt::llm::EndpointPool *pool, rt::llm::OllamaClient *client, W
     QFrame *composer = makeBar(this, true);
     auto *inputBox = new QFrame(composer);
     inputBox->setObjectName(QStringLiteral("inputBox"));
-    inputBox->setStyleSheet(QStringLiteral("QFrame#inputBox { background: #ffffff; border: 1px solid %1; border-radius: 10px; }")
-                                .arg(Theme::css(Theme::Border)));
+    inputBox->setStyleSheet(QStringLiteral("QFrame#inputBox { background: %2; border: 1px solid %1; border-radius: 10px; }")
+                                .arg(Theme::css(Theme::Border), Theme::css(Theme::Surface)));
     m_input = new ChatInput(inputBox);
     m_input->setObjectName(QStringLiteral("messageInput"));
     m_input->setAccessibleName(tr("Message"));

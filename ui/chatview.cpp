@@ -29,12 +29,15 @@ ChatView::ChatView(QWidget *parent)
     setWordWrap(true);
     verticalScrollBar()->setSingleStep(24);
 
+    const bool dark = Theme::CurrentMode == Theme::Mode::Dark;
     verticalScrollBar()->setStyleSheet(
         QStringLiteral("QScrollBar:vertical { background: transparent; width: 12px; margin: 2px; }"
-                       "QScrollBar::handle:vertical { background: #c9ced6; border-radius: 4px; min-height: 32px; }"
-                       "QScrollBar::handle:vertical:hover { background: #aab1bc; }"
+                       "QScrollBar::handle:vertical { background: %1; border-radius: 4px; min-height: 32px; }"
+                       "QScrollBar::handle:vertical:hover { background: %2; }"
                        "QScrollBar::add-line:vertical, QScrollBar::sub-line:vertical { height: 0; }"
-                       "QScrollBar::add-page:vertical, QScrollBar::sub-page:vertical { background: transparent; }"));
+                       "QScrollBar::add-page:vertical, QScrollBar::sub-page:vertical { background: transparent; }")
+            .arg(dark ? QStringLiteral("#4a5262") : QStringLiteral("#c9ced6"),
+                dark ? QStringLiteral("#5d6678") : QStringLiteral("#aab1bc")));
 
     QPalette palette = this->palette();
     palette.setColor(QPalette::Base, Theme::ChatBackground);

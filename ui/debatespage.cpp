@@ -261,7 +261,7 @@ void DebatesPage::buildList(QWidget *panel)
         empty);
     m_emptyText->setWordWrap(true);
     m_emptyText->setAlignment(Qt::AlignCenter);
-    m_emptyText->setMaximumWidth(520);
+    m_emptyText->setFixedWidth(520);
     m_emptyText->setStyleSheet(QStringLiteral("color: %1;").arg(Theme::css(Theme::MutedText)));
     auto *emptyNew = new QPushButton(tr("Start a Debate"), empty);
     emptyNew->setObjectName(QStringLiteral("emptyNewDebateButton"));
@@ -280,7 +280,11 @@ void DebatesPage::buildList(QWidget *panel)
     auto *emptyLayout = new QVBoxLayout(empty);
     emptyLayout->addStretch(1);
     emptyLayout->addWidget(emptyTitle);
-    emptyLayout->addWidget(m_emptyText, 0, Qt::AlignHCenter);
+    auto *emptyTextRow = new QHBoxLayout;
+    emptyTextRow->addStretch(1);
+    emptyTextRow->addWidget(m_emptyText);
+    emptyTextRow->addStretch(1);
+    emptyLayout->addLayout(emptyTextRow);
     emptyLayout->addSpacing(12);
     emptyLayout->addLayout(emptyButtons);
     emptyLayout->addStretch(2);
