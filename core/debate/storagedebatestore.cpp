@@ -96,11 +96,24 @@ TurnRecord fromStorage(const st::DebateTurn &row, int index, const QList<Seat> &
     t.metrics.timeToFirstTokenMs = row.metrics.ttftMs.value_or(-1);
     t.error = row.error;
     t.createdAt = row.createdAt;
-    // The visible text: the argument for stances, the note itself for interjections.
-    if (t.info.kind == TurnKind::Interjection)
+    // The visible text: the argument for stances, the note itself for
+    // interjections. The argument is not stored twice: it is read back from
+    // the reply, as the live turn showed it.
+    if (t.info.kind == TurnKind::Interjection) {
         t.text = t.content;
-    else
+    } else {
         t.text = t.stance.argument;
+        if (t.text.isEmpty() && !t.content.isEmpty()) {
+            const ReplyShape shape = t.info.kind == TurnKind::Verdict ? ReplyShape::Verdict
+                : t.info.kind == TurnKind::Ranking                    ? ReplyShape::Ranking
+                : t.info.kind == TurnKind::Synthesis                  ? ReplyShape::Synthesis
+                                                                      : ReplyShape::Stance;
+            if (const std::optional<Stance> read = StanceParser::parseTolerant(t.content, shape); read && !read->argument.isEmpty())
+                t.text = read->argument;
+            else
+                t.text = t.content;
+        }
+    }
     return t;
 }
 

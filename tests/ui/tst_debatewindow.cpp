@@ -125,6 +125,7 @@ private:
     std::unique_ptr<rt::test::TempDatabase> m_db;
     std::unique_ptr<rt::ui::MainWindow> m_window;
     qint64 m_finishedId = 0;
+    QStringList m_liveTexts; // what each turn of that debate showed live
 };
 
 void TestDebateWindow::initTestCase()
@@ -223,6 +224,7 @@ void TestDebateWindow::startWithKeyboardFinishesAndMatchesStorage()
         const rt::debate::TurnRecord &shown = session->turns().at(i);
         QCOMPARE(shown.content, stored.at(i).content);
         QCOMPARE(session->streamedText(int(i)), shown.text);
+        m_liveTexts << shown.text;
         QVERIFY(!shown.text.isEmpty());
         const QString key = u"%1/%2/%3"_s.arg(stored.at(i).round).arg(stored.at(i).seat).arg(rt::toString(stored.at(i).kind));
         QVERIFY2(!seen.contains(key), qPrintable(key));
@@ -264,7 +266,13 @@ void TestDebateWindow::reopenFinishedAndExportLikeHistory()
     QCOMPARE(session->phase(), Phase::Finished);
     const QList<rt::storage::DebateTurn> stored = storedTurns(*m_db, m_finishedId);
     QCOMPARE(session->turns().size(), stored.size());
+    // Each reopened turn reads as it did live.
+    QCOMPARE(session->turns().size(), m_liveTexts.size());
+    for (qsizetype i = 0; i < m_liveTexts.size(); ++i)
+        QCOMPARE(session->turns().at(i).text, m_liveTexts.at(i));
     rt::ui::DebateView *view = page()->view();
+    for (rt::ui::SeatCard *card : view->seatCards())
+        QVERIFY2(!card->text().isEmpty(), qPrintable(card->objectName()));
     QVERIFY(view->resultPanel()->isVisible());
     QVERIFY(view->resultText().contains(session->outcome()->answer));
     QCOMPARE(session->outcome()->answer, storedDebate(*m_db, m_finishedId)->finalAnswer);
