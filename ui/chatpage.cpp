@@ -7,6 +7,7 @@
 #include "common/logging.h"
 #include "conversationlist.h"
 #include "icons.h"
+#include "llm/chatcompletion.h"
 #include "llm/endpointpool.h"
 #include "llm/ollamaclient.h"
 #include "llm/ollamaerrors.h"
@@ -40,29 +41,6 @@ QFrame *makeBar(QWidget *parent, bool borderTop)
                                          : QStringLiteral("border-bottom: 1px solid %1;").arg(Theme::css(Theme::Border)),
                                Theme::css(Theme::Surface)));
     return bar;
-}
-
-// What finishMessage() records, as `roundtable chat` records it.
-rt::storage::Completion completionFor(const rt::llm::ChatResult &result)
-{
-    using rt::storage::MessageStatus;
-    rt::storage::Completion c;
-    c.content = result.content;
-    c.thinking = result.thinking;
-    c.status = result.status == rt::llm::ChatStatus::Completed ? MessageStatus::Complete
-        : result.status == rt::llm::ChatStatus::Cancelled      ? MessageStatus::Cancelled
-                                                               : MessageStatus::Failed;
-    c.error = result.ok() ? QString() : result.error.message;
-    const rt::llm::ResponseMetrics &m = result.metrics;
-    c.metrics.promptEvalCount = m.promptEvalCount;
-    c.metrics.evalCount = m.evalCount;
-    c.metrics.totalDurationNs = m.totalDurationNs;
-    c.metrics.loadDurationNs = m.loadDurationNs;
-    c.metrics.promptEvalDurationNs = m.promptEvalDurationNs;
-    c.metrics.evalDurationNs = m.evalDurationNs;
-    if (m.timeToFirstTokenMs >= 0)
-        c.metrics.ttftMs = m.timeToFirstTokenMs;
-    return c;
 }
 
 // A stored message as the chat shows a finished one.
@@ -504,7 +482,7 @@ void ChatPage::startReply()
     });
     connect(stream, &rt::llm::PooledChat::finished, this, [this, rowOf, reply](const rt::llm::ChatResult &result) {
         if (reply) {
-            reply->completion = completionFor(result);
+            reply->completion = rt::llm::toCompletion(result);
             finishStoredReply(reply);
         }
         onFinished(rowOf(), result);
@@ -790,7 +768,7 @@ void ChatPage::abandonReply()
         stopped.content = m_stream->content();
         stopped.thinking = m_stream->thinking();
         stopped.error.message = tr("Stopped.");
-        m_reply->completion = completionFor(stopped);
+        m_reply->completion = rt::llm::toCompletion(stopped);
         finishStoredReply(m_reply);
         m_reply.reset();
     }

@@ -5,6 +5,7 @@
 #include "debate/debateengine.h"
 #include "debate/debatejob.h"
 #include "debate/storagedebatestore.h"
+#include "debatetext.h"
 #include "debateview.h"
 #include "llm/endpointpool.h"
 #include "llm/modelcatalog.h"
@@ -88,25 +89,6 @@ protected:
     }
 };
 
-QString formatLabel(const QString &stored)
-{
-    const std::optional<FormatKind> kind = parseFormatKind(stored);
-    if (!kind)
-        return stored;
-    switch (*kind) {
-    case FormatKind::Simultaneous:
-        return DebatesPage::tr("Simultaneous");
-    case FormatKind::RoundRobin:
-        return DebatesPage::tr("Round robin");
-    case FormatKind::Adversarial:
-        return DebatesPage::tr("Adversarial");
-    case FormatKind::Council:
-        return DebatesPage::tr("Council");
-    case FormatKind::Vote:
-        return DebatesPage::tr("Vote");
-    }
-    return stored;
-}
 } // namespace
 
 DebatesPage::DebatesPage(Workspace *workspace, rt::llm::EndpointPool *pool, rt::llm::ModelCatalog *catalog, QWidget *parent)
@@ -378,7 +360,7 @@ DebateSession *DebatesPage::followJob(DebateJob *job)
         DebateSummary row;
         row.id = session->debateId();
         row.question = session->info().question;
-        row.format = formatLabel(toString(session->info().format));
+        row.format = DebateText::formatName(session->info().format);
         row.liveHere = session->isLive();
         switch (session->phase()) {
         case DebateSession::Phase::Starting:
@@ -616,7 +598,7 @@ void DebatesPage::reload()
                 DebateSummary s;
                 s.id = d.id;
                 s.question = d.question;
-                s.format = formatLabel(d.format);
+                s.format = DebateText::formatName(d.format);
                 s.status = d.status;
                 s.score = d.consensusScore;
                 s.createdAt = d.createdAt;

@@ -2,6 +2,7 @@
 
 #include "consensuschart.h"
 #include "debate/debateengine.h"
+#include "debatetext.h"
 #include "seatcard.h"
 #include "theme.h"
 
@@ -29,38 +30,6 @@ using namespace rt::debate;
 using Phase = DebateSession::Phase;
 
 namespace {
-QString formatName(FormatKind kind)
-{
-    switch (kind) {
-    case FormatKind::Simultaneous:
-        return DebateView::tr("Simultaneous");
-    case FormatKind::RoundRobin:
-        return DebateView::tr("Round robin");
-    case FormatKind::Adversarial:
-        return DebateView::tr("Adversarial");
-    case FormatKind::Council:
-        return DebateView::tr("Council");
-    case FormatKind::Vote:
-        return DebateView::tr("Vote");
-    }
-    return {};
-}
-
-QString phaseName(const QString &phase)
-{
-    if (phase == u"answers")
-        return DebateView::tr("answers");
-    if (phase == u"revision")
-        return DebateView::tr("revision");
-    if (phase == u"ranking")
-        return DebateView::tr("ranking");
-    if (phase == u"arguments")
-        return DebateView::tr("arguments");
-    if (phase == u"samples")
-        return DebateView::tr("samples");
-    return phase;
-}
-
 QString noteIcon(NoteKind kind)
 {
     switch (kind) {
@@ -612,7 +581,7 @@ void DebateView::updateHeader()
     for (const Seat &seat : info.seats)
         speakers << seat.agent.name;
     m_meta->setText(tr("%1 · up to %n round(s) · consensus at %2% · %3", nullptr, info.maxRounds)
-                        .arg(formatName(info.format))
+                        .arg(DebateText::formatName(info.format))
                         .arg(qRound(info.threshold * 100))
                         .arg(speakers.join(QStringLiteral(", "))));
 
@@ -651,8 +620,9 @@ void DebateView::updateHeader()
     m_roundProgress->setRange(0, qMax(1, maxRounds));
     m_roundProgress->setValue(done);
     if (const std::optional<RoundInfo> round = m_session->currentRound(); round && m_session->phase() != Phase::Finished) {
-        m_round->setText(round->phase.isEmpty() ? tr("Round %1 of %2").arg(round->round).arg(maxRounds)
-                                                : tr("Round %1 of %2 · %3").arg(round->round).arg(maxRounds).arg(phaseName(round->phase)));
+        m_round->setText(round->phase.isEmpty()
+                ? tr("Round %1 of %2").arg(round->round).arg(maxRounds)
+                : tr("Round %1 of %2 · %3").arg(round->round).arg(maxRounds).arg(DebateText::phaseName(round->phase)));
     } else if (m_session->outcome()) {
         m_round->setText(tr("%n round(s) played", nullptr, m_session->outcome()->rounds > 0 ? m_session->outcome()->rounds : done));
     } else {

@@ -3,6 +3,7 @@
 #include "agents/agentregistry.h"
 #include "chatinput.h"
 #include "common/appsettings.h"
+#include "debatetext.h"
 #include "llm/endpointpool.h"
 #include "llm/modelcatalog.h"
 #include "seatcard.h"
@@ -30,31 +31,6 @@ using rt::debate::FormatKind;
 
 namespace {
 const QStringList kDefaultSeats { QStringLiteral("Proponent"), QStringLiteral("Skeptic"), QStringLiteral("Pragmatist") };
-
-struct FormatChoice {
-    FormatKind kind;
-    const char *name;
-    const char *help;
-};
-// The sentences say what each format does, from its header in core/debate.
-const FormatChoice kFormats[] = {
-    { FormatKind::Simultaneous, QT_TRANSLATE_NOOP("rt::ui::NewDebatePanel", "Simultaneous"),
-        QT_TRANSLATE_NOOP("rt::ui::NewDebatePanel",
-            "Everyone answers alone in round 1; in each later round everyone reads all answers of the round before and may revise.") },
-    { FormatKind::RoundRobin, QT_TRANSLATE_NOOP("rt::ui::NewDebatePanel", "Round robin"),
-        QT_TRANSLATE_NOOP("rt::ui::NewDebatePanel",
-            "Agents speak one after another and each reads everything said so far; the first speaker rotates every round.") },
-    { FormatKind::Adversarial, QT_TRANSLATE_NOOP("rt::ui::NewDebatePanel", "Adversarial"),
-        QT_TRANSLATE_NOOP("rt::ui::NewDebatePanel",
-            "A proponent and an opponent argue; after each round a judge decides whether the question is settled and finally gives a "
-            "verdict.") },
-    { FormatKind::Council, QT_TRANSLATE_NOOP("rt::ui::NewDebatePanel", "Council"),
-        QT_TRANSLATE_NOOP("rt::ui::NewDebatePanel",
-            "Every member answers alone, then ranks all answers under anonymous labels; a chair writes the final answer from them.") },
-    { FormatKind::Vote, QT_TRANSLATE_NOOP("rt::ui::NewDebatePanel", "Vote"),
-        QT_TRANSLATE_NOOP("rt::ui::NewDebatePanel",
-            "No discussion: independent answers and a confidence-weighted majority, the honest baseline to compare a debate with.") },
-};
 
 QLabel *sectionLabel(const QString &text, QWidget *parent)
 {
@@ -108,8 +84,8 @@ NewDebatePanel::NewDebatePanel(
     m_format = new QComboBox(formCard);
     m_format->setObjectName(QStringLiteral("formatPicker"));
     m_format->setAccessibleName(tr("Format"));
-    for (const FormatChoice &f : kFormats)
-        m_format->addItem(tr(f.name), int(f.kind));
+    for (FormatKind kind : DebateText::formats())
+        m_format->addItem(DebateText::formatName(kind), int(kind));
     m_formatHelp = new QLabel(formCard);
     m_formatHelp->setWordWrap(true);
     m_formatHelp->setStyleSheet(QStringLiteral("color: %1;").arg(Theme::css(Theme::MutedText)));
@@ -212,7 +188,7 @@ NewDebatePanel::NewDebatePanel(
     connect(m_start, &QPushButton::clicked, this, &NewDebatePanel::start);
     connect(cancel, &QPushButton::clicked, this, &NewDebatePanel::cancelled);
     connect(m_format, &QComboBox::currentIndexChanged, this, [this](int index) {
-        m_formatHelp->setText(tr(kFormats[qBound(0, index, int(std::size(kFormats)) - 1)].help));
+        m_formatHelp->setText(DebateText::formatHelp(FormatKind(m_format->itemData(qMax(0, index)).toInt())));
         validate();
     });
     connect(m_seats, &QTableWidget::itemChanged, this, [this] {
@@ -243,7 +219,7 @@ void NewDebatePanel::reset()
 {
     m_question->clear();
     m_format->setCurrentIndex(0);
-    m_formatHelp->setText(tr(kFormats[0].help));
+    m_formatHelp->setText(DebateText::formatHelp(DebateText::formats().constFirst()));
     m_rounds->setValue(3);
     m_threshold->setValue(0.8);
     m_tokenBudget->setValue(0);

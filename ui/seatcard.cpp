@@ -1,5 +1,6 @@
 #include "seatcard.h"
 
+#include "debatetext.h"
 #include "theme.h"
 
 #include <QHBoxLayout>
@@ -21,24 +22,6 @@ namespace {
 const QColor kSeatPalette[] = { QColor(0x25, 0x63, 0xeb), QColor(0xd9, 0x46, 0x2b), QColor(0x05, 0x96, 0x69), QColor(0x93, 0x33, 0xea),
     QColor(0xd9, 0x77, 0x06), QColor(0x08, 0x91, 0xb2), QColor(0xdb, 0x27, 0x77), QColor(0x65, 0xa3, 0x0d), QColor(0x4b, 0x55, 0x63) };
 
-QString roleName(SeatRole role)
-{
-    switch (role) {
-    case SeatRole::Debater:
-        return SeatCard::tr("debater");
-    case SeatRole::Proponent:
-        return SeatCard::tr("proponent");
-    case SeatRole::Opponent:
-        return SeatCard::tr("opponent");
-    case SeatRole::Judge:
-        return SeatCard::tr("judge");
-    case SeatRole::Chair:
-        return SeatCard::tr("chair");
-    case SeatRole::Synthesizer:
-        return SeatCard::tr("synthesiser");
-    }
-    return {};
-}
 } // namespace
 
 QColor SeatCard::colourOf(const rt::agents::Agent &agent, int seatIndex)
@@ -174,7 +157,7 @@ SeatCard::SeatCard(const rt::debate::Seat &seat, QWidget *parent)
 
 void SeatCard::updateHeader()
 {
-    QStringList parts { roleName(m_seat.role) };
+    QStringList parts { DebateText::roleName(m_seat.role) };
     if (!m_model.isEmpty())
         parts << m_model;
     m_meta->setText(parts.join(QStringLiteral(" · ")));

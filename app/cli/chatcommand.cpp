@@ -1,6 +1,7 @@
 // roundtable chat: stream one reply to stdout.
 #include "clicommon.h"
 #include "commands.h"
+#include "llm/chatcompletion.h"
 #include "llm/endpointpool.h"
 #include "llm/ollamaerrors.h"
 #include "llm/ollamahost.h"
@@ -35,27 +36,6 @@ int exitCodeFor(const rt::llm::ChatResult &result)
     return ExitStreamFailed;
 }
 
-rt::storage::Completion completionFor(const rt::llm::ChatResult &result)
-{
-    using rt::storage::MessageStatus;
-    rt::storage::Completion c;
-    c.content = result.content;
-    c.thinking = result.thinking;
-    c.status = result.status == rt::llm::ChatStatus::Completed ? MessageStatus::Complete
-        : result.status == rt::llm::ChatStatus::Cancelled      ? MessageStatus::Cancelled
-                                                               : MessageStatus::Failed;
-    c.error = result.ok() ? QString() : result.error.message;
-    const rt::llm::ResponseMetrics &m = result.metrics;
-    c.metrics.promptEvalCount = m.promptEvalCount;
-    c.metrics.evalCount = m.evalCount;
-    c.metrics.totalDurationNs = m.totalDurationNs;
-    c.metrics.loadDurationNs = m.loadDurationNs;
-    c.metrics.promptEvalDurationNs = m.promptEvalDurationNs;
-    c.metrics.evalDurationNs = m.evalDurationNs;
-    if (m.timeToFirstTokenMs >= 0)
-        c.metrics.ttftMs = m.timeToFirstTokenMs;
-    return c;
-}
 } // namespace
 
 int runChat(const QStringList &arguments)
@@ -271,7 +251,7 @@ int runChat(const QStringList &arguments)
             const auto id = waitFor(replyId);
             if (id.ok()) {
                 messageId = *id;
-                if (auto saved = waitFor(storage->finishMessage(messageId, completionFor(result))); !saved.ok())
+                if (auto saved = waitFor(storage->finishMessage(messageId, rt::llm::toCompletion(result))); !saved.ok())
                     err(QStringLiteral("The reply could not be saved: %1").arg(saved.error().message));
             } else {
                 err(QStringLiteral("The reply could not be saved: %1").arg(id.error().message));

@@ -2,6 +2,7 @@
 // listed at the left, reopened with their messages, continued with their
 // history, renamed, deleted with Undo, and a stopped reply keeps its partial
 // text. Real SQLite file, real simulator, real window.
+#include "screenshot.h"
 #include "simprocess.h"
 #include "storage/storage.h"
 #include "testpaths.h"
@@ -37,37 +38,10 @@ using rt::ui::ChatMessageModel;
 using rt::ui::ConversationListModel;
 using Phase = ChatMessageModel::Phase;
 
+using rt::test::distinctColours;
+using rt::test::saveScreenshot;
+
 namespace {
-
-int distinctColours(const QImage &image, int enough)
-{
-    QSet<QRgb> colours;
-    const QImage rgb = image.convertToFormat(QImage::Format_RGB32);
-    for (int y = 0; y < rgb.height(); ++y) {
-        const auto *line = reinterpret_cast<const QRgb *>(rgb.constScanLine(y));
-        for (int x = 0; x < rgb.width(); ++x) {
-            colours.insert(line[x]);
-            if (colours.size() >= enough)
-                return int(colours.size());
-        }
-    }
-    return int(colours.size());
-}
-
-// Writes a PNG of the widget into <build>/screenshots/ and checks it is not blank.
-void saveScreenshot(QWidget *widget, const QString &name)
-{
-    const QString dir = rt::test::buildDir() + u"/screenshots"_s;
-    QDir().mkpath(dir);
-    const QImage image = widget->grab().toImage();
-    QVERIFY(!image.isNull());
-    QCOMPARE(image.size(), widget->size() * widget->devicePixelRatio());
-    constexpr int MinColours = 16;
-    const int colours = distinctColours(image, MinColours);
-    QVERIFY2(colours >= MinColours, qPrintable(u"%1 looks blank: only %2 distinct colours"_s.arg(name).arg(colours)));
-    QVERIFY2(image.save(dir + u'/' + name, "PNG"), qPrintable(dir + u'/' + name));
-    qInfo("screenshot: %s/%s", qPrintable(dir), qPrintable(name));
-}
 
 QJsonObject lastChatRequest(rt::test::SimProcess &sim)
 {

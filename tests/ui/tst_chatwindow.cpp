@@ -4,6 +4,7 @@
 #include "common/appsettings.h"
 #include "llm/chattypes.h"
 #include "llm/ollamahost.h"
+#include "screenshot.h"
 #include "simprocess.h"
 #include "testpaths.h"
 #include "ui/chatinput.h"
@@ -38,40 +39,10 @@ using namespace Qt::StringLiterals;
 using rt::ui::ChatMessageModel;
 using Phase = ChatMessageModel::Phase;
 
+using rt::test::distinctColours;
+using rt::test::saveScreenshot;
+
 namespace {
-
-// Distinct colours in the image, counting up to `enough`.
-int distinctColours(const QImage &image, int enough)
-{
-    QSet<QRgb> colours;
-    const QImage rgb = image.convertToFormat(QImage::Format_RGB32);
-    for (int y = 0; y < rgb.height(); ++y) {
-        const auto *line = reinterpret_cast<const QRgb *>(rgb.constScanLine(y));
-        for (int x = 0; x < rgb.width(); ++x) {
-            colours.insert(line[x]);
-            if (colours.size() >= enough)
-                return int(colours.size());
-        }
-    }
-    return int(colours.size());
-}
-
-// Writes a PNG of the widget into the build tree and checks it is not blank:
-// a window with text on it has dozens of colours (anti-aliased glyphs, theme
-// surfaces, accents); an empty or single-fill grab has one or two.
-void saveScreenshot(QWidget *widget, const QString &name)
-{
-    const QString dir = rt::test::buildDir() + u"/screenshots"_s;
-    QDir().mkpath(dir);
-    const QImage image = widget->grab().toImage();
-    QVERIFY(!image.isNull());
-    QCOMPARE(image.size(), widget->size() * widget->devicePixelRatio());
-    constexpr int MinColours = 16;
-    const int colours = distinctColours(image, MinColours);
-    QVERIFY2(colours >= MinColours, qPrintable(u"%1 looks blank: only %2 distinct colours"_s.arg(name).arg(colours)));
-    QVERIFY2(image.save(dir + u'/' + name, "PNG"), qPrintable(dir + u'/' + name));
-    qInfo("screenshot: %s/%s", qPrintable(dir), qPrintable(name));
-}
 
 // The reply the simulator gives to the same request, fetched independently of
 // the UI and of OllamaClient (raw HTTP, streaming off).

@@ -7,6 +7,7 @@
 #include "appprocess.h"
 #include "debate/debatetypes.h"
 #include "llm/modelcatalog.h"
+#include "screenshot.h"
 #include "simprocess.h"
 #include "storage/database.h"
 #include "storage/debaterepository.h"
@@ -47,35 +48,12 @@ using namespace Qt::StringLiterals;
 using rt::ui::DebateSession;
 using Phase = DebateSession::Phase;
 
+using rt::test::distinctColours;
+using rt::test::saveScreenshot;
+
 namespace {
 
 const QString kQuestion = u"What is the result of 27+12*24+28-13*1? Answer with a single number."_s;
-
-int distinctColours(const QImage &image, int enough)
-{
-    QSet<QRgb> colours;
-    const QImage rgb = image.convertToFormat(QImage::Format_RGB32);
-    for (int y = 0; y < rgb.height(); ++y) {
-        const auto *line = reinterpret_cast<const QRgb *>(rgb.constScanLine(y));
-        for (int x = 0; x < rgb.width(); ++x) {
-            colours.insert(line[x]);
-            if (colours.size() >= enough)
-                return int(colours.size());
-        }
-    }
-    return int(colours.size());
-}
-
-void saveScreenshot(QWidget *widget, const QString &name)
-{
-    const QString dir = rt::test::buildDir() + u"/screenshots"_s;
-    QDir().mkpath(dir);
-    const QImage image = widget->grab().toImage();
-    QVERIFY(!image.isNull());
-    QVERIFY2(distinctColours(image, 16) >= 16, qPrintable(name + u" looks blank"_s));
-    QVERIFY2(image.save(dir + u'/' + name, "PNG"), qPrintable(dir + u'/' + name));
-    qInfo("screenshot: %s/%s", qPrintable(dir), qPrintable(name));
-}
 
 // The stored turns of a debate, read with a connection of the test's own.
 QList<rt::storage::DebateTurn> storedTurns(const rt::test::TempDatabase &db, qint64 debateId)
