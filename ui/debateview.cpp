@@ -287,6 +287,7 @@ DebateView::DebateView(QWidget *parent)
     m_seatGrid->setContentsMargins(0, 0, 4, 0);
     m_seatGrid->setSpacing(10);
     m_seatScroll->setWidget(m_seatHost);
+    m_seatScroll->viewport()->installEventFilter(this);
 
     QFrame *side = card(this, QStringLiteral("debateSide"));
     m_chart = new ConsensusChart(side);
@@ -453,6 +454,36 @@ void DebateView::buildSeats()
     }
     for (int c = 0; c < 3; ++c)
         m_seatGrid->setColumnStretch(c, c < columns ? 1 : 0);
+    m_columns = columns;
+    fitSeats();
+}
+
+void DebateView::fitSeats()
+{
+    // Cards of a fixed size: what changes inside a card (a status, a stance)
+    // lays out that card only, never the whole table (a card of a fixed size
+    // does not pass layout requests on to its parent).
+    if (m_cards.isEmpty())
+        return;
+    const int rows = int((m_cards.size() + m_columns - 1) / m_columns);
+    const QMargins margins = m_seatGrid->contentsMargins();
+    const QSize viewport = m_seatScroll->viewport()->size();
+    const int spacing = m_seatGrid->spacing();
+    const int minHeight = m_cards.size() > 2 ? 200 : 260;
+    const int height = qMax(minHeight, (viewport.height() - margins.top() - margins.bottom() - spacing * (rows - 1)) / rows);
+    // Leave room for the vertical scroll bar when the rows do not fit.
+    const bool scrolls = height * rows + spacing * (rows - 1) > viewport.height();
+    const int scrollBar = scrolls ? m_seatScroll->verticalScrollBar()->sizeHint().width() : 0;
+    const int width = qMax(200, (viewport.width() - margins.left() - margins.right() - scrollBar - spacing * (m_columns - 1)) / m_columns);
+    for (SeatCard *card : std::as_const(m_cards))
+        card->setFixedSize(width, height);
+}
+
+bool DebateView::eventFilter(QObject *watched, QEvent *event)
+{
+    if (watched == m_seatScroll->viewport() && event->type() == QEvent::Resize)
+        fitSeats();
+    return QWidget::eventFilter(watched, event);
 }
 
 void DebateView::flushText()

@@ -65,7 +65,11 @@ signals:
     void runAgainRequested(const rt::debate::DebateConfig &config, const QList<rt::debate::Seat> &seats);
     void backRequested();
 
+protected:
+    bool eventFilter(QObject *watched, QEvent *event) override;
+
 private:
+    void fitSeats();
     void rebuild();
     void buildSeats();
     void rebuildTranscript();
@@ -108,6 +112,7 @@ private:
     QWidget *m_seatHost;
     QGridLayout *m_seatGrid;
     QList<SeatCard *> m_cards;
+    int m_columns = 1;
     ConsensusChart *m_chart;
     QTextBrowser *m_transcript;
     QHash<int, QString> m_pendingText; // seat -> text not yet shown

@@ -24,6 +24,15 @@ const QColor kSeatPalette[] = { QColor(0x25, 0x63, 0xeb), QColor(0xd9, 0x46, 0x2
 
 } // namespace
 
+namespace {
+void setTextColour(QWidget *widget, const QColor &colour)
+{
+    QPalette pal = widget->palette();
+    pal.setColor(QPalette::WindowText, colour);
+    widget->setPalette(pal);
+}
+} // namespace
+
 QColor SeatCard::colourOf(const rt::agents::Agent &agent, int seatIndex)
 {
     const QColor own(agent.colour);
@@ -75,20 +84,31 @@ SeatCard::SeatCard(const rt::debate::Seat &seat, QWidget *parent)
 {
     setObjectName(QStringLiteral("seatCard%1").arg(seat.index));
     setAccessibleName(tr("Seat %1: %2").arg(seat.index + 1).arg(seat.agent.name));
-    setMinimumWidth(220);
     setFrameShape(QFrame::NoFrame);
 
     m_avatar->setPixmap(avatar(seat.agent, 30, devicePixelRatioF()));
     m_avatar->setFixedSize(30, 30);
     m_name->setText(seat.agent.name);
     m_name->setFont(Theme::scaledFont(font(), 1.05, true));
-    m_name->setStyleSheet(QStringLiteral("color: %1;").arg(Theme::css(Theme::readableOn(m_colour))));
-    m_meta->setStyleSheet(QStringLiteral("color: %1;").arg(Theme::css(Theme::MutedText)));
+    // Colours through palettes: nine cards with style sheets each cost a
+    // style polish per widget when the table is built.
+    setTextColour(m_name, Theme::readableOn(m_colour));
+    setTextColour(m_meta, Theme::MutedText);
     m_meta->setFont(Theme::scaledFont(font(), 0.85));
     m_model = seat.agent.model;
     m_status->setFont(Theme::scaledFont(font(), 0.82, true));
     m_status->setObjectName(QStringLiteral("seatStatus"));
     m_status->setAutoFillBackground(false);
+    // Fixed sizes: a label that changes text per turn must not make the whole
+    // table lay itself out again (nine seats, word-wrapped stance text).
+    {
+        const QFontMetrics fm(m_status->font());
+        int width = 0;
+        for (const QString &label : { tr("waiting"), tr("● speaking"), tr("✓ done"), tr("skipped"), tr("✕ failed"), tr("◐ partial") })
+            width = qMax(width, fm.horizontalAdvance(label));
+        m_status->setFixedSize(width + 6, fm.height());
+        m_status->setAlignment(Qt::AlignRight | Qt::AlignVCenter);
+    }
 
     auto *names = new QVBoxLayout;
     names->setSpacing(0);
@@ -101,7 +121,8 @@ SeatCard::SeatCard(const rt::debate::Seat &seat, QWidget *parent)
     header->addWidget(m_status, 0, Qt::AlignTop);
 
     m_heading->setFont(Theme::scaledFont(font(), 0.82));
-    m_heading->setStyleSheet(QStringLiteral("color: %1;").arg(Theme::css(Theme::MutedText)));
+    setTextColour(m_heading, Theme::MutedText);
+    m_heading->setFixedHeight(QFontMetrics(m_heading->font()).height());
 
     m_text->setObjectName(QStringLiteral("seatText"));
     m_text->setAccessibleName(tr("What %1 says").arg(seat.agent.name));
@@ -109,7 +130,12 @@ SeatCard::SeatCard(const rt::debate::Seat &seat, QWidget *parent)
     m_text->setOpenExternalLinks(true);
     m_text->setMinimumHeight(90);
     m_text->document()->setDocumentMargin(2);
-    m_text->setStyleSheet(QStringLiteral("QTextBrowser { background: transparent; color: %1; }").arg(Theme::css(Theme::Text)));
+    {
+        QPalette pal = m_text->palette();
+        pal.setColor(QPalette::Base, Theme::Surface);
+        pal.setColor(QPalette::Text, Theme::Text);
+        m_text->setPalette(pal);
+    }
     m_text->setPlaceholderText(tr("Waiting for the first turn…"));
 
     // The stance card under the text.
@@ -132,7 +158,7 @@ SeatCard::SeatCard(const rt::debate::Seat &seat, QWidget *parent)
     for (QLabel *label : { m_points, m_relations }) {
         label->setWordWrap(true);
         label->setFont(Theme::scaledFont(font(), 0.85));
-        label->setStyleSheet(QStringLiteral("color: %1;").arg(Theme::css(Theme::MutedText)));
+        setTextColour(label, Theme::MutedText);
     }
     auto *stanceLayout = new QVBoxLayout(m_stance);
     stanceLayout->setContentsMargins(10, 8, 10, 8);
@@ -144,13 +170,13 @@ SeatCard::SeatCard(const rt::debate::Seat &seat, QWidget *parent)
     m_stance->hide();
 
     auto *layout = new QVBoxLayout(this);
+    layout->setSizeConstraint(QLayout::SetNoConstraint); // the table sizes the card
     layout->setContentsMargins(12, 10, 12, 10);
     layout->setSpacing(6);
     layout->addLayout(header);
     layout->addWidget(m_heading);
     layout->addWidget(m_text, 1);
     layout->addWidget(m_stance);
-    m_heading->hide();
     updateHeader();
     setState(State::Waiting);
 }
@@ -202,9 +228,7 @@ void SeatCard::setState(State state, const QString &detail)
     m_status->setToolTip(detail);
     // Colours through the palette and a painted border: a style sheet change
     // per turn would re-polish the whole card, nine times per round.
-    QPalette pal = m_status->palette();
-    pal.setColor(QPalette::WindowText, colour);
-    m_status->setPalette(pal);
+    setTextColour(m_status, colour);
     m_speaking = state == State::Speaking;
     update();
 }
@@ -234,7 +258,6 @@ void SeatCard::beginTurn(const QString &heading)
     m_plain.clear();
     m_text->clear();
     m_heading->setText(heading);
-    m_heading->setVisible(!heading.isEmpty());
     setState(State::Speaking);
 }
 
