@@ -61,6 +61,15 @@ QList<PlannedTurn> CouncilFormat::planRound(const DebateState &state, int round)
     return plan;
 }
 
+bool CouncilFormat::concurrentTurns(const DebateState &state, int round, TurnKind kind) const
+{
+    Q_UNUSED(state);
+    Q_UNUSED(round);
+    // Answers are given alone; each ranking reads only the round-1 answers,
+    // never another ranking. The chair's synthesis comes after, alone.
+    return kind == TurnKind::Turn || kind == TurnKind::Ranking;
+}
+
 QList<StanceInput> CouncilFormat::roundStances(const DebateState &state, int round, int *missing) const
 {
     Q_UNUSED(round);

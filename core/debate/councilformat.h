@@ -17,6 +17,7 @@ public:
     int roundLimit(const DebateConfig &config) const override;
     QString phase(int round) const override;
     QList<PlannedTurn> planRound(const DebateState &state, int round) const override;
+    bool concurrentTurns(const DebateState &state, int round, TurnKind kind) const override;
     QList<StanceInput> roundStances(const DebateState &state, int round, int *missing) const override;
     StopReason decide(const DebateState &state, const ConsensusSnapshot &snapshot) const override;
     QList<PlannedTurn> closing(const DebateState &state, StopReason reason) const override;

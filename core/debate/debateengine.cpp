@@ -55,18 +55,19 @@ DebateEngine::DebateEngine(rt::llm::EndpointPool *pool, DebateStore *store, QObj
             return;
         qCDebug(lcDebate) << "debate" << m_state.debateId << "time budget reached";
         m_budgetHit = true;
-        if (m_turn && m_turn->stream)
-            m_turn->stream->cancel();
-        else if (!m_busy)
+        cancelStreams(); // each turn's finish handler keeps what arrived
+        if (idle())
             advance();
     });
 }
 
 DebateEngine::~DebateEngine()
 {
-    if (m_turn && m_turn->stream) {
-        m_turn->stream->disconnect(this);
-        m_turn->stream->cancel();
+    for (const std::unique_ptr<Turn> &t : m_turns) {
+        if (t->stream) {
+            t->stream->disconnect(this);
+            t->stream->cancel();
+        }
     }
 }
 
@@ -104,6 +105,8 @@ rt::Status DebateEngine::start(const DebateConfig &input)
     m_roundAnnounced = false;
     m_stopReason = StopReason::None;
     m_recordedRows = 0;
+    m_pendingRows.clear();
+    m_pendingPause.reset();
     m_promptTokens = m_evalTokens = 0;
     m_calls = 0;
     m_stateKind = State::Running;
@@ -167,7 +170,7 @@ void DebateEngine::pause()
     if (m_stateKind != State::Running || m_phase == Phase::Done)
         return;
     m_pauseRequested = true;
-    if (!m_busy)
+    if (idle())
         advance();
 }
 
@@ -211,9 +214,8 @@ void DebateEngine::requestEnd(bool &flag)
     if (m_phase == Phase::Done)
         return;
     flag = true;
-    if (m_turn && m_turn->stream)
-        m_turn->stream->cancel(); // the turn's finish handler ends the debate
-    else if (!m_busy)
+    cancelStreams(); // the turns' finish handlers keep what arrived, then the debate ends
+    if (idle())
         advance();
 }
 
@@ -222,21 +224,30 @@ void DebateEngine::interject(const QString &text)
     if (text.trimmed().isEmpty() || (m_stateKind != State::Running && m_stateKind != State::Paused) || m_phase == Phase::Done)
         return;
     m_pendingInterjections.append(text.trimmed());
-    if (!m_busy)
+    if (idle())
         advance();
+}
+
+bool DebateEngine::tokenBudgetExceeded() const
+{
+    return m_state.config.tokenBudget > 0 && m_promptTokens + m_evalTokens >= m_state.config.tokenBudget;
 }
 
 bool DebateEngine::budgetExceeded() const
 {
-    if (m_budgetHit)
-        return true;
-    return m_state.config.tokenBudget > 0 && m_promptTokens + m_evalTokens >= m_state.config.tokenBudget;
+    return m_budgetHit || tokenBudgetExceeded();
 }
 
 void DebateEngine::advance()
 {
-    if (m_busy || m_phase == Phase::Done || m_stateKind == State::Idle)
+    // Nothing happens between the turns of a round that run together: the
+    // last one to be stored calls this again.
+    if (!idle() || m_phase == Phase::Done || m_stateKind == State::Idle)
         return;
+    if (!m_pendingRows.isEmpty()) {
+        persistRow(m_pendingRows.takeFirst());
+        return;
+    }
     if (!m_pendingInterjections.isEmpty()) {
         persistInterjection(m_pendingInterjections.takeFirst());
         return;
@@ -251,6 +262,11 @@ void DebateEngine::advance()
     }
     if (m_stateKind == State::Paused)
         return;
+    if (m_pendingPause) {
+        const PauseInfo p = *std::exchange(m_pendingPause, std::nullopt);
+        enterPause(p.reason, p.message, p.errorCode);
+        return;
+    }
     if (m_pauseRequested) {
         m_pauseRequested = false;
         enterPause(u"user"_s, tr("Paused by the user."), QString());
@@ -260,23 +276,56 @@ void DebateEngine::advance()
         finish(m_phase == Phase::Closing ? m_stopReason : StopReason::Budget);
         return;
     }
-    if (m_phase == Phase::Rounds) {
-        if (m_cursor >= m_plan.size()) {
+    // Planned turns that already have a durable record (a restored debate) are not run again.
+    const QList<PlannedTurn> &plan = currentPlan();
+    qsizetype &cursor = currentCursor();
+    while (cursor < plan.size() && recorded(plan.at(cursor)))
+        ++cursor;
+    if (cursor >= plan.size()) {
+        if (m_phase == Phase::Rounds)
             completeRound();
-            return;
-        }
-        if (!m_roundAnnounced)
-            announceRound();
-        startTurn(m_plan.at(m_cursor));
-        return;
-    }
-    if (m_closingCursor >= m_closing.size()) {
-        finish(m_stopReason);
+        else
+            finish(m_stopReason);
         return;
     }
     if (!m_roundAnnounced)
         announceRound();
-    startTurn(m_closing.at(m_closingCursor));
+    startTurns();
+}
+
+bool DebateEngine::runsAlongside(const PlannedTurn &plan) const
+{
+    return m_concurrent && m_phase == Phase::Rounds && m_format->concurrentTurns(m_state, plan.round, plan.kind);
+}
+
+void DebateEngine::startTurns()
+{
+    // The next planned turn, and with it every following one that is
+    // independent of the others of its round. The pool's per-host slots
+    // decide how many of them really stream at once.
+    const QList<PlannedTurn> plan = currentPlan();
+    const Phase phase = m_phase;
+    const bool together = runsAlongside(plan.at(currentCursor()));
+    int started = 0;
+    m_starting = true;
+    while (m_phase == phase && currentCursor() < plan.size()) {
+        qsizetype &cursor = currentCursor();
+        const PlannedTurn p = plan.at(cursor);
+        if (recorded(p)) {
+            ++cursor;
+            continue;
+        }
+        if (started > 0 && (!together || !runsAlongside(p)))
+            break;
+        if (stopping() || m_pauseRequested || m_pendingPause || m_stateKind != State::Running)
+            break;
+        const qsizetype pos = cursor++;
+        ++started;
+        startTurn(p, pos); // may end at once (skipped)
+    }
+    m_starting = false;
+    if (m_turns.empty())
+        advance(); // every turn ended at once: go on
 }
 
 void DebateEngine::announceRound()
@@ -394,11 +443,15 @@ void DebateEngine::failWith(const rt::Error &error)
         return;
     m_phase = Phase::Done;
     m_budgetTimer.stop();
-    if (m_turn && m_turn->stream) {
-        m_turn->stream->disconnect(this);
-        m_turn->stream->cancel();
+    // Whatever is in flight is dropped: its callbacks find no turn.
+    std::vector<std::unique_ptr<Turn>> turns = std::exchange(m_turns, {});
+    for (const std::unique_ptr<Turn> &t : turns) {
+        if (t->stream) {
+            t->stream->disconnect(this);
+            t->stream->cancel();
+        }
     }
-    m_turn.reset();
+    m_pendingRows.clear();
     DebateOutcome outcome = makeOutcome(StopReason::Error, DebateStatus::Failed);
     outcome.error = error;
     outcome.stopDetail = error.message;

@@ -19,6 +19,7 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <vector>
 
 namespace rt::llm {
 class EndpointPool;
@@ -32,8 +33,16 @@ namespace rt::debate {
 // Ollama through the endpoint pool (one path for every request: routing to a
 // host that has the agent's model, fallback models, the circuit breaker, and
 // moving a turn to another host when its host dies), parses the stance, measures consensus, and makes every finished
-// turn durable in the store before the next one starts. Driven entirely by
+// turn durable in the store before anything that depends on it starts. Driven entirely by
 // signals and callbacks: it never blocks, so it can live on the GUI thread.
+//
+// With setConcurrentTurns(true), the turns of a round that do not see each
+// other (DebateFormat::concurrentTurns: simultaneous rounds, vote samples,
+// council answers and rankings) start at once and stream side by side; the
+// pool's per-host slots decide how many really run. Their signals carry the
+// seat (TurnInfo), so listeners can tell them apart. They are stored in plan
+// order (a turn that finishes early waits for the ones planned before it), so
+// TurnInfo::index is the same from turnStarted to the stored record.
 //
 // Everything that happens is announced by a signal carrying a value type;
 // the UI, metrics and remote viewers need nothing else.
@@ -53,6 +62,11 @@ public:
     void setDefaultModelSource(const QString &source) { m_defaultModelSource = source; }
     // The pool host each seat starts on (spread over the hosts that have its model).
     QHash<int, QString> seatHosts() const { return m_seatHosts; }
+    // Lets the independent turns of a round run at the same time (off by
+    // default: one turn at a time, for listeners that show one stream).
+    // Takes effect from the next round of turns that is started.
+    void setConcurrentTurns(bool on) { m_concurrent = on; }
+    bool concurrentTurns() const { return m_concurrent; }
 
     // Starts a new debate. A configuration that cannot run is refused at once
     // (error code "usage"); everything later is reported by signals.
@@ -61,15 +75,16 @@ public:
     // by a crash, from its last durable turn.
     void restore(qint64 debateId);
 
-    // Pause takes effect when the turn in flight has finished (nothing is lost).
+    // Pause takes effect when the turns in flight have finished (nothing is lost).
     void pause();
     void resume();
-    // Ends the debate now: the turn in flight is aborted and kept, marked
+    // Ends the debate now: every turn in flight is aborted and kept, marked
     // partial; the result is computed from what exists.
     void stop();
-    // Aborts the turn in flight and leaves the debate resumable (Ctrl-C).
+    // Aborts the turns in flight and leaves the debate resumable (Ctrl-C).
     void interrupt();
-    // A human note, added between turns; agents see it as a moderator note.
+    // A human note, added when no turn is in flight; the turns started after
+    // it see it as a moderator note.
     void interject(const QString &text);
 
     State state() const { return m_stateKind; }
@@ -97,12 +112,16 @@ signals:
     void debateInterrupted(qint64 debateId);
 
 private:
-    // Stop or interrupt: sets the flag and ends the turn in flight (or advances).
+    // Stop or interrupt: sets the flag and ends the turns in flight (or advances).
     void requestEnd(bool &flag);
     enum class Phase { Rounds, Closing, Done };
+    // One turn from its start to its durable record. Everything that belongs
+    // to a single turn lives here, so several can be in flight at once;
+    // callbacks find their turn by token and ignore it when it is gone.
     struct Turn {
         quint64 token = 0;
         PlannedTurn plan;
+        qsizetype planPos = 0; // position in the round's (or closing) plan
         TurnInfo info;
         TurnPrompt prompt;
         QStringList models;
@@ -121,27 +140,42 @@ private:
         rt::llm::ResponseMetrics metrics;
         int calls = 0;
         QElapsedTimer clock;
+        std::optional<TurnRecord> ready; // finished, waiting for its turn to be stored
+        std::optional<TurnRecord> repairRow; // the unusable first reply, stored after the round's turns
     };
 
     void begin(bool resumed, int finishedTurns);
     void announceStart(bool resumed, int finishedTurns);
     void advance();
     void announceRound();
-    void startTurn(const PlannedTurn &plan);
-    void tryModel();
-    void sendRequest(const ModelFacts &facts);
-    rt::llm::PooledChat *openChat(const rt::llm::ChatRequest &request, int attempt);
+    QList<PlannedTurn> &currentPlan() { return m_phase == Phase::Rounds ? m_plan : m_closing; }
+    qsizetype &currentCursor() { return m_phase == Phase::Rounds ? m_cursor : m_closingCursor; }
+    bool recorded(const PlannedTurn &plan) const { return m_state.find(plan.round, plan.seat, plan.kind) != nullptr; }
+    bool runsAlongside(const PlannedTurn &plan) const;
+    void startTurns();
+    void startTurn(const PlannedTurn &plan, qsizetype planPos);
+    Turn *findTurn(quint64 token) const;
+    qsizetype positionOf(quint64 token) const;
+    void removeTurn(quint64 token);
+    void turnGone(); // a turn left m_turns: store the next finished one, or go on
+    void cancelStreams();
+    bool idle() const { return !m_busy && !m_starting && m_turns.empty(); }
+    void tryModel(Turn &t);
+    void sendRequest(Turn &t, const ModelFacts &facts);
+    rt::llm::PooledChat *openChat(Turn &t, const rt::llm::ChatRequest &request, int attempt);
     void onRouted(quint64 token, const QString &host, const QString &model);
-    bool restartElsewhere(const rt::llm::ChatResult &result);
+    bool restartElsewhere(Turn &t, const rt::llm::ChatResult &result);
     void noteFallback(int seat, const QString &agentName, const QString &missing, const QString &used);
     void assignSeatHosts();
     void refreshHostModels(std::function<void()> done);
     void onStreamFinished(quint64 token, const rt::llm::ChatResult &result);
-    void requestRepair(const rt::llm::ChatResult &first);
-    void completeTurn(TurnRecord record, const QString &repairContent);
-    void persistTurn(TurnRecord record, std::optional<TurnRecord> repairRow);
-    void skipTurn(const QString &reason, const rt::Error &error);
-    void moveOn(); // the turn is done (or skipped): on to the next planned one
+    void requestRepair(Turn &t, const rt::llm::ChatResult &first);
+    void completeTurn(Turn &t, TurnRecord record, const QString &repairContent);
+    void markReady(quint64 token, TurnRecord record, std::optional<TurnRecord> repairRow);
+    void commitReady();
+    void persistRow(TurnRecord row);
+    void skipTurn(Turn &t, const QString &reason, const rt::Error &error);
+    void dropTurn(quint64 token); // stopped before anything was said: nothing to keep
     void completeRound();
     void enterClosing(StopReason reason);
     void finish(StopReason reason);
@@ -152,6 +186,7 @@ private:
     void addNote(NoteKind kind, int seat, const QString &text);
     void setStatus(DebateStatus status, const DebateOutcome *outcome, std::function<void()> then);
     bool budgetExceeded() const;
+    bool tokenBudgetExceeded() const;
     int availableSpeakers() const;
     bool seatCanSpeak(int seat) const;
     rt::llm::OllamaClient *controlClientFor(const QString &model) const;
@@ -182,10 +217,16 @@ private:
     QList<PlannedTurn> m_closing;
     qsizetype m_closingCursor = 0;
     StopReason m_stopReason = StopReason::None;
-    std::unique_ptr<Turn> m_turn;
+    // Turns in flight, in plan order; the first one is the next to be stored.
+    std::vector<std::unique_ptr<Turn>> m_turns;
+    QList<TurnRecord> m_pendingRows; // repair rows, stored when the round's turns are
     quint64 m_nextToken = 1;
     int m_recordedRows = 0;
-    bool m_busy = false;
+    bool m_concurrent = false;
+    bool m_busy = false; // an engine-wide step (storage, model lists, round) is under way
+    bool m_starting = false; // startTurns() is starting turns
+    bool m_committing = false; // a finished turn is being stored
+    std::optional<PauseInfo> m_pendingPause; // too few speakers: pause when the turns in flight are done
     bool m_pauseRequested = false;
     bool m_stopRequested = false;
     bool m_interruptRequested = false;

@@ -44,6 +44,16 @@ public:
     virtual int roundLimit(const DebateConfig &config) const { return config.maxRounds; }
     virtual QString phase(int round) const;
     virtual QList<PlannedTurn> planRound(const DebateState &state, int round) const = 0;
+    // Whether the planned turns of this kind in this round are independent of
+    // each other (none sees another's answer of the same round), so they may
+    // run at the same time. Turns after the rounds (closing) always run alone.
+    virtual bool concurrentTurns(const DebateState &state, int round, TurnKind kind) const
+    {
+        Q_UNUSED(state);
+        Q_UNUSED(round);
+        Q_UNUSED(kind);
+        return false;
+    }
     // Turns after the last round (synthesis), given why the rounds stopped.
     virtual QList<PlannedTurn> closing(const DebateState &state, StopReason reason) const;
     // The positions a completed round is measured on; *missing counts speakers without one.

@@ -80,24 +80,23 @@ void DebateEngine::restore(qint64 debateId)
                 ++finished;
         }
         m_outcome = DebateOutcome();
+        m_pendingRows.clear();
+        m_pendingPause.reset();
         m_stopReason = StopReason::None;
         m_phase = Phase::Rounds;
         m_round = 1;
         m_roundAnnounced = false;
-        // Walk the rounds: decided rounds are skipped, the first incomplete one
-        // continues at its first turn without a durable record.
+        // Walk the rounds: decided rounds are skipped; the first incomplete one
+        // runs exactly its planned turns without a durable (finished) record,
+        // wherever they are in the plan: turns that ran together may have been
+        // stored in any order, and partial or interrupted ones are run again.
+        // advance() passes over the planned turns that have one.
         const int limit = m_format->roundLimit(m_state.config);
         for (;;) {
             if (const ConsensusSnapshot *snap = m_state.roundSummary(m_round)) {
                 const StopReason reason = m_format->decide(m_state, *snap);
                 if (reason != StopReason::None || m_round >= limit) {
                     enterClosing(reason == StopReason::None ? StopReason::MaxRounds : reason);
-                    while (m_closingCursor < m_closing.size()) {
-                        const PlannedTurn &p = m_closing.at(m_closingCursor);
-                        if (!m_state.find(p.round, p.seat, p.kind))
-                            break;
-                        ++m_closingCursor;
-                    }
                     break;
                 }
                 ++m_round;
@@ -105,16 +104,13 @@ void DebateEngine::restore(qint64 debateId)
             }
             m_plan = m_format->planRound(m_state, m_round);
             m_cursor = 0;
-            while (m_cursor < m_plan.size()) {
-                const PlannedTurn &p = m_plan.at(m_cursor);
-                if (!m_state.find(p.round, p.seat, p.kind))
-                    break;
-                ++m_cursor;
-            }
             break;
         }
-        qCDebug(lcDebate) << "restoring debate" << d.id << "at round" << m_round << "turn" << m_cursor << "with" << finished
-                          << "finished turns";
+        int missing = 0;
+        for (const PlannedTurn &p : std::as_const(m_phase == Phase::Rounds ? m_plan : m_closing))
+            missing += recorded(p) ? 0 : 1;
+        qCDebug(lcDebate) << "restoring debate" << d.id << "at round" << m_round << "with" << finished << "finished turns;" << missing
+                          << "planned turn(s) of this round still to run";
         m_busy = true;
         setStatus(DebateStatus::Running, nullptr, [this, finished] {
             m_busy = false;

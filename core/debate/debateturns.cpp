@@ -61,16 +61,16 @@ int DebateEngine::contextTokensFor(const rt::agents::Agent &agent, const ModelFa
     return facts.contextLength > 0 ? std::min(facts.contextLength, serverDefault) : serverDefault;
 }
 
-void DebateEngine::startTurn(const PlannedTurn &plan)
+void DebateEngine::startTurn(const PlannedTurn &plan, qsizetype planPos)
 {
     const Seat *seat = m_state.seat(plan.seat);
-    m_busy = true;
-    m_turn = std::make_unique<Turn>();
-    Turn &t = *m_turn;
+    auto turn = std::make_unique<Turn>();
+    Turn &t = *turn;
     t.token = m_nextToken++;
     t.plan = plan;
+    t.planPos = planPos;
     t.info.debateId = m_state.debateId;
-    t.info.index = m_recordedRows;
+    t.info.index = m_recordedRows + int(m_turns.size());
     t.info.round = plan.round;
     t.info.seat = plan.seat;
     t.info.agentName = seat->agent.name;
@@ -81,14 +81,66 @@ void DebateEngine::startTurn(const PlannedTurn &plan)
     t.models = seat->agent.modelsToTry();
     if (t.models.isEmpty() && !m_state.config.defaultModel.isEmpty())
         t.models.append(m_state.config.defaultModel);
+    // Every turn started together sees the same state: nothing of its round.
     t.prompt = m_format->prompt(m_state, plan);
     t.streamer = VisibleTextStreamer(StanceParser::visibleField(t.prompt.shape));
-    tryModel();
+    m_turns.push_back(std::move(turn));
+    tryModel(t); // may skip the turn, which ends it
 }
 
-void DebateEngine::tryModel()
+DebateEngine::Turn *DebateEngine::findTurn(quint64 token) const
 {
-    Turn &t = *m_turn;
+    for (const std::unique_ptr<Turn> &t : m_turns) {
+        if (t->token == token)
+            return t.get();
+    }
+    return nullptr;
+}
+
+qsizetype DebateEngine::positionOf(quint64 token) const
+{
+    for (qsizetype i = 0; i < qsizetype(m_turns.size()); ++i) {
+        if (m_turns.at(size_t(i))->token == token)
+            return i;
+    }
+    return -1;
+}
+
+void DebateEngine::removeTurn(quint64 token)
+{
+    const qsizetype pos = positionOf(token);
+    if (pos >= 0)
+        m_turns.erase(m_turns.begin() + pos);
+}
+
+void DebateEngine::turnGone()
+{
+    if (!m_turns.empty()) {
+        commitReady(); // the next one in plan order may be finished already
+        return;
+    }
+    if (m_starting || m_committing)
+        return; // startTurns() goes on by itself
+    advance();
+}
+
+void DebateEngine::cancelStreams()
+{
+    // Copied first: a cancelled stream reports at once or later, and its turn
+    // keeps what arrived (partial, or interrupted).
+    QList<QPointer<rt::llm::PooledChat>> streams;
+    for (const std::unique_ptr<Turn> &t : m_turns) {
+        if (t->stream)
+            streams.append(t->stream);
+    }
+    for (const QPointer<rt::llm::PooledChat> &s : std::as_const(streams)) {
+        if (s)
+            s->cancel();
+    }
+}
+
+void DebateEngine::tryModel(Turn &t)
+{
     // The pool picks the host: the seat's own while it works, else another
     // online host that has the model, else the next fallback model.
     const QStringList models = t.models.mid(t.modelIndex);
@@ -97,13 +149,13 @@ void DebateEngine::tryModel()
         const rt::Error &error = route.error();
         if (error.code == rt::llm::ErrorCode::ModelNotFound) {
             m_unavailableSeats.insert(t.plan.seat);
-            skipTurn(u"models_missing"_s,
+            skipTurn(t, u"models_missing"_s,
                 rt::Error { error.code,
                     tr("none of %1's models (%2) is installed on a reachable Ollama host; pull one with: "
                        "roundtable models pull %3")
                         .arg(t.info.agentName, t.models.join(u", "_s), t.models.value(0)) });
         } else {
-            skipTurn(u"unreachable"_s, error);
+            skipTurn(t, u"unreachable"_s, error);
         }
         return;
     }
@@ -119,41 +171,39 @@ void DebateEngine::tryModel()
     rt::llm::OllamaClient *control = m_pool->controlClient(host);
     const quint64 token = t.token;
     m_facts.lookup(control, model, this, [this, token, model, host](const rt::Result<ModelFacts> &facts) {
-        if (!m_turn || m_turn->token != token)
+        Turn *turn = findTurn(token);
+        if (!turn)
             return;
         if (stopping()) {
             // Nothing was said yet: there is nothing to keep.
-            m_turn.reset();
-            m_busy = false;
-            advance();
+            dropTurn(token);
             return;
         }
-        Turn &t = *m_turn;
+        Turn &t = *turn;
         if (!facts) {
             const QString &code = facts.error().code;
             if (code == rt::llm::ErrorCode::ModelNotFound) {
                 m_pool->noteModelMissing(host, model); // routing now skips it
-                tryModel();
+                tryModel(t);
                 return;
             }
             if (rt::llm::EndpointPool::isHostFailure(facts.error())) {
                 m_pool->reportFailure(host, facts.error());
                 t.excludedHosts.insert(host);
                 t.moveReason = facts.error().message;
-                tryModel();
+                tryModel(t);
                 return;
             }
             qCWarning(lcDebate) << "model facts unavailable for" << model << facts.error().message;
-            sendRequest(ModelFacts {});
+            sendRequest(t, ModelFacts {});
             return;
         }
-        sendRequest(*facts);
+        sendRequest(t, *facts);
     });
 }
 
-void DebateEngine::sendRequest(const ModelFacts &facts)
+void DebateEngine::sendRequest(Turn &t, const ModelFacts &facts)
 {
-    Turn &t = *m_turn;
     const Seat &seat = *m_state.seat(t.plan.seat);
     const QString model = t.models.at(t.modelIndex);
     t.info.model = model;
@@ -174,36 +224,44 @@ void DebateEngine::sendRequest(const ModelFacts &facts)
     if (trimmed)
         qCDebug(lcDebate) << t.info.correlationId << "prompt for" << t.info.agentName << "shortened to" << budget << "characters";
     t.request = request;
+    const quint64 token = t.token;
     if (!t.announced) {
         t.announced = true;
+        // Its place among the recorded turns: after every turn ahead of it in plan order.
+        t.info.index = m_recordedRows + int(positionOf(token));
         t.clock.start();
         emit turnStarted(t.info);
     }
     qCDebug(lcDebate) << t.info.correlationId << "turn" << toString(t.info.kind) << "round" << t.info.round << t.info.agentName << "model"
                       << model;
     emit requestSent(t.info, request, 1);
-    t.stream = openChat(request, 1);
+    Turn *turn = findTurn(token); // listeners may have ended the debate
+    if (!turn)
+        return;
+    turn->stream = openChat(*turn, request, 1);
+    if (stopping() && turn->stream)
+        turn->stream->cancel(); // stopped while it was being announced: kept, empty
 }
 
-rt::llm::PooledChat *DebateEngine::openChat(const rt::llm::ChatRequest &request, int attempt)
+rt::llm::PooledChat *DebateEngine::openChat(Turn &t, const rt::llm::ChatRequest &request, int attempt)
 {
-    Turn &t = *m_turn;
     // The chosen model first, then the agent's later fallbacks; the chosen host first.
     rt::llm::PooledChat *chat = m_pool->chat(request, t.models.mid(t.modelIndex), t.host);
     const quint64 token = t.token;
     connect(chat, &rt::llm::PooledChat::notice, this, [this, token](const QString &message) {
-        if (m_turn && m_turn->token == token)
-            m_turn->moveReason = message;
+        if (Turn *t = findTurn(token))
+            t->moveReason = message;
     });
     connect(chat, &rt::llm::PooledChat::routed, this,
         [this, token](const QString &host, const QString &model, int) { onRouted(token, host, model); });
     connect(chat, &rt::llm::PooledChat::delta, this, [this, token, attempt](const QString &content, const QString &thinking) {
-        if (!m_turn || m_turn->token != token)
+        Turn *t = findTurn(token);
+        if (!t || t->ready)
             return;
         TokenDelta d;
-        d.turn = m_turn->info;
+        d.turn = t->info;
         d.content = content;
-        d.text = m_turn->streamer.feed(content);
+        d.text = t->streamer.feed(content);
         d.thinking = thinking;
         d.attempt = attempt;
         emit tokenDelta(d);
@@ -215,9 +273,10 @@ rt::llm::PooledChat *DebateEngine::openChat(const rt::llm::ChatRequest &request,
 
 void DebateEngine::onRouted(quint64 token, const QString &host, const QString &model)
 {
-    if (!m_turn || m_turn->token != token)
+    Turn *turn = findTurn(token);
+    if (!turn)
         return;
-    Turn &t = *m_turn;
+    Turn &t = *turn;
     t.host = host;
     const int seat = t.plan.seat;
     const QString home = m_seatHosts.value(seat);
@@ -250,13 +309,12 @@ void DebateEngine::noteFallback(int seat, const QString &agentName, const QStrin
         tr("%1's model %2 is not installed on any reachable host; using %3 instead.").arg(agentName, missing, used));
 }
 
-bool DebateEngine::restartElsewhere(const rt::llm::ChatResult &result)
+bool DebateEngine::restartElsewhere(Turn &t, const rt::llm::ChatResult &result)
 {
     // The host died in the middle of the reply: the partial text is not kept
     // (the turn is stored once, complete), and the turn starts again on another
     // host that has the model. The failed host is probed now so its breaker
     // opens for the other seats too.
-    Turn &t = *m_turn;
     if (t.repairing || stopping() || !lostHostMidReply(result.error) || t.restarts >= m_pool->hostNames().size())
         return false;
     QSet<QString> excluded = t.excludedHosts;
@@ -270,15 +328,16 @@ bool DebateEngine::restartElsewhere(const rt::llm::ChatResult &result)
     m_pool->probeNow(t.host);
     t.streamer.reset();
     qCDebug(lcDebate) << t.info.correlationId << "restarting the turn of" << t.info.agentName << "away from" << t.host;
-    tryModel();
+    tryModel(t);
     return true;
 }
 
 void DebateEngine::onStreamFinished(quint64 token, const rt::llm::ChatResult &result)
 {
-    if (!m_turn || m_turn->token != token)
+    Turn *turn = findTurn(token);
+    if (!turn)
         return;
-    Turn &t = *m_turn;
+    Turn &t = *turn;
     t.stream = nullptr;
     ++t.calls;
     ++m_calls;
@@ -287,6 +346,13 @@ void DebateEngine::onStreamFinished(quint64 token, const rt::llm::ChatResult &re
     if (!t.repairing)
         t.firstMetrics = result.metrics;
     addMetrics(t.metrics, result.metrics);
+    if (!m_budgetHit && m_turns.size() > 1 && tokenBudgetExceeded()) {
+        // Turns running alongside: the budget is spent now, not after the
+        // round; the others are cut short and kept as partial.
+        qCDebug(lcDebate) << "debate" << m_state.debateId << "token budget reached";
+        m_budgetHit = true;
+        cancelStreams();
+    }
     const ReplyShape shape = t.prompt.shape;
     if (!result.warning.isEmpty()) // e.g. Ollama silently cut the prompt to fit its context
         addNote(NoteKind::Warning, t.plan.seat, tr("%1: %2").arg(t.info.agentName, result.warning));
@@ -299,16 +365,16 @@ void DebateEngine::onStreamFinished(quint64 token, const rt::llm::ChatResult &re
             if (std::optional<Stance> s = StanceParser::parseStrict(result.content, shape)) {
                 record.content = result.content;
                 record.stance = *s;
-                completeTurn(record, QString());
+                completeTurn(t, record, QString());
                 return;
             }
             if (!stopping()) {
-                requestRepair(result);
+                requestRepair(t, result);
                 return;
             }
             record.content = result.content;
             record.stance = StanceParser::parseTolerant(result.content, shape).value_or(Stance());
-            completeTurn(record, QString());
+            completeTurn(t, record, QString());
             return;
         }
         // The repair's reply; then tolerant reading of either reply; then no stance.
@@ -324,7 +390,7 @@ void DebateEngine::onStreamFinished(quint64 token, const rt::llm::ChatResult &re
         record.stance = s.value_or(Stance());
         if (!s)
             addNote(NoteKind::Warning, t.plan.seat, tr("%1 gave no usable answer this turn (no stance).").arg(t.info.agentName));
-        completeTurn(record, t.firstReply);
+        completeTurn(t, record, t.firstReply);
         return;
     }
     case rt::llm::ChatStatus::Cancelled:
@@ -332,7 +398,7 @@ void DebateEngine::onStreamFinished(quint64 token, const rt::llm::ChatResult &re
         record.content = result.content;
         record.status = m_interruptRequested ? TurnStatus::Interrupted : TurnStatus::Partial;
         record.error = tr("The reply was stopped before it was complete.");
-        completeTurn(record, t.repairing ? t.firstReply : QString());
+        completeTurn(t, record, t.repairing ? t.firstReply : QString());
         return;
     case rt::llm::ChatStatus::Failed:
         break;
@@ -343,21 +409,21 @@ void DebateEngine::onStreamFinished(quint64 token, const rt::llm::ChatResult &re
     const QString &code = result.error.code;
     if (code == rt::llm::ErrorCode::ModelNotFound && result.content.isEmpty() && !t.repairing) {
         m_unavailableSeats.insert(t.plan.seat);
-        skipTurn(u"models_missing"_s, result.error);
+        skipTurn(t, u"models_missing"_s, result.error);
         return;
     }
     if (isUnreachable(code) && result.content.isEmpty() && !t.repairing) {
-        skipTurn(u"unreachable"_s, result.error);
+        skipTurn(t, u"unreachable"_s, result.error);
         return;
     }
-    if (!result.content.isEmpty() && restartElsewhere(result))
+    if (!result.content.isEmpty() && restartElsewhere(t, result))
         return;
     if (t.repairing) {
         // The repair request failed; read what the first reply offers.
         record.content = t.firstReply;
         record.stance = StanceParser::parseTolerant(t.firstReply, shape).value_or(Stance());
         record.error = result.error.message;
-        completeTurn(record, t.firstReply);
+        completeTurn(t, record, t.firstReply);
         return;
     }
     record.content = result.content;
@@ -365,12 +431,11 @@ void DebateEngine::onStreamFinished(quint64 token, const rt::llm::ChatResult &re
     record.stance = StanceParser::parseTolerant(result.content, shape).value_or(Stance());
     record.error = result.error.message;
     addNote(NoteKind::Warning, t.plan.seat, tr("%1's reply failed: %2").arg(t.info.agentName, result.error.message));
-    completeTurn(record, QString());
+    completeTurn(t, record, QString());
 }
 
-void DebateEngine::requestRepair(const rt::llm::ChatResult &first)
+void DebateEngine::requestRepair(Turn &t, const rt::llm::ChatResult &first)
 {
-    Turn &t = *m_turn;
     t.repairing = true;
     t.firstReply = first.content;
     const QString problem = StanceParser::problemWith(first.content, t.prompt.shape);
@@ -380,13 +445,16 @@ void DebateEngine::requestRepair(const rt::llm::ChatResult &first)
     request.messages.append(rt::llm::ChatMessage::assistant(first.content));
     request.messages.append(rt::llm::ChatMessage::user(StanceParser::repairPrompt(t.prompt.shape, problem)));
     t.streamer.reset();
+    const quint64 token = t.token;
     emit requestSent(t.info, request, 2);
-    t.stream = openChat(request, 2);
+    Turn *turn = findTurn(token);
+    if (!turn)
+        return;
+    turn->stream = openChat(*turn, request, 2);
 }
 
-void DebateEngine::completeTurn(TurnRecord record, const QString &repairContent)
+void DebateEngine::completeTurn(Turn &t, TurnRecord record, const QString &repairContent)
 {
-    Turn &t = *m_turn;
     record.info = t.info;
     record.createdAt = QDateTime::currentDateTimeUtc();
     record.metrics = t.metrics;
@@ -400,7 +468,6 @@ void DebateEngine::completeTurn(TurnRecord record, const QString &repairContent)
         TurnRecord row;
         row.info = t.info;
         row.info.kind = TurnKind::Repair;
-        row.info.index = t.info.index + 1;
         row.content = repairContent;
         row.text = visibleOf(repairContent, t.prompt.shape, Stance());
         row.status = TurnStatus::Complete;
@@ -413,26 +480,27 @@ void DebateEngine::completeTurn(TurnRecord record, const QString &repairContent)
 
     // Did the agent change its answer since its previous turn? (Votes are
     // independent samples: a different answer there is not a change of mind.)
+    // Its previous turn is of an earlier round, so it is stored already.
     const bool track
         = record.info.kind == TurnKind::Turn && m_format->kind() != FormatKind::Vote && record.isFinished() && record.stance.hasAnswer();
     const TurnRecord *prev = track ? m_state.latestOf(record.info.seat) : nullptr;
+    const quint64 token = t.token;
     if (!prev || !prev->stance.hasAnswer()) {
-        persistTurn(record, repairRow);
+        markReady(token, record, repairRow);
         return;
     }
     const qsizetype prevIndex = prev - m_state.turns.constData();
-    const auto decide = [this, prevIndex, repairRow](TurnRecord rec) {
+    const auto decide = [this, token, prevIndex, repairRow](TurnRecord rec) {
         const TurnRecord &p = m_state.turns.at(prevIndex);
         const Seat *seat = m_state.seat(rec.info.seat);
         rec.changed = !ConsensusMeter::sameAnswer(
             DebateFormat::stanceInput(p, seat), DebateFormat::stanceInput(rec, seat), DebateFormat::meterOptions(m_state.config));
-        persistTurn(rec, repairRow);
+        markReady(token, rec, repairRow);
     };
     if (isTextAnswer(record.stance.answer) && isTextAnswer(prev->stance.answer)) {
-        const quint64 token = t.token;
         embed({ record.stance.answer, prev->stance.answer },
             [this, token, record, prevIndex, decide](const QList<QList<double>> &vectors) mutable {
-                if (!m_turn || m_turn->token != token)
+                if (!findTurn(token))
                     return;
                 if (vectors.size() == 2) {
                     record.embedding = vectors.at(0);
@@ -445,54 +513,81 @@ void DebateEngine::completeTurn(TurnRecord record, const QString &repairContent)
     decide(record);
 }
 
-void DebateEngine::persistTurn(TurnRecord record, std::optional<TurnRecord> repairRow)
+void DebateEngine::markReady(quint64 token, TurnRecord record, std::optional<TurnRecord> repairRow)
 {
-    const quint64 token = m_turn ? m_turn->token : 0;
-    m_store->appendTurn(m_state.debateId, record, this, [this, token, record, repairRow](const rt::Result<qint64> &id) mutable {
-        if (!m_turn || m_turn->token != token)
-            return;
+    Turn *t = findTurn(token);
+    if (!t)
+        return;
+    t->ready = std::move(record);
+    t->repairRow = std::move(repairRow);
+    commitReady();
+}
+
+void DebateEngine::commitReady()
+{
+    // Turns are stored one at a time, in plan order: a turn that finished
+    // early waits for the ones planned before it, so its index (its position
+    // among the recorded turns) is the one announced with turnStarted.
+    if (m_committing || m_turns.empty() || !m_turns.front()->ready)
+        return;
+    Turn &t = *m_turns.front();
+    TurnRecord record = *t.ready;
+    record.info.index = m_recordedRows;
+    const quint64 token = t.token;
+    m_committing = true;
+    m_store->appendTurn(m_state.debateId, record, this, [this, token, record](const rt::Result<qint64> &id) mutable {
+        m_committing = false;
+        Turn *turn = findTurn(token);
+        if (!turn)
+            return; // the debate failed meanwhile
         if (!id) {
-            m_turn.reset();
-            m_busy = false;
             failWith(rt::Error { u"storage"_s, tr("%1's turn could not be saved: %2").arg(record.info.agentName, id.error().message) });
             return;
         }
         record.storageId = *id;
         ++m_recordedRows;
         m_state.turns.append(record);
+        if (turn->repairRow)
+            m_pendingRows.append(*turn->repairRow); // after the turns in flight, so their indices hold
+        removeTurn(token);
         qCDebug(lcDebate) << record.info.correlationId << "turn saved as" << record.storageId << "stance"
                           << Stance::sourceName(record.stance.source) << record.stance.answer;
         emit turnFinished(record);
-        const auto next = [this] { moveOn(); };
-        if (!repairRow) {
-            next();
-            return;
-        }
-        // The first, unusable reply is kept for the record.
-        m_store->appendTurn(m_state.debateId, *repairRow, this, [this, row = *repairRow, next](const rt::Result<qint64> &rowId) mutable {
-            if (rowId) {
-                row.storageId = *rowId;
-                ++m_recordedRows;
-                m_state.turns.append(row);
-            } else {
-                qCWarning(lcDebate) << "could not save the repaired reply:" << rowId.error().message;
-            }
-            next();
-        });
+        turnGone();
     });
 }
 
-void DebateEngine::skipTurn(const QString &reason, const rt::Error &error)
+void DebateEngine::persistRow(TurnRecord row)
 {
-    const int seatIndex = m_turn->plan.seat;
-    const QString name = m_turn->info.agentName;
+    // The first, unusable reply of a repaired turn is kept for the record.
+    m_busy = true;
+    row.info.index = m_recordedRows;
+    m_store->appendTurn(m_state.debateId, row, this, [this, row](const rt::Result<qint64> &rowId) mutable {
+        m_busy = false;
+        if (rowId) {
+            row.storageId = *rowId;
+            ++m_recordedRows;
+            m_state.turns.append(row);
+        } else {
+            qCWarning(lcDebate) << "could not save the repaired reply:" << rowId.error().message;
+        }
+        advance();
+    });
+}
+
+void DebateEngine::skipTurn(Turn &t, const QString &reason, const rt::Error &error)
+{
+    const int seatIndex = t.plan.seat;
+    const QString name = t.info.agentName;
+    const qsizetype planPos = t.planPos;
     const bool speaker = m_state.seat(seatIndex)->speaksInRounds();
-    m_turn.reset();
+    removeTurn(t.token);
     addNote(NoteKind::Skipped, seatIndex, tr("%1 was skipped this turn: %2").arg(name, error.message));
     const int needed = std::min<int>(2, int(m_state.speakingSeats().size()));
     if (m_phase == Phase::Rounds && speaker && availableSpeakers() < needed) {
-        // The same turn is tried again when the debate resumes.
-        m_busy = false;
+        // The debate pauses when the turns in flight are done; the same turn
+        // is tried again when it resumes.
+        m_cursor = std::min(m_cursor, planPos);
         QStringList silent; // every seat that cannot speak now, with its models
         for (int s : m_state.speakingSeats()) {
             if (!seatCanSpeak(s)) {
@@ -505,21 +600,17 @@ void DebateEngine::skipTurn(const QString &reason, const rt::Error &error)
             : tr("Fewer than two agents can speak: %1 cannot (no model installed on a reachable host). The debate is paused; "
                  "install a model or change the agents, then resume.")
                   .arg(silent.join(u", "_s));
-        enterPause(reason == u"unreachable"_s ? u"unreachable"_s : u"no_speakers"_s, message, error.code);
-        return;
+        if (!m_pendingPause)
+            m_pendingPause
+                = PauseInfo { m_state.debateId, reason == u"unreachable"_s ? u"unreachable"_s : u"no_speakers"_s, message, error.code };
     }
-    moveOn();
+    turnGone();
 }
 
-void DebateEngine::moveOn()
+void DebateEngine::dropTurn(quint64 token)
 {
-    m_turn.reset();
-    if (m_phase == Phase::Rounds)
-        ++m_cursor;
-    else
-        ++m_closingCursor;
-    m_busy = false;
-    advance();
+    removeTurn(token);
+    turnGone();
 }
 
 } // namespace rt::debate

@@ -17,6 +17,13 @@ QList<PlannedTurn> SimultaneousFormat::planRound(const DebateState &state, int r
     return plan;
 }
 
+bool SimultaneousFormat::concurrentTurns(const DebateState &state, int round, TurnKind kind) const
+{
+    Q_UNUSED(state);
+    Q_UNUSED(round);
+    return kind == TurnKind::Turn; // prompts read only earlier rounds
+}
+
 TurnPrompt SimultaneousFormat::prompt(const DebateState &state, const PlannedTurn &turn) const
 {
     if (turn.kind == TurnKind::Synthesis)

@@ -23,6 +23,13 @@ QList<PlannedTurn> VoteFormat::planRound(const DebateState &state, int round) co
     return plan;
 }
 
+bool VoteFormat::concurrentTurns(const DebateState &state, int round, TurnKind kind) const
+{
+    Q_UNUSED(state);
+    Q_UNUSED(round);
+    return kind == TurnKind::Turn; // independent samples: nobody sees anybody
+}
+
 QList<PlannedTurn> VoteFormat::closing(const DebateState &state, StopReason reason) const
 {
     Q_UNUSED(state);

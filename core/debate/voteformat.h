@@ -13,6 +13,7 @@ public:
     rt::Result<QList<Seat>> arrange(const DebateConfig &config) const override;
     QString phase(int round) const override;
     QList<PlannedTurn> planRound(const DebateState &state, int round) const override;
+    bool concurrentTurns(const DebateState &state, int round, TurnKind kind) const override;
     QList<PlannedTurn> closing(const DebateState &state, StopReason reason) const override;
     QList<StanceInput> roundStances(const DebateState &state, int round, int *missing) const override;
     StopReason decide(const DebateState &state, const ConsensusSnapshot &snapshot) const override;

@@ -8,6 +8,7 @@
 #include "llm/ollamaerrors.h"
 #include "simprocess.h"
 
+#include <QSet>
 #include <QStandardPaths>
 #include <QTcpServer>
 #include <QtTest/QTest>
@@ -451,6 +452,321 @@ private slots:
         QVERIFY(rec2.waitEnded());
         QVERIFY(rec2.failed);
         QCOMPARE(rec2.outcome.error.code, u"not_resumable"_s);
+    }
+
+    // Concurrent turns (setConcurrentTurns): every seat of a simultaneous round
+    // starts at once and the streams overlap; the turns are stored in plan
+    // order, each announced with the index it is stored at.
+    void concurrentRoundStreamsTogether()
+    {
+        QVERIFY(restartSim({ u"--debate-accuracy"_s, u"*=1"_s, u"--tps"_s, u"150"_s }));
+        MemoryDebateStore store;
+        DebateEngine engine(m_client.get(), &store);
+        engine.setConcurrentTurns(true);
+        DebateRecorder rec(&engine);
+        QStringList events; // "start S", "delta S", "done S" for round 1, in arrival order
+        QHash<QString, int> startedIndex; // correlation id -> index announced by turnStarted
+        QHash<QString, int> deltaIndex; // correlation id -> index carried by its deltas
+        connect(&engine, &DebateEngine::turnStarted, this, [&](const TurnInfo &t) {
+            startedIndex.insert(t.correlationId, t.index);
+            if (t.round == 1)
+                events.append(u"start %1"_s.arg(t.seat));
+        });
+        connect(&engine, &DebateEngine::tokenDelta, this, [&](const TokenDelta &d) {
+            deltaIndex.insert(d.turn.correlationId, d.turn.index);
+            if (d.turn.round == 1 && !d.content.isEmpty())
+                events.append(u"delta %1"_s.arg(d.turn.seat));
+        });
+        connect(&engine, &DebateEngine::turnFinished, this, [&](const TurnRecord &t) {
+            if (t.info.round == 1)
+                events.append(u"done %1"_s.arg(t.info.seat));
+        });
+        DebateConfig c = baseConfig();
+        c.agents.append(makeAgent(u"Di"_s, kLlama));
+        c.maxRounds = 2;
+        c.consensusThreshold = 1.0;
+        c.stallRounds = 0;
+        c.synthesis = true;
+        QVERIFY(engine.start(c));
+        QVERIFY(rec.waitEnded());
+        QVERIFY2(rec.finished, qPrintable(rec.log.join(u", "_s)));
+        QCOMPARE(rec.outcome.rounds, 1); // unanimous
+        const int seats = 4;
+
+        // Every seat's turn started before any turn of the round finished.
+        qsizetype lastStart = -1, firstDone = events.size();
+        for (qsizetype i = 0; i < events.size(); ++i) {
+            if (events.at(i).startsWith(u"start"_s))
+                lastStart = i;
+            else if (events.at(i).startsWith(u"done"_s))
+                firstDone = std::min(firstDone, i);
+        }
+        QCOMPARE(events.count(u"start 0"_s) + events.count(u"start 1"_s) + events.count(u"start 2"_s) + events.count(u"start 3"_s), seats);
+        QVERIFY2(lastStart < firstDone, qPrintable(events.join(u", "_s)));
+        // The streams overlap: every seat's first delta comes before any seat's last.
+        QHash<int, qsizetype> firstDelta, lastDelta;
+        for (qsizetype i = 0; i < events.size(); ++i) {
+            if (!events.at(i).startsWith(u"delta"_s))
+                continue;
+            const int seat = events.at(i).section(u' ', 1).toInt();
+            if (!firstDelta.contains(seat))
+                firstDelta.insert(seat, i);
+            lastDelta.insert(seat, i);
+        }
+        QCOMPARE(firstDelta.size(), seats);
+        const qsizetype latestFirst = *std::max_element(firstDelta.cbegin(), firstDelta.cend());
+        const qsizetype earliestLast = *std::min_element(lastDelta.cbegin(), lastDelta.cend());
+        QVERIFY2(latestFirst < earliestLast, qPrintable(events.join(u", "_s)));
+        QVERIFY(m_sim.stats().value(u"peak_active"_s).toInt() >= 3);
+
+        // Stored in plan order (seat order), then the synthesis after the round, alone.
+        QCOMPARE(rec.order(), (QStringList { u"0:turn"_s, u"1:turn"_s, u"2:turn"_s, u"3:turn"_s, u"4:synthesis"_s }));
+        QVERIFY(rec.log.indexOf(u"turn Synthesizer synthesis"_s) > rec.log.indexOf(u"consensus 1"_s));
+        // One index per turn, the same in every signal and in the store.
+        const StoredDebate *d = store.find(engine.debateId());
+        QCOMPARE(d->turns.size(), rec.turns.size());
+        for (const TurnRecord &t : rec.turns) {
+            QCOMPARE(startedIndex.value(t.info.correlationId, -1), t.info.index);
+            QCOMPARE(deltaIndex.value(t.info.correlationId, -1), t.info.index);
+            QCOMPARE(d->turns.at(t.info.index).storageId, t.storageId);
+            QCOMPARE(rec.deltaText.value(t.info.index), t.text); // streamed text = recorded text
+        }
+        // Nobody saw a turn of its own round.
+        for (int seat = 0; seat < seats; ++seat)
+            QVERIFY(rec.requestsFor(1, seat).at(0).entries().isEmpty());
+    }
+
+    // stop() while every seat streams: each turn in flight is aborted and kept
+    // once, as partial; interrupt() the same, resumable, and restore runs each
+    // of them again, so every planned turn ends up finished exactly once.
+    void stopAndInterruptDuringConcurrentStreaming_data()
+    {
+        QTest::addColumn<bool>("interrupt");
+        QTest::newRow("stop") << false;
+        QTest::newRow("interrupt") << true;
+    }
+
+    void stopAndInterruptDuringConcurrentStreaming()
+    {
+        QFETCH(bool, interrupt);
+        QVERIFY(restartSim({ u"--debate-accuracy"_s, u"*=1"_s }));
+        MemoryDebateStore store;
+        qint64 id = 0;
+        {
+            DebateEngine engine(m_client.get(), &store);
+            engine.setConcurrentTurns(true);
+            DebateRecorder rec(&engine);
+            QHash<int, int> deltas;
+            bool ended = false;
+            connect(&engine, &DebateEngine::tokenDelta, this, [&](const TokenDelta &d) {
+                if (d.content.isEmpty())
+                    return;
+                ++deltas[d.turn.seat];
+                if (ended || deltas.size() < 3)
+                    return;
+                for (int n : std::as_const(deltas)) {
+                    if (n < 2)
+                        return;
+                }
+                ended = true; // all three are streaming now
+                if (interrupt)
+                    engine.interrupt();
+                else
+                    engine.stop();
+            });
+            DebateConfig c = baseConfig();
+            for (auto &a : c.agents)
+                a.model = u"sim-slow:latest"_s; // 20 tokens per second
+            c.maxRounds = 2;
+            c.consensusThreshold = 1.0;
+            c.stallRounds = 0;
+            QVERIFY(engine.start(c));
+            QVERIFY(rec.waitEnded(20000));
+            QVERIFY(ended);
+            QCOMPARE(rec.turnsStarted.size(), 3);
+            QCOMPARE(rec.turns.size(), 3);
+            QSet<int> seen;
+            for (const TurnRecord &t : rec.turns) {
+                QVERIFY(!seen.contains(t.info.seat));
+                seen.insert(t.info.seat);
+                RT_COMPARE_NAME(t.status, interrupt ? TurnStatus::Interrupted : TurnStatus::Partial);
+                QVERIFY(!t.content.isEmpty());
+                QVERIFY(!t.isFinished());
+            }
+            QCOMPARE(seen.size(), 3);
+            id = engine.debateId();
+            const StoredDebate *d = store.find(id);
+            QCOMPARE(d->turns.size(), 3); // each kept once
+            if (!interrupt) {
+                QVERIFY(rec.finished);
+                RT_COMPARE_NAME(rec.outcome.stopReason, StopReason::UserStop);
+                QVERIFY(rec.outcome.durationMs < 5000); // aborted, not waited for
+                QVERIFY(d->status == DebateStatus::Finished);
+                QTRY_VERIFY(m_sim.stats().value(u"client_closed_early"_s).toInt() >= 3);
+                return;
+            }
+            QVERIFY(rec.interrupted);
+            QVERIFY(d->status == DebateStatus::Interrupted);
+        }
+        QVERIFY(restartSim({ u"--debate-accuracy"_s, u"*=1"_s, u"--tps"_s, u"400"_s }));
+        DebateEngine engine(m_client.get(), &store);
+        engine.setConcurrentTurns(true);
+        DebateRecorder rec(&engine);
+        engine.restore(id);
+        QVERIFY(rec.waitEnded());
+        QVERIFY2(rec.finished, qPrintable(rec.log.join(u", "_s)));
+        QCOMPARE(rec.started.at(0).finishedTurns, 0);
+        QCOMPARE(rec.turnsStarted.at(0).round, 1); // round 1 again, all three seats
+        QMap<QString, int> finished;
+        for (const TurnRecord &t : store.find(id)->turns) {
+            if (t.info.kind == TurnKind::Turn && t.isFinished())
+                finished[u"%1/%2"_s.arg(t.info.round).arg(t.info.seat)] += 1;
+        }
+        QCOMPARE(finished.keys(), (QStringList { u"1/0"_s, u"1/1"_s, u"1/2"_s }));
+        for (int n : finished)
+            QCOMPARE(n, 1);
+    }
+
+    // A crash in the middle of a concurrent round: the turns already stored
+    // stay, the others run again, together.
+    void crashMidConcurrentRoundThenRestore()
+    {
+        // Cy is wrong and nobody moves: no consensus, so round 2 runs too.
+        QVERIFY(restartSim({ u"--debate-accuracy"_s, u"*=1,qwen3:0.6b=0"_s, u"--debate-persuadability"_s, u"*=0"_s }));
+        MemoryDebateStore store;
+        DebateConfig c = baseConfig();
+        c.agents[1].model = u"sim-slow:latest"_s; // Bo is still talking when Ada is stored
+        c.maxRounds = 2;
+        c.consensusThreshold = 1.0;
+        c.stallRounds = 0;
+        c.synthesis = false;
+        qint64 id = 0;
+        {
+            auto engine = std::make_unique<DebateEngine>(m_client.get(), &store);
+            engine->setConcurrentTurns(true);
+            DebateRecorder rec(engine.get());
+            QVERIFY(engine->start(c));
+            QTRY_COMPARE_WITH_TIMEOUT(rec.turns.size(), 1, 20000);
+            QCOMPARE(rec.turns.at(0).info.seat, 0);
+            QCOMPARE(rec.turnsStarted.size(), 3);
+            id = engine->debateId();
+            engine.reset(); // gone without a word, like kill -9
+        }
+        const StoredDebate *before = store.find(id);
+        QVERIFY(before->status == DebateStatus::Running);
+        QCOMPARE(before->turns.size(), 1);
+
+        DebateEngine engine(m_client.get(), &store);
+        engine.setConcurrentTurns(true);
+        DebateRecorder rec(&engine);
+        engine.restore(id);
+        QVERIFY(rec.waitEnded(30000));
+        QVERIFY2(rec.finished, qPrintable(rec.log.join(u", "_s)));
+        QCOMPARE(rec.started.at(0).finishedTurns, 1);
+        QList<int> round1;
+        for (const TurnInfo &t : rec.turnsStarted) {
+            if (t.round == 1)
+                round1.append(t.seat);
+        }
+        QCOMPARE(round1, (QList<int> { 1, 2 })); // exactly the ones without a record
+        QCOMPARE(rec.turnsStarted.size(), 5);
+        QCOMPARE(rec.turnsStarted.at(2).round, 2);
+        QCOMPARE(rec.requestsFor(2, 0).at(0).entries().size(), 3); // round 2 sees all of round 1
+        QMap<QString, int> finished;
+        for (const TurnRecord &t : store.find(id)->turns) {
+            if (t.info.kind == TurnKind::Turn && t.isFinished())
+                finished[u"%1/%2"_s.arg(t.info.round).arg(t.info.seat)] += 1;
+        }
+        QCOMPARE(finished.size(), 6);
+        for (int n : finished)
+            QCOMPARE(n, 1);
+    }
+
+    // Turns stored out of plan order (completion order, a partial row among
+    // them): restore runs exactly the planned turns without a finished record.
+    void restoreRunsTheMissingTurnsWhateverTheStoredOrder()
+    {
+        QVERIFY(restartSim({ u"--debate-accuracy"_s, u"*=1"_s }));
+        MemoryDebateStore store;
+        DebateConfig c = baseConfig();
+        c.agents.append(makeAgent(u"Di"_s, kLlama));
+        c.maxRounds = 1;
+        c.synthesis = false;
+        const auto seats = DebateFormat::create(c.format)->arrange(c);
+        QVERIFY(seats.ok());
+        std::optional<qint64> id;
+        store.createDebate(c, *seats, this, [&](const rt::Result<qint64> &r) { id = r.value(); });
+        QTRY_VERIFY(id.has_value());
+        // Stored: Cy, then Ada, then a partial row of Bo; Bo and Di have no finished record.
+        const auto row = [&](int seat, TurnStatus status) {
+            TurnRecord t;
+            t.info.debateId = *id;
+            t.info.round = 1;
+            t.info.seat = seat;
+            t.info.agentName = c.agents.at(seat).name;
+            t.info.model = c.agents.at(seat).model;
+            t.content = u"{}"_s;
+            t.status = status;
+            t.stance.answer = rt::test::arithmeticAnswer();
+            t.stance.confidence = 0.9;
+            bool done = false;
+            store.appendTurn(*id, t, this, [&](const rt::Result<qint64> &) { done = true; });
+            return QTest::qWaitFor([&] { return done; }, 5000);
+        };
+        QVERIFY(row(2, TurnStatus::Complete));
+        QVERIFY(row(0, TurnStatus::Complete));
+        QVERIFY(row(1, TurnStatus::Partial));
+
+        DebateEngine engine(m_client.get(), &store);
+        engine.setConcurrentTurns(true);
+        DebateRecorder rec(&engine);
+        engine.restore(*id);
+        QVERIFY(rec.waitEnded());
+        QVERIFY2(rec.finished, qPrintable(rec.log.join(u", "_s)));
+        QCOMPARE(rec.started.at(0).finishedTurns, 2);
+        QCOMPARE(rec.order(), (QStringList { u"1:turn"_s, u"3:turn"_s }));
+        QCOMPARE(rec.turns.at(0).info.index, 3); // after the three rows already there
+        QCOMPARE(rec.turns.at(1).info.index, 4);
+        QCOMPARE(rec.snapshots.size(), 1);
+        QCOMPARE(rec.snapshots.at(0).missing, 0); // all four answers measured
+        QCOMPARE(store.find(*id)->turns.size(), 5);
+    }
+
+    // pause() during a concurrent round takes effect when every turn in flight
+    // is done; a note added meanwhile is in every prompt of the next round.
+    void pauseDuringConcurrentRound()
+    {
+        QVERIFY(
+            restartSim({ u"--debate-accuracy"_s, u"*=1,qwen3:0.6b=0"_s, u"--debate-persuadability"_s, u"*=0"_s, u"--tps"_s, u"200"_s }));
+        MemoryDebateStore store;
+        DebateEngine engine(m_client.get(), &store);
+        engine.setConcurrentTurns(true);
+        DebateRecorder rec(&engine);
+        connect(&engine, &DebateEngine::turnStarted, this, [&](const TurnInfo &t) {
+            if (t.seat == 2 && t.round == 1)
+                engine.pause();
+        });
+        DebateConfig c = baseConfig();
+        c.maxRounds = 2;
+        c.consensusThreshold = 1.0;
+        c.stallRounds = 0;
+        c.synthesis = false;
+        QVERIFY(engine.start(c));
+        QVERIFY(rec.waitPaused());
+        QCOMPARE(rec.turnsStarted.size(), 3);
+        QCOMPARE(rec.turns.size(), 3); // every turn in flight finished, none lost
+        engine.interject(u"Please show your working."_s);
+        QTRY_COMPARE(rec.notes.size(), 1);
+        QCOMPARE(rec.turnsStarted.size(), 3); // still paused
+        engine.resume();
+        QVERIFY(rec.waitEnded());
+        QVERIFY(rec.finished);
+        QCOMPARE(rec.outcome.rounds, 2);
+        for (int seat = 0; seat < 3; ++seat) {
+            QCOMPARE(rec.requestsFor(2, seat).size(), 1);
+            QVERIFY(!rec.requestsFor(1, seat).at(0).userText().contains(u"Please show your working."_s));
+            QVERIFY(rec.requestsFor(2, seat).at(0).userText().contains(u"Please show your working."_s));
+        }
     }
 
     void storageFailureFailsTheDebate()
