@@ -350,6 +350,8 @@ void DebatesPage::newDebate()
 
 DebateSession *DebatesPage::followJob(DebateJob *job)
 {
+    // The table shows every seat at once: independent turns stream side by side.
+    job->engine()->setConcurrentTurns(true);
     auto *session = new DebateSession(this);
     session->follow(job->engine());
     m_live.append(session);
