@@ -33,6 +33,7 @@
 #include <QStatusBar>
 #include <QTimer>
 #include <QVBoxLayout>
+#include <memory>
 
 namespace rt::ui {
 
@@ -374,14 +375,14 @@ void MainWindow::closeAfter(CloseChoice choice)
     // Stop: each debate ends with its partial turn and result saved, then we close.
     m_debates->stopAll();
     auto *wait = new QTimer(this);
-    auto *deadline = new QElapsedTimer;
+    auto deadline = std::make_shared<QElapsedTimer>();
     deadline->start();
     connect(wait, &QTimer::timeout, this, [this, wait, deadline, closeLater] {
         qCDebug(lcUi) << "closing: debates still running" << m_debates->runningCount();
         if (m_debates->runningCount() > 0 && deadline->elapsed() < 5000)
             return;
         wait->stop();
-        delete deadline;
+        wait->deleteLater();
         closeLater();
     });
     wait->start(50);

@@ -18,6 +18,7 @@
 #include "ui/debatesession.h"
 #include "ui/debatespage.h"
 #include "ui/debateview.h"
+#include "ui/demoserver.h"
 #include "ui/mainwindow.h"
 #include "ui/newdebatepanel.h"
 #include "ui/seatcard.h"
@@ -90,6 +91,7 @@ private slots:
     void faultMidTurnShowsNoteWithoutModal();
     void killedAppOffersResumeAndFinishes();
     void closingWhileRunningAsksStopOrKeep();
+    void demoOffersSampleDebate();
     void darkLivePageFromCommandLine();
 
 private:
@@ -487,6 +489,39 @@ void TestDebateWindow::closingWhileRunningAsksStopOrKeep()
     QCOMPARE(m_window->findChild<QStackedWidget *>() != nullptr, true);
     QTRY_VERIFY(page()->isVisible());
     QVERIFY(storedDebate(db, second)->status != rt::DebateStatus::Finished);
+}
+
+void TestDebateWindow::demoOffersSampleDebate()
+{
+    // No Ollama, an empty database: the demo's Debates page offers a sample
+    // debate, and one click seats three agents that stream side by side.
+    rt::test::TempDatabase db;
+    QVERIFY(db.isValid());
+    openWindow(rt::test::closedLoopbackUrl(), db.dbArgument());
+    QTRY_VERIFY_WITH_TIMEOUT(page()->isLoaded(), 10000);
+    m_window->showPage(m_window->pageIndex(page()));
+    QVERIFY(!page()->sampleButton()->isVisible()); // not outside the demo
+    m_window->demoServer()->setProgramPath(rt::test::simulatorPath());
+    m_window->startDemo();
+    QTRY_VERIFY_WITH_TIMEOUT(m_window->isDemo(), 10000);
+    QTRY_VERIFY_WITH_TIMEOUT(m_window->modelCatalog()->model(u"llama3.2:1b"_s).has_value(), 10000);
+    QTRY_VERIFY_WITH_TIMEOUT(m_window->workspace()->agents()->count() >= 9, 10000);
+    QTRY_VERIFY(page()->sampleButton()->isVisible());
+    QTest::mouseClick(page()->sampleButton(), Qt::LeftButton);
+    DebateSession *session = waitForSession();
+    QVERIFY(session->isLive());
+    // Simultaneous: the debaters of round 1 stream at the same time.
+    int most = 0;
+    QTRY_VERIFY_WITH_TIMEOUT(
+        [&] {
+            most = qMax(most, int(session->liveTurns().size()));
+            return most >= 3 || session->phase() == Phase::Finished;
+        }(),
+        30000);
+    QCOMPARE(most, 3);
+    QTRY_COMPARE_WITH_TIMEOUT(session->phase(), Phase::Finished, 120000);
+    QVERIFY(!session->outcome()->answer.isEmpty());
+    m_window->leaveDemo();
 }
 
 void TestDebateWindow::darkLivePageFromCommandLine()
