@@ -26,8 +26,8 @@ struct StoredDebate {
 // Where the engine makes its progress durable. Every call is asynchronous:
 // the callback runs later on the context object's thread (never inside the
 // call) and is dropped if the context is gone. The engine waits for each
-// callback before it goes on, so a finished turn is durable before the next
-// one starts.
+// callback before it goes on: a finished turn is durable before the next one
+// starts (turns that run together are appended one at a time, in plan order).
 class DebateStore {
 public:
     using IdCallback = std::function<void(const rt::Result<qint64> &)>;

@@ -110,7 +110,7 @@ struct RoundInfo {
 // Who is speaking; shared by turnStarted, tokenDelta and turnFinished.
 struct TurnInfo {
     qint64 debateId = 0;
-    int index = 0; // position among the debate's recorded turns, 0-based
+    int index = 0; // position among the debate's recorded turns, 0-based; the same from turnStarted on
     int round = 0;
     int seat = -1; // -1 for the human moderator
     QString agentName;
