@@ -405,6 +405,14 @@ DebateSession *DebatesPage::followJob(DebateJob *job)
 void DebatesPage::showSession(DebateSession *session)
 {
     m_view->setSession(session);
+    // Debates that ended here and are no longer shown live on in storage only.
+    for (qsizetype i = m_live.size() - 1; i >= 0; --i) {
+        DebateSession *old = m_live.at(i);
+        if (old != session && !old->isLive()) {
+            m_live.removeAt(i);
+            old->deleteLater();
+        }
+    }
     m_stack->setCurrentWidget(m_view);
     m_view->setFocus();
 }

@@ -195,6 +195,15 @@ MainWindow::~MainWindow()
     // Stop the simulator while the window's signal receivers still exist quietly.
     m_demo->disconnect(this);
     m_demo->stop();
+    // In order: the pages (they may queue last writes), then the workspace
+    // (running debates saved as interrupted, storage flushed), and only then,
+    // with the other children, the pool the debates ran on.
+    delete m_chat;
+    m_chat = nullptr;
+    delete m_debates;
+    m_debates = nullptr;
+    delete m_workspace;
+    m_workspace = nullptr;
 }
 
 void MainWindow::buildSidebar(QFrame *sidebar)
