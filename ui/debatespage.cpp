@@ -279,7 +279,15 @@ void DebatesPage::buildList(QWidget *panel)
     layout->setContentsMargins(24, 18, 24, 18);
     layout->setSpacing(12);
     layout->addLayout(header);
+    m_listError = new QLabel(panel);
+    m_listError->setObjectName(QStringLiteral("debateListError"));
+    m_listError->setWordWrap(true);
+    m_listError->setStyleSheet(
+        QStringLiteral("QLabel { color: %1; background: %2; border: 1px solid %3; border-radius: 8px; padding: 8px 10px; }")
+            .arg(Theme::css(Theme::ErrorText), Theme::css(Theme::ErrorBackground), Theme::css(Theme::ErrorBorder)));
+    m_listError->hide();
     layout->addWidget(m_interrupted);
+    layout->addWidget(m_listError);
     layout->addWidget(m_listStack, 1);
 
     connect(newButton, &QPushButton::clicked, this, &DebatesPage::newDebate);
@@ -468,6 +476,7 @@ void DebatesPage::openDebate(qint64 debateId)
     m_workspace->debates()->loadDebate(debateId, this, [this, debateId](const rt::Result<StoredDebate> &result) {
         if (!result) {
             qCWarning(lcUi).noquote() << "cannot open debate" << debateId << result.error().message;
+            showListError(tr("Debate %1 could not be opened: %2").arg(debateId).arg(result.error().message));
             return;
         }
         if (!m_stored)
@@ -584,6 +593,14 @@ void DebatesPage::exportDebate(qint64 debateId)
     dialog->open(); // window-modal, no nested event loop
 }
 
+void DebatesPage::showListError(const QString &message)
+{
+    m_listError->setText(message);
+    m_listError->setVisible(!message.isEmpty());
+    if (!message.isEmpty() && panel() != Panel::List)
+        m_stack->setCurrentWidget(m_listPanel);
+}
+
 void DebatesPage::stopAll()
 {
     for (DebateSession *s : std::as_const(m_live)) {
@@ -627,9 +644,10 @@ void DebatesPage::reload()
             if (seq != m_reloadSeq)
                 return; // a newer reload is on its way
             if (!result) {
-                m_emptyText->setText(tr("The debates could not be read: %1").arg(result.error().message));
+                showListError(tr("The debates could not be read: %1").arg(result.error().message));
                 return;
             }
+            showListError(QString());
             m_model->setDebates(*result);
             m_loaded = true;
             updateEmptyState();

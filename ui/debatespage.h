@@ -91,6 +91,7 @@ private:
     void showSession(DebateSession *session);
     void onInterruptedFound(const QList<rt::tasks::TaskInfo> &tasks);
     void updateEmptyState();
+    void showListError(const QString &message); // empty: hide
     void updateInterruptedBanner();
     QList<qint64> interruptedIds() const;
 
@@ -108,6 +109,7 @@ private:
     QFrame *m_interrupted;
     QLabel *m_interruptedText;
     QLabel *m_emptyText;
+    QLabel *m_listError;
     QPushButton *m_sampleButton;
     NewDebatePanel *m_new;
     DebateView *m_view;
