@@ -18,13 +18,13 @@ ConsensusChart::ConsensusChart(QWidget *parent)
     setAccessibleName(tr("Consensus and confidence per round"));
     setRenderHint(QPainter::Antialiasing);
     setMinimumHeight(170);
-    auto *chart = new QChart;
+    // The chart the view made itself: setChart() would release (and leak) it.
+    QChart *chart = this->chart();
     chart->setBackgroundVisible(false);
     chart->setMargins(QMargins(4, 4, 4, 4));
     chart->legend()->setAlignment(Qt::AlignBottom);
     chart->legend()->setLabelColor(Theme::MutedText);
     chart->legend()->setFont(Theme::scaledFont(font(), 0.8));
-    setChart(chart);
     setStyleSheet(QStringLiteral("background: transparent;"));
 }
 
