@@ -4,6 +4,7 @@
 #include "chatmessagemodel.h"
 #include "chatview.h"
 #include "common/appsettings.h"
+#include "common/futurecallback.h"
 #include "common/logging.h"
 #include "conversationlist.h"
 #include "icons.h"
@@ -566,9 +567,8 @@ void ChatPage::openConversation(const rt::storage::Conversation &conversation)
     m_view->setPlaceholder(conversation.title, tr("Loading the conversation…"));
     updateControls();
     const quint64 request = ++m_openRequest;
-    storage()
-        ->lastMessages(conversation.id)
-        .then(this, [this, request, conversation](const rt::Result<QList<rt::storage::Message>> &result) {
+    rt::whenReady(storage()->lastMessages(conversation.id), this,
+        [this, request, conversation](const rt::Result<QList<rt::storage::Message>> &result) {
             if (request != m_openRequest)
                 return; // another conversation was opened meanwhile
             m_opening = false;
@@ -637,7 +637,7 @@ void ChatPage::withConversation(const std::shared_ptr<StoredChat> &chat, std::fu
     rt::storage::Conversation conversation;
     conversation.title = chat->title;
     conversation.model = chat->model;
-    db->startConversation(conversation).then(this, [this, chat, conversation](const rt::Result<qint64> &created) mutable {
+    rt::whenReady(db->startConversation(conversation), this, [this, chat, conversation](const rt::Result<qint64> &created) mutable {
         chat->creating = false;
         const QList<std::function<void(qint64)>> waiting = std::exchange(chat->waiting, {});
         if (!created) {
@@ -672,7 +672,7 @@ void ChatPage::storeUserMessage(const QString &text)
         message.conversationId = conversationId;
         message.role = rt::storage::MessageRole::User;
         message.content = text;
-        storage()->appendMessage(message).then(this, [this, chat = m_chat](const rt::Result<qint64> &id) {
+        rt::whenReady(storage()->appendMessage(message), this, [this, chat = m_chat](const rt::Result<qint64> &id) {
             if (!id && chat == m_chat)
                 reportStorageError(tr("Your message was not saved: %1").arg(id.error().message.section(u'\n', 0, 0)));
         });
@@ -689,7 +689,7 @@ std::shared_ptr<ChatPage::StoredReply> ChatPage::beginStoredReply(quint64 rowId,
     m_reply = reply;
     m_lastReply = reply;
     withConversation(m_chat, [this, reply, model](qint64 conversationId) {
-        storage()->beginAssistantMessage(conversationId, model).then(this, [this, reply](const rt::Result<qint64> &id) {
+        rt::whenReady(storage()->beginAssistantMessage(conversationId, model), this, [this, reply](const rt::Result<qint64> &id) {
             if (!id) {
                 reply->failed = true;
                 if (reply->chat == m_chat)
@@ -721,7 +721,7 @@ void ChatPage::finishStoredReply(const std::shared_ptr<StoredReply> &reply)
     if (!reply || reply->id <= 0 || !reply->completion || !storage())
         return; // finished once begun (or never, if begin failed)
     const qint64 id = reply->id;
-    storage()->finishMessage(id, *reply->completion).then(this, [this, reply, id](const rt::Status &saved) {
+    rt::whenReady(storage()->finishMessage(id, *reply->completion), this, [this, reply, id](const rt::Status &saved) {
         if (!saved) {
             if (reply->chat == m_chat)
                 reportStorageError(tr("The reply was not saved: %1").arg(saved.error().message.section(u'\n', 0, 0)));

@@ -32,8 +32,10 @@ void ConsensusChart::setDebate(const QList<rt::debate::Seat> &seats, int maxRoun
 {
     QChart *c = chart();
     c->removeAllSeries();
-    for (QAbstractAxis *axis : c->axes())
-        c->removeAxis(axis);
+    for (QAbstractAxis *axis : c->axes()) {
+        c->removeAxis(axis); // releases it: ours to delete
+        delete axis;
+    }
     m_seats.clear();
     m_maxRounds = qMax(1, maxRounds);
 

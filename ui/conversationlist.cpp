@@ -1,5 +1,6 @@
 #include "conversationlist.h"
 
+#include "common/futurecallback.h"
 #include "common/logging.h"
 #include "icons.h"
 #include "storage/storage.h"
@@ -468,31 +469,32 @@ void ConversationList::reload()
         return;
     const quint64 request = ++m_loadRequest;
     const int limit = qMax(200, m_model->count() + 20);
-    m_workspace->storage()->conversations(limit).then(this, [this, request](const rt::Result<QList<rt::storage::Conversation>> &result) {
-        if (request != m_loadRequest)
-            return; // a newer reload is on its way
-        if (isEditing()) {
-            m_reloadWanted = true; // a reset would close the title editor
-            return;
-        }
-        m_loaded = true;
-        if (!result) {
-            qCWarning(lcUi).noquote() << "could not list conversations:" << result.error().message;
-            showError(tr("The conversations could not be loaded: %1").arg(result.error().message));
+    rt::whenReady(
+        m_workspace->storage()->conversations(limit), this, [this, request](const rt::Result<QList<rt::storage::Conversation>> &result) {
+            if (request != m_loadRequest)
+                return; // a newer reload is on its way
+            if (isEditing()) {
+                m_reloadWanted = true; // a reset would close the title editor
+                return;
+            }
+            m_loaded = true;
+            if (!result) {
+                qCWarning(lcUi).noquote() << "could not list conversations:" << result.error().message;
+                showError(tr("The conversations could not be loaded: %1").arg(result.error().message));
+                emit loaded();
+                return;
+            }
+            const qint64 current = m_view->currentIndex().data(ConversationListModel::IdRole).toLongLong();
+            QList<rt::storage::Conversation> rows = *result;
+            if (m_pending)
+                rows.removeIf([id = m_pending->id](const rt::storage::Conversation &c) { return c.id == id; });
+            m_model->setConversations(rows);
+            if (const int row = m_model->rowOf(current); row >= 0)
+                m_view->setCurrentIndex(m_model->index(row));
+            showError({});
+            updateButtons();
             emit loaded();
-            return;
-        }
-        const qint64 current = m_view->currentIndex().data(ConversationListModel::IdRole).toLongLong();
-        QList<rt::storage::Conversation> rows = *result;
-        if (m_pending)
-            rows.removeIf([id = m_pending->id](const rt::storage::Conversation &c) { return c.id == id; });
-        m_model->setConversations(rows);
-        if (const int row = m_model->rowOf(current); row >= 0)
-            m_view->setCurrentIndex(m_model->index(row));
-        showError({});
-        updateButtons();
-        emit loaded();
-    });
+        });
 }
 
 void ConversationList::setOpenId(qint64 id)
@@ -569,9 +571,9 @@ void ConversationList::rename(qint64 id, const QString &title, const QString &pr
 {
     if (!m_workspace)
         return;
-    m_workspace->storage()
-        ->write([id, title](rt::storage::StorageContext &c) { return c.conversations().rename(id, title); })
-        .then(this, [this, id, previousTitle](const rt::Status &status) {
+    rt::whenReady(
+        m_workspace->storage()->write([id, title](rt::storage::StorageContext &c) { return c.conversations().rename(id, title); }), this,
+        [this, id, previousTitle](const rt::Status &status) {
             if (!status) {
                 qCWarning(lcUi).noquote() << "could not rename conversation" << id << status.error().message;
                 showError(tr("The new title was not saved: %1").arg(status.error().message));
@@ -631,7 +633,7 @@ void ConversationList::commitDelete()
             return {}; // already gone (another window)
         return removed;
     });
-    written.then(this, [this, c](const rt::Status &status) {
+    rt::whenReady(written, this, [this, c](const rt::Status &status) {
         if (!status) {
             qCWarning(lcUi).noquote() << "could not delete conversation" << c.id << status.error().message;
             showError(tr("The conversation could not be deleted: %1").arg(status.error().message));

@@ -1,6 +1,7 @@
 #include "debatespage.h"
 
 #include "agents/agentregistry.h"
+#include "common/futurecallback.h"
 #include "common/logging.h"
 #include "debate/debateengine.h"
 #include "debate/debatejob.h"
@@ -128,7 +129,7 @@ DebatesPage::DebatesPage(Workspace *workspace, rt::llm::EndpointPool *pool, rt::
         startDebate(again);
     });
 
-    auto whenReady = [this] {
+    auto onReady = [this] {
         m_new->setRegistry(m_workspace->agents());
         m_new->reset();
         rt::tasks::TaskManager *tasks = m_workspace->tasks();
@@ -140,9 +141,9 @@ DebatesPage::DebatesPage(Workspace *workspace, rt::llm::EndpointPool *pool, rt::
         reload();
     };
     if (workspace->isReady())
-        whenReady();
+        onReady();
     else
-        connect(workspace, &Workspace::ready, this, whenReady);
+        connect(workspace, &Workspace::ready, this, onReady);
 }
 
 DebatesPage::~DebatesPage()
@@ -569,7 +570,7 @@ void DebatesPage::exportDebate(qint64 debateId)
             return;
         const auto format = path.endsWith(QStringLiteral(".json"), Qt::CaseInsensitive) ? rt::storage::ExportFormat::Json
                                                                                         : rt::storage::ExportFormat::Markdown;
-        m_workspace->storage()->exportDebate(debateId, format).then(this, [this, path](const rt::Result<QByteArray> &data) {
+        rt::whenReady(m_workspace->storage()->exportDebate(debateId, format), this, [this, path](const rt::Result<QByteArray> &data) {
             if (!data) {
                 emit exported(path, data.error().message);
                 return;
@@ -614,45 +615,44 @@ void DebatesPage::reload()
     if (!m_workspace || !m_workspace->isReady())
         return;
     const quint64 seq = ++m_reloadSeq;
-    m_workspace->storage()
-        ->read([](rt::storage::StorageContext &c) -> rt::Result<QList<DebateSummary>> {
-            auto list = c.debates().list(500);
-            if (!list)
-                return list.error();
-            QList<DebateSummary> out;
-            out.reserve(list->size());
-            for (const rt::storage::Debate &d : *list) {
-                DebateSummary s;
-                s.id = d.id;
-                s.question = d.question;
-                s.format = DebateText::formatName(d.format);
-                s.status = d.status;
-                s.score = d.consensusScore;
-                s.createdAt = d.createdAt;
-                if (auto seats = c.debates().participants(d.id)) {
-                    for (const rt::storage::DebateParticipant &p : *seats) {
-                        const rt::agents::Agent agent = rt::agents::Agent::fromJson(p.agent);
-                        s.agents << agent.name;
-                        s.colours << SeatCard::colourOf(agent, p.seat).name();
-                    }
+    auto read = m_workspace->storage()->read([](rt::storage::StorageContext &c) -> rt::Result<QList<DebateSummary>> {
+        auto list = c.debates().list(500);
+        if (!list)
+            return list.error();
+        QList<DebateSummary> out;
+        out.reserve(list->size());
+        for (const rt::storage::Debate &d : *list) {
+            DebateSummary s;
+            s.id = d.id;
+            s.question = d.question;
+            s.format = DebateText::formatName(d.format);
+            s.status = d.status;
+            s.score = d.consensusScore;
+            s.createdAt = d.createdAt;
+            if (auto seats = c.debates().participants(d.id)) {
+                for (const rt::storage::DebateParticipant &p : *seats) {
+                    const rt::agents::Agent agent = rt::agents::Agent::fromJson(p.agent);
+                    s.agents << agent.name;
+                    s.colours << SeatCard::colourOf(agent, p.seat).name();
                 }
-                out.append(s);
             }
-            return out;
-        })
-        .then(this, [this, seq](const rt::Result<QList<DebateSummary>> &result) {
-            if (seq != m_reloadSeq)
-                return; // a newer reload is on its way
-            if (!result) {
-                showListError(tr("The debates could not be read: %1").arg(result.error().message));
-                return;
-            }
-            showListError(QString());
-            m_model->setDebates(*result);
-            m_loaded = true;
-            updateEmptyState();
-            updateInterruptedBanner();
-        });
+            out.append(s);
+        }
+        return out;
+    });
+    rt::whenReady(read, this, [this, seq](const rt::Result<QList<DebateSummary>> &result) {
+        if (seq != m_reloadSeq)
+            return; // a newer reload is on its way
+        if (!result) {
+            showListError(tr("The debates could not be read: %1").arg(result.error().message));
+            return;
+        }
+        showListError(QString());
+        m_model->setDebates(*result);
+        m_loaded = true;
+        updateEmptyState();
+        updateInterruptedBanner();
+    });
 }
 
 } // namespace rt::ui

@@ -2,6 +2,7 @@
 
 #include "agents/agentregistry.h"
 #include "agents/storageagentstore.h"
+#include "common/futurecallback.h"
 #include "common/logging.h"
 #include "debate/debatejob.h"
 #include "debate/storagedebatestore.h"
@@ -45,9 +46,8 @@ Workspace::Workspace(const QString &dbArgument, rt::llm::EndpointPool *pool, QOb
         return;
     }
     m_locationName = QDir::toNativeSeparators(location->displayName());
-    m_storage->open(*location, windowOpenOptions()).then(this, [this](const rt::Result<rt::storage::OpenReport> &result) {
-        onOpened(result);
-    });
+    rt::whenReady(m_storage->open(*location, windowOpenOptions()), this,
+        [this](const rt::Result<rt::storage::OpenReport> &result) { onOpened(result); });
 }
 
 Workspace::~Workspace()
