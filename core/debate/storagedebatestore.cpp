@@ -1,5 +1,6 @@
 #include "storagedebatestore.h"
 
+#include "common/futurecallback.h"
 #include "storage/database.h"
 #include "storage/storage.h"
 
@@ -117,15 +118,14 @@ TurnRecord fromStorage(const st::DebateTurn &row, int index, const QList<Seat> &
     return t;
 }
 
-// QFuture::then(context, ...) runs the continuation at once when the future
-// is already done; the DebateStore contract promises "later", so hop through
-// the context's event queue.
-template<typename T, typename Fn> void deliver(QFuture<T> future, QObject *context, Fn done)
+// The DebateStore contract: the callback runs later on the context's thread
+// and is dropped if the context is gone (an engine deleted with a write
+// pending, as when the window closes mid-debate). QFuture::then(context, ...)
+// in Qt 6.4 runs at once when the future is done and asserts when the
+// context goes first; rt::whenReady does neither.
+template<typename T, typename Fn> void deliver(const QFuture<T> &future, QObject *context, Fn done)
 {
-    future.then(context, [context, done = std::move(done)](const T &value) {
-        QMetaObject::invokeMethod(
-            context, [done, value] { done(value); }, Qt::QueuedConnection);
-    });
+    rt::whenReady(future, context, [done = std::move(done)](const T &value) { done(value); });
 }
 
 } // namespace
