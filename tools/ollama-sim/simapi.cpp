@@ -67,6 +67,17 @@ void SimApi::sendNotFoundPage(const Call &call)
     respond(call, 404, "text/plain", "404 page not found");
 }
 
+const SimModel *SimApi::installedModel(const Call &call, const QString &name)
+{
+    const SimModel *model = m_models->find(name);
+    if (!model) {
+        sendError(call, 404, u"model '%1' not found"_s.arg(name));
+        return nullptr;
+    }
+    m_stats.setModel(call.id, model->name);
+    return model;
+}
+
 std::optional<QJsonObject> SimApi::parseBody(const Call &call, const char *typeName)
 {
     const QByteArray &body = call.req.body;

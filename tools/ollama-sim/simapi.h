@@ -60,6 +60,9 @@ private:
     void sendError(const Call &call, int status, const QString &message);
     void sendNotFoundPage(const Call &call);
     std::optional<QJsonObject> parseBody(const Call &call, const char *typeName);
+    // The installed model `name`, recorded in the call's stats; else answers
+    // 404 "model 'x' not found" (as Ollama does) and returns null.
+    const SimModel *installedModel(const Call &call, const QString &name);
     bool hostAllowed(const HttpRequest &req) const;
     void logLine(const Call &call, int status, const QString &note = {}) const;
 

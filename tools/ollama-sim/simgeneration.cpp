@@ -62,12 +62,9 @@ void SimApi::embed(const Call &call)
         sendError(call, 400, u"model is required"_s);
         return;
     }
-    const SimModel *m = m_models->find(name);
-    if (!m) {
-        sendError(call, 404, u"model '%1' not found"_s.arg(name));
+    const SimModel *m = installedModel(call, name);
+    if (!m)
         return;
-    }
-    m_stats.setModel(call.id, m->name);
     if (const QString err = checkOptions(body->value(u"options"_s).toObject()); !err.isEmpty()) {
         sendError(call, 500, err);
         return;
@@ -130,12 +127,9 @@ void SimApi::embeddings(const Call &call)
     if (!body)
         return;
     const QString name = body->value(u"model"_s).toString();
-    const SimModel *m = m_models->find(name);
-    if (!m) {
-        sendError(call, 404, u"model '%1' not found"_s.arg(name));
+    const SimModel *m = installedModel(call, name);
+    if (!m)
         return;
-    }
-    m_stats.setModel(call.id, m->name);
     const QString prompt = body->value(u"prompt"_s).toString();
     const QJsonArray v = prompt.isEmpty() ? QJsonArray() : embedVector(prompt, m->embeddingLength > 0 ? m->embeddingLength : 384);
     sendJson(call, 200, QJsonObject { { u"embedding"_s, v } });
@@ -189,12 +183,9 @@ void SimApi::generation(const Call &call, bool chat)
         return;
     }
 
-    const SimModel *model = m_models->find(name);
-    if (!model) {
-        sendError(call, 404, u"model '%1' not found"_s.arg(name));
+    const SimModel *model = installedModel(call, name);
+    if (!model)
         return;
-    }
-    m_stats.setModel(call.id, model->name);
     if (!model->hasCapability(u"completion")) {
         sendError(call, 400, u"\"%1\" does not support %2"_s.arg(name, chat ? u"chat"_s : u"generate"_s));
         return;

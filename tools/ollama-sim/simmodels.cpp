@@ -79,12 +79,9 @@ void SimApi::show(const Call &call)
         sendError(call, 400, u"model is required"_s);
         return;
     }
-    const SimModel *m = m_models->find(name);
-    if (!m) {
-        sendError(call, 404, u"model '%1' not found"_s.arg(name));
+    const SimModel *m = installedModel(call, name);
+    if (!m)
         return;
-    }
-    m_stats.setModel(call.id, m->name);
     const bool embedding = m->hasCapability(u"embedding");
     QJsonObject info;
     const QString arch = m->architecture;
