@@ -3,6 +3,7 @@
 #include "debate/debateengine.h"
 
 #include <QSet>
+#include <algorithm>
 
 namespace rt::ui {
 
@@ -172,14 +173,11 @@ void DebateSession::follow(DebateEngine *engine)
     });
     connect(engine, &DebateEngine::roundStarted, this, [this](const RoundInfo &round) {
         m_round = round;
-        if (m_timeline.isEmpty() || m_timeline.constLast().kind != TimelineEntry::Kind::Round
-            || m_timeline.constLast().index != round.round) {
-            bool seen = false;
-            for (const TimelineEntry &e : std::as_const(m_timeline))
-                seen = seen || (e.kind == TimelineEntry::Kind::Round && e.index == round.round);
-            if (!seen)
-                m_timeline.append({ TimelineEntry::Kind::Round, round.round });
-        }
+        // A resumed round already has its header (from load()).
+        const bool seen = std::any_of(m_timeline.cbegin(), m_timeline.cend(),
+            [&round](const TimelineEntry &e) { return e.kind == TimelineEntry::Kind::Round && e.index == round.round; });
+        if (!seen)
+            m_timeline.append({ TimelineEntry::Kind::Round, round.round });
         emit roundStarted(round);
     });
     connect(engine, &DebateEngine::turnStarted, this, [this](const TurnInfo &turn) {

@@ -66,6 +66,8 @@ public:
 signals:
     void reset(); // started, loaded: redraw everything
     void phaseChanged(rt::ui::DebateSession::Phase phase);
+    // A round began; when it is new to the timeline, its header is the last
+    // timeline entry.
     void roundStarted(const rt::debate::RoundInfo &round);
     void turnStarted(int seat);
     // Text arrived for a seat's live turn; `replaced` when a repair attempt

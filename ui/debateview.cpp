@@ -347,7 +347,10 @@ void DebateView::setSession(DebateSession *session)
         updateControls();
     });
     connect(session, &DebateSession::roundStarted, this, [this](const RoundInfo &round) {
-        appendRoundToTranscript(round.round);
+        const auto &timeline = m_session->timeline();
+        if (!timeline.isEmpty() && timeline.constLast().kind == DebateSession::TimelineEntry::Kind::Round
+            && timeline.constLast().index == round.round)
+            appendRoundToTranscript(round.round); // not when a resumed round already has it
         for (SeatCard *card : std::as_const(m_cards)) {
             if (round.speakers.contains(m_session->seats().value(card->seatIndex()).agent.name))
                 card->setState(SeatCard::State::Waiting);

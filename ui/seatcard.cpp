@@ -255,7 +255,6 @@ QString SeatCard::answer() const
 
 void SeatCard::beginTurn(const QString &heading)
 {
-    m_plain.clear();
     m_text->clear();
     m_heading->setText(heading);
     setState(State::Speaking);
@@ -265,7 +264,6 @@ void SeatCard::appendText(const QString &text)
 {
     if (text.isEmpty())
         return;
-    m_plain += text;
     QScrollBar *bar = m_text->verticalScrollBar();
     const bool atEnd = bar->value() >= bar->maximum() - 4;
     QTextCursor cursor(m_text->document());
@@ -277,14 +275,12 @@ void SeatCard::appendText(const QString &text)
 
 void SeatCard::replaceText(const QString &text)
 {
-    m_plain.clear();
     m_text->clear();
     appendText(text);
 }
 
 void SeatCard::showTurn(const TurnRecord &turn)
 {
-    m_plain = turn.text;
     m_text->setMarkdown(turn.text);
     const rt::debate::Stance &stance = turn.stance;
     const bool hasStance = stance.hasAnswer() || stance.confidence.has_value();

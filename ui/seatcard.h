@@ -65,7 +65,6 @@ private:
     QProgressBar *m_confidence;
     QLabel *m_points;
     QLabel *m_relations;
-    QString m_plain; // streamed text, for text()
     bool m_speaking = false;
 };
 

@@ -428,6 +428,9 @@ void TestDebateWindow::killedAppOffersResumeAndFinishes()
     }
     QVERIFY(storedDebate(db, debateId)->status == rt::DebateStatus::Finished);
     QVERIFY(!page()->interruptedBanner()->isVisible());
+    // The resumed round keeps one header in the transcript.
+    const QString transcript = page()->view()->transcript()->toPlainText();
+    QCOMPARE(transcript.count(u"— Round 2 —"_s), 1);
 }
 
 void TestDebateWindow::closingWhileRunningAsksStopOrKeep()
