@@ -21,6 +21,7 @@
 #include <QFileInfo>
 #include <QTimer>
 #include <cstdio>
+#include <functional>
 #include <memory>
 
 namespace rt::ui {
@@ -39,14 +40,7 @@ QCommandLineOption screenshotOption()
         QStringLiteral("file") };
 }
 
-QCommandLineOption pageOption()
-{
-    return { QStringLiteral("page"),
-        QCoreApplication::translate("rt::ui::GuiOptions",
-            "Open this page: chat, debates, debate-new, debate-live (a sample debate, mid-round) or debate-result (a sample debate, "
-            "finished). With --screenshot, that page is saved."),
-        QStringLiteral("name"), QStringLiteral("chat") };
-}
+QCommandLineOption pageOption();
 
 QCommandLineOption themeOption()
 {
@@ -54,53 +48,102 @@ QCommandLineOption themeOption()
         QStringLiteral("name"), QStringLiteral("system") };
 }
 
-const QStringList kPages { QStringLiteral("chat"), QStringLiteral("debates"), QStringLiteral("debate-new"), QStringLiteral("debate-live"),
-    QStringLiteral("debate-result") };
+// A page --page can open: how to open it once the window has settled, and
+// when it is ready to be captured. open() is asked again until it says true.
+struct PageSpec {
+    QString name;
+    QString description; // for --help
+    std::function<bool(MainWindow &)> open;
+    std::function<bool(MainWindow &)> ready;
+};
 
-// Whether the page asked for is ready to be captured.
-bool pageReady(MainWindow &window, const QString &page)
+bool debatesLoaded(MainWindow &window)
 {
-    if (page == u"chat")
-        return true;
-    DebatesPage *debates = window.debatesPage();
-    if (page == u"debates" || page == u"debate-new")
-        return debates->isLoaded();
-    DebateSession *session = debates->currentSession();
-    if (!session)
-        return false;
-    if (page == u"debate-live") {
-        // Mid-round: seats are writing.
-        for (const DebateSession::LiveTurn &turn : session->liveTurns()) {
-            if (turn.text.size() >= 60)
-                return true;
-        }
-        return false;
-    }
-    return session->phase() == DebateSession::Phase::Finished || session->phase() == DebateSession::Phase::Failed;
+    return window.workspace()->isReady() && window.debatesPage()->isLoaded();
 }
 
-// Opens the page once the window has settled (a sample debate needs the
-// agents and the models).
-bool openPage(MainWindow &window, const QString &page)
+bool openDebates(MainWindow &window)
 {
-    DebatesPage *debates = window.debatesPage();
-    if (page == u"chat")
-        return true;
-    if (!window.workspace()->isReady() || !debates->isLoaded())
+    if (!debatesLoaded(window))
         return false;
-    window.showPage(window.pageIndex(debates));
-    if (page == u"debates")
-        return true;
-    if (page == u"debate-new") {
-        debates->newDebate();
-        debates->newPanel()->questionEdit()->setPlainText(
-            QCoreApplication::translate("rt::ui::GuiOptions", "Should a small team write its own tests before the code?"));
-        return true;
-    }
-    if (!window.modelCatalog()->hasAnyList() && window.connectionMonitor()->state() == ConnectionMonitor::State::Online)
-        return false; // the sample's seats need the model list
-    debates->startSample();
+    window.showPage(window.pageIndex(window.debatesPage()));
     return true;
+}
+
+// A sample debate needs the agents and the models.
+bool startSample(MainWindow &window)
+{
+    if (!openDebates(window))
+        return false;
+    if (!window.modelCatalog()->hasAnyList() && window.connectionMonitor()->state() == ConnectionMonitor::State::Online)
+        return false;
+    window.debatesPage()->startSample();
+    return true;
+}
+
+const QList<PageSpec> &pageSpecs()
+{
+    static const QList<PageSpec> specs {
+        { QStringLiteral("chat"), QStringLiteral("the chat"), [](MainWindow &) { return true; }, [](MainWindow &) { return true; } },
+        { QStringLiteral("debates"), QStringLiteral("the list of debates"), openDebates, debatesLoaded },
+        { QStringLiteral("debate-new"), QStringLiteral("a new debate"),
+            [](MainWindow &window) {
+                if (!openDebates(window))
+                    return false;
+                window.debatesPage()->newDebate();
+                window.debatesPage()->newPanel()->questionEdit()->setPlainText(
+                    QCoreApplication::translate("rt::ui::GuiOptions", "Should a small team write its own tests before the code?"));
+                return true;
+            },
+            debatesLoaded },
+        { QStringLiteral("debate-live"), QStringLiteral("a sample debate, mid-round"), startSample,
+            [](MainWindow &window) {
+                // Mid-round: seats are writing.
+                DebateSession *session = window.debatesPage()->currentSession();
+                if (!session)
+                    return false;
+                for (const DebateSession::LiveTurn &turn : session->liveTurns()) {
+                    if (turn.text.size() >= 60)
+                        return true;
+                }
+                return false;
+            } },
+        { QStringLiteral("debate-result"), QStringLiteral("a sample debate, finished"), startSample,
+            [](MainWindow &window) {
+                DebateSession *session = window.debatesPage()->currentSession();
+                return session && (session->phase() == DebateSession::Phase::Finished || session->phase() == DebateSession::Phase::Failed);
+            } },
+        // [screenshot pages]
+    };
+    return specs;
+}
+
+const PageSpec *findPage(const QString &name)
+{
+    for (const PageSpec &spec : pageSpecs()) {
+        if (spec.name == name)
+            return &spec;
+    }
+    return nullptr;
+}
+
+QStringList pageNames()
+{
+    QStringList names;
+    for (const PageSpec &spec : pageSpecs())
+        names.append(spec.name);
+    return names;
+}
+
+QCommandLineOption pageOption()
+{
+    QStringList described;
+    for (const PageSpec &spec : pageSpecs())
+        described.append(QStringLiteral("%1 (%2)").arg(spec.name, spec.description));
+    return { QStringLiteral("page"),
+        QCoreApplication::translate("rt::ui::GuiOptions", "Open this page: %1. With --screenshot, that page is saved.")
+            .arg(described.join(QStringLiteral(", "))),
+        QStringLiteral("name"), QStringLiteral("chat") };
 }
 
 void printError(const QString &message)
@@ -147,8 +190,9 @@ int runGui(QApplication &app)
     }
 
     const QString page = parser.value(pageOption());
-    if (!kPages.contains(page)) {
-        printError(QStringLiteral("--page \"%1\" is not a page; use one of: %2.").arg(page, kPages.join(QStringLiteral(", "))));
+    const PageSpec *spec = findPage(page);
+    if (!spec) {
+        printError(QStringLiteral("--page \"%1\" is not a page; use one of: %2.").arg(page, pageNames().join(QStringLiteral(", "))));
         return 2;
     }
     const std::optional<Theme::Mode> mode = Theme::parseMode(parser.value(themeOption()));
@@ -174,12 +218,12 @@ int runGui(QApplication &app)
     auto opened = std::make_shared<bool>(false);
     clock->start();
     const QString file = screenshot ? QFileInfo(parser.value(screenshotOption())).absoluteFilePath() : QString();
-    QObject::connect(poll, &QTimer::timeout, &window, [&window, poll, clock, opened, file, page, screenshot] {
+    QObject::connect(poll, &QTimer::timeout, &window, [&window, poll, clock, opened, file, spec, screenshot] {
         // Let it settle (host answered, models listed), then open the page.
         if (!*opened) {
             if ((!window.isSettled() || clock->elapsed() < 800) && clock->elapsed() < 20'000)
                 return;
-            *opened = openPage(window, page);
+            *opened = spec->open(window);
             if (!*opened && clock->elapsed() < 30'000)
                 return;
             *opened = true;
@@ -189,7 +233,7 @@ int runGui(QApplication &app)
             }
         }
         // A sample debate takes a while; give up after two minutes.
-        if (!pageReady(window, page) && clock->elapsed() < 120'000)
+        if (!spec->ready(window) && clock->elapsed() < 120'000)
             return;
         poll->stop();
         QDir().mkpath(QFileInfo(file).absolutePath());

@@ -62,6 +62,9 @@ MainWindow::MainWindow(const QList<rt::llm::HostConfig> &hosts, const QString &d
     , m_demo(new DemoServer(this))
 {
     setObjectName(QStringLiteral("mainWindow"));
+    // Every host's models: debate seats, the Models page, pulls (resumed as tasks).
+    m_catalog = new rt::llm::ModelCatalog(m_pool, {}, this);
+    m_workspace->setModelCatalog(m_catalog);
     // Demo replies stream at a believable pace and length.
     m_demo->setExtraArguments(
         { QStringLiteral("--quiet"), QStringLiteral("--tps"), QStringLiteral("30"), QStringLiteral("--tokens"), QStringLiteral("90") });
@@ -91,11 +94,9 @@ MainWindow::MainWindow(const QList<rt::llm::HostConfig> &hosts, const QString &d
     layout->addLayout(right, 1);
     setCentralWidget(central);
 
-    // Pages. Later: Debates, Agents, Models, Metrics, Settings (Needs::Nothing).
+    // Pages, in sidebar order. Pages that work without Ollama say Needs::Nothing.
     m_chat = new ChatPage(m_pool, m_client, m_workspace, this);
     addPage(tr("Chat"), Icons::chat(Theme::SidebarText), m_chat);
-    // Every host's models, for the debate seats (and routing).
-    m_catalog = new rt::llm::ModelCatalog(m_pool, {}, this);
     m_debates = new DebatesPage(m_workspace, m_pool, m_catalog, this);
     addPage(tr("Debates"), Icons::debate(Theme::SidebarText), m_debates, Needs::Nothing);
     // After a crash the unfinished debates are the first thing to see.
@@ -103,6 +104,12 @@ MainWindow::MainWindow(const QList<rt::llm::HostConfig> &hosts, const QString &d
         if (m_pages->currentWidget() == m_chat && !m_chat->isBusy())
             showPage(pageIndex(m_debates));
     });
+    // More pages, in sidebar order (Ctrl+3 …): one block per page.
+    // [pages: agents]
+    // [pages: models]
+    // [pages: history]
+    // [pages: tasks]
+    // [pages: settings]
 
     // Status bar: a coloured dot and the host with its state.
     m_statusDot = new QLabel(this);
@@ -315,10 +322,12 @@ void MainWindow::buildActions()
         m_debates->showList();
     });
 
+    // Go: one entry per page, Ctrl+1 … Ctrl+9 in the sidebar's order.
     QMenu *go = menuBar()->addMenu(tr("&Go"));
-    for (int i = 0; i < 2; ++i) {
-        QAction *page = go->addAction(i == 0 ? tr("&Chat") : tr("&Debates"));
-        page->setShortcut(QKeySequence(Qt::CTRL | Qt::Key(Qt::Key_1 + i)));
+    for (int i = 0; i < m_nav->count(); ++i) {
+        QAction *page = go->addAction(m_nav->item(i)->icon(), m_nav->item(i)->text());
+        if (i < 9)
+            page->setShortcut(QKeySequence(Qt::CTRL | Qt::Key(Qt::Key_1 + i)));
         connect(page, &QAction::triggered, this, [this, i] { showPage(i); });
     }
 

@@ -57,6 +57,7 @@ public:
     ChatPage *chatPage() const { return m_chat; }
     DebatesPage *debatesPage() const { return m_debates; }
     rt::llm::ModelCatalog *modelCatalog() const { return m_catalog; }
+    // [accessors: more pages]
     TaskIndicator *taskIndicator() const { return m_tasks; }
     int pageIndex(QWidget *page) const;
 
@@ -105,6 +106,7 @@ private:
     OfflinePanel *m_offline = nullptr;
     ChatPage *m_chat = nullptr;
     DebatesPage *m_debates = nullptr;
+    // [members: more pages]
     rt::llm::ModelCatalog *m_catalog = nullptr;
     TaskIndicator *m_tasks = nullptr;
     std::function<CloseChoice()> m_closeAnswer;

@@ -6,7 +6,9 @@
 #include "common/logging.h"
 #include "debate/debatejob.h"
 #include "debate/storagedebatestore.h"
+#include "llm/modelcatalog.h"
 #include "storage/storage.h"
+#include "tasks/pulljob.h"
 #include "tasks/storagetaskstore.h"
 #include "tasks/taskmanager.h"
 
@@ -80,6 +82,11 @@ void Workspace::onOpened(const rt::Result<rt::storage::OpenReport> &result)
     emit ready();
 }
 
+void Workspace::setModelCatalog(rt::llm::ModelCatalog *catalog)
+{
+    m_catalog = catalog;
+}
+
 void Workspace::buildServices()
 {
     rt::storage::Storage &db = *storage();
@@ -88,6 +95,8 @@ void Workspace::buildServices()
     m_agents->loadAsync();
     m_tasks = new rt::tasks::TaskManager(std::make_unique<rt::tasks::StorageTaskStore>(db), this);
     rt::debate::DebateJob::registerResumer(*m_tasks, m_pool, m_debates.get());
+    if (m_catalog)
+        rt::tasks::PullJob::registerResumer(*m_tasks, m_catalog);
     m_tasks->restore();
 }
 

@@ -5,6 +5,7 @@
 #include "storage/migrator.h"
 
 #include <QObject>
+#include <QPointer>
 #include <memory>
 
 namespace rt::agents {
@@ -15,7 +16,8 @@ class StorageDebateStore;
 }
 namespace rt::llm {
 class EndpointPool;
-}
+class ModelCatalog;
+} // namespace rt::llm
 namespace rt::storage {
 class Storage;
 }
@@ -46,6 +48,9 @@ public:
     // default file). pool is not owned; it runs the debates resumed as tasks.
     Workspace(const QString &dbArgument, rt::llm::EndpointPool *pool, QObject *parent = nullptr);
     ~Workspace() override;
+
+    // Lets the task manager resume interrupted model pulls. Call before ready().
+    void setModelCatalog(rt::llm::ModelCatalog *catalog);
 
     State state() const { return m_state; }
     // Where the data goes, for the title bar and settings ("~/.local/share/…/roundtable.sqlite").
@@ -78,6 +83,7 @@ private:
     void buildServices();
 
     rt::llm::EndpointPool *m_pool;
+    QPointer<rt::llm::ModelCatalog> m_catalog;
     std::unique_ptr<rt::storage::Storage> m_storage; // the chosen database
     std::unique_ptr<rt::storage::Storage> m_fallback; // in memory, when the chosen one failed
     std::unique_ptr<rt::debate::StorageDebateStore> m_debates;
