@@ -2,6 +2,7 @@
 
 #include "chatinput.h"
 #include "chatmessagemodel.h"
+#include "agents/agent.h"
 #include "chatview.h"
 #include "common/appsettings.h"
 #include "common/futurecallback.h"
@@ -10,6 +11,7 @@
 #include "icons.h"
 #include "llm/chatcompletion.h"
 #include "llm/endpointpool.h"
+#include "llm/modelname.h"
 #include "llm/ollamaclient.h"
 #include "llm/ollamaerrors.h"
 #include "llm/pooledchat.h"
@@ -111,6 +113,9 @@ struct ChatPage::StoredChat {
     bool creating = false;
     QString title; // from the first prompt
     QString model;
+    QString systemPrompt; // an agent's role prompt, sent first with every request
+    QString agentName; // the agent it was started with ("Try this agent")
+    rt::llm::GenerationOptions options; // that agent's options
     QList<std::function<void(qint64)>> waiting;
 };
 
@@ -221,12 +226,24 @@ ChatPage::ChatPage(rt::llm::EndpointPool *pool, rt::llm::OllamaClient *client, W
             .arg(Theme::css(Theme::ErrorText), Theme::css(Theme::ErrorBackground), Theme::css(Theme::ErrorBorder)));
     m_storageError->hide();
 
+    // A missing model, with a link to pull it (the Models page).
+    m_pullHint = new QLabel(this);
+    m_pullHint->setObjectName(QStringLiteral("chatPullHint"));
+    m_pullHint->setWordWrap(true);
+    m_pullHint->setTextFormat(Qt::RichText);
+    m_pullHint->setStyleSheet(QStringLiteral("QLabel { color: %1; background: %2; border-top: 1px solid %3; padding: 6px 24px; }")
+                                  .arg(Theme::css(Theme::DemoText), Theme::css(Theme::DemoBackground), Theme::css(Theme::DemoBorder)));
+    m_pullHint->hide();
+    connect(m_pullHint, &QLabel::linkActivated, this,
+        [this](const QString &link) { emit pullRequested(link.startsWith(u"pull:") ? link.mid(5) : QString()); });
+
     auto *column = new QVBoxLayout;
     column->setContentsMargins(0, 0, 0, 0);
     column->setSpacing(0);
     column->addWidget(header);
     column->addWidget(m_view, 1);
     column->addWidget(m_storageError);
+    column->addWidget(m_pullHint);
     column->addWidget(composer);
     auto *layout = new QHBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
@@ -383,6 +400,11 @@ void ChatPage::setModels(const QList<rt::llm::ModelInfo> &models)
     }
     if (m_models.isEmpty())
         m_modelPicker->addItem(m_modelsState == ModelsState::Failed ? tr("Models unavailable") : tr("No models installed"));
+    if (m_models.isEmpty() && m_modelsState == ModelsState::Loaded) {
+        m_pullHint->setText(tr("No models are installed. <a href=\"pull:\">Pull one</a>"));
+        m_pullHint->show();
+    } else if (!m_models.isEmpty() && m_pullHint->text().contains(u"\"pull:\""))
+        m_pullHint->hide();
 
     // A reopened conversation's model, else the current choice, else the one used last time, else the first.
     int index = m_preferredModel.isEmpty() ? -1 : m_modelPicker->findData(m_preferredModel);
@@ -407,6 +429,9 @@ void ChatPage::updatePlaceholder()
     } else if (m_modelsState == ModelsState::Loaded && m_models.isEmpty()) {
         m_view->setPlaceholder(tr("No models installed"),
             tr("Download one in a terminal, for example:\nollama pull llama3.2\nthen press the reload button next to the model list."));
+    } else if (const QString model = currentModel(); !model.isEmpty() && !m_chat->agentName.isEmpty()) {
+        m_view->setPlaceholder(tr("Chat with %1").arg(m_chat->agentName),
+            tr("%1 answers in its role, through %2. Ask it something to see how it thinks.").arg(m_chat->agentName, model));
     } else if (const QString model = currentModel(); !model.isEmpty()) {
         m_view->setPlaceholder(tr("Chat with %1").arg(model),
             tr("Replies stream in as the model writes them. Your earlier messages go with each question, so you can follow up."));
@@ -455,6 +480,9 @@ void ChatPage::startReply()
     rt::llm::ChatRequest request;
     request.model = currentModel();
     request.messages = m_messages->history();
+    if (!m_chat->systemPrompt.isEmpty())
+        request.messages.prepend(rt::llm::ChatMessage::system(m_chat->systemPrompt));
+    request.options = m_chat->options;
     const int row = m_messages->appendAssistant(request.model);
     const quint64 id = m_messages->message(row).id;
     m_view->followEnd();
@@ -503,6 +531,12 @@ void ChatPage::onFinished(int row, const rt::llm::ChatResult &result)
         qCWarning(lcUi).noquote() << result.correlationId << result.error.message;
         if (result.error.code == rt::llm::ErrorCode::Unreachable || result.error.code == rt::llm::ErrorCode::ConnectTimeout)
             emit connectionLost();
+        if (result.error.code == rt::llm::ErrorCode::ModelNotFound && row >= 0) {
+            const QString model = m_messages->message(row).model;
+            m_pullHint->setText(
+                tr("%1 is not installed on any host. <a href=\"pull:%2\">Pull it</a>").arg(model.toHtmlEscaped(), model.toHtmlEscaped()));
+            m_pullHint->show();
+        }
     }
 }
 
@@ -538,10 +572,12 @@ void ChatPage::resetChat()
     abandonReply();
     ++m_openRequest; // a conversation still loading is not shown
     m_opening = false;
+    m_highlightedMessageId = 0;
     m_preferredModel.clear();
     m_chat = std::make_shared<StoredChat>();
     m_messages->clear();
     m_storageError->hide();
+    m_pullHint->hide();
 }
 
 qint64 ChatPage::conversationId() const
@@ -557,50 +593,169 @@ void ChatPage::openConversation(const rt::storage::Conversation &conversation)
         focusInput();
         return; // already shown (or on its way)
     }
+    openConversationFrom(conversation, 0);
+}
+
+namespace {
+// The newest messages of a conversation, reaching back to `messageId` when it
+// is older (page by page, up to MaxMessages); past that, the messages that
+// end with it. Runs on the storage thread.
+rt::Result<QList<rt::storage::Message>> messagesReaching(rt::storage::StorageContext &c, qint64 conversationId, qint64 messageId)
+{
+    constexpr int Page = 200;
+    constexpr int MaxMessages = 5000;
+    auto shown = c.messages().last(conversationId, Page);
+    if (!shown || messageId <= 0)
+        return shown;
+    QList<rt::storage::Message> all = *shown;
+    const auto reached = [&] { return !all.isEmpty() && all.first().id <= messageId; };
+    while (!reached() && all.size() < MaxMessages) {
+        auto older = c.messages().olderThan(conversationId, all.first().id, Page);
+        if (!older)
+            return older;
+        if (older->isEmpty())
+            break;
+        all = *older + all;
+    }
+    if (reached())
+        return all;
+    return c.messages().olderThan(conversationId, messageId + 1, Page);
+}
+} // namespace
+
+void ChatPage::showMessage(qint64 conversationId, qint64 messageId)
+{
+    if (!storage() || conversationId <= 0)
+        return;
+    if (conversationId == m_chat->id && !m_opening && highlightMessage(messageId))
+        return;
+    const quint64 request = ++m_openRequest;
+    rt::whenReady(storage()->conversation(conversationId), this,
+        [this, request, messageId](const rt::Result<rt::storage::Conversation> &conversation) {
+            if (request != m_openRequest)
+                return; // something else was opened meanwhile
+            if (!conversation) {
+                reportStorageError(tr("The conversation could not be opened: %1").arg(conversation.error().message));
+                return;
+            }
+            openConversationFrom(*conversation, messageId);
+        });
+}
+
+bool ChatPage::highlightMessage(qint64 messageId)
+{
+    for (int row = 0; row < m_messages->count(); ++row) {
+        if (m_messages->message(row).storedId != messageId)
+            continue;
+        m_highlightedMessageId = messageId;
+        const QModelIndex index = m_messages->index(row, 0);
+        m_view->setCurrentIndex(index);
+        m_view->scrollTo(index, QAbstractItemView::PositionAtCenter);
+        // Once laid out (the rows are measured on the next pass), again, so
+        // following the end does not pull it away.
+        QTimer::singleShot(0, m_view, [view = m_view, index = QPersistentModelIndex(index)] {
+            if (index.isValid())
+                view->scrollTo(index, QAbstractItemView::PositionAtCenter);
+        });
+        m_view->setFocus();
+        emit messageShown(messageId);
+        return true;
+    }
+    return false;
+}
+
+void ChatPage::openConversationFrom(const rt::storage::Conversation &conversation, qint64 highlightId)
+{
     resetChat();
     m_chat->id = conversation.id;
     m_chat->title = conversation.title;
     m_chat->model = conversation.model;
+    m_chat->systemPrompt = conversation.systemPrompt; // an agent's chat goes on in its role
     m_conversations->setOpenId(conversation.id);
     setTitle(conversation.title);
     m_opening = true;
     m_view->setPlaceholder(conversation.title, tr("Loading the conversation…"));
     updateControls();
     const quint64 request = ++m_openRequest;
-    rt::whenReady(storage()->lastMessages(conversation.id), this,
-        [this, request, conversation](const rt::Result<QList<rt::storage::Message>> &result) {
-            if (request != m_openRequest)
-                return; // another conversation was opened meanwhile
-            m_opening = false;
-            if (!result) {
-                qCWarning(lcUi).noquote() << "could not open conversation" << conversation.id << result.error().message;
-                resetChat();
-                m_conversations->setOpenId(0);
-                setTitle({});
-                reportStorageError(tr("The conversation could not be opened: %1").arg(result.error().message));
-                updatePlaceholder();
-                updateControls();
-                return;
-            }
-            QList<ChatMessageModel::Message> shown;
-            shown.reserve(result->size());
-            QString model = conversation.model;
-            for (const rt::storage::Message &stored : *result) {
-                if (std::optional<ChatMessageModel::Message> m = shownMessage(stored)) {
-                    if (m->sender == ChatMessageModel::Sender::Assistant && !m->model.isEmpty())
-                        model = m->model;
-                    shown.append(*m);
-                }
-            }
-            m_messages->setMessages(shown);
-            // Continue with the model it used, when this host has it.
-            m_preferredModel = model;
-            selectModel(model);
-            m_view->followEnd();
+    const qint64 conversationId = conversation.id;
+    auto loaded = highlightId > 0 ? storage()->read([conversationId, highlightId](rt::storage::StorageContext &c) {
+        return messagesReaching(c, conversationId, highlightId);
+    })
+                                  : storage()->lastMessages(conversation.id);
+    rt::whenReady(loaded, this, [this, request, conversation, highlightId](const rt::Result<QList<rt::storage::Message>> &result) {
+        if (request != m_openRequest)
+            return; // another conversation was opened meanwhile
+        m_opening = false;
+        if (!result) {
+            qCWarning(lcUi).noquote() << "could not open conversation" << conversation.id << result.error().message;
+            resetChat();
+            m_conversations->setOpenId(0);
+            setTitle({});
+            reportStorageError(tr("The conversation could not be opened: %1").arg(result.error().message));
             updatePlaceholder();
             updateControls();
-            emit conversationOpened(conversation.id);
-        });
+            return;
+        }
+        QList<ChatMessageModel::Message> shown;
+        shown.reserve(result->size());
+        QString model = conversation.model;
+        for (const rt::storage::Message &stored : *result) {
+            if (std::optional<ChatMessageModel::Message> m = shownMessage(stored)) {
+                if (m->sender == ChatMessageModel::Sender::Assistant && !m->model.isEmpty())
+                    model = m->model;
+                shown.append(*m);
+            }
+        }
+        m_messages->setMessages(shown);
+        // Continue with the model it used, when this host has it.
+        m_preferredModel = model;
+        selectModel(model);
+        if (highlightId <= 0 || !highlightMessage(highlightId))
+            m_view->followEnd();
+        if (highlightId > 0 && m_highlightedMessageId != highlightId)
+            emit messageShown(0);
+        updatePlaceholder();
+        updateControls();
+        emit conversationOpened(conversation.id);
+    });
+}
+
+void ChatPage::startChatWithAgent(const rt::agents::Agent &agent)
+{
+    newChat();
+    m_chat->systemPrompt = agent.systemPrompt;
+    m_chat->agentName = agent.name.trimmed();
+    m_chat->options = agent.options;
+    // The agent's model (or a fallback) when this host has it; else the one picked.
+    for (const QString &wanted : agent.modelsToTry()) {
+        if (selectModel(wanted))
+            break;
+        const QString norm = rt::llm::normalizeModelName(wanted);
+        bool found = false;
+        for (const rt::llm::ModelInfo &m : std::as_const(m_models)) {
+            if (rt::llm::normalizeModelName(m.name) == norm) {
+                found = selectModel(m.name);
+                break;
+            }
+        }
+        if (found)
+            break;
+    }
+    if (!modelsLoaded() && !agent.model.isEmpty())
+        m_preferredModel = agent.model; // picked when the list arrives
+    setTitle({});
+    updatePlaceholder();
+    updateControls();
+}
+
+QString ChatPage::agentName() const
+{
+    return m_chat->agentName;
+}
+
+QString ChatPage::systemPrompt() const
+{
+    return m_chat->systemPrompt;
 }
 
 rt::storage::Storage *ChatPage::storage() const
@@ -611,9 +766,12 @@ rt::storage::Storage *ChatPage::storage() const
 void ChatPage::setTitle(const QString &title)
 {
     m_title = title;
-    m_titleLabel->setText(title.isEmpty() ? tr("New chat") : title);
-    m_titleLabel->setToolTip(title);
-    m_titleLabel->setAccessibleName(title.isEmpty() ? tr("New chat") : title);
+    const QString shown = !title.isEmpty()          ? title
+        : m_chat->agentName.isEmpty() ? tr("New chat")
+                                      : tr("Chat with %1").arg(m_chat->agentName);
+    m_titleLabel->setText(shown);
+    m_titleLabel->setToolTip(shown);
+    m_titleLabel->setAccessibleName(shown);
 }
 
 void ChatPage::reportStorageError(const QString &message)
@@ -637,6 +795,7 @@ void ChatPage::withConversation(const std::shared_ptr<StoredChat> &chat, std::fu
     rt::storage::Conversation conversation;
     conversation.title = chat->title;
     conversation.model = chat->model;
+    conversation.systemPrompt = chat->systemPrompt;
     rt::whenReady(db->startConversation(conversation), this, [this, chat, conversation](const rt::Result<qint64> &created) mutable {
         chat->creating = false;
         const QList<std::function<void(qint64)>> waiting = std::exchange(chat->waiting, {});
@@ -664,7 +823,7 @@ void ChatPage::storeUserMessage(const QString &text)
     if (!storage())
         return;
     if (m_chat->id == 0 && m_chat->title.isEmpty()) {
-        m_chat->title = titleFor(text);
+        m_chat->title = m_chat->agentName.isEmpty() ? titleFor(text) : tr("%1: %2").arg(m_chat->agentName, titleFor(text));
         m_chat->model = currentModel();
     }
     withConversation(m_chat, [this, text](qint64 conversationId) {

@@ -14,6 +14,9 @@ class QLabel;
 class QPushButton;
 class QToolButton;
 
+namespace rt::agents {
+struct Agent;
+}
 namespace rt::llm {
 class EndpointPool;
 class OllamaClient;
@@ -64,11 +67,18 @@ public:
     QPushButton *stopButton() const { return m_stopButton; }
     ConversationList *conversationList() const { return m_conversations; }
     QLabel *storageError() const { return m_storageError; }
+    // "Pull it": shown when the model is missing (or none is installed).
+    QLabel *pullHint() const { return m_pullHint; }
     // The stored conversation shown (0: new, not stored yet).
     qint64 conversationId() const;
     QString conversationTitle() const { return m_title; }
+    // The agent this chat was started with (startChatWithAgent), else empty.
+    QString agentName() const;
+    QString systemPrompt() const;
     // Messages of a reopened conversation are on their way.
     bool isOpening() const { return m_opening; }
+    // The stored id of the message showMessage() selected (0: none).
+    qint64 highlightedMessageId() const { return m_highlightedMessageId; }
     void setCheckpointIntervalMs(int ms) { m_checkpointTimer.setInterval(ms); }
 
 public slots:
@@ -78,6 +88,12 @@ public slots:
     void newChat();
     // Shows a stored conversation; typing continues it.
     void openConversation(const rt::storage::Conversation &conversation);
+    // "Try this agent": a new chat whose system prompt is the agent's role
+    // prompt, with its options, and its model when this host has it.
+    void startChatWithAgent(const rt::agents::Agent &agent);
+    // Opens a stored conversation at one of its messages (a search result):
+    // loads enough of it to reach the message, selects it and scrolls to it.
+    void showMessage(qint64 conversationId, qint64 messageId);
     void send();
     bool sendMessage(const QString &text);
     void stop();
@@ -93,6 +109,10 @@ signals:
     void conversationOpened(qint64 id);
     // A reply's final text and status were written (messageId in storage).
     void replyStored(qint64 messageId);
+    // The user asked to pull a missing model (empty: any model).
+    void pullRequested(const QString &model);
+    // showMessage() found the message and scrolled to it (0: it was not there).
+    void messageShown(qint64 messageId);
 
 protected:
     void hideEvent(QHideEvent *event) override;
@@ -103,6 +123,8 @@ private:
     struct StoredReply;
 
     void startReply();
+    void openConversationFrom(const rt::storage::Conversation &conversation, qint64 highlightId);
+    bool highlightMessage(qint64 messageId);
     void onFinished(int row, const rt::llm::ChatResult &result);
     rt::storage::Storage *storage() const;
     // Runs fn with the stored conversation's id, creating it first if needed.
@@ -133,6 +155,7 @@ private:
     QPushButton *m_stopButton;
     QLabel *m_hint;
     QLabel *m_storageError;
+    QLabel *m_pullHint = nullptr;
     QPointer<Workspace> m_workspace;
     ConversationList *m_conversations;
     QTimer m_checkpointTimer;
@@ -143,6 +166,7 @@ private:
     QString m_preferredModel; // of a reopened conversation, once the models are known
     quint64 m_openRequest = 0;
     bool m_opening = false;
+    qint64 m_highlightedMessageId = 0;
     QPointer<rt::llm::PooledChat> m_stream;
     QList<rt::llm::ModelInfo> m_models;
     QString m_modelsError;

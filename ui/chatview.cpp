@@ -18,6 +18,13 @@ ChatView::ChatView(QWidget *parent)
     , m_delegate(new MessageDelegate(this))
 {
     setItemDelegate(m_delegate);
+    // The transcript size of the settings, now and when it changes.
+    setFont(Theme::transcriptFont(QApplication::font()));
+    connect(Theme::notifier(), &Theme::Notifier::transcriptFontChanged, this, [this] { setFont(Theme::transcriptFont(QApplication::font())); });
+    connect(Theme::notifier(), &Theme::Notifier::modeChanged, this, [this] {
+        m_delegate->updateFonts(); // cached layouts carry the old colours
+        viewport()->update();
+    });
     setVerticalScrollMode(QAbstractItemView::ScrollPerPixel);
     setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
     setResizeMode(QListView::Adjust);
@@ -29,15 +36,12 @@ ChatView::ChatView(QWidget *parent)
     setWordWrap(true);
     verticalScrollBar()->setSingleStep(24);
 
-    const bool dark = Theme::CurrentMode == Theme::Mode::Dark;
-    verticalScrollBar()->setStyleSheet(
+    Theme::style(verticalScrollBar(),
         QStringLiteral("QScrollBar:vertical { background: transparent; width: 12px; margin: 2px; }"
-                       "QScrollBar::handle:vertical { background: %1; border-radius: 4px; min-height: 32px; }"
-                       "QScrollBar::handle:vertical:hover { background: %2; }"
+                       "QScrollBar::handle:vertical { background: {ScrollHandle}; border-radius: 4px; min-height: 32px; }"
+                       "QScrollBar::handle:vertical:hover { background: {ScrollHandleHover}; }"
                        "QScrollBar::add-line:vertical, QScrollBar::sub-line:vertical { height: 0; }"
-                       "QScrollBar::add-page:vertical, QScrollBar::sub-page:vertical { background: transparent; }")
-            .arg(dark ? QStringLiteral("#4a5262") : QStringLiteral("#c9ced6"),
-                dark ? QStringLiteral("#5d6678") : QStringLiteral("#aab1bc")));
+                       "QScrollBar::add-page:vertical, QScrollBar::sub-page:vertical { background: transparent; }"));
 
     QPalette palette = this->palette();
     palette.setColor(QPalette::Base, Theme::ChatBackground);

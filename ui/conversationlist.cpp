@@ -300,15 +300,13 @@ ConversationList::ConversationList(Workspace *workspace, QWidget *parent)
 {
     setObjectName(QStringLiteral("conversationPanel"));
     setAttribute(Qt::WA_StyledBackground);
-    setStyleSheet(QStringLiteral("QWidget#conversationPanel { background: %1; border-right: 1px solid %2; }")
-                      .arg(Theme::css(Theme::Window), Theme::css(Theme::Border)));
+    Theme::style(this, QStringLiteral("QWidget#conversationPanel { background: {Window}; border-right: 1px solid {Border}; }"));
     setFixedWidth(248);
 
     m_header = new QFrame(this);
     QFrame *header = m_header;
     header->setObjectName(QStringLiteral("conversationHeader"));
-    header->setStyleSheet(
-        QStringLiteral("QFrame#conversationHeader { border: none; border-bottom: 1px solid %1; }").arg(Theme::css(Theme::Border)));
+    Theme::style(header, QStringLiteral("QFrame#conversationHeader { border: none; border-bottom: 1px solid {Border}; }"));
     auto *title = new QLabel(tr("Conversations"), header);
     title->setFont(Theme::scaledFont(font(), 1.05, true));
     m_newButton = makeButton(tr("New"), QStringLiteral("newConversationButton"), tr("Start a new conversation (Ctrl+N)"), header);
@@ -323,9 +321,8 @@ ConversationList::ConversationList(Workspace *workspace, QWidget *parent)
     m_error->setObjectName(QStringLiteral("conversationError"));
     m_error->setWordWrap(true);
     m_error->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    m_error->setStyleSheet(QStringLiteral("QLabel { color: %1; background: %2; border: 1px solid %3; border-radius: 6px; padding: 6px 8px; "
-                                          "margin: 0 10px 6px 10px; }")
-                               .arg(Theme::css(Theme::ErrorText), Theme::css(Theme::ErrorBackground), Theme::css(Theme::ErrorBorder)));
+    Theme::style(m_error, QStringLiteral("QLabel { color: {ErrorText}; background: {ErrorBackground}; border: 1px solid {ErrorBorder}; "
+                                         "border-radius: 6px; padding: 6px 8px; margin: 0 10px 6px 10px; }"));
     m_error->hide();
 
     m_view = new QListView(this);
@@ -351,14 +348,13 @@ ConversationList::ConversationList(Workspace *workspace, QWidget *parent)
     m_empty->setAlignment(Qt::AlignHCenter | Qt::AlignTop);
     m_empty->setWordWrap(true);
     m_empty->setContentsMargins(16, 16, 16, 16);
-    m_empty->setStyleSheet(QStringLiteral("color: %1;").arg(Theme::css(Theme::MutedText)));
+    Theme::style(m_empty, QStringLiteral("color: {MutedText};"));
     m_empty->hide();
 
     // Shown for a while after a delete; Undo brings the row back.
     m_undoBar = new QFrame(this);
     m_undoBar->setObjectName(QStringLiteral("undoBar"));
-    m_undoBar->setStyleSheet(QStringLiteral("QFrame#undoBar { background: %1; border-radius: 7px; } QLabel { color: %2; }")
-                                 .arg(Theme::css(Theme::Text), Theme::css(Theme::Window)));
+    Theme::style(m_undoBar, QStringLiteral("QFrame#undoBar { background: {Text}; border-radius: 7px; } QLabel { color: {Window}; }"));
     m_undoText = new QLabel(tr("Conversation deleted."), m_undoBar);
     m_undoText->setObjectName(QStringLiteral("undoText"));
     m_undoButton = new QPushButton(tr("Undo"), m_undoBar);

@@ -32,8 +32,10 @@
 #include <QStackedWidget>
 #include <QStandardPaths>
 #include <QStyledItemDelegate>
+#include <QTimer>
 #include <QTreeView>
 #include <QVBoxLayout>
+#include <utility>
 
 namespace rt::ui {
 
@@ -424,6 +426,21 @@ void DebatesPage::showSession(DebateSession *session)
     }
     m_stack->setCurrentWidget(m_view);
     m_view->setFocus();
+    if (const qint64 turnId = std::exchange(m_showTurn, 0); turnId > 0) {
+        const bool found = m_view->highlightTurn(turnId);
+        // Again once the view has its size, so the turn is really in view.
+        QTimer::singleShot(0, m_view, [view = m_view, turnId] {
+            if (view->highlightedTurnId() == turnId)
+                view->highlightTurn(turnId);
+        });
+        emit turnShown(found ? turnId : 0);
+    }
+}
+
+void DebatesPage::showTurn(qint64 debateId, qint64 turnId)
+{
+    m_showTurn = turnId;
+    openDebate(debateId);
 }
 
 void DebatesPage::startDebate(const DebateConfig &config)

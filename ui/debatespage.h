@@ -71,6 +71,8 @@ public slots:
     void startDebate(const rt::debate::DebateConfig &config);
     void startSample();
     void openDebate(qint64 debateId);
+    // Opens a debate with one of its stored turns marked and in view (a search result).
+    void showTurn(qint64 debateId, qint64 turnId);
     void resumeDebate(qint64 debateId);
     void exportDebate(qint64 debateId);
     void reload();
@@ -83,6 +85,8 @@ signals:
     void interruptedOffered(int count);
     // Export finished: where, or why not.
     void exported(const QString &path, const QString &error);
+    // showTurn() marked the turn in the transcript (0: the debate has no such turn).
+    void turnShown(qint64 turnId);
 
 private:
     void buildList(QWidget *panel);
@@ -120,6 +124,7 @@ private:
     bool m_loaded = false;
     bool m_offered = false;
     quint64 m_reloadSeq = 0;
+    qint64 m_showTurn = 0; // showTurn(): the turn to mark once the debate is shown
 };
 
 } // namespace rt::ui

@@ -5,6 +5,7 @@
 #include "debatetext.h"
 #include "seatcard.h"
 #include "theme.h"
+#include "windowstate.h"
 
 #include <QAction>
 #include <QApplication>
@@ -294,6 +295,9 @@ DebateView::DebateView(QWidget *parent)
     m_transcript = new QTextBrowser(side);
     m_transcript->setObjectName(QStringLiteral("transcript"));
     m_transcript->setAccessibleName(tr("Transcript"));
+    m_transcript->setFont(Theme::transcriptFont(m_transcript->font()));
+    connect(Theme::notifier(), &Theme::Notifier::transcriptFontChanged, m_transcript,
+        [this] { m_transcript->setFont(Theme::transcriptFont(QApplication::font())); });
     m_transcript->setFrameShape(QFrame::NoFrame);
     m_transcript->setStyleSheet(QStringLiteral("QTextBrowser { background: transparent; color: %1; }").arg(Theme::css(Theme::Text)));
     auto *sideLayout = new QVBoxLayout(side);
@@ -312,6 +316,7 @@ DebateView::DebateView(QWidget *parent)
     splitter->setStretchFactor(0, 3);
     splitter->setStretchFactor(1, 2);
     splitter->setSizes({ 640, 400 }); // the seats get the larger share
+    rememberSplitter(splitter, QStringLiteral("debate"));
 
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(16, 14, 16, 14);
@@ -519,6 +524,9 @@ void DebateView::onConsensus(int roundIndex)
 
 void DebateView::rebuildTranscript()
 {
+    m_turnRanges.clear();
+    m_highlightedTurn = 0;
+    m_transcript->setExtraSelections({});
     m_transcript->clear();
     if (!m_session)
         return;
@@ -555,6 +563,7 @@ void DebateView::appendTurnToTranscript(const TurnRecord &turn)
     const bool atEnd = m_transcript->verticalScrollBar()->value() >= m_transcript->verticalScrollBar()->maximum() - 4;
     QTextCursor cursor(m_transcript->document());
     cursor.movePosition(QTextCursor::End);
+    const int start = cursor.position();
     QColor colour = Theme::MutedText;
     if (turn.info.seat >= 0 && turn.info.seat < m_session->seats().size())
         colour = Theme::readableOn(SeatCard::colourOf(m_session->seats().at(turn.info.seat).agent, turn.info.seat));
@@ -575,6 +584,8 @@ void DebateView::appendTurnToTranscript(const TurnRecord &turn)
     cursor.insertBlock();
     const QString text = turn.text.isEmpty() ? turn.content : turn.text;
     cursor.insertMarkdown(text);
+    if (turn.storageId > 0)
+        m_turnRanges.insert(turn.storageId, { start, cursor.position() });
     cursor.insertBlock();
     if (atEnd)
         m_transcript->verticalScrollBar()->setValue(m_transcript->verticalScrollBar()->maximum());
@@ -588,6 +599,42 @@ void DebateView::appendNoteToTranscript(const DebateNote &note)
     cursor.insertHtml(
         QStringLiteral("<p style='color:%1'><i>%2 %3</i></p>").arg(Theme::css(colour), noteIcon(note.kind), note.text.toHtmlEscaped()));
     cursor.insertBlock();
+}
+
+bool DebateView::highlightTurn(qint64 turnStorageId)
+{
+    const auto range = m_turnRanges.constFind(turnStorageId);
+    if (turnStorageId <= 0 || range == m_turnRanges.cend())
+        return false;
+    QTextEdit::ExtraSelection mark;
+    mark.cursor = QTextCursor(m_transcript->document());
+    mark.cursor.setPosition(range->first);
+    mark.cursor.setPosition(range->second, QTextCursor::KeepAnchor);
+    mark.format.setBackground(Theme::DemoBackground);
+    mark.format.setProperty(QTextFormat::FullWidthSelection, false);
+    m_transcript->setExtraSelections({ mark });
+    // The end first, then the start: the whole turn in view when it fits,
+    // its beginning when it does not.
+    QTextCursor cursor(m_transcript->document());
+    cursor.setPosition(range->second);
+    m_transcript->setTextCursor(cursor);
+    m_transcript->ensureCursorVisible();
+    cursor.setPosition(range->first);
+    m_transcript->setTextCursor(cursor);
+    m_transcript->ensureCursorVisible();
+    m_highlightedTurn = turnStorageId;
+    return true;
+}
+
+QString DebateView::highlightedTurnText() const
+{
+    const auto range = m_turnRanges.constFind(m_highlightedTurn);
+    if (range == m_turnRanges.cend())
+        return {};
+    QTextCursor cursor(m_transcript->document());
+    cursor.setPosition(range->first);
+    cursor.setPosition(range->second, QTextCursor::KeepAnchor);
+    return cursor.selectedText().replace(QChar::ParagraphSeparator, u'\n');
 }
 
 QString DebateView::roundText() const

@@ -52,6 +52,12 @@ public:
     QPushButton *runAgainButton() const { return m_runAgainButton; }
     QFrame *resultPanel() const { return m_result; }
     QString resultText() const; // the result panel as plain text
+    // Marks one stored turn in the transcript and scrolls to it (a search
+    // result); false when the session has no such turn.
+    bool highlightTurn(qint64 turnStorageId);
+    qint64 highlightedTurnId() const { return m_highlightedTurn; }
+    // The transcript text of the highlighted turn (empty: none).
+    QString highlightedTurnText() const;
 
 public slots:
     void togglePause();
@@ -117,6 +123,8 @@ private:
     QTextBrowser *m_transcript;
     QHash<int, QString> m_pendingText; // seat -> text not yet shown
     QTimer m_flushTimer;
+    QHash<qint64, QPair<int, int>> m_turnRanges; // stored turn id -> transcript positions
+    qint64 m_highlightedTurn = 0;
 };
 
 } // namespace rt::ui

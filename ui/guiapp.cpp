@@ -2,6 +2,7 @@
 
 #include "chatinput.h"
 #include "chatpage.h"
+#include "common/appsettings.h"
 #include "common/logging.h"
 #include "debatesession.h"
 #include "debatespage.h"
@@ -9,8 +10,15 @@
 #include "llm/endpointpool.h"
 #include "llm/modelcatalog.h"
 #include "llm/ollamahost.h"
+#include "agentspage.h"
+#include "historypage.h"
 #include "mainwindow.h"
+#include "modellistmodel.h"
+#include "modelspage.h"
 #include "newdebatepanel.h"
+#include "pulldialog.h"
+#include "settingspage.h"
+#include "taskspage.h"
 #include "theme.h"
 #include "workspace.h"
 
@@ -44,7 +52,7 @@ QCommandLineOption pageOption();
 
 QCommandLineOption themeOption()
 {
-    return { QStringLiteral("theme"), QCoreApplication::translate("rt::ui::GuiOptions", "Colours: light, dark or system (the default)."),
+    return { QStringLiteral("theme"), QCoreApplication::translate("rt::ui::GuiOptions", "Colours for this run: light, dark or system (default: the choice in Settings, else system)."),
         QStringLiteral("name"), QStringLiteral("system") };
 }
 
@@ -84,7 +92,12 @@ bool startSample(MainWindow &window)
 const QList<PageSpec> &pageSpecs()
 {
     static const QList<PageSpec> specs {
-        { QStringLiteral("chat"), QStringLiteral("the chat"), [](MainWindow &) { return true; }, [](MainWindow &) { return true; } },
+        { QStringLiteral("chat"), QStringLiteral("the chat"),
+            [](MainWindow &window) {
+                window.showPage(window.pageIndex(window.chatPage()));
+                return true;
+            },
+            [](MainWindow &) { return true; } },
         { QStringLiteral("debates"), QStringLiteral("the list of debates"), openDebates, debatesLoaded },
         { QStringLiteral("debate-new"), QStringLiteral("a new debate"),
             [](MainWindow &window) {
@@ -113,7 +126,87 @@ const QList<PageSpec> &pageSpecs()
                 DebateSession *session = window.debatesPage()->currentSession();
                 return session && (session->phase() == DebateSession::Phase::Finished || session->phase() == DebateSession::Phase::Failed);
             } },
+        { QStringLiteral("agents"), QStringLiteral("the agents, built-ins first"),
+            [](MainWindow &window) {
+                if (!window.agentsPage()->isLoaded())
+                    return false;
+                window.showPage(window.pageIndex(window.agentsPage()));
+                return true;
+            },
+            [](MainWindow &window) { return window.agentsPage()->isLoaded(); } },
+        { QStringLiteral("agent-edit"), QStringLiteral("the editor, open on the Skeptic"),
+            [](MainWindow &window) {
+                if (!window.agentsPage()->isLoaded())
+                    return false;
+                window.showPage(window.pageIndex(window.agentsPage()));
+                return window.agentsPage()->selectAgentByName(QStringLiteral("Skeptic"));
+            },
+            [](MainWindow &window) { return window.agentsPage()->isLoaded(); } },
         // [screenshot pages]
+        { QStringLiteral("models"), QStringLiteral("the models of every host, one with its details"),
+            [](MainWindow &window) {
+                ModelsPage *page = window.modelsPage();
+                window.showPage(window.pageIndex(page)); // probes the hosts while shown
+                if (!page->isLoaded())
+                    return false;
+                page->showTab(ModelsPage::Tab::Models);
+                page->selectFirstModel();
+                return true;
+            },
+            [](MainWindow &window) {
+                ModelsPage *page = window.modelsPage();
+                return page->isLoaded() && (page->detailsLoaded() || page->modelModel()->rowCount() == 0);
+            } },
+        { QStringLiteral("pull"), QStringLiteral("pulling a model (with --demo: one mid-pull)"),
+            [](MainWindow &window) {
+                ModelsPage *page = window.modelsPage();
+                window.showPage(window.pageIndex(page));
+                if (!page->isLoaded() || !window.workspace()->isReady())
+                    return false;
+                // Only the demo's simulator pulls for a picture; a real Ollama would download gigabytes.
+                page->openPull(window.isDemo() ? QStringLiteral("tinyllama:latest") : QStringLiteral("llama3.2:3b"));
+                if (window.isDemo())
+                    page->pullDialog()->startPull();
+                return true;
+            },
+            [](MainWindow &window) {
+                PullDialog *pull = window.modelsPage()->pullDialog();
+                if (!window.isDemo())
+                    return true;
+                return !pull->shownTasks().isEmpty() && pull->rowPercent(pull->shownTasks().constFirst()) >= 20;
+            } },
+        { QStringLiteral("hosts"), QStringLiteral("the Ollama hosts: state, version, latency, models"),
+            [](MainWindow &window) {
+                ModelsPage *page = window.modelsPage();
+                window.showPage(window.pageIndex(page));
+                page->showTab(ModelsPage::Tab::Hosts);
+                return page->isLoaded();
+            },
+            [](MainWindow &window) { return window.modelsPage()->isLoaded(); } },
+        { QStringLiteral("settings"), QStringLiteral("the settings"),
+            [](MainWindow &window) {
+                window.showPage(window.pageIndex(window.settingsPage()));
+                return true;
+            },
+            [](MainWindow &window) { return window.workspace()->isReady(); } },
+        { QStringLiteral("history"), QStringLiteral("the history, searched for a word from the stored titles"),
+            [](MainWindow &window) {
+                HistoryPage *history = window.historyPage();
+                if (!window.workspace()->isReady() || !history->isLoaded())
+                    return false;
+                window.showPage(window.pageIndex(history));
+                history->search(history->sampleWord());
+                return true;
+            },
+            [](MainWindow &window) { return !window.historyPage()->isSearching() && !window.historyPage()->shownQuery().isEmpty(); } },
+        { QStringLiteral("tasks"), QStringLiteral("running and recent tasks"),
+            [](MainWindow &window) {
+                if (!window.tasksPage()->isLoaded())
+                    return false;
+                window.showPage(window.pageIndex(window.tasksPage()));
+                return true;
+            },
+            [](MainWindow &window) { return window.tasksPage()->isLoaded(); } },
     };
     return specs;
 }
@@ -195,7 +288,11 @@ int runGui(QApplication &app)
         printError(QStringLiteral("--page \"%1\" is not a page; use one of: %2.").arg(page, pageNames().join(QStringLiteral(", "))));
         return 2;
     }
-    const std::optional<Theme::Mode> mode = Theme::parseMode(parser.value(themeOption()));
+    // --theme for this run, else the theme chosen in Settings.
+    const QString themeName = parser.isSet(themeOption()) ? parser.value(themeOption()) : rt::AppSettings::value(rt::AppSettings::Theme).toString();
+    std::optional<Theme::Mode> mode = Theme::parseMode(themeName);
+    if (!mode && !parser.isSet(themeOption()))
+        mode = Theme::systemMode(); // a bad saved value is not the user's typing error
     if (!mode) {
         printError(QStringLiteral("--theme \"%1\" is not a theme; use light, dark or system.").arg(parser.value(themeOption())));
         return 2;
@@ -207,7 +304,10 @@ int runGui(QApplication &app)
 
     // --ollama-host: just this host; else the hosts in the settings (roundtable hosts).
     QList<rt::llm::HostConfig> hosts = rt::llm::HostConfig::fromSettings(parser.isSet(host) ? url.toString() : QString());
+    Theme::TranscriptPointSize = rt::AppSettings::value(rt::AppSettings::TranscriptFontPt).toInt();
     MainWindow window(hosts, parser.value(database));
+    window.settingsPage()->setOverrides({ parser.value(database), parser.isSet(host) ? parser.value(host) : QString(),
+        parser.isSet(themeOption()) ? parser.value(themeOption()) : QString() });
     window.show();
     if (parser.isSet(demoOption()))
         window.startDemo();
@@ -244,7 +344,7 @@ int runGui(QApplication &app)
         window.setCloseAnswer([] { return MainWindow::CloseChoice::KeepResumable; });
         QCoreApplication::exit(saved ? 0 : 1);
     });
-    if (screenshot || page != u"chat")
+    if (screenshot || parser.isSet(pageOption()))
         poll->start(200);
     return QApplication::exec();
 }

@@ -115,6 +115,77 @@ QIcon refresh(const QColor &color)
     });
 }
 
+QIcon agents(const QColor &color)
+{
+    return render([color](QPainter &p) {
+        p.setPen(strokePen(color, 1.8));
+        p.setBrush(Qt::NoBrush);
+        p.drawEllipse(QPointF(9, 8), 3.2, 3.2);
+        p.drawArc(QRectF(3, 13.5, 12, 10), 0, 180 * 16);
+        p.drawEllipse(QPointF(16.5, 9), 2.6, 2.6);
+        p.drawArc(QRectF(13, 14.5, 9, 8), 20 * 16, 160 * 16);
+    });
+}
+
+QIcon models(const QColor &color)
+{
+    return render([color](QPainter &p) {
+        p.setPen(strokePen(color, 1.8));
+        p.setBrush(Qt::NoBrush);
+        for (const qreal y : { 7.0, 12.0, 17.0 }) {
+            QPainterPath layer;
+            layer.moveTo(3, y);
+            layer.lineTo(12, y - 4);
+            layer.lineTo(21, y);
+            layer.lineTo(12, y + 4);
+            layer.closeSubpath();
+            p.drawPath(layer);
+        }
+    });
+}
+
+QIcon history(const QColor &color)
+{
+    return render([color](QPainter &p) {
+        p.setPen(strokePen(color, 1.8));
+        p.setBrush(Qt::NoBrush);
+        p.drawArc(QRectF(4, 4, 16, 16), 150 * 16, -300 * 16);
+        p.drawLine(QPointF(12, 8), QPointF(12, 12));
+        p.drawLine(QPointF(12, 12), QPointF(15, 14));
+        p.drawLine(QPointF(3.5, 6), QPointF(5.1, 8.3));
+        p.drawLine(QPointF(5.1, 8.3), QPointF(7.8, 7.3));
+    });
+}
+
+QIcon tasks(const QColor &color)
+{
+    return render([color](QPainter &p) {
+        p.setPen(strokePen(color, 1.8));
+        for (const qreal y : { 6.0, 12.0, 18.0 }) {
+            p.drawLine(QPointF(3.5, y), QPointF(5, y + 1.5));
+            p.drawLine(QPointF(5, y + 1.5), QPointF(7.5, y - 1.5));
+            p.drawLine(QPointF(10.5, y), QPointF(20.5, y));
+        }
+    });
+}
+
+QIcon settings(const QColor &color)
+{
+    return render([color](QPainter &p) {
+        p.setPen(strokePen(color, 1.8));
+        p.setBrush(Qt::NoBrush);
+        p.drawEllipse(QPointF(12, 12), 3, 3);
+        for (int i = 0; i < 8; ++i) {
+            p.save();
+            p.translate(12, 12);
+            p.rotate(i * 45.0);
+            p.drawLine(QPointF(0, -6.5), QPointF(0, -9));
+            p.restore();
+        }
+        p.drawEllipse(QPointF(12, 12), 6.5, 6.5);
+    });
+}
+
 QIcon app()
 {
     return render([](QPainter &p) {

@@ -13,6 +13,11 @@ QIcon send(const QColor &color);
 QIcon stop(const QColor &color);
 QIcon newChat(const QColor &color);
 QIcon refresh(const QColor &color);
+QIcon agents(const QColor &color); // two people
+QIcon models(const QColor &color); // a stack of layers
+QIcon history(const QColor &color); // a clock with a back arrow
+QIcon tasks(const QColor &color); // a checklist
+QIcon settings(const QColor &color); // a gear
 QIcon app(); // the window icon: three seats around a table
 
 } // namespace rt::ui::Icons

@@ -1,18 +1,28 @@
 #include "mainwindow.h"
 
+#include "agentspage.h"
 #include "chatpage.h"
+#include "common/appsettings.h"
 #include "common/logging.h"
 #include "debatespage.h"
 #include "debateview.h"
 #include "demoserver.h"
+#include "historypage.h"
 #include "icons.h"
 #include "llm/clientconfig.h"
 #include "llm/endpointpool.h"
 #include "llm/modelcatalog.h"
 #include "llm/ollamaclient.h"
 #include "llm/ollamahost.h"
+#include "modelspage.h"
+#include "newdebatepanel.h"
 #include "offlinepanel.h"
 #include "taskindicator.h"
+#include "taskspage.h"
+#include "settingspage.h"
+#include "shortcutsdialog.h"
+#include "debate/debatejob.h"
+#include "tasks/pulljob.h"
 #include "tasks/taskmanager.h"
 #include "theme.h"
 #include "workspace.h"
@@ -28,6 +38,7 @@
 #include <QListWidget>
 #include <QMenuBar>
 #include <QMessageBox>
+#include <QProcess>
 #include <QPushButton>
 #include <QStackedWidget>
 #include <QStatusBar>
@@ -106,10 +117,57 @@ MainWindow::MainWindow(const QList<rt::llm::HostConfig> &hosts, const QString &d
     });
     // More pages, in sidebar order (Ctrl+3 …): one block per page.
     // [pages: agents]
+    m_agentsPage = new AgentsPage(m_workspace, m_catalog, this);
+    addPage(tr("Agents"), AgentsPage::icon(Theme::SidebarText), m_agentsPage, Needs::Nothing);
+    connect(m_agentsPage, &AgentsPage::tryRequested, this, [this](const rt::agents::Agent &agent) {
+        showPage(pageIndex(m_chat));
+        m_chat->startChatWithAgent(agent);
+    });
+    m_models = new ModelsPage(m_pool, m_catalog, m_workspace, this);
+    addPage(tr("Models"), Icons::models(Theme::SidebarText), m_models, Needs::Nothing);
+    // "Pull it" wherever a model is missing: the Models page with the pull panel filled in.
+    auto pullModel = [this](const QString &model) {
+        showPage(pageIndex(m_models));
+        m_models->openPull(model);
+    };
+    connect(m_chat, &ChatPage::pullRequested, this, pullModel);
+    connect(m_debates->newPanel(), &NewDebatePanel::pullRequested, this, pullModel);
     // [pages: models]
     // [pages: history]
+    m_history = new HistoryPage(m_workspace, this);
+    addPage(tr("History"), Icons::history(Theme::SidebarText), m_history, Needs::Nothing);
+    connect(m_history, &HistoryPage::openConversationRequested, this, [this](qint64 conversationId, qint64 messageId) {
+        showPage(pageIndex(m_chat));
+        m_chat->showMessage(conversationId, messageId);
+    });
+    connect(m_history, &HistoryPage::openDebateRequested, this, [this](qint64 debateId, qint64 turnId) {
+        showPage(pageIndex(m_debates));
+        m_debates->showTurn(debateId, turnId);
+    });
     // [pages: tasks]
+    m_tasksPage = new TasksPage(m_workspace, this);
+    addPage(tr("Tasks"), Icons::tasks(Theme::SidebarText), m_tasksPage, Needs::Nothing);
+    // A debate resumes into its live view; Open shows what a task works on.
+    m_tasksPage->setResumeHandler(rt::debate::DebateJob::Kind, [this](const rt::tasks::TaskInfo &task) {
+        showPage(pageIndex(m_debates));
+        m_debates->resumeDebate(qint64(task.payload.value(rt::debate::DebateJob::DebateIdKey).toDouble()));
+    });
+    connect(m_tasksPage, &TasksPage::openRequested, this, [this](const rt::tasks::TaskInfo &task) {
+        if (task.kind == rt::debate::DebateJob::Kind) {
+            showPage(pageIndex(m_debates));
+            m_debates->openDebate(qint64(task.payload.value(rt::debate::DebateJob::DebateIdKey).toDouble()));
+        }
+        if (task.kind == rt::tasks::PullJob::Kind) {
+            showPage(pageIndex(m_models));
+            m_models->openPull();
+        }
+        // [tasks: open other kinds]
+    });
     // [pages: settings]
+    m_settingsPage = new SettingsPage(m_workspace, m_pool, m_catalog, this);
+    addPage(tr("Settings"), Icons::settings(Theme::SidebarText), m_settingsPage, Needs::Nothing);
+    connect(m_settingsPage, &SettingsPage::restartRequested, this, &MainWindow::restart);
+    // [settings: manage hosts]
 
     // Status bar: a coloured dot and the host with its state.
     m_statusDot = new QLabel(this);
@@ -117,7 +175,7 @@ MainWindow::MainWindow(const QList<rt::llm::HostConfig> &hosts, const QString &d
     m_statusText->setObjectName(QStringLiteral("connectionStatus"));
     m_statusText->setTextInteractionFlags(Qt::TextSelectableByMouse);
     m_modelCount = new QLabel(this);
-    m_modelCount->setStyleSheet(QStringLiteral("color: %1; padding-right: 8px;").arg(Theme::css(Theme::MutedText)));
+    Theme::style(m_modelCount, QStringLiteral("color: {MutedText}; padding-right: 8px;"));
     statusBar()->setSizeGripEnabled(false);
     statusBar()->addWidget(m_statusDot);
     statusBar()->addWidget(m_statusText, 1);
@@ -127,6 +185,11 @@ MainWindow::MainWindow(const QList<rt::llm::HostConfig> &hosts, const QString &d
     connect(m_tasks, &TaskIndicator::clicked, this, [this](const QString &kind) {
         if (kind == u"debate")
             showPage(pageIndex(m_debates));
+        else if (kind == rt::tasks::PullJob::Kind) {
+            showPage(pageIndex(m_models));
+            m_models->openPull();
+        } else
+            showPage(pageIndex(m_tasksPage));
     });
     auto tasksReady = [this] { m_tasks->setTaskManager(m_workspace->tasks()); };
     if (m_workspace->isReady())
@@ -143,7 +206,7 @@ MainWindow::MainWindow(const QList<rt::llm::HostConfig> &hosts, const QString &d
         warning->setObjectName(QStringLiteral("databaseWarning"));
         warning->setToolTip(
             tr("%1\n\nDatabase: %2\nChoose another with --db or $ROUNDTABLE_DB.").arg(error.message, m_workspace->locationName()));
-        warning->setStyleSheet(QStringLiteral("color: %1; padding-right: 8px;").arg(Theme::css(Theme::ErrorText)));
+        Theme::style(warning, QStringLiteral("color: {ErrorText}; padding-right: 8px;"));
         statusBar()->addPermanentWidget(warning);
     });
 
@@ -193,8 +256,35 @@ MainWindow::MainWindow(const QList<rt::llm::HostConfig> &hosts, const QString &d
     m_offline->setHost(m_configuredHost);
     updateTitle();
     updateStatus();
-    m_chat->focusInput();
+    // A theme chosen in Settings: what is coloured in code follows.
+    connect(Theme::notifier(), &Theme::Notifier::modeChanged, this, &MainWindow::updateStatus);
+    restoreWindowState();
+    if (m_pages->currentWidget() == m_chat)
+        m_chat->focusInput();
     m_monitor->restart();
+}
+
+void MainWindow::restoreWindowState()
+{
+    const QByteArray geometry = rt::AppSettings::value(rt::AppSettings::WindowGeometry).toByteArray();
+    if (!geometry.isEmpty())
+        restoreGeometry(geometry);
+    const QByteArray state = rt::AppSettings::value(rt::AppSettings::WindowState).toByteArray();
+    if (!state.isEmpty())
+        restoreState(state);
+    const QString page = rt::AppSettings::value(rt::AppSettings::LastPage).toString();
+    for (int i = 0; i < m_pages->count(); ++i) {
+        if (!page.isEmpty() && m_pages->widget(i)->objectName() == page)
+            showPage(i);
+    }
+}
+
+void MainWindow::saveWindowState()
+{
+    rt::AppSettings::setValue(rt::AppSettings::WindowGeometry, saveGeometry());
+    rt::AppSettings::setValue(rt::AppSettings::WindowState, saveState());
+    if (QWidget *page = m_pages->currentWidget())
+        rt::AppSettings::setValue(rt::AppSettings::LastPage, page->objectName());
 }
 
 MainWindow::~MainWindow()
@@ -209,6 +299,8 @@ MainWindow::~MainWindow()
     m_chat = nullptr;
     delete m_debates;
     m_debates = nullptr;
+    delete m_models; // its pull list follows the task manager
+    m_models = nullptr;
     delete m_workspace;
     m_workspace = nullptr;
 }
@@ -217,16 +309,14 @@ void MainWindow::buildSidebar(QFrame *sidebar)
 {
     sidebar->setObjectName(QStringLiteral("sidebar"));
     sidebar->setFixedWidth(208);
-    sidebar->setStyleSheet(
-        QStringLiteral(R"(
-QFrame#sidebar { background: %1; }
-QLabel { color: %2; }
-QListWidget { background: transparent; border: none; color: %2; outline: none; }
+    Theme::style(sidebar, QStringLiteral(R"(
+QFrame#sidebar { background: {SidebarBackground}; }
+QLabel { color: {SidebarText}; }
+QListWidget { background: transparent; border: none; color: {SidebarText}; outline: none; }
 QListWidget::item { padding: 8px 10px; margin: 1px 10px; border-radius: 7px; }
 QListWidget::item:hover { background: #2a3140; }
-QListWidget::item:selected { background: %3; color: #ffffff; }
-)")
-            .arg(Theme::css(Theme::SidebarBackground), Theme::css(Theme::SidebarText), Theme::css(Theme::SidebarSelected)));
+QListWidget::item:selected { background: {SidebarSelected}; color: #ffffff; }
+)"));
 
     auto *logo = new QLabel(sidebar);
     logo->setPixmap(Icons::app().pixmap(28, 28));
@@ -264,8 +354,7 @@ void MainWindow::buildDemoBanner()
 {
     m_demoBanner = new QFrame(this);
     m_demoBanner->setObjectName(QStringLiteral("demoBanner"));
-    m_demoBanner->setStyleSheet(QStringLiteral("QFrame#demoBanner { background: %1; border-bottom: 1px solid %2; } QLabel { color: %3; }")
-                                    .arg(Theme::css(Theme::DemoBackground), Theme::css(Theme::DemoBorder), Theme::css(Theme::DemoText)));
+    Theme::style(m_demoBanner, QStringLiteral("QFrame#demoBanner { background: {DemoBackground}; border-bottom: 1px solid {DemoBorder}; } QLabel { color: {DemoText}; }"));
     auto *label = new QLabel(
         tr("<b>Demo — simulated models.</b> Replies come from Roundtable's built-in simulator, not from an AI model."), m_demoBanner);
     label->setWordWrap(true);
@@ -288,6 +377,11 @@ void MainWindow::buildActions()
         showPage(m_pages->indexOf(m_chat));
         m_chat->newChat();
     });
+    file->addSeparator();
+    QAction *settings = file->addAction(Icons::settings(Theme::Text), tr("&Settings…"));
+    settings->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_Comma));
+    settings->setMenuRole(QAction::PreferencesRole);
+    connect(settings, &QAction::triggered, this, [this] { showPage(pageIndex(m_settingsPage)); });
     file->addSeparator();
     QAction *quit = file->addAction(tr("&Quit"));
     quit->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_Q));
@@ -330,8 +424,31 @@ void MainWindow::buildActions()
             page->setShortcut(QKeySequence(Qt::CTRL | Qt::Key(Qt::Key_1 + i)));
         connect(page, &QAction::triggered, this, [this, i] { showPage(i); });
     }
+    // [menus: history]
+    go->addSeparator();
+    QAction *searchHistory = go->addAction(Icons::history(Theme::Text), tr("&Search History…"));
+    searchHistory->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_F)); // Ctrl+F searches within a page
+    connect(searchHistory, &QAction::triggered, this, [this] {
+        showPage(pageIndex(m_history));
+        m_history->focusSearch();
+    });
 
     QMenu *help = menuBar()->addMenu(tr("&Help"));
+    QAction *shortcuts = help->addAction(tr("&Keyboard Shortcuts"));
+    shortcuts->setObjectName(QStringLiteral("keyboardShortcutsAction"));
+    shortcuts->setShortcuts({ QKeySequence(Qt::CTRL | Qt::Key_Slash), QKeySequence(Qt::Key_F1) });
+    connect(shortcuts, &QAction::triggered, this, [this] {
+        // Built when asked, so it lists the menus as they are now; one at a time.
+        if (auto *open = findChild<ShortcutsDialog *>()) {
+            open->raise();
+            open->activateWindow();
+            return;
+        }
+        auto *dialog = new ShortcutsDialog(menuBar(), this);
+        dialog->setAttribute(Qt::WA_DeleteOnClose);
+        dialog->show();
+    });
+    help->addSeparator();
     QAction *about = help->addAction(tr("&About Roundtable"));
     about->setMenuRole(QAction::AboutRole);
     connect(about, &QAction::triggered, this, [this] {
@@ -355,7 +472,12 @@ void MainWindow::closeEvent(QCloseEvent *event)
 {
     const int running = m_debates->runningCount();
     if (m_closing || running == 0) {
+        saveWindowState();
         QMainWindow::closeEvent(event);
+        if (m_restartPending && event->isAccepted()) {
+            m_restartPending = false;
+            QProcess::startDetached(QCoreApplication::applicationFilePath(), m_restartArguments);
+        }
         return;
     }
     event->ignore();
@@ -379,10 +501,27 @@ void MainWindow::closeEvent(QCloseEvent *event)
     box->open();
 }
 
+void MainWindow::restart()
+{
+    // The same program with the same options, once this window has closed
+    // (running debates are asked about as on any close).
+    QStringList arguments = QCoreApplication::arguments().mid(1);
+    for (const QString &dropped : { QStringLiteral("--screenshot"), QStringLiteral("--page") }) {
+        const qsizetype at = arguments.indexOf(dropped);
+        if (at >= 0)
+            arguments.remove(at, std::min<qsizetype>(2, arguments.size() - at));
+    }
+    m_restartArguments = arguments;
+    m_restartPending = true;
+    close();
+}
+
 void MainWindow::closeAfter(CloseChoice choice)
 {
-    if (choice == CloseChoice::Cancel)
+    if (choice == CloseChoice::Cancel) {
+        m_restartPending = false;
         return;
+    }
     m_closing = true;
     // close() again once this close event is over (it is refused while one runs).
     auto closeLater = [this] { QMetaObject::invokeMethod(this, &QWidget::close, Qt::QueuedConnection); };

@@ -23,10 +23,15 @@ struct HostConfig;
 
 namespace rt::ui {
 
+class AgentsPage;
 class ChatPage;
 class DebatesPage;
 class DemoServer;
+class HistoryPage;
+class ModelsPage;
 class TaskIndicator;
+class TasksPage;
+class SettingsPage;
 class OfflinePanel;
 class Workspace;
 
@@ -57,7 +62,12 @@ public:
     ChatPage *chatPage() const { return m_chat; }
     DebatesPage *debatesPage() const { return m_debates; }
     rt::llm::ModelCatalog *modelCatalog() const { return m_catalog; }
+    ModelsPage *modelsPage() const { return m_models; }
     // [accessors: more pages]
+    HistoryPage *historyPage() const { return m_history; }
+    AgentsPage *agentsPage() const { return m_agentsPage; }
+    TasksPage *tasksPage() const { return m_tasksPage; }
+    SettingsPage *settingsPage() const { return m_settingsPage; }
     TaskIndicator *taskIndicator() const { return m_tasks; }
     int pageIndex(QWidget *page) const;
 
@@ -75,6 +85,8 @@ public:
 
 public slots:
     void showPage(int index);
+    // Closes the window and starts Roundtable again with the same options.
+    void restart();
     void startDemo();
     void leaveDemo();
 
@@ -83,6 +95,8 @@ protected:
 
 private:
     void closeAfter(CloseChoice choice);
+    void restoreWindowState();
+    void saveWindowState();
     void buildSidebar(QFrame *sidebar);
     void buildDemoBanner();
     void buildActions();
@@ -106,7 +120,14 @@ private:
     OfflinePanel *m_offline = nullptr;
     ChatPage *m_chat = nullptr;
     DebatesPage *m_debates = nullptr;
+    ModelsPage *m_models = nullptr;
     // [members: more pages]
+    HistoryPage *m_history = nullptr;
+    AgentsPage *m_agentsPage = nullptr;
+    TasksPage *m_tasksPage = nullptr;
+    SettingsPage *m_settingsPage = nullptr;
+    QStringList m_restartArguments;
+    bool m_restartPending = false;
     rt::llm::ModelCatalog *m_catalog = nullptr;
     TaskIndicator *m_tasks = nullptr;
     std::function<CloseChoice()> m_closeAnswer;

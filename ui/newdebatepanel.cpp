@@ -140,6 +140,11 @@ NewDebatePanel::NewDebatePanel(
     m_problems->setObjectName(QStringLiteral("newDebateProblems"));
     m_problems->setWordWrap(true);
     m_problems->setStyleSheet(QStringLiteral("color: %1;").arg(Theme::css(Theme::ErrorText)));
+    m_problems->setTextFormat(Qt::RichText);
+    connect(m_problems, &QLabel::linkActivated, this, [this](const QString &link) {
+        if (link.startsWith(u"pull:"))
+            emit pullRequested(link.mid(5));
+    });
     m_start = new QPushButton(tr("Start Debate"), formCard);
     m_start->setObjectName(QStringLiteral("startDebateButton"));
     m_start->setProperty("primary", true);
@@ -408,7 +413,20 @@ void NewDebatePanel::validate()
     // The empty question is obvious; say it only in the tooltip.
     QStringList shown = list;
     shown.removeAll(tr("Type the question the agents should debate."));
-    m_problems->setText(shown.join(u'\n'));
+    QStringList lines;
+    for (const QString &problem : std::as_const(shown))
+        lines << problem.toHtmlEscaped();
+    // A model no host has: one click to pull it.
+    if (m_catalog && m_catalog->hasAnyList()) {
+        QStringList missing;
+        for (const rt::agents::Agent &agent : config().agents) {
+            if (!agent.model.isEmpty() && !m_catalog->model(agent.model) && !missing.contains(agent.model))
+                missing << agent.model;
+        }
+        for (const QString &model : std::as_const(missing))
+            lines << tr("<a href=\"pull:%1\">Pull %1</a>").arg(model.toHtmlEscaped());
+    }
+    m_problems->setText(lines.join(QStringLiteral("<br>")));
     m_start->setEnabled(list.isEmpty());
     m_start->setToolTip(list.isEmpty() ? tr("Start the debate (Enter)") : list.constFirst());
 }

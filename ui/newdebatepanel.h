@@ -64,6 +64,8 @@ public slots:
 signals:
     void startRequested(const rt::debate::DebateConfig &config);
     void cancelled();
+    // "Pull it" next to a seat's model that no host has.
+    void pullRequested(const QString &model);
 
 private:
     void fillAgents(const QStringList &checkedNames, const QHash<QString, QString> &models);

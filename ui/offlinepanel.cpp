@@ -30,8 +30,7 @@ QLabel *makeCode(const QString &code, QWidget *parent)
     mono.setFamily(QStringLiteral("DejaVu Sans Mono"));
     mono.setStyleHint(QFont::Monospace);
     label->setFont(mono);
-    label->setStyleSheet(QStringLiteral("background: %1; border: 1px solid %2; border-radius: 6px; padding: 8px 12px; color: %3;")
-                             .arg(Theme::css(Theme::CodeBackground), Theme::css(Theme::Border), Theme::css(Theme::Text)));
+    Theme::style(label, QStringLiteral("background: {CodeBackground}; border: 1px solid {Border}; border-radius: 6px; padding: 8px 12px; color: {Text};"));
     return label;
 }
 
@@ -39,7 +38,7 @@ QFrame *makeRule(QWidget *parent)
 {
     auto *rule = new QFrame(parent);
     rule->setFixedHeight(1);
-    rule->setStyleSheet(QStringLiteral("background: %1;").arg(Theme::css(Theme::Border)));
+    Theme::style(rule, QStringLiteral("background: {Border};"));
     return rule;
 }
 } // namespace
@@ -55,14 +54,12 @@ OfflinePanel::OfflinePanel(QWidget *parent)
 
     auto *card = new QFrame(this);
     card->setObjectName(QStringLiteral("offlineCard"));
-    card->setStyleSheet(QStringLiteral("QFrame#offlineCard { background: %2; border: 1px solid %1; border-radius: 14px; }")
-                            .arg(Theme::css(Theme::Border), Theme::css(Theme::Surface)));
+    Theme::style(card, QStringLiteral("QFrame#offlineCard { background: {Surface}; border: 1px solid {Border}; border-radius: 14px; }"));
     card->setMaximumWidth(640);
 
     auto *badge = new QLabel(tr("OFFLINE"), card);
     badge->setFont(Theme::scaledFont(font(), 0.8, true));
-    badge->setStyleSheet(QStringLiteral("color: %1; background: %2; border-radius: 9px; padding: 2px 10px;")
-                             .arg(Theme::css(Theme::ErrorText), Theme::css(Theme::ErrorBackground)));
+    Theme::style(badge, QStringLiteral("color: {ErrorText}; background: {ErrorBackground}; border-radius: 9px; padding: 2px 10px;"));
     auto *title = new QLabel(tr("Ollama is not answering"), card);
     title->setFont(Theme::scaledFont(font(), 1.6, true));
     m_host = makeLabel(QString(), card);
@@ -176,7 +173,7 @@ void OfflinePanel::setDemoStarting(bool starting)
     m_demoButton->setEnabled(!starting);
     m_demoButton->setText(starting ? tr("Starting…") : tr("Try the Demo"));
     if (starting) {
-        m_demoStatus->setStyleSheet(QStringLiteral("color: %1;").arg(Theme::css(Theme::MutedText)));
+        Theme::style(m_demoStatus, QStringLiteral("color: {MutedText};"));
         m_demoStatus->setText(tr("Starting the simulator…"));
         m_demoStatus->show();
     }
@@ -185,7 +182,7 @@ void OfflinePanel::setDemoStarting(bool starting)
 void OfflinePanel::setDemoError(const QString &message)
 {
     setDemoStarting(false);
-    m_demoStatus->setStyleSheet(QStringLiteral("color: %1;").arg(Theme::css(Theme::ErrorText)));
+    Theme::style(m_demoStatus, QStringLiteral("color: {ErrorText};"));
     m_demoStatus->setText(message);
     m_demoStatus->setVisible(!message.isEmpty());
 }

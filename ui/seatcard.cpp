@@ -140,8 +140,7 @@ SeatCard::SeatCard(const rt::debate::Seat &seat, QWidget *parent)
 
     // The stance card under the text.
     m_stance->setObjectName(QStringLiteral("stanceCard"));
-    m_stance->setStyleSheet(
-        QStringLiteral("QFrame#stanceCard { background: %1; border-radius: 6px; }").arg(Theme::css(Theme::ChatBackground)));
+    Theme::style(m_stance, QStringLiteral("QFrame#stanceCard { background: {ChatBackground}; border-radius: 6px; }"));
     m_answer->setObjectName(QStringLiteral("stanceAnswer"));
     m_answer->setWordWrap(true);
     m_answer->setTextInteractionFlags(Qt::TextSelectableByMouse);

@@ -74,7 +74,7 @@ void TaskIndicator::update()
         parts << tr("%n task(s)", nullptr, other);
     m_label->setText(
         tr("⟳ %1 · %2").arg(parts.join(QStringLiteral(", ")), first->progressText.isEmpty() ? first->title : first->progressText));
-    m_label->setStyleSheet(QStringLiteral("color: %1;").arg(Theme::css(Theme::Text)));
+    Theme::style(m_label, QStringLiteral("color: {Text};"));
     m_bar->setValue(qRound(first->progress * 100));
     m_kind = first->kind;
     setToolTip(tr("%1\nClick to see it.").arg(first->title));

@@ -4,6 +4,8 @@
 #include <QGuiApplication>
 #include <QPalette>
 #include <QStyleFactory>
+#include <QWidget>
+#include <utility>
 
 namespace rt::ui::Theme {
 
@@ -20,8 +22,9 @@ QFont scaledFont(const QFont &base, qreal factor, bool bold)
 
 Mode systemMode()
 {
-    const QPalette platform = QGuiApplication::palette();
-    return platform.color(QPalette::Window).lightness() < 128 ? Mode::Dark : Mode::Light;
+    // Read once, before apply() puts our palette in place of the platform's.
+    static const Mode platform = QGuiApplication::palette().color(QPalette::Window).lightness() < 128 ? Mode::Dark : Mode::Light;
+    return platform;
 }
 
 std::optional<Mode> parseMode(QStringView name)
@@ -44,6 +47,40 @@ QColor readableOn(const QColor &seatColour)
 }
 
 namespace {
+const char *const StyleTemplateProperty = "rtStyleTemplate";
+
+void useLightColours()
+{
+    Accent = QColor(0x25, 0x63, 0xeb);
+    AccentHover = QColor(0x1d, 0x4e, 0xd8);
+    AccentText = QColor(0xff, 0xff, 0xff);
+    Text = QColor(0x1f, 0x23, 0x28);
+    MutedText = QColor(0x6b, 0x72, 0x80);
+    Window = QColor(0xff, 0xff, 0xff);
+    Surface = QColor(0xff, 0xff, 0xff);
+    SurfaceHover = QColor(0xf0, 0xf3, 0xf7);
+    ChatBackground = QColor(0xf5, 0xf6, 0xf8);
+    AssistantBubble = QColor(0xff, 0xff, 0xff);
+    AssistantBorder = QColor(0xdf, 0xe3, 0xe8);
+    Border = QColor(0xdf, 0xe3, 0xe8);
+    SidebarBackground = QColor(0x1e, 0x23, 0x2e);
+    SidebarText = QColor(0xd5, 0xda, 0xe3);
+    SidebarSelected = QColor(0x33, 0x3b, 0x4d);
+    ErrorBackground = QColor(0xfd, 0xec, 0xec);
+    ErrorBorder = QColor(0xf2, 0xb8, 0xb8);
+    ErrorText = QColor(0x9b, 0x1c, 0x1c);
+    WarningText = QColor(0xa1, 0x4f, 0x05);
+    DemoBackground = QColor(0xff, 0xf4, 0xce);
+    DemoBorder = QColor(0xee, 0xd3, 0x7f);
+    DemoText = QColor(0x5c, 0x44, 0x00);
+    Online = QColor(0x16, 0xa3, 0x4a);
+    Offline = QColor(0xdc, 0x26, 0x26);
+    Pending = QColor(0xd9, 0x97, 0x06);
+    CodeBackground = QColor(0xf0, 0xf2, 0xf5);
+    ScrollHandle = QColor(0xc9, 0xce, 0xd6);
+    ScrollHandleHover = QColor(0xaa, 0xb1, 0xbc);
+}
+
 void useDarkColours()
 {
     Accent = QColor(0x4f, 0x8c, 0xff);
@@ -72,14 +109,19 @@ void useDarkColours()
     Offline = QColor(0xf8, 0x71, 0x71);
     Pending = QColor(0xf5, 0xb3, 0x2e);
     CodeBackground = QColor(0x2a, 0x2f, 0x3a);
+    ScrollHandle = QColor(0x4a, 0x52, 0x62);
+    ScrollHandleHover = QColor(0x5d, 0x66, 0x78);
 }
 } // namespace
 
 void apply(QApplication &app, Mode mode)
 {
+    systemMode(); // remembered before the palette changes
     CurrentMode = mode;
     if (mode == Mode::Dark)
         useDarkColours();
+    else
+        useLightColours();
     if (QStyle *fusion = QStyleFactory::create(QStringLiteral("Fusion")))
         QApplication::setStyle(fusion);
 
@@ -133,6 +175,86 @@ QToolTip { border: 1px solid %1; padding: 4px; }
                           .arg(css(Border), css(Accent), css(AccentHover), css(ErrorText), css(ErrorBorder), css(ErrorBackground),
                               css(Surface), css(SurfaceHover), css(pressed))
                           .arg(css(Text), css(disabled), css(disabledButton), css(primaryDisabled)));
+}
+
+Notifier *notifier()
+{
+    static Notifier *instance = new Notifier(qApp); // lives as long as the application
+    return instance;
+}
+
+QString expand(const QString &styleTemplate)
+{
+    static const std::pair<QStringView, QColor *> colours[] = {
+        { u"Accent", &Accent },
+        { u"AccentHover", &AccentHover },
+        { u"AccentText", &AccentText },
+        { u"Text", &Text },
+        { u"MutedText", &MutedText },
+        { u"Window", &Window },
+        { u"Surface", &Surface },
+        { u"SurfaceHover", &SurfaceHover },
+        { u"ChatBackground", &ChatBackground },
+        { u"AssistantBubble", &AssistantBubble },
+        { u"AssistantBorder", &AssistantBorder },
+        { u"Border", &Border },
+        { u"SidebarBackground", &SidebarBackground },
+        { u"SidebarText", &SidebarText },
+        { u"SidebarSelected", &SidebarSelected },
+        { u"ErrorBackground", &ErrorBackground },
+        { u"ErrorBorder", &ErrorBorder },
+        { u"ErrorText", &ErrorText },
+        { u"WarningText", &WarningText },
+        { u"DemoBackground", &DemoBackground },
+        { u"DemoBorder", &DemoBorder },
+        { u"DemoText", &DemoText },
+        { u"Online", &Online },
+        { u"Offline", &Offline },
+        { u"Pending", &Pending },
+        { u"CodeBackground", &CodeBackground },
+        { u"ScrollHandleHover", &ScrollHandleHover },
+        { u"ScrollHandle", &ScrollHandle },
+    };
+    QString out = styleTemplate;
+    for (const auto &[name, colour] : colours)
+        out.replace(QLatin1Char('{') + name.toString() + QLatin1Char('}'), css(*colour));
+    return out;
+}
+
+void style(QWidget *widget, const QString &styleTemplate)
+{
+    widget->setProperty(StyleTemplateProperty, styleTemplate);
+    widget->setStyleSheet(expand(styleTemplate));
+}
+
+void change(QApplication &app, Mode mode)
+{
+    if (mode == CurrentMode)
+        return;
+    apply(app, mode);
+    for (QWidget *widget : QApplication::allWidgets()) {
+        const QVariant styleTemplate = widget->property(StyleTemplateProperty);
+        if (styleTemplate.isValid())
+            widget->setStyleSheet(expand(styleTemplate.toString()));
+        widget->update();
+    }
+    emit notifier()->modeChanged();
+}
+
+QFont transcriptFont(const QFont &base)
+{
+    QFont font = base;
+    if (TranscriptPointSize > 0)
+        font.setPointSize(TranscriptPointSize);
+    return font;
+}
+
+void setTranscriptPointSize(int points)
+{
+    if (points == TranscriptPointSize)
+        return;
+    TranscriptPointSize = points;
+    emit notifier()->transcriptFontChanged();
 }
 
 } // namespace rt::ui::Theme

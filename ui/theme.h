@@ -1,11 +1,13 @@
 #pragma once
 
 #include <QColor>
+#include <QObject>
 #include <QFont>
 #include <QString>
 #include <optional>
 
 class QApplication;
+class QWidget;
 
 namespace rt::ui {
 
@@ -44,6 +46,8 @@ inline QColor Online { 0x16, 0xa3, 0x4a };
 inline QColor Offline { 0xdc, 0x26, 0x26 };
 inline QColor Pending { 0xd9, 0x97, 0x06 };
 inline QColor CodeBackground { 0xf0, 0xf2, 0xf5 };
+inline QColor ScrollHandle { 0xc9, 0xce, 0xd6 };
+inline QColor ScrollHandleHover { 0xaa, 0xb1, 0xbc };
 inline Mode CurrentMode = Mode::Light;
 
 // The system's preference, read from the platform palette before apply()
@@ -60,6 +64,33 @@ QColor readableOn(const QColor &seatColour);
 // style sheet. Call once after QApplication exists, before any widget (runGui
 // and the GUI tests do).
 void apply(QApplication &app, Mode mode = Mode::Light);
+
+// Switches the whole running window to `mode`: apply(), then every widget
+// styled through style() gets its colours again and everything repaints;
+// notifier() says modeChanged() for what draws with its own colours.
+void change(QApplication &app, Mode mode);
+
+// A style sheet with theme colours by name, "color: {MutedText}; border: 1px
+// solid {Border};", kept on the widget so change() can fill in the new
+// colours. Unknown names are left as they are.
+void style(QWidget *widget, const QString &styleTemplate);
+QString expand(const QString &styleTemplate);
+
+// Chat and debate transcripts: the base font at the chosen size (0 = as is).
+inline int TranscriptPointSize = 0;
+QFont transcriptFont(const QFont &base);
+void setTranscriptPointSize(int points); // says transcriptFontChanged()
+
+// Live changes of the theme, for widgets that keep colours or fonts of their own.
+class Notifier final : public QObject {
+    Q_OBJECT
+public:
+    using QObject::QObject;
+signals:
+    void modeChanged();
+    void transcriptFontChanged();
+};
+Notifier *notifier();
 
 // The base font scaled by factor (captions ~0.85, titles ~1.6), optionally bold.
 QFont scaledFont(const QFont &base, qreal factor, bool bold = false);

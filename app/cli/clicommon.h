@@ -25,7 +25,7 @@ struct CommonOptions {
     QCommandLineOption verbose { QStringLiteral("verbose"), QStringLiteral("Print debug output to stderr.") };
     QCommandLineOption db { QStringLiteral("db"),
         QStringLiteral(
-            "Database: a SQLite file path or postgresql://user:pass@host:port/db (default: $ROUNDTABLE_DB, then the app data folder)."),
+            "Database: a SQLite file path or postgresql://user:pass@host:port/db (default: $ROUNDTABLE_DB, then the one chosen in Settings, then the app data folder)."),
         QStringLiteral("path-or-url") };
 
     void addTo(QCommandLineParser &parser, bool withDb = true) const;

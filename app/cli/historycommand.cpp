@@ -347,7 +347,7 @@ QString usage()
               "  search TEXT [--json] [--limit N]            full-text search\n"
               "  export ID --format md|json [-o FILE] [--debate]\n"
               "  import FILE                                 import a JSON export\n"
-              "All take --db PATH|URL (default: $ROUNDTABLE_DB, then the app data folder).");
+              "All take --db PATH|URL (default: $ROUNDTABLE_DB, then Settings, then the app data folder).");
 }
 
 } // namespace

@@ -4,11 +4,15 @@
 // PostgreSQL side by side. Prints figures against the targets; never fails on
 // them.
 //
-//   bench-history [--messages N] [--conversations N] [--no-postgres] [--pg-url URL]
+//   bench-history [--messages N] [--conversations N] [--also N:C ...] [--no-postgres] [--pg-url URL] [--dir DIR]
+//
+// --also 1000000:10000 measures a second scale on SQLite, reported beside the
+// first (PostgreSQL runs the first scale only).
 //
 // PostgreSQL: uses --pg-url, else $RT_BENCH_PG_URL, else starts a throwaway
 // cluster with tests/support/pg-cluster.sh (skipped with a note when the
 // server is not installed).
+#include "historyseed.h"
 #include "storage/storage.h"
 
 #include <QCommandLineParser>
@@ -19,7 +23,6 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcess>
-#include <QRandomGenerator>
 #include <QTemporaryDir>
 #include <algorithm>
 #include <cstdio>
@@ -37,35 +40,6 @@ const double TargetRssMb = 300;
 void say(const QString &text)
 {
     std::fprintf(stderr, "%s\n", qPrintable(text));
-}
-
-QStringList vocabulary()
-{
-    QStringList words;
-    const QStringList stems { QStringLiteral("model"), QStringLiteral("agent"), QStringLiteral("debate"), QStringLiteral("consensus"),
-        QStringLiteral("token"), QStringLiteral("argument"), QStringLiteral("evidence"), QStringLiteral("question"),
-        QStringLiteral("answer"), QStringLiteral("reason"), QStringLiteral("climate"), QStringLiteral("economy"), QStringLiteral("history"),
-        QStringLiteral("science"), QStringLiteral("garden"), QStringLiteral("tomato"), QStringLiteral("rust"), QStringLiteral("python"),
-        QStringLiteral("kernel"), QStringLiteral("network") };
-    for (const QString &stem : stems) {
-        for (int i = 0; i < 100; ++i)
-            words.append(stem + QString::number(i)); // 2,000 distinct words, Zipf-ish use below
-    }
-    return words;
-}
-
-QString sentence(QRandomGenerator &random, const QStringList &words, int count)
-{
-    QString text;
-    for (int i = 0; i < count; ++i) {
-        // Skewed: low indexes are common, high ones rare.
-        const double u = random.generateDouble();
-        const int index = std::min(int(words.size()) - 1, int(u * u * u * words.size()));
-        if (i)
-            text += u' ';
-        text += words.at(index);
-    }
-    return text + u'.';
 }
 
 struct Figures {
@@ -107,56 +81,16 @@ rt::Status generate(const DatabaseLocation &location, int messages, int conversa
         *seconds = -1;
         return {};
     }
-    QRandomGenerator random(42);
-    const QStringList words = vocabulary();
-    const QDateTime start = QDateTime::currentDateTimeUtc().addDays(-365);
-    const int older = messages - NewestConversationMessages;
-    QList<qint64> ids;
-    for (int i = 0; i < conversations; ++i) {
-        Conversation conv;
-        conv.title = sentence(random, words, 4);
-        conv.model = QStringLiteral("llama3:8b");
-        conv.createdAt = start.addSecs(qint64(i) * 30000);
-        auto id = c.conversations().create(conv);
-        if (!id.ok())
-            return id.error();
-        ids.append(*id);
-    }
-    QList<Message> batch;
-    auto flush = [&]() -> rt::Status {
-        if (batch.isEmpty())
-            return {};
-        auto done = c.messages().appendBatch(batch);
-        batch.clear();
-        if (!done.ok())
-            return done.error();
-        return {};
-    };
-    for (int n = 0; n < messages; ++n) {
-        Message m;
-        const bool newest = n >= older;
-        const int convIndex = newest ? conversations - 1 : n * (conversations - 1) / std::max(older, 1);
-        m.conversationId = ids.at(convIndex);
-        m.role = n % 2 ? MessageRole::Assistant : MessageRole::User;
-        m.content = sentence(random, words, m.role == MessageRole::User ? int(random.bounded(8, 40)) : int(random.bounded(40, 300)));
-        if (n % 997 == 0)
-            m.content += QStringLiteral(" zanzibarian");
-        m.model = QStringLiteral("llama3:8b");
-        if (m.role == MessageRole::Assistant) {
-            m.metrics.evalCount = random.bounded(50, 500);
-            m.metrics.evalDurationNs = random.bounded(1'000'000'000);
-            m.metrics.ttftMs = random.bounded(100, 900);
-        }
-        m.createdAt = start.addSecs(qint64(convIndex) * 30000 + n % 1000);
-        batch.append(m);
-        if (batch.size() == 5000) {
-            if (auto done = flush(); !done.ok())
-                return done;
-            say(QStringLiteral("  ... %1 messages").arg(n + 1));
-        }
-    }
-    if (auto done = flush(); !done.ok())
-        return done;
+    rt::test::HistorySeedOptions seed;
+    seed.messages = messages;
+    seed.conversations = conversations;
+    seed.newestConversationMessages = NewestConversationMessages;
+    auto seeded = rt::test::seedHistory(c, seed, [](int n) {
+        if (n % 50000 == 0)
+            say(QStringLiteral("  ... %1 messages").arg(n));
+    });
+    if (!seeded.ok())
+        return seeded.error();
     if (location.isSqlite())
         (void)opened.value().database->execDirect(QStringLiteral("PRAGMA optimize"));
     else
@@ -257,27 +191,45 @@ Figures runBackend(const QString &name, const DatabaseLocation &location, const 
     return f;
 }
 
-void printTable(const QList<Figures> &all, int messages, int conversations)
+struct Scale {
+    int messages = 0;
+    int conversations = 0;
+};
+
+// "100k", "1M": the column label of a scale.
+QString scaleLabel(int messages)
 {
-    std::printf(
-        "\nbench/history: %d messages over %d conversations (newest has %d)\n\n", messages, conversations, NewestConversationMessages);
+    if (messages >= 1000000 && messages % 1000000 == 0)
+        return QStringLiteral("%1M").arg(messages / 1000000);
+    if (messages >= 1000 && messages % 1000 == 0)
+        return QStringLiteral("%1k").arg(messages / 1000);
+    return QString::number(messages);
+}
+
+void printTable(const QList<Figures> &all, const QList<Scale> &scales)
+{
+    QStringList described;
+    for (const Scale &s : scales)
+        described.append(QStringLiteral("%1 messages over %2 conversations").arg(s.messages).arg(s.conversations));
+    std::printf("\nbench/history: %s (the newest conversation has %d)\n\n", qPrintable(described.join(QStringLiteral("; "))),
+        NewestConversationMessages);
     QString header = QStringLiteral("%1").arg(QString(), -40);
     for (const Figures &f : all)
-        header += QStringLiteral("%1").arg(f.name, 14);
+        header += QStringLiteral("%1").arg(f.name, 17);
     header += QStringLiteral("   target");
     std::printf("%s\n", qPrintable(header));
     auto row = [&](const QString &label, auto value, const QString &unit, const QString &target, double limit) {
         QString line = QStringLiteral("%1").arg(label, -40);
         for (const Figures &f : all) {
             if (!f.ok) {
-                line += QStringLiteral("%1").arg(QStringLiteral("n/a"), 14);
+                line += QStringLiteral("%1").arg(QStringLiteral("n/a"), 17);
                 continue;
             }
             const double v = value(f);
             QString cell = v < 0 ? QStringLiteral("(reused)") : QString::number(v, 'f', v < 10 ? 2 : 1) + u' ' + unit;
             if (limit > 0 && v > limit)
                 cell += u'!';
-            line += QStringLiteral("%1").arg(cell, 14);
+            line += QStringLiteral("%1").arg(cell, 17);
         }
         if (!target.isEmpty())
             line += QStringLiteral("   ") + target;
@@ -331,19 +283,42 @@ int main(int argc, char *argv[])
         QStringLiteral("dir"), QStringLiteral("Keep the SQLite database in DIR and reuse it next time."), QStringLiteral("DIR"));
     QCommandLineOption measureOption(
         QStringLiteral("measure"), QStringLiteral("Internal: measure an existing database."), QStringLiteral("DB"));
-    parser.addOptions({ messagesOption, conversationsOption, noPostgres, pgUrl, dirOption, measureOption });
+    QCommandLineOption alsoOption(QStringLiteral("also"),
+        QStringLiteral("Also measure N messages over C conversations on SQLite, reported beside the first scale "
+                       "(e.g. --also 1000000:10000). Repeatable."),
+        QStringLiteral("N:C"));
+    parser.addOptions({ messagesOption, conversationsOption, noPostgres, pgUrl, dirOption, measureOption, alsoOption });
     parser.process(app);
     if (parser.isSet(measureOption))
         return measure(parser.value(measureOption));
 
     const int messages = std::max(NewestConversationMessages + 1, parser.value(messagesOption).toInt());
     const int conversations = std::max(2, parser.value(conversationsOption).toInt());
+    QList<Scale> scales { { messages, conversations } };
+    for (const QString &value : parser.values(alsoOption)) {
+        const QStringList parts = value.split(u':');
+        bool okMessages = false;
+        bool okConversations = parts.size() == 2;
+        const int n = parts.value(0).toInt(&okMessages);
+        const int c = okConversations ? parts.value(1).toInt(&okConversations) : 0;
+        if (!okMessages || !okConversations || n <= NewestConversationMessages || c < 2) {
+            say(QStringLiteral("--also %1: give MESSAGES:CONVERSATIONS, e.g. 1000000:10000").arg(value));
+            return 2;
+        }
+        scales.append({ n, c });
+    }
     QList<Figures> results;
 
     QTemporaryDir dir;
-    const QString sqlitePath
-        = QDir(parser.isSet(dirOption) ? parser.value(dirOption) : dir.path()).filePath(QStringLiteral("bench.sqlite"));
-    results.append(runBackend(QStringLiteral("SQLite"), *parseDatabaseLocation(sqlitePath), sqlitePath, messages, conversations));
+    const QDir sqliteDir(parser.isSet(dirOption) ? parser.value(dirOption) : dir.path());
+    for (qsizetype i = 0; i < scales.size(); ++i) {
+        const Scale &s = scales.at(i);
+        // The first scale keeps the old file name (--dir databases are reused).
+        const QString sqlitePath
+            = sqliteDir.filePath(i == 0 ? QStringLiteral("bench.sqlite") : QStringLiteral("bench-%1.sqlite").arg(s.messages));
+        const QString name = scales.size() > 1 ? QStringLiteral("SQLite %1").arg(scaleLabel(s.messages)) : QStringLiteral("SQLite");
+        results.append(runBackend(name, *parseDatabaseLocation(sqlitePath), sqlitePath, s.messages, s.conversations));
+    }
 
     if (!parser.isSet(noPostgres)) {
         QString url = parser.value(pgUrl);
@@ -363,16 +338,18 @@ int main(int argc, char *argv[])
         }
         if (url.isEmpty()) {
             Figures f;
-            f.name = QStringLiteral("PostgreSQL");
+            f.name = scales.size() > 1 ? QStringLiteral("PostgreSQL %1").arg(scaleLabel(messages)) : QStringLiteral("PostgreSQL");
             f.note = QStringLiteral("skipped: no PostgreSQL server (install Debian's 'postgresql', or pass --pg-url).");
             results.append(f);
         } else {
             auto location = parseDatabaseLocation(url);
-            results.append(runBackend(QStringLiteral("PostgreSQL"), *location, url, messages, conversations));
+            results.append(
+                runBackend(scales.size() > 1 ? QStringLiteral("PostgreSQL %1").arg(scaleLabel(messages)) : QStringLiteral("PostgreSQL"),
+                    *location, url, messages, conversations));
         }
         if (started)
             QProcess::execute(script, { QStringLiteral("stop"), clusterDir });
     }
-    printTable(results, messages, conversations);
+    printTable(results, scales);
     return 0;
 }

@@ -17,12 +17,19 @@
 #include "agents/agentregistry.h"
 #include "debate/debateengine.h"
 #include "debate/debatetypes.h"
+#include "historyseed.h"
 #include "llm/hostconfig.h"
 #include "llm/modelcatalog.h"
+#include "storage/storage.h"
+#include "ui/chatmessagemodel.h"
+#include "ui/chatpage.h"
+#include "ui/chatview.h"
 #include "ui/debatesession.h"
 #include "ui/debatespage.h"
+#include "ui/historypage.h"
 #include "ui/icons.h"
 #include "ui/mainwindow.h"
+#include "ui/searchresultmodel.h"
 #include "ui/theme.h"
 #include "ui/workspace.h"
 
@@ -33,10 +40,12 @@
 #include <QEventLoop>
 #include <QFile>
 #include <QHash>
+#include <QLineEdit>
 #include <QMainWindow>
 #include <QPointer>
 #include <QProcess>
 #include <QRegularExpression>
+#include <QScrollBar>
 #include <QSet>
 #include <QTemporaryDir>
 #include <QTimer>
@@ -521,7 +530,10 @@ int main(int argc, char *argv[])
     const QCommandLineOption coldOpt(u"cold-start"_s, u"Internal: open one window (app|bare), print when it painted, exit."_s, u"kind"_s);
     const QCommandLineOption hostOpt(u"host"_s, u"Internal (with --cold-start): Ollama host URL."_s, u"url"_s);
     const QCommandLineOption dbOpt(u"db"_s, u"Internal (with --cold-start): database file."_s, u"path"_s);
-    p.addOptions({ secondsOpt, tpsOpt, tokensOpt, slotsOpt, roundsOpt, runsOpt, simOpt, skipColdOpt, coldOpt, hostOpt, dbOpt });
+    const QCommandLineOption historyOpt(u"history-messages"_s,
+        u"Messages of the one big conversation the history phase opens, scrolls and searches (default 100000; 0 skips it)."_s, u"n"_s,
+        u"100000"_s);
+    p.addOptions({ secondsOpt, tpsOpt, tokensOpt, slotsOpt, roundsOpt, runsOpt, simOpt, skipColdOpt, coldOpt, hostOpt, dbOpt, historyOpt });
     p.process(app);
 
     if (p.isSet(coldOpt)) {
@@ -566,6 +578,33 @@ int main(int argc, char *argv[])
         if (!sim.waitForFinished(5000))
             sim.kill();
     };
+
+    // The history phase: one conversation of --history-messages messages in
+    // the window's database, written before the window opens it.
+    const int historyMessages = std::max(0, p.value(historyOpt).toInt());
+    double seedSeconds = 0;
+    if (historyMessages > 0) {
+        rt::storage::DatabaseLocation location;
+        location.sqlitePath = home->filePath(u"bench.sqlite"_s);
+        auto opened = rt::storage::openDatabase(location);
+        if (!opened.ok()) {
+            std::fprintf(stderr, "bench-ui-responsiveness: %s\n", qPrintable(opened.error().message));
+            return 1;
+        }
+        rt::storage::StorageContext c(*opened.value().database);
+        rt::test::HistorySeedOptions seed;
+        seed.messages = historyMessages;
+        seed.conversations = 1;
+        seed.newestConversationMessages = historyMessages;
+        QElapsedTimer t;
+        t.start();
+        auto ids = rt::test::seedHistory(c, seed);
+        if (!ids.ok()) {
+            std::fprintf(stderr, "bench-ui-responsiveness: seeding failed: %s\n", qPrintable(ids.error().message));
+            return 1;
+        }
+        seedSeconds = double(t.elapsed()) / 1000.0;
+    }
 
     rt::ui::Theme::apply(app, rt::ui::Theme::Mode::Light);
     rt::llm::HostConfig hostConfig;
@@ -646,6 +685,73 @@ int main(int argc, char *argv[])
             },
             10'000);
     }
+    // 3. History: open the big conversation and scroll it end to end, then
+    // type a search over it in the History page, letter by letter.
+    PhaseResult scroll;
+    PhaseResult searching;
+    double openMs = -1;
+    double searchMs = -1;
+    int searchResults = 0;
+    int searchesRun = 0;
+    int rowsShown = 0;
+    const QString query = u"model88 climate1"_s;
+    if (historyMessages > 0) {
+        rt::ui::ChatPage *chat = window->chatPage();
+        auto conversations = window->workspace()->storage()->conversations(1);
+        waitUntil([&] { return conversations.isFinished(); }, 30'000);
+        if (conversations.result().ok() && !conversations.result()->isEmpty()) {
+            const rt::storage::Conversation big = conversations.result()->first();
+            window->showPage(window->pageIndex(chat));
+            spin(300);
+            frames.reset();
+            Probe probe;
+            bool opened = false;
+            QObject::connect(chat, &rt::ui::ChatPage::conversationOpened, chat, [&] { opened = true; });
+            QElapsedTimer t;
+            t.start();
+            chat->openConversation(big);
+            waitUntil([&] { return opened; }, 60'000);
+            QApplication::processEvents(); // the first paint of it
+            openMs = double(t.nsecsElapsed()) / 1e6;
+            rowsShown = chat->messages()->count();
+            // End to end: from the newest message up to the oldest shown and back, a wheel-step at a time.
+            QScrollBar *bar = chat->view()->verticalScrollBar();
+            const int step = std::max(1, bar->singleStep() * 3);
+            for (int v = bar->maximum(); v > 0; v -= step) {
+                bar->setValue(v);
+                spin(4);
+            }
+            for (int v = 0; v < bar->maximum(); v += step) {
+                bar->setValue(v);
+                spin(4);
+            }
+            fillFromProbe(scroll, probe, frames);
+        } else {
+            scroll.note = u"the seeded conversation was not found"_s;
+        }
+
+        rt::ui::HistoryPage *history = window->historyPage();
+        window->showPage(window->pageIndex(history));
+        spin(300);
+        frames.reset();
+        Probe probe;
+        const int before = history->searchesRun();
+        QLineEdit *box = history->searchBox();
+        box->clear();
+        QElapsedTimer t;
+        for (const QChar c : query) {
+            box->insert(QString(c));
+            t.start(); // from the last keystroke
+            spin(60); // a fast typist
+        }
+        waitUntil([&] { return !history->isSearching() && history->shownQuery() == query; }, 30'000);
+        searchMs = double(t.nsecsElapsed()) / 1e6;
+        spin(300);
+        fillFromProbe(searching, probe, frames);
+        searchResults = history->results()->rowCount();
+        searchesRun = history->searchesRun() - before;
+    }
+
     const double hwm = procStatusMiB("VmHWM");
     window->setCloseAnswer([] { return rt::ui::MainWindow::CloseChoice::Stop; });
     window.reset();
@@ -690,6 +796,23 @@ int main(int argc, char *argv[])
     printRow("max seats with a live turn", num(0), num(loaded.maxLiveTurns));
     printRow("max seats streaming at once", num(0), num(loaded.maxStreaming));
     printRow("max seats with a delta in last 100 ms", num(0), num(loaded.maxRecent));
+    if (historyMessages > 0) {
+        std::printf("\nhistory: one conversation of %d messages (seeded in %.1f s); the Chat page shows its newest %d\n", historyMessages,
+            seedSeconds, rowsShown);
+        std::printf("  %-38s %14s %14s   %-10s %s\n", "", "scroll", "search", "target", "verdict");
+        printRow("open: time until the conversation shows", ms(openMs), QString(), u"< 300"_s,
+            QString::fromLatin1(verdict(openMs >= 0 && openMs < 300)));
+        printRow("search: last keystroke -> results shown", QString(), ms(searchMs), QString(), QString());
+        printRow("timer lateness p99 (ms)", ms(scroll.p99), ms(searching.p99), u"< 16"_s,
+            QString::fromLatin1(verdict(scroll.p99 < kTargetP99Ms && searching.p99 < kTargetP99Ms)));
+        printRow("timer lateness max (ms)", ms(scroll.max), ms(searching.max));
+        printRow("frames painted (UpdateRequest)", num(scroll.frames), num(searching.frames));
+        printRow("peak RSS in phase (MiB)", mib(scroll.peakRss), mib(searching.peakRss));
+        std::printf("  search \"%s\" typed letter by letter (60 ms apart): %d searches ran, %d results shown\n", qPrintable(query),
+            searchesRun, searchResults);
+        if (!scroll.note.isEmpty())
+            std::printf("  note: %s\n", qPrintable(scroll.note));
+    }
     std::printf("  process peak RSS (VmHWM, whole run): %.1f MiB\n", hwm);
     if (!loaded.note.isEmpty())
         std::printf("  note: %s\n", qPrintable(loaded.note));

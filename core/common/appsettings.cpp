@@ -14,6 +14,12 @@ const AppSettings::Key AppSettings::DefaultModel { "chat/defaultModel", QString(
 const AppSettings::Key AppSettings::Database { "storage/database", QString() };
 const AppSettings::Key AppSettings::OllamaHosts { "ollama/hosts", QString() };
 const AppSettings::Key AppSettings::MaxConcurrentPerHost { "ollama/maxConcurrentPerHost", 4 };
+const AppSettings::Key AppSettings::Theme { "appearance/theme", QStringLiteral("system") };
+const AppSettings::Key AppSettings::TranscriptFontPt { "appearance/transcriptFontPt", 0 };
+const AppSettings::Key AppSettings::Language { "ui/language", QString() };
+const AppSettings::Key AppSettings::WindowGeometry { "window/geometry", QByteArray() };
+const AppSettings::Key AppSettings::WindowState { "window/state", QByteArray() };
+const AppSettings::Key AppSettings::LastPage { "window/lastPage", QString() };
 
 QVariant AppSettings::value(const Key &key)
 {

@@ -25,6 +25,13 @@ public:
     static const Key Database; // empty = default SQLite file
     static const Key OllamaHosts; // JSON list of {name,url,max_concurrent}; empty = OllamaHost alone
     static const Key MaxConcurrentPerHost; // default request limit of a host
+    // The window
+    static const Key Theme; // "system", "light" or "dark"
+    static const Key TranscriptFontPt; // chat and debate text size in points; 0 = the system font
+    static const Key Language; // "" = the system's; "en", … (translations arrive with packaging)
+    static const Key WindowGeometry; // QWidget::saveGeometry()
+    static const Key WindowState; // QMainWindow::saveState()
+    static const Key LastPage; // the page shown when the window closed
 
     static QVariant value(const Key &key);
     static void setValue(const Key &key, const QVariant &value);

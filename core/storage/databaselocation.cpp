@@ -1,5 +1,7 @@
 #include "databaselocation.h"
 
+#include "common/appsettings.h"
+
 #include <QCoreApplication>
 #include <QDir>
 #include <QFileInfo>
@@ -75,6 +77,10 @@ rt::Result<DatabaseLocation> resolveDatabaseLocation(const QString &cliValue)
     const QString env = qEnvironmentVariable("ROUNDTABLE_DB");
     if (!env.trimmed().isEmpty())
         return parseDatabaseLocation(env);
+    // The window's Settings (Database), shared by the command line.
+    const QString saved = rt::AppSettings::value(rt::AppSettings::Database).toString();
+    if (!saved.trimmed().isEmpty())
+        return parseDatabaseLocation(saved);
     return parseDatabaseLocation(defaultSqlitePath());
 }
 

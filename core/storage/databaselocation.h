@@ -31,8 +31,9 @@ struct DatabaseLocation {
 // SQLite file path ("~/" is expanded; relative paths become absolute).
 rt::Result<DatabaseLocation> parseDatabaseLocation(const QString &text);
 
-// The database to use: the --db value if given, else $ROUNDTABLE_DB, else
-// roundtable.sqlite in QStandardPaths::AppDataLocation.
+// The database to use: the --db value if given, else $ROUNDTABLE_DB, else the
+// one chosen in Settings (AppSettings::Database), else roundtable.sqlite in
+// QStandardPaths::AppDataLocation.
 rt::Result<DatabaseLocation> resolveDatabaseLocation(const QString &cliValue);
 
 // The default SQLite file (AppDataLocation/roundtable.sqlite).

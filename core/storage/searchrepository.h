@@ -3,6 +3,7 @@
 #include "common/result.h"
 #include "records.h"
 
+#include <QDateTime>
 #include <QList>
 
 namespace rt::storage {
@@ -21,6 +22,17 @@ struct SearchOptions {
     // them; only the most recent rankWindow matches are ranked (all of them
     // when there are fewer), which keeps search fast on large histories.
     int rankWindow = 2000;
+    // Filters (empty / invalid: no filter). model: the message's model, or
+    // its conversation's for messages without one (a user's prompt); the
+    // turn's model. agent: the turn's agent name, or the agent a message was
+    // written by (case-insensitive). from/to: created_at, from inclusive, to
+    // exclusive.
+    QString model;
+    QString agent;
+    QDateTime from;
+    QDateTime to;
+
+    bool hasFilters() const { return !model.isEmpty() || !agent.isEmpty() || from.isValid() || to.isValid(); }
 };
 
 // Full-text search over message and debate-turn text: SQLite FTS5 (kept in
@@ -44,6 +56,7 @@ public:
 private:
     rt::Result<QList<SearchHit>> searchSqlite(const QString &text, const SearchOptions &options);
     rt::Result<QList<SearchHit>> searchPostgres(const QString &text, const SearchOptions &options);
+    rt::Result<QList<SearchHit>> searchSqliteFiltered(const QString &match, const SearchOptions &options);
     Database &m_db;
 };
 

@@ -1,7 +1,9 @@
-// Where the database lives: --db, then $ROUNDTABLE_DB, then the app data folder.
+// Where the database lives: --db, then $ROUNDTABLE_DB, then Settings, then the app data folder.
+#include "common/appsettings.h"
 #include "storage/databaselocation.h"
 
 #include <QDir>
+#include <QSettings>
 #include <QStandardPaths>
 #include <QtTest/QTest>
 
@@ -11,7 +13,13 @@ class TstStorageLocation final : public QObject {
     Q_OBJECT
 
 private slots:
-    void initTestCase() { QStandardPaths::setTestModeEnabled(true); }
+    void initTestCase()
+    {
+        QStandardPaths::setTestModeEnabled(true);
+        QCoreApplication::setOrganizationName(QStringLiteral("RoundtableTest"));
+        QCoreApplication::setApplicationName(QStringLiteral("tst_storage_location"));
+        QSettings().clear();
+    }
     void precedence();
     void parsing();
 };
@@ -26,6 +34,9 @@ void TstStorageLocation::precedence()
         QDir::cleanPath(QStandardPaths::writableLocation(QStandardPaths::AppDataLocation) + QStringLiteral("/roundtable.sqlite")));
     QCOMPARE(fallback->sqlitePath, defaultSqlitePath());
 
+    // The Settings choice comes before the default file, after the environment.
+    rt::AppSettings::setValue(rt::AppSettings::Database, QStringLiteral("/tmp/from-settings.sqlite"));
+    QCOMPARE(resolveDatabaseLocation(QString())->sqlitePath, QStringLiteral("/tmp/from-settings.sqlite"));
     qputenv("ROUNDTABLE_DB", "/tmp/from-env.sqlite");
     QCOMPARE(resolveDatabaseLocation(QString())->sqlitePath, QStringLiteral("/tmp/from-env.sqlite"));
     QCOMPARE(resolveDatabaseLocation(QStringLiteral("/tmp/from-cli.sqlite"))->sqlitePath, QStringLiteral("/tmp/from-cli.sqlite"));
@@ -34,6 +45,7 @@ void TstStorageLocation::precedence()
     QVERIFY(pg.ok());
     QCOMPARE(pg->dialect, Dialect::Postgres);
     qunsetenv("ROUNDTABLE_DB");
+    QSettings().clear();
 }
 
 void TstStorageLocation::parsing()

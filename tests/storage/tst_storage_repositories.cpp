@@ -33,6 +33,8 @@ private slots:
     void metrics();
     void search_data() { rt::test::addBackendRows(); }
     void search();
+    void searchFilters_data() { rt::test::addBackendRows(); }
+    void searchFilters();
     void markInterrupted_data() { rt::test::addBackendRows(); }
     void markInterrupted();
     void integrityAndStats_data() { rt::test::addBackendRows(); }
@@ -615,6 +617,111 @@ void TstStorageRepositories::search()
     QCOMPARE(c.search().search(QStringLiteral("tomatoes"), page)->size(), 2);
     page.offset = 2;
     QCOMPARE(c.search().search(QStringLiteral("tomatoes"), page)->size(), 1);
+}
+
+void TstStorageRepositories::searchFilters()
+{
+    RT_TEMP_DATABASE(tmp, db);
+    StorageContext c(db);
+    AgentRecord helper;
+    helper.name = QStringLiteral("Helper");
+    const qint64 helperId = *c.agents().create(helper);
+    Conversation llama;
+    llama.title = QStringLiteral("Llama chat");
+    llama.model = QStringLiteral("llama3.2:1b");
+    const qint64 llamaId = *c.conversations().create(llama);
+    Conversation gemma;
+    gemma.title = QStringLiteral("Gemma chat");
+    gemma.model = QStringLiteral("gemma3:1b");
+    const qint64 gemmaId = *c.conversations().create(gemma);
+    auto message = [&](qint64 conv, MessageRole role, const QString &model, int seconds, std::optional<qint64> agent = std::nullopt) {
+        Message m;
+        m.conversationId = conv;
+        m.role = role;
+        m.model = model;
+        m.agentId = agent;
+        m.content = QStringLiteral("The orchard has apples.");
+        m.createdAt = at(seconds);
+        return *c.messages().append(m);
+    };
+    const qint64 llamaPrompt = message(llamaId, MessageRole::User, QString(), 0); // model from its conversation
+    const qint64 llamaReply = message(llamaId, MessageRole::Assistant, QStringLiteral("llama3.2:1b"), 10, helperId);
+    const qint64 gemmaReply = message(gemmaId, MessageRole::Assistant, QStringLiteral("gemma3:1b"), 3600);
+    Debate d;
+    d.question = QStringLiteral("Apples or pears?");
+    const qint64 debateId = *c.debates().create(d);
+    auto turn = [&](const QString &agent, const QString &model, int seconds) {
+        DebateTurn t;
+        t.debateId = debateId;
+        t.agentName = agent;
+        t.model = model;
+        t.content = QStringLiteral("Apples, from the orchard.");
+        t.createdAt = at(seconds);
+        return *c.debates().appendTurn(t);
+    };
+    const qint64 skepticTurn = turn(QStringLiteral("Skeptic"), QStringLiteral("gemma3:1b"), 20);
+    const qint64 optimistTurn = turn(QStringLiteral("Optimist"), QStringLiteral("qwen3:0.6b"), 7200);
+
+    auto ids = [&](const SearchOptions &o) {
+        auto hits = c.search().search(QStringLiteral("orchard apples"), o);
+        QList<qint64> out;
+        if (!hits.ok()) {
+            qWarning().noquote() << "search failed:" << hits.error().message;
+            return QList<qint64> { 0 }; // fails the comparison
+        }
+        for (const SearchHit &h : hits.value())
+            out.append(h.kind == SearchHit::Kind::Message ? h.id : -h.id); // turns negative
+        std::sort(out.begin(), out.end());
+        return out;
+    };
+    auto sorted = [](QList<qint64> l) {
+        std::sort(l.begin(), l.end());
+        return l;
+    };
+    SearchOptions all;
+    QCOMPARE(ids(all), sorted({ llamaPrompt, llamaReply, gemmaReply, -skepticTurn, -optimistTurn }));
+
+    SearchOptions chats;
+    chats.debateTurns = false;
+    QCOMPARE(ids(chats), sorted({ llamaPrompt, llamaReply, gemmaReply }));
+    SearchOptions debates;
+    debates.messages = false;
+    QCOMPARE(ids(debates), sorted({ -skepticTurn, -optimistTurn }));
+
+    SearchOptions model;
+    model.model = QStringLiteral("gemma3:1b"); // a reply of that model and a turn
+    QCOMPARE(ids(model), sorted({ gemmaReply, -skepticTurn }));
+    model.model = QStringLiteral("llama3.2:1b"); // the prompt counts by its conversation's model
+    QCOMPARE(ids(model), sorted({ llamaPrompt, llamaReply }));
+    model.debateTurns = false;
+    model.model = QStringLiteral("qwen3:0.6b");
+    QCOMPARE(ids(model), QList<qint64>());
+
+    SearchOptions agent;
+    agent.agent = QStringLiteral("skeptic"); // case-insensitive
+    QCOMPARE(ids(agent), QList<qint64>({ -skepticTurn }));
+    agent.agent = QStringLiteral("helper"); // a message written by an agent
+    QCOMPARE(ids(agent), QList<qint64>({ llamaReply }));
+
+    SearchOptions dates;
+    dates.from = at(10);
+    dates.to = at(3600); // exclusive
+    QCOMPARE(ids(dates), sorted({ llamaReply, -skepticTurn }));
+    dates.to = QDateTime();
+    QCOMPARE(ids(dates), sorted({ llamaReply, gemmaReply, -skepticTurn, -optimistTurn }));
+
+    // Filters combine, and snippets are still highlighted.
+    SearchOptions both;
+    both.model = QStringLiteral("gemma3:1b");
+    both.from = at(100);
+    both.highlightStart = QStringLiteral("[");
+    both.highlightEnd = QStringLiteral("]");
+    auto hits = c.search().search(QStringLiteral("orchard"), both);
+    QVERIFY(hits.ok());
+    QCOMPARE(hits->size(), 1);
+    QCOMPARE(hits->at(0).id, gemmaReply);
+    QVERIFY2(hits->at(0).snippet.contains(QStringLiteral("[orchard]")), qPrintable(hits->at(0).snippet));
+    QCOMPARE(hits->at(0).parentTitle, QStringLiteral("Gemma chat"));
 }
 
 void TstStorageRepositories::markInterrupted()

@@ -1,0 +1,111 @@
+#pragma once
+
+#include "storage/connectioncheck.h"
+
+#include <QFutureWatcher>
+#include <QWidget>
+#include <functional>
+
+class QButtonGroup;
+class QComboBox;
+class QLabel;
+class QLineEdit;
+class QPushButton;
+class QSpinBox;
+
+namespace rt::llm {
+class EndpointPool;
+class ModelCatalog;
+} // namespace rt::llm
+
+namespace rt::ui {
+
+class Workspace;
+
+// Settings, saved with QSettings (AppSettings) as they change: hosts (a
+// summary; they are edited on the Models page), the default model, the
+// database (a SQLite file or a PostgreSQL URL, tested before it is saved,
+// used from the next start) with a backup, the theme (applied at once), the
+// transcript font size and the language. What --db, $ROUNDTABLE_DB or
+// --ollama-host override for this run is said next to the setting.
+class SettingsPage final : public QWidget {
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(SettingsPage)
+public:
+    SettingsPage(Workspace *workspace, rt::llm::EndpointPool *pool, rt::llm::ModelCatalog *catalog, QWidget *parent = nullptr);
+
+    // What the command line or the environment decides for this run.
+    struct Overrides {
+        QString database; // --db value
+        QString ollamaHost; // --ollama-host value
+        QString theme; // --theme value
+    };
+    void setOverrides(const Overrides &overrides);
+
+    // Tests choose files instead of a person (backup target, database file).
+    void setSaveFileHook(std::function<QString(const QString &suggested)> hook) { m_saveFileHook = std::move(hook); }
+    void setOpenFileHook(std::function<QString()> hook) { m_openFileHook = std::move(hook); }
+
+    QLineEdit *databaseEdit() const { return m_database; }
+    QPushButton *testButton() const { return m_test; }
+    QPushButton *useDatabaseButton() const { return m_useDatabase; }
+    QLabel *databaseResult() const { return m_databaseResult; }
+    QLabel *databaseNow() const { return m_databaseNow; }
+    QPushButton *backupButton() const { return m_backup; }
+    QLabel *backupResult() const { return m_backupResult; }
+    QComboBox *themeCombo() const { return m_theme; }
+    QSpinBox *fontSizeSpin() const { return m_fontSize; }
+    QComboBox *languageCombo() const { return m_language; }
+    QComboBox *defaultModelCombo() const { return m_defaultModel; }
+    QLabel *hostsSummary() const { return m_hosts; }
+    bool isTesting() const { return m_testWatcher.isRunning(); }
+
+public slots:
+    void testConnection();
+    void useDatabase();
+    void backupNow();
+
+signals:
+    void manageHostsRequested();
+    void restartRequested();
+
+protected:
+    void showEvent(QShowEvent *event) override;
+
+private:
+    QWidget *buildHosts();
+    QWidget *buildDatabase();
+    QWidget *buildAppearance();
+    void updateHosts();
+    void updateModels();
+    void updateDatabaseNow();
+    void showDatabaseResult(const QString &text, bool error);
+
+    Workspace *m_workspace;
+    rt::llm::EndpointPool *m_pool;
+    rt::llm::ModelCatalog *m_catalog;
+    Overrides m_overrides;
+    QLabel *m_hosts = nullptr;
+    QLabel *m_hostsOverride = nullptr;
+    QComboBox *m_defaultModel = nullptr;
+    QLabel *m_databaseNow = nullptr;
+    QLabel *m_databaseOverride = nullptr;
+    QLineEdit *m_database = nullptr;
+    QPushButton *m_browse = nullptr;
+    QPushButton *m_test = nullptr;
+    QPushButton *m_useDatabase = nullptr;
+    QPushButton *m_restart = nullptr;
+    QLabel *m_databaseResult = nullptr;
+    QPushButton *m_backup = nullptr;
+    QLabel *m_backupResult = nullptr;
+    QComboBox *m_theme = nullptr;
+    QLabel *m_themeOverride = nullptr;
+    QSpinBox *m_fontSize = nullptr;
+    QComboBox *m_language = nullptr;
+    QFutureWatcher<rt::Result<rt::storage::ConnectionCheck>> m_testWatcher;
+    QString m_tested; // the text that passed Test Connection
+    std::function<QString(const QString &)> m_saveFileHook;
+    std::function<QString()> m_openFileHook;
+};
+
+} // namespace rt::ui
