@@ -95,6 +95,7 @@ AgentEditor::AgentEditor(QWidget *parent)
     m_title->setObjectName(QStringLiteral("agentTitle"));
     m_title->setFont(Theme::scaledFont(font(), 1.35, true));
     m_title->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_title->setSizePolicy(QSizePolicy::Maximum, QSizePolicy::Preferred);
     m_badge = new QLabel(tr("Built-in"), header);
     m_badge->setObjectName(QStringLiteral("builtinBadge"));
     m_badge->setFont(Theme::scaledFont(font(), 0.8, true));
@@ -105,6 +106,7 @@ AgentEditor::AgentEditor(QWidget *parent)
     m_subtitle->setObjectName(QStringLiteral("agentSubtitle"));
     m_subtitle->setStyleSheet(QStringLiteral("color: %1;").arg(Theme::css(Theme::MutedText)));
     m_subtitle->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
+    m_subtitle->installEventFilter(this); // elided to its width
     m_tryButton = new QPushButton(tr("Try This Agent"), header);
     m_tryButton->setObjectName(QStringLiteral("tryAgentButton"));
     m_tryButton->setProperty("primary", true);
@@ -431,9 +433,8 @@ AgentEditor::AgentEditor(QWidget *parent)
         connect(spin, &QDoubleSpinBox::valueChanged, this, &AgentEditor::onEdited);
     for (QSpinBox *spin : { m_numCtx, m_numPredict, m_seed })
         connect(spin, &QSpinBox::valueChanged, this, &AgentEditor::onEdited);
-    connect(m_monospace, &QCheckBox::toggled, this, [this](bool on) {
-        m_prompt->setFont(on ? QFontDatabase::systemFont(QFontDatabase::FixedFont) : font());
-    });
+    connect(m_monospace, &QCheckBox::toggled, this,
+        [this](bool on) { m_prompt->setFont(on ? QFontDatabase::systemFont(QFontDatabase::FixedFont) : font()); });
     connect(m_saveButton, &QPushButton::clicked, this, &AgentEditor::saveRequested);
     connect(m_revertButton, &QPushButton::clicked, this, &AgentEditor::revert);
     connect(m_tryButton, &QPushButton::clicked, this, &AgentEditor::tryRequested);
@@ -719,10 +720,23 @@ void AgentEditor::updateHeader()
     m_title->setText(QFontMetrics(m_title->font()).elidedText(titleText, Qt::ElideRight, 380));
     m_title->setToolTip(name);
     m_badge->setVisible(shown.builtin);
-    m_subtitle->setText(shown.description.isEmpty() ? AgentListModel::roleText(shown) : shown.description);
+    m_subtitleText = shown.description.isEmpty() ? AgentListModel::roleText(shown) : shown.description;
     m_subtitle->setToolTip(shown.description);
+    elideSubtitle();
     const QColor colour(shown.colour);
     m_colourButton->setIcon(swatch(colour));
+}
+
+void AgentEditor::elideSubtitle()
+{
+    m_subtitle->setText(m_subtitle->fontMetrics().elidedText(m_subtitleText, Qt::ElideRight, qMax(40, m_subtitle->width())));
+}
+
+bool AgentEditor::eventFilter(QObject *watched, QEvent *event)
+{
+    if (watched == m_subtitle && event->type() == QEvent::Resize)
+        elideSubtitle();
+    return QWidget::eventFilter(watched, event);
 }
 
 void AgentEditor::updatePromptInfo()
@@ -764,7 +778,7 @@ void AgentEditor::updateButtons()
     }
     if (text.isEmpty() && dirty) {
         if (!valid) {
-            text = tr("Fix the problems marked above to save; Revert puts the saved version back.");
+            text = tr("Fix what is marked above to save, or Revert.");
             colour = Theme::ErrorText;
         } else {
             text = tr("Unsaved changes. Save with Ctrl+S; leaving this agent saves them too.");

@@ -104,6 +104,9 @@ signals:
     void deleteRequested();
     void exportRequested();
 
+protected:
+    bool eventFilter(QObject *watched, QEvent *event) override;
+
 private:
     // The editable values as the widgets hold them.
     struct Fields {
@@ -129,6 +132,7 @@ private:
     rt::agents::Agent applied(rt::agents::Agent base, const Fields &now) const;
     void onEdited();
     void updateHeader();
+    void elideSubtitle();
     void updatePromptInfo();
     void updateButtons();
     void chooseColour();
@@ -144,6 +148,7 @@ private:
     QLabel *m_title;
     QLabel *m_badge;
     QLabel *m_subtitle;
+    QString m_subtitleText; // the whole line; m_subtitle shows it elided
     QPushButton *m_tryButton;
     QPushButton *m_duplicateButton;
     QPushButton *m_resetButton;

@@ -223,8 +223,8 @@ void AgentDelegate::paint(QPainter *painter, const QStyleOptionViewItem &option,
     painter->drawText(QRect(textLeft, top, nameRoom, nameMetrics.height()), Qt::AlignLeft | Qt::AlignVCenter, name);
     if (tagWidth > 0) {
         const int nameWidth = nameMetrics.horizontalAdvance(name);
-        const QRect tagRect(textLeft + nameWidth + 6, top + (nameMetrics.height() - tagMetrics.height() - 2) / 2, tagWidth,
-            tagMetrics.height() + 2);
+        const QRect tagRect(
+            textLeft + nameWidth + 6, top + (nameMetrics.height() - tagMetrics.height() - 2) / 2, tagWidth, tagMetrics.height() + 2);
         painter->setPen(Qt::NoPen);
         QColor tagFill = Theme::MutedText;
         tagFill.setAlpha(40);

@@ -222,7 +222,8 @@ AgentsPage::AgentsPage(Workspace *workspace, rt::llm::ModelCatalog *catalog, QWi
     m_placeholder->setObjectName(QStringLiteral("agentPlaceholder"));
     m_placeholder->setAlignment(Qt::AlignCenter);
     m_placeholder->setWordWrap(true);
-    m_placeholder->setStyleSheet(QStringLiteral("color: %1; background: %2;").arg(Theme::css(Theme::MutedText), Theme::css(Theme::ChatBackground)));
+    m_placeholder->setStyleSheet(
+        QStringLiteral("color: %1; background: %2;").arg(Theme::css(Theme::MutedText), Theme::css(Theme::ChatBackground)));
     m_right = new QStackedWidget(this);
     m_right->addWidget(m_placeholder);
     m_right->addWidget(m_editor);
@@ -392,7 +393,8 @@ void AgentsPage::onCurrentRowChanged(const QModelIndex &current, const QModelInd
     }
     if (!saveBeforeLeaving()) {
         // Back to the agent whose changes need fixing, once this change is over.
-        QMetaObject::invokeMethod(this, [this] { selectRowOf(m_editor->agentId()); }, Qt::QueuedConnection);
+        QMetaObject::invokeMethod(
+            this, [this] { selectRowOf(m_editor->agentId()); }, Qt::QueuedConnection);
         return;
     }
     showAgent(id);
@@ -444,8 +446,7 @@ bool AgentsPage::saveBeforeLeaving()
         return true;
     if (save())
         return true;
-    showMessage(tr("“%1” has changes that cannot be saved yet: fix what is marked, or press Revert.").arg(m_editor->original().name),
-        true);
+    showMessage(tr("“%1” has changes that cannot be saved yet: fix what is marked, or press Revert.").arg(m_editor->original().name), true);
     return false;
 }
 
@@ -581,8 +582,8 @@ void AgentsPage::startUndo(UndoKind kind, const Agent &agent, const QString &tex
     m_undoAgent = agent;
     m_undoText->setText(text);
     m_undoText->setToolTip(agent.name);
-    m_undoButton->setToolTip(kind == UndoKind::Delete ? tr("Bring “%1” back").arg(agent.name)
-                                                      : tr("Put “%1” back as it was before the reset").arg(agent.name));
+    m_undoButton->setToolTip(
+        kind == UndoKind::Delete ? tr("Bring “%1” back").arg(agent.name) : tr("Put “%1” back as it was before the reset").arg(agent.name));
     m_undoBar->show();
     m_undoTimer.start();
 }
@@ -798,11 +799,11 @@ void AgentsPage::focusSearch()
 
 void AgentsPage::showMessage(const QString &text, bool error, const QString &actionText, std::function<void()> action)
 {
-    m_messageBar->setStyleSheet(
-        error ? QStringLiteral("QFrame#agentMessageBar { background: %1; border: none; border-bottom: 1px solid %2; } QLabel { color: %3; }")
-                    .arg(Theme::css(Theme::ErrorBackground), Theme::css(Theme::ErrorBorder), Theme::css(Theme::ErrorText))
-              : QStringLiteral("QFrame#agentMessageBar { background: %1; border: none; border-bottom: 1px solid %2; } QLabel { color: %3; }")
-                    .arg(Theme::css(Theme::SurfaceHover), Theme::css(Theme::Border), Theme::css(Theme::Text)));
+    m_messageBar->setStyleSheet(error
+            ? QStringLiteral("QFrame#agentMessageBar { background: %1; border: none; border-bottom: 1px solid %2; } QLabel { color: %3; }")
+                  .arg(Theme::css(Theme::ErrorBackground), Theme::css(Theme::ErrorBorder), Theme::css(Theme::ErrorText))
+            : QStringLiteral("QFrame#agentMessageBar { background: %1; border: none; border-bottom: 1px solid %2; } QLabel { color: %3; }")
+                  .arg(Theme::css(Theme::SurfaceHover), Theme::css(Theme::Border), Theme::css(Theme::Text)));
     m_message->setText(text);
     m_message->setProperty("error", error);
     m_messageCallback = std::move(action);

@@ -3,8 +3,8 @@
 #include "agents/agent.h"
 #include "agents/agentregistry.h"
 
-#include <QIcon>
 #include <QFrame>
+#include <QIcon>
 #include <QPointer>
 #include <QTimer>
 #include <QWidget>
@@ -109,7 +109,8 @@ public slots:
     void commitDelete();
     void tryCurrent();
     void importAgents(); // asks for a file
-    void importFile(const QString &path, rt::agents::AgentRegistry::ImportPolicy policy = rt::agents::AgentRegistry::ImportPolicy::FailOnConflict);
+    void importFile(
+        const QString &path, rt::agents::AgentRegistry::ImportPolicy policy = rt::agents::AgentRegistry::ImportPolicy::FailOnConflict);
     void exportAll(); // asks for a file
     void exportCurrent();
     void exportToFile(const QString &path, const QList<qint64> &ids);

@@ -26,6 +26,16 @@ ConsensusChart::ConsensusChart(QWidget *parent)
     chart->legend()->setLabelColor(Theme::MutedText);
     chart->legend()->setFont(Theme::scaledFont(font(), 0.8));
     setStyleSheet(QStringLiteral("background: transparent;"));
+    // A theme chosen in Settings: the axes and legend take its colours.
+    connect(Theme::notifier(), &Theme::Notifier::modeChanged, this, [this] {
+        chart()->legend()->setLabelColor(Theme::MutedText);
+        for (QAbstractAxis *axis : chart()->axes()) {
+            axis->setLabelsColor(Theme::MutedText);
+            axis->setTitleBrush(Theme::MutedText);
+            axis->setGridLineColor(Theme::Border);
+            axis->setLinePenColor(Theme::Border);
+        }
+    });
 }
 
 void ConsensusChart::setDebate(const QList<rt::debate::Seat> &seats, int maxRounds, double threshold)

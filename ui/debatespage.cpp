@@ -190,9 +190,7 @@ void DebatesPage::buildList(QWidget *panel)
     // After a crash: what was interrupted, and one click to go on.
     m_interrupted = new QFrame(panel);
     m_interrupted->setObjectName(QStringLiteral("interruptedBanner"));
-    m_interrupted->setStyleSheet(
-        QStringLiteral("QFrame#interruptedBanner { background: %1; border: 1px solid %2; border-radius: 10px; } QLabel { color: %3; }")
-            .arg(Theme::css(Theme::DemoBackground), Theme::css(Theme::DemoBorder), Theme::css(Theme::DemoText)));
+    Theme::style(m_interrupted, QStringLiteral("QFrame#interruptedBanner { background: {DemoBackground}; border: 1px solid {DemoBorder}; border-radius: 10px; } QLabel { color: {DemoText}; }"));
     m_interruptedText = new QLabel(m_interrupted);
     m_interruptedText->setWordWrap(true);
     auto *resumeAll = new QPushButton(tr("Resume"), m_interrupted);
@@ -230,9 +228,7 @@ void DebatesPage::buildList(QWidget *panel)
     m_list->header()->setSectionResizeMode(DebateListModel::Question, QHeaderView::Stretch);
     for (int c = DebateListModel::Format; c < DebateListModel::ColumnCount; ++c)
         m_list->header()->setSectionResizeMode(c, QHeaderView::ResizeToContents);
-    m_list->setStyleSheet(
-        QStringLiteral("QTreeView { background: %1; border: 1px solid %2; border-radius: 10px; } QTreeView::item { padding: 6px 4px; }")
-            .arg(Theme::css(Theme::Surface), Theme::css(Theme::Border)));
+    Theme::style(m_list, QStringLiteral("QTreeView { background: {Surface}; border: 1px solid {Border}; border-radius: 10px; } QTreeView::item { padding: 6px 4px; }"));
     tree->activate = [this](const QModelIndex &index) { openDebate(index.data(DebateListModel::IdRole).toLongLong()); };
     connect(m_list, &QTreeView::activated, this, [tree](const QModelIndex &index) { tree->activate(index); });
 
@@ -247,7 +243,7 @@ void DebatesPage::buildList(QWidget *panel)
     m_emptyText->setWordWrap(true);
     m_emptyText->setAlignment(Qt::AlignCenter);
     m_emptyText->setFixedWidth(520);
-    m_emptyText->setStyleSheet(QStringLiteral("color: %1;").arg(Theme::css(Theme::MutedText)));
+    Theme::style(m_emptyText, QStringLiteral("color: {MutedText};"));
     auto *emptyNew = new QPushButton(tr("Start a Debate"), empty);
     emptyNew->setObjectName(QStringLiteral("emptyNewDebateButton"));
     emptyNew->setProperty("primary", true);
@@ -285,9 +281,7 @@ void DebatesPage::buildList(QWidget *panel)
     m_listError = new QLabel(panel);
     m_listError->setObjectName(QStringLiteral("debateListError"));
     m_listError->setWordWrap(true);
-    m_listError->setStyleSheet(
-        QStringLiteral("QLabel { color: %1; background: %2; border: 1px solid %3; border-radius: 8px; padding: 8px 10px; }")
-            .arg(Theme::css(Theme::ErrorText), Theme::css(Theme::ErrorBackground), Theme::css(Theme::ErrorBorder)));
+    Theme::style(m_listError, QStringLiteral("QLabel { color: {ErrorText}; background: {ErrorBackground}; border: 1px solid {ErrorBorder}; border-radius: 8px; padding: 8px 10px; }"));
     m_listError->hide();
     layout->addWidget(m_interrupted);
     layout->addWidget(m_listError);

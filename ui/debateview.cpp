@@ -54,15 +54,14 @@ QFrame *card(QWidget *parent, const QString &name)
 {
     auto *frame = new QFrame(parent);
     frame->setObjectName(name);
-    frame->setStyleSheet(QStringLiteral("QFrame#%1 { background: %2; border: 1px solid %3; border-radius: 10px; }")
-                             .arg(name, Theme::css(Theme::Surface), Theme::css(Theme::Border)));
+    Theme::style(frame, QStringLiteral("QFrame#%1 { background: {Surface}; border: 1px solid {Border}; border-radius: 10px; }").arg(name));
     return frame;
 }
 
 QLabel *muted(const QString &text, QWidget *parent, qreal scale = 0.9)
 {
     auto *label = new QLabel(text, parent);
-    label->setStyleSheet(QStringLiteral("color: %1;").arg(Theme::css(Theme::MutedText)));
+    Theme::style(label, QStringLiteral("color: {MutedText};"));
     label->setFont(Theme::scaledFont(label->font(), scale));
     return label;
 }
@@ -190,9 +189,7 @@ DebateView::DebateView(QWidget *parent)
     // Paused / interrupted / failed: why, and the way forward.
     m_banner = new QFrame(this);
     m_banner->setObjectName(QStringLiteral("debateBanner"));
-    m_banner->setStyleSheet(
-        QStringLiteral("QFrame#debateBanner { background: %1; border: 1px solid %2; border-radius: 10px; } QLabel { color: %3; }")
-            .arg(Theme::css(Theme::DemoBackground), Theme::css(Theme::DemoBorder), Theme::css(Theme::DemoText)));
+    Theme::style(m_banner, QStringLiteral("QFrame#debateBanner { background: {DemoBackground}; border: 1px solid {DemoBorder}; border-radius: 10px; } QLabel { color: {DemoText}; }"));
     m_bannerText = new QLabel(m_banner);
     m_bannerText->setWordWrap(true);
     m_bannerText->setObjectName(QStringLiteral("debateBannerText"));
@@ -228,7 +225,7 @@ DebateView::DebateView(QWidget *parent)
     m_resultDetails->setObjectName(QStringLiteral("resultDetails"));
     m_resultDetails->setWordWrap(true);
     m_resultDetails->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    m_resultDetails->setStyleSheet(QStringLiteral("color: %1;").arg(Theme::css(Theme::MutedText)));
+    Theme::style(m_resultDetails, QStringLiteral("color: {MutedText};"));
     m_resultSynthesis = new QLabel(m_result);
     m_resultSynthesis->setObjectName(QStringLiteral("resultSynthesis"));
     m_resultSynthesis->setTextFormat(Qt::MarkdownText);
@@ -298,8 +295,12 @@ DebateView::DebateView(QWidget *parent)
     m_transcript->setFont(Theme::transcriptFont(m_transcript->font()));
     connect(Theme::notifier(), &Theme::Notifier::transcriptFontChanged, m_transcript,
         [this] { m_transcript->setFont(Theme::transcriptFont(QApplication::font())); });
+    connect(Theme::notifier(), &Theme::Notifier::modeChanged, this, [this] {
+        if (m_session)
+            updateHeader(); // the phase and the meter are coloured in code
+    });
     m_transcript->setFrameShape(QFrame::NoFrame);
-    m_transcript->setStyleSheet(QStringLiteral("QTextBrowser { background: transparent; color: %1; }").arg(Theme::css(Theme::Text)));
+    Theme::style(m_transcript, QStringLiteral("QTextBrowser { background: transparent; color: {Text}; }"));
     auto *sideLayout = new QVBoxLayout(side);
     sideLayout->setContentsMargins(10, 8, 10, 8);
     sideLayout->setSpacing(4);
@@ -723,9 +724,7 @@ void DebateView::updateHeader()
     } else {
         m_meter->setValue(0);
         m_meter->setFormat(tr("consensus: after the first round"));
-        m_meter->setStyleSheet(
-            QStringLiteral("QProgressBar { border: 1px solid %1; border-radius: 5px; background: %2; text-align: center; color: %3; }")
-                .arg(Theme::css(Theme::Border), Theme::css(Theme::ChatBackground), Theme::css(Theme::MutedText)));
+        Theme::style(m_meter, QStringLiteral("QProgressBar { border: 1px solid {Border}; border-radius: 5px; background: {ChatBackground}; text-align: center; color: {MutedText}; }"));
     }
 
     // The banner: why it is not running, and how to go on.

@@ -210,7 +210,7 @@ HistoryPage::HistoryPage(Workspace *workspace, QWidget *parent)
     m_empty->setObjectName(QStringLiteral("historyEmpty"));
     m_empty->setAlignment(Qt::AlignCenter);
     m_empty->setWordWrap(true);
-    m_empty->setStyleSheet(QStringLiteral("color: %1; padding: 40px;").arg(Theme::css(Theme::MutedText)));
+    Theme::style(m_empty, QStringLiteral("color: {MutedText}; padding: 40px;"));
     m_empty->setAutoFillBackground(true);
     m_empty->setPalette(palette);
 
@@ -495,7 +495,7 @@ void HistoryPage::updateButtons()
 void HistoryPage::setStatus(const QString &text, bool error)
 {
     m_status->setText(text);
-    m_status->setStyleSheet(QStringLiteral("color: %1;").arg(Theme::css(error ? Theme::ErrorText : Theme::MutedText)));
+    Theme::style(m_status, error ? QStringLiteral("color: {ErrorText};") : QStringLiteral("color: {MutedText};"));
 }
 
 void HistoryPage::openRow(int row)

@@ -168,6 +168,10 @@ MainWindow::MainWindow(const QList<rt::llm::HostConfig> &hosts, const QString &d
     addPage(tr("Settings"), Icons::settings(Theme::SidebarText), m_settingsPage, Needs::Nothing);
     connect(m_settingsPage, &SettingsPage::restartRequested, this, &MainWindow::restart);
     // [settings: manage hosts]
+    connect(m_settingsPage, &SettingsPage::manageHostsRequested, this, [this] {
+        showPage(pageIndex(m_models));
+        m_models->showTab(ModelsPage::Tab::Hosts);
+    });
 
     // Status bar: a coloured dot and the host with its state.
     m_statusDot = new QLabel(this);
@@ -201,11 +205,14 @@ MainWindow::MainWindow(const QList<rt::llm::HostConfig> &hosts, const QString &d
 
     // The database: a failure is said once, in the status bar, in words.
     connect(m_workspace, &Workspace::openFailed, this, [this](const rt::Error &error) {
-        auto *warning
-            = new QLabel(tr("⚠ Not saving: %1 Using a temporary database until restart.").arg(error.message.section(u'\n', 0, 0)), this);
+        auto *warning = new QLabel(tr("⚠ Not saving: %1 Using a temporary database until restart. <a href=\"settings\">Choose another…</a>")
+                                       .arg(error.message.section(u'\n', 0, 0).toHtmlEscaped()),
+            this);
         warning->setObjectName(QStringLiteral("databaseWarning"));
-        warning->setToolTip(
-            tr("%1\n\nDatabase: %2\nChoose another with --db or $ROUNDTABLE_DB.").arg(error.message, m_workspace->locationName()));
+        warning->setTextFormat(Qt::RichText);
+        connect(warning, &QLabel::linkActivated, this, [this] { showPage(pageIndex(m_settingsPage)); });
+        warning->setToolTip(tr("%1\n\nDatabase: %2\nChoose another in Settings, with --db or $ROUNDTABLE_DB.")
+                                .arg(error.message, m_workspace->locationName()));
         Theme::style(warning, QStringLiteral("color: {ErrorText}; padding-right: 8px;"));
         statusBar()->addPermanentWidget(warning);
     });

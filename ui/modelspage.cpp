@@ -55,10 +55,9 @@ QTableView *makeTable(QAbstractItemModel *model, const QString &name, const QStr
     view->verticalHeader()->setDefaultSectionSize(30);
     view->horizontalHeader()->setHighlightSections(false);
     view->horizontalHeader()->setDefaultAlignment(Qt::AlignLeft | Qt::AlignVCenter);
-    view->setStyleSheet(QStringLiteral("QTableView { border: 1px solid %1; border-radius: 8px; background: %2; }"
-                                       "QHeaderView::section { background: %2; color: %3; border: none; border-bottom: 1px solid %1;"
-                                       " padding: 4px 6px; }")
-                            .arg(Theme::css(Theme::Border), Theme::css(Theme::Surface), Theme::css(Theme::MutedText)));
+    Theme::style(view, QStringLiteral("QTableView { border: 1px solid {Border}; border-radius: 8px; background: {Surface}; }"
+                                       "QHeaderView::section { background: {Surface}; color: {MutedText}; border: none; border-bottom: 1px solid {Border};"
+                                       " padding: 4px 6px; }"));
     return view;
 }
 
@@ -91,7 +90,7 @@ public:
         m_limit->setValue(existing ? existing->maxConcurrent : rt::AppSettings::value(rt::AppSettings::MaxConcurrentPerHost).toInt());
         m_error = new QLabel(this);
         m_error->setWordWrap(true);
-        m_error->setStyleSheet(QStringLiteral("color: %1;").arg(Theme::css(Theme::ErrorText)));
+        Theme::style(m_error, QStringLiteral("color: {ErrorText};"));
         m_error->hide();
         auto *form = new QFormLayout;
         form->addRow(ModelsPage::tr("&Name"), m_name);
@@ -254,9 +253,9 @@ QWidget *ModelsPage::buildModelsTab()
     auto *filterLabel = new QLabel(tr("Host"), tab);
     m_hostFilterLabel = filterLabel;
     filterLabel->setBuddy(m_hostFilter);
-    filterLabel->setStyleSheet(QStringLiteral("color: %1;").arg(Theme::css(Theme::MutedText)));
+    Theme::style(filterLabel, QStringLiteral("color: {MutedText};"));
     auto *hint = new QLabel(tr("Loaded models stay in memory until their keep-alive ends; the first request loads a model."), tab);
-    hint->setStyleSheet(QStringLiteral("color: %1;").arg(Theme::css(Theme::MutedText)));
+    Theme::style(hint, QStringLiteral("color: {MutedText};"));
     hint->setFont(Theme::scaledFont(font(), 0.88));
     auto *bar = new QHBoxLayout;
     bar->addWidget(filterLabel);
@@ -271,13 +270,12 @@ QWidget *ModelsPage::buildModelsTab()
     m_emptyModels->setObjectName(QStringLiteral("modelsEmpty"));
     m_emptyModels->setAlignment(Qt::AlignCenter);
     m_emptyModels->setWordWrap(true);
-    m_emptyModels->setStyleSheet(QStringLiteral("color: %1;").arg(Theme::css(Theme::MutedText)));
+    Theme::style(m_emptyModels, QStringLiteral("color: {MutedText};"));
     m_emptyModels->hide();
 
     auto *detailsPane = new QFrame(tab);
     detailsPane->setObjectName(QStringLiteral("modelDetailsPane"));
-    detailsPane->setStyleSheet(QStringLiteral("QFrame#modelDetailsPane { background: %1; border: 1px solid %2; border-radius: 8px; }")
-                                   .arg(Theme::css(Theme::Surface), Theme::css(Theme::Border)));
+    Theme::style(detailsPane, QStringLiteral("QFrame#modelDetailsPane { background: {Surface}; border: 1px solid {Border}; border-radius: 8px; }"));
     m_details = new QTextBrowser(detailsPane);
     m_details->setObjectName(QStringLiteral("modelDetails"));
     m_details->setAccessibleName(tr("Model details"));
@@ -335,7 +333,7 @@ QWidget *ModelsPage::buildHostsTab()
                                 "<code>roundtable hosts</code>, saved in the same settings."),
         tab);
     intro->setWordWrap(true);
-    intro->setStyleSheet(QStringLiteral("color: %1;").arg(Theme::css(Theme::MutedText)));
+    Theme::style(intro, QStringLiteral("color: {MutedText};"));
     m_hostView = makeTable(m_hostModel, QStringLiteral("hostList"), tr("Hosts"), tab);
     QHeaderView *h = m_hostView->horizontalHeader();
     h->setSectionResizeMode(QHeaderView::ResizeToContents);
@@ -540,9 +538,7 @@ void ModelsPage::rebuildHosts()
         problems << tr("<b>%1</b> — %2: %3").arg(esc(row.status.config.name), esc(HostListModel::stateText(row)), esc(error));
     }
     m_hostProblems->setText(problems.join(QStringLiteral("<br>")));
-    m_hostProblems->setStyleSheet(
-        QStringLiteral("QLabel { color: %1; background: %2; border: 1px solid %3; border-radius: 8px; padding: 8px 10px; }")
-            .arg(Theme::css(Theme::ErrorText), Theme::css(Theme::ErrorBackground), Theme::css(Theme::ErrorBorder)));
+    Theme::style(m_hostProblems, QStringLiteral("QLabel { color: {ErrorText}; background: {ErrorBackground}; border: 1px solid {ErrorBorder}; border-radius: 8px; padding: 8px 10px; }"));
     m_hostProblems->setVisible(!problems.isEmpty());
     if (!selected.isEmpty() && !m_hostView->selectionModel()->hasSelection()) {
         if (const int r = m_hostModel->rowOf(selected); r >= 0)
@@ -778,7 +774,7 @@ void ModelsPage::deleteSelectedModel()
 void ModelsPage::setStatus(const QString &text, bool error)
 {
     m_status->setText(text);
-    m_status->setStyleSheet(QStringLiteral("color: %1;").arg(Theme::css(error ? Theme::ErrorText : Theme::MutedText)));
+    Theme::style(m_status, error ? QStringLiteral("color: {ErrorText};") : QStringLiteral("color: {MutedText};"));
     m_status->setVisible(!text.isEmpty());
 }
 

@@ -55,8 +55,7 @@ NewDebatePanel::NewDebatePanel(
 
     auto *formCard = new QFrame(this);
     formCard->setObjectName(QStringLiteral("newDebateCard"));
-    formCard->setStyleSheet(QStringLiteral("QFrame#newDebateCard { background: %1; border: 1px solid %2; border-radius: 12px; }")
-                                .arg(Theme::css(Theme::Surface), Theme::css(Theme::Border)));
+    Theme::style(formCard, QStringLiteral("QFrame#newDebateCard { background: {Surface}; border: 1px solid {Border}; border-radius: 12px; }"));
     formCard->setMaximumWidth(920);
 
     auto *title = new QLabel(tr("New Debate"), formCard);
@@ -88,7 +87,7 @@ NewDebatePanel::NewDebatePanel(
         m_format->addItem(DebateText::formatName(kind), int(kind));
     m_formatHelp = new QLabel(formCard);
     m_formatHelp->setWordWrap(true);
-    m_formatHelp->setStyleSheet(QStringLiteral("color: %1;").arg(Theme::css(Theme::MutedText)));
+    Theme::style(m_formatHelp, QStringLiteral("color: {MutedText};"));
     m_rounds = new QSpinBox(formCard);
     m_rounds->setObjectName(QStringLiteral("roundsSpin"));
     m_rounds->setAccessibleName(tr("Rounds"));
@@ -139,7 +138,7 @@ NewDebatePanel::NewDebatePanel(
     m_problems = new QLabel(formCard);
     m_problems->setObjectName(QStringLiteral("newDebateProblems"));
     m_problems->setWordWrap(true);
-    m_problems->setStyleSheet(QStringLiteral("color: %1;").arg(Theme::css(Theme::ErrorText)));
+    Theme::style(m_problems, QStringLiteral("color: {ErrorText};"));
     m_problems->setTextFormat(Qt::RichText);
     connect(m_problems, &QLabel::linkActivated, this, [this](const QString &link) {
         if (link.startsWith(u"pull:"))

@@ -30,7 +30,7 @@ QLabel *muted(const QString &text, QWidget *parent, qreal scale = 0.9)
 {
     auto *label = new QLabel(text, parent);
     label->setFont(Theme::scaledFont(label->font(), scale));
-    label->setStyleSheet(QStringLiteral("color: %1;").arg(Theme::css(Theme::MutedText)));
+    Theme::style(label, QStringLiteral("color: {MutedText};"));
     label->setWordWrap(true);
     return label;
 }
@@ -64,8 +64,7 @@ PullDialog::PullDialog(rt::llm::EndpointPool *pool, rt::llm::ModelCatalog *catal
 {
     setObjectName(QStringLiteral("pullDialog"));
     setAccessibleName(tr("Pull a model"));
-    setStyleSheet(QStringLiteral("QFrame#pullDialog { background: %1; border-left: 1px solid %2; }")
-                      .arg(Theme::css(Theme::Surface), Theme::css(Theme::Border)));
+    Theme::style(this, QStringLiteral("QFrame#pullDialog { background: {Surface}; border-left: 1px solid {Border}; }"));
     setMinimumWidth(360);
     setMaximumWidth(460);
 
@@ -114,9 +113,8 @@ PullDialog::PullDialog(rt::llm::EndpointPool *pool, rt::llm::ModelCatalog *catal
     m_suggestions = new QListWidget(this);
     m_suggestions->setObjectName(QStringLiteral("pullSuggestions"));
     m_suggestions->setAccessibleName(tr("Common models"));
-    m_suggestions->setStyleSheet(QStringLiteral("QListWidget { border: 1px solid %1; border-radius: 6px; background: %2; }"
-                                                "QListWidget::item { padding: 3px 6px; }")
-                                     .arg(Theme::css(Theme::Border), Theme::css(Theme::Surface)));
+    Theme::style(m_suggestions, QStringLiteral("QListWidget { border: 1px solid {Border}; border-radius: 6px; background: {Surface}; }"
+                                                "QListWidget::item { padding: 3px 6px; }"));
     m_suggestions->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
     m_suggestions->setTextElideMode(Qt::ElideRight);
     for (const auto &[name, what] : commonModels()) {
@@ -245,7 +243,7 @@ QString PullDialog::hostName() const
 void PullDialog::say(const QString &text, bool error)
 {
     m_message->setText(text);
-    m_message->setStyleSheet(QStringLiteral("color: %1;").arg(Theme::css(error ? Theme::ErrorText : Theme::MutedText)));
+    Theme::style(m_message, error ? QStringLiteral("color: {ErrorText};") : QStringLiteral("color: {MutedText};"));
     m_message->setVisible(!text.isEmpty());
 }
 
@@ -328,8 +326,7 @@ PullDialog::Row &PullDialog::rowFor(const rt::tasks::TaskInfo &task)
     Row row;
     row.frame = new QFrame;
     row.frame->setObjectName(QStringLiteral("pullRow"));
-    row.frame->setStyleSheet(QStringLiteral("QFrame#pullRow { background: %1; border: 1px solid %2; border-radius: 8px; }")
-                                 .arg(Theme::css(Theme::ChatBackground), Theme::css(Theme::Border)));
+    Theme::style(row.frame, QStringLiteral("QFrame#pullRow { background: {ChatBackground}; border: 1px solid {Border}; border-radius: 8px; }"));
     row.title = new QLabel(row.frame);
     row.title->setFont(Theme::scaledFont(font(), 1.0, true));
     row.title->setTextInteractionFlags(Qt::TextSelectableByMouse);

@@ -61,6 +61,7 @@ private slots:
     void geometryAndPageComeBack();
     void overridesAreShown();
     void shortcutsListEveryMenuAction();
+    void unusableDatabaseLeadsToSettings();
 
 private:
     void openWindow(const QString &db = {});
@@ -306,6 +307,20 @@ void TestSettingsPage::shortcutsListEveryMenuAction()
     QVERIFY(QTest::qWaitForWindowActive(m_window.get()));
     QTest::keyClick(m_window.get(), Qt::Key_Comma, Qt::ControlModifier);
     QTRY_VERIFY(page()->isVisible());
+}
+
+void TestSettingsPage::unusableDatabaseLeadsToSettings()
+{
+    QTemporaryDir dir;
+    openWindow(dir.path()); // a folder, not a database file
+    QCOMPARE(m_window->workspace()->state(), rt::ui::Workspace::State::Failed);
+    QLabel *warning = nullptr;
+    QTRY_VERIFY((warning = m_window->findChild<QLabel *>(u"databaseWarning"_s)) != nullptr);
+    QVERIFY(warning->text().contains(u"Not saving"_s));
+    QVERIFY(warning->text().contains(u"href"_s));
+    emit warning->linkActivated(u"settings"_s);
+    QTRY_VERIFY(page()->isVisible());
+    QVERIFY(page()->databaseNow()->text().contains(u"could not be opened"_s));
 }
 
 QTEST_MAIN(TestSettingsPage)
