@@ -28,8 +28,8 @@ ConsensusChart::ConsensusChart(QWidget *parent)
     setStyleSheet(QStringLiteral("background: transparent;"));
     // A theme chosen in Settings: the axes and legend take its colours.
     connect(Theme::notifier(), &Theme::Notifier::modeChanged, this, [this] {
-        chart()->legend()->setLabelColor(Theme::MutedText);
-        for (QAbstractAxis *axis : chart()->axes()) {
+        this->chart()->legend()->setLabelColor(Theme::MutedText);
+        for (QAbstractAxis *axis : this->chart()->axes()) {
             axis->setLabelsColor(Theme::MutedText);
             axis->setTitleBrush(Theme::MutedText);
             axis->setGridLineColor(Theme::Border);
