@@ -87,8 +87,8 @@ AgentEditor::AgentEditor(QWidget *parent)
     // Header: who it is, and what can be done with it.
     auto *header = new QFrame(this);
     header->setObjectName(QStringLiteral("agentEditorHeader"));
-    header->setStyleSheet(QStringLiteral("QFrame#agentEditorHeader { background: %1; border: none; border-bottom: 1px solid %2; }")
-                              .arg(Theme::css(Theme::Surface), Theme::css(Theme::Border)));
+    Theme::style(
+        header, QStringLiteral("QFrame#agentEditorHeader { background: {Surface}; border: none; border-bottom: 1px solid {Border}; }"));
     m_avatarPreview = new QLabel(header);
     m_avatarPreview->setFixedSize(44, 44);
     m_title = new QLabel(header);
@@ -99,12 +99,12 @@ AgentEditor::AgentEditor(QWidget *parent)
     m_badge = new QLabel(tr("Built-in"), header);
     m_badge->setObjectName(QStringLiteral("builtinBadge"));
     m_badge->setFont(Theme::scaledFont(font(), 0.8, true));
-    m_badge->setStyleSheet(QStringLiteral("QLabel { color: %1; border: 1px solid %2; border-radius: 4px; padding: 1px 6px; }")
-                               .arg(Theme::css(Theme::MutedText), Theme::css(Theme::Border)));
+    Theme::style(
+        m_badge, QStringLiteral("QLabel { color: {MutedText}; border: 1px solid {Border}; border-radius: 4px; padding: 1px 6px; }"));
     m_badge->setToolTip(tr("Shipped with Roundtable: it can be edited, duplicated and reset to its default, but not deleted."));
     m_subtitle = new QLabel(header);
     m_subtitle->setObjectName(QStringLiteral("agentSubtitle"));
-    m_subtitle->setStyleSheet(QStringLiteral("color: %1;").arg(Theme::css(Theme::MutedText)));
+    Theme::style(m_subtitle, QStringLiteral("color: {MutedText};"));
     m_subtitle->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
     m_subtitle->installEventFilter(this); // elided to its width
     m_tryButton = new QPushButton(tr("Try This Agent"), header);
@@ -193,7 +193,7 @@ AgentEditor::AgentEditor(QWidget *parent)
     };
     auto caption = [form](const QString &text) {
         auto *label = new QLabel(text, form);
-        label->setStyleSheet(QStringLiteral("color: %1;").arg(Theme::css(Theme::MutedText)));
+        Theme::style(label, QStringLiteral("color: {MutedText};"));
         return label;
     };
 
@@ -301,7 +301,7 @@ AgentEditor::AgentEditor(QWidget *parent)
     m_prompt->setPlaceholderText(tr("How this agent thinks and speaks: its role, what it looks for, how it ends a turn."));
     m_promptInfo = new QLabel(form);
     m_promptInfo->setObjectName(QStringLiteral("promptInfo"));
-    m_promptInfo->setStyleSheet(QStringLiteral("color: %1;").arg(Theme::css(Theme::MutedText)));
+    Theme::style(m_promptInfo, QStringLiteral("color: {MutedText};"));
     m_monospace = new QCheckBox(tr("Monospace"), form);
     m_monospace->setObjectName(QStringLiteral("promptMonospace"));
     m_monospace->setToolTip(tr("Show the role prompt in a fixed-width font"));
@@ -381,8 +381,8 @@ AgentEditor::AgentEditor(QWidget *parent)
     // Footer: what happened to the changes, Revert and Save.
     auto *footer = new QFrame(this);
     footer->setObjectName(QStringLiteral("agentEditorFooter"));
-    footer->setStyleSheet(QStringLiteral("QFrame#agentEditorFooter { background: %1; border: none; border-top: 1px solid %2; }")
-                              .arg(Theme::css(Theme::Surface), Theme::css(Theme::Border)));
+    Theme::style(
+        footer, QStringLiteral("QFrame#agentEditorFooter { background: {Surface}; border: none; border-top: 1px solid {Border}; }"));
     m_status = new QLabel(footer);
     m_status->setObjectName(QStringLiteral("agentSaveStatus"));
     m_status->setWordWrap(true);
@@ -674,8 +674,7 @@ ValidationReport AgentEditor::revalidate()
         QLabel *label = it.value();
         const QStringList lines = texts.value(it.key());
         label->setText(lines.join(u'\n'));
-        label->setStyleSheet(
-            QStringLiteral("color: %1;").arg(Theme::css(hasError.value(it.key()) ? Theme::ErrorText : Theme::WarningText)));
+        Theme::style(label, hasError.value(it.key()) ? QStringLiteral("color: {ErrorText};") : QStringLiteral("color: {WarningText};"));
         label->setVisible(!lines.isEmpty());
     }
     updateButtons();
@@ -694,7 +693,7 @@ void AgentEditor::setSaveState(SaveState state, const QString &message)
     updateButtons();
     if (state == SaveState::Failed) {
         m_status->setText(tr("Not saved: %1").arg(message));
-        m_status->setStyleSheet(QStringLiteral("color: %1;").arg(Theme::css(Theme::ErrorText)));
+        Theme::style(m_status, QStringLiteral("color: {ErrorText};"));
     }
 }
 
@@ -763,7 +762,7 @@ void AgentEditor::updateButtons()
     m_resetButton->setEnabled(hasAgent());
 
     QString text;
-    QColor colour = Theme::MutedText;
+    QString colour = QStringLiteral("color: {MutedText};");
     switch (m_saveState) {
     case SaveState::Saving:
         text = tr("Saving…");
@@ -779,13 +778,13 @@ void AgentEditor::updateButtons()
     if (text.isEmpty() && dirty) {
         if (!valid) {
             text = tr("Fix what is marked above to save, or Revert.");
-            colour = Theme::ErrorText;
+            colour = QStringLiteral("color: {ErrorText};");
         } else {
             text = tr("Unsaved changes. Save with Ctrl+S; leaving this agent saves them too.");
         }
     }
     m_status->setText(text);
-    m_status->setStyleSheet(QStringLiteral("color: %1;").arg(Theme::css(colour)));
+    Theme::style(m_status, colour);
 }
 
 void AgentEditor::chooseColour()

@@ -113,13 +113,12 @@ AgentsPage::AgentsPage(Workspace *workspace, rt::llm::ModelCatalog *catalog, QWi
     auto *left = new QFrame(this);
     left->setObjectName(QStringLiteral("agentListPanel"));
     left->setFixedWidth(300);
-    left->setStyleSheet(QStringLiteral("QFrame#agentListPanel { background: %1; border: none; border-right: 1px solid %2; }")
-                            .arg(Theme::css(Theme::Surface), Theme::css(Theme::Border)));
+    Theme::style(left, QStringLiteral("QFrame#agentListPanel { background: {Surface}; border: none; border-right: 1px solid {Border}; }"));
     auto *title = new QLabel(tr("Agents"), left);
     title->setFont(Theme::scaledFont(font(), 1.3, true));
     m_count = new QLabel(left);
     m_count->setObjectName(QStringLiteral("agentCount"));
-    m_count->setStyleSheet(QStringLiteral("color: %1;").arg(Theme::css(Theme::MutedText)));
+    Theme::style(m_count, QStringLiteral("color: {MutedText};"));
     m_search = new QLineEdit(left);
     m_search->setObjectName(QStringLiteral("agentSearch"));
     m_search->setAccessibleName(tr("Search agents"));
@@ -140,14 +139,13 @@ AgentsPage::AgentsPage(Workspace *workspace, rt::llm::ModelCatalog *catalog, QWi
     m_listEmpty->setObjectName(QStringLiteral("agentListEmpty"));
     m_listEmpty->setAlignment(Qt::AlignCenter);
     m_listEmpty->setWordWrap(true);
-    m_listEmpty->setStyleSheet(QStringLiteral("color: %1; padding: 16px;").arg(Theme::css(Theme::MutedText)));
+    Theme::style(m_listEmpty, QStringLiteral("color: {MutedText}; padding: 16px;"));
     m_listEmpty->hide();
 
     // Shown for a while after a delete or a reset; Undo takes it back.
     m_undoBar = new QFrame(left);
     m_undoBar->setObjectName(QStringLiteral("agentUndoBar"));
-    m_undoBar->setStyleSheet(QStringLiteral("QFrame#agentUndoBar { background: %1; border-radius: 7px; } QLabel { color: %2; }")
-                                 .arg(Theme::css(Theme::Text), Theme::css(Theme::Window)));
+    Theme::style(m_undoBar, QStringLiteral("QFrame#agentUndoBar { background: {Text}; border-radius: 7px; } QLabel { color: {Window}; }"));
     m_undoText = new QLabel(m_undoBar);
     m_undoText->setObjectName(QStringLiteral("agentUndoText"));
     m_undoText->setWordWrap(true);
@@ -222,8 +220,7 @@ AgentsPage::AgentsPage(Workspace *workspace, rt::llm::ModelCatalog *catalog, QWi
     m_placeholder->setObjectName(QStringLiteral("agentPlaceholder"));
     m_placeholder->setAlignment(Qt::AlignCenter);
     m_placeholder->setWordWrap(true);
-    m_placeholder->setStyleSheet(
-        QStringLiteral("color: %1; background: %2;").arg(Theme::css(Theme::MutedText), Theme::css(Theme::ChatBackground)));
+    Theme::style(m_placeholder, QStringLiteral("color: {MutedText}; background: {ChatBackground};"));
     m_right = new QStackedWidget(this);
     m_right->addWidget(m_placeholder);
     m_right->addWidget(m_editor);
@@ -799,11 +796,12 @@ void AgentsPage::focusSearch()
 
 void AgentsPage::showMessage(const QString &text, bool error, const QString &actionText, std::function<void()> action)
 {
-    m_messageBar->setStyleSheet(error
-            ? QStringLiteral("QFrame#agentMessageBar { background: %1; border: none; border-bottom: 1px solid %2; } QLabel { color: %3; }")
-                  .arg(Theme::css(Theme::ErrorBackground), Theme::css(Theme::ErrorBorder), Theme::css(Theme::ErrorText))
-            : QStringLiteral("QFrame#agentMessageBar { background: %1; border: none; border-bottom: 1px solid %2; } QLabel { color: %3; }")
-                  .arg(Theme::css(Theme::SurfaceHover), Theme::css(Theme::Border), Theme::css(Theme::Text)));
+    Theme::style(m_messageBar,
+        error ? QStringLiteral(
+            "QFrame#agentMessageBar { background: {ErrorBackground}; border: none; border-bottom: 1px solid {ErrorBorder}; } "
+            "QLabel { color: {ErrorText}; }")
+              : QStringLiteral("QFrame#agentMessageBar { background: {SurfaceHover}; border: none; border-bottom: 1px solid {Border}; } "
+                               "QLabel { color: {Text}; }"));
     m_message->setText(text);
     m_message->setProperty("error", error);
     m_messageCallback = std::move(action);

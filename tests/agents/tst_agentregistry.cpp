@@ -4,6 +4,7 @@
 #include "agents/agentregistry.h"
 #include "agents/builtinroles.h"
 #include "agents/storageagentstore.h"
+#include "awaitfuture.h"
 #include "latenessprobe.h"
 #include "llm/modelinfo.h"
 #include "storage/storage.h"
@@ -20,16 +21,10 @@
 #include <atomic>
 
 using namespace rt::agents;
+using rt::test::await;
 
 namespace {
 // Waits (running the event loop) for a future of the registry.
-template<typename T> T await(QFuture<T> future)
-{
-    if (!QTest::qWaitFor([&] { return future.isFinished(); }, 30000))
-        qFatal("a future did not finish in time");
-    return future.result();
-}
-
 // In a thread that is not the registry's: block until the registry has done it.
 template<typename T> T blockOn(QFuture<T> future)
 {

@@ -2,6 +2,7 @@
 // endpoint pool: progress by rounds, the debate id in the payload, cancel =
 // interrupt (resumable), and the "debate" resumer continuing a debate whose
 // process went away, every turn stored once.
+#include "awaitfuture.h"
 #include "debate/debateengine.h"
 #include "debate/debatejob.h"
 #include "debate/debatestore.h"
@@ -17,6 +18,7 @@ using namespace rt::debate;
 using rt::tasks::TaskInfo;
 using rt::tasks::TaskManager;
 using rt::tasks::TaskStatus;
+using rt::test::await;
 
 #define TRY_COMPARE_STATUS(actual, expected, ms)                                                                                           \
     QTRY_COMPARE_WITH_TIMEOUT(rt::tasks::statusName(actual), rt::tasks::statusName(expected), ms)
@@ -39,13 +41,6 @@ int regularTurns(const StoredDebate &d)
         seen.insert({ t.info.round, t.info.seat });
     }
     return n;
-}
-
-template<typename T> T await(QFuture<T> future)
-{
-    if (!QTest::qWaitFor([&] { return future.isFinished(); }, 15000))
-        qFatal("a future did not finish in time");
-    return future.result();
 }
 
 rt::agents::Agent agent(const QString &name, const QString &model)

@@ -1,6 +1,7 @@
 // ModelCatalog against two simulators: lists per host, details, loaded
 // models, pull with progress and cancel, delete, and the cache (memory and
 // SQLite) that keeps the last known lists for when Ollama is down.
+#include "awaitfuture.h"
 #include "llm/endpointpool.h"
 #include "llm/modelcatalog.h"
 #include "llm/modelpull.h"
@@ -18,16 +19,10 @@
 #include <QTest>
 
 using namespace rt::llm;
+using rt::test::await;
 
 namespace {
 // Waits (running the event loop) for a future of the catalog or task manager.
-template<typename T> T await(QFuture<T> future)
-{
-    if (!QTest::qWaitFor([&] { return future.isFinished(); }, 15000))
-        qFatal("a future did not finish in time");
-    return future.result();
-}
-
 template<typename T> struct Waiter {
     std::optional<rt::Result<T>> result;
     std::function<void(const rt::Result<T> &)> callback()

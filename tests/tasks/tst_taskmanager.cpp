@@ -3,6 +3,7 @@
 // interrupted -> resume, tasks of other processes (owner alive or gone,
 // cancel through the store, heartbeat), persistence in SQLite, and that a
 // slow database never blocks the manager's thread.
+#include "awaitfuture.h"
 #include "latenessprobe.h"
 #include "llm/ollamaclient.h"
 #include "simprocess.h"
@@ -22,6 +23,7 @@
 #include <algorithm>
 
 using namespace rt::tasks;
+using rt::test::await;
 
 // Statuses compared by name (QTest cannot print the shared enum).
 #define COMPARE_STATUS(actual, expected) QCOMPARE(statusName(actual), statusName(expected))
@@ -29,13 +31,6 @@ using namespace rt::tasks;
 
 namespace {
 // Waits (running the event loop) for a future of the manager.
-template<typename T> T await(QFuture<T> future, int timeoutMs = 10000)
-{
-    if (!QTest::qWaitFor([&] { return future.isFinished(); }, timeoutMs))
-        qFatal("a future did not finish in time");
-    return future.result();
-}
-
 // Reports `steps` progress steps, one every `intervalMs`, then succeeds.
 std::unique_ptr<FunctionJob> steppedJob(int steps, int intervalMs, int *started = nullptr)
 {

@@ -2,6 +2,7 @@
 // listed at the left, reopened with their messages, continued with their
 // history, renamed, deleted with Undo, and a stopped reply keeps its partial
 // text. Real SQLite file, real simulator, real window.
+#include "awaitfuture.h"
 #include "screenshot.h"
 #include "simprocess.h"
 #include "storage/storage.h"
@@ -34,6 +35,7 @@
 #include <memory>
 
 using namespace Qt::StringLiterals;
+using rt::test::await;
 using rt::ui::ChatMessageModel;
 using rt::ui::ConversationListModel;
 using Phase = ChatMessageModel::Phase;
@@ -50,13 +52,6 @@ QJsonObject lastChatRequest(rt::test::SimProcess &sim)
 }
 
 // The value of a storage future, waited for with the event loop running.
-template<typename T> T await(QFuture<T> future)
-{
-    if (!QTest::qWaitFor([&] { return future.isFinished(); }, 10000))
-        qFatal("storage did not answer in 10 s");
-    return future.result();
-}
-
 struct Exchange {
     QString prompt;
     QString reply;

@@ -2,6 +2,7 @@
 // real 10,000-message SQLite file: highlighted snippets, filters, a result
 // opens its message in the Chat page or its turn in the Debates page, typing
 // fast does not queue stale searches, and export/import work from here.
+#include "awaitfuture.h"
 #include "historyseed.h"
 #include "screenshot.h"
 #include "simprocess.h"
@@ -40,16 +41,10 @@
 
 using namespace Qt::StringLiterals;
 using rt::storage::SearchHit;
+using rt::test::await;
 using rt::ui::SearchResultModel;
 
 namespace {
-
-template<typename T> T await(QFuture<T> future)
-{
-    if (!QTest::qWaitFor([&] { return future.isFinished(); }, 20000))
-        qFatal("storage did not answer in 20 s");
-    return future.result();
-}
 
 constexpr int Messages = 10000;
 constexpr int NewestMessages = 3000;

@@ -4,6 +4,7 @@
 // again works on PostgreSQL and shows what is stored there. Backup writes a
 // real SQLite copy; the theme switches live; window geometry and the last page
 // come back; --db shows as an override.
+#include "awaitfuture.h"
 #include "common/appsettings.h"
 #include "screenshot.h"
 #include "simprocess.h"
@@ -31,22 +32,12 @@
 #include <QSplitter>
 #include <QStandardPaths>
 #include <QTemporaryDir>
-#include <QTreeWidget>
 #include <QTest>
+#include <QTreeWidget>
 #include <memory>
 
 using namespace Qt::StringLiterals;
-
-namespace {
-
-template<typename T> T await(QFuture<T> future)
-{
-    if (!QTest::qWaitFor([&] { return future.isFinished(); }, 10000))
-        qFatal("storage did not answer in 10 s");
-    return future.result();
-}
-
-} // namespace
+using rt::test::await;
 
 class TestSettingsPage : public QObject {
     Q_OBJECT
@@ -143,8 +134,8 @@ void TestSettingsPage::testConnectionThenPostgresAfterRestart()
     // The real server: its version, what it holds, then saved.
     page()->databaseEdit()->setText(pg.dbArgument());
     QTest::keyClick(page()->databaseEdit(), Qt::Key_Return); // Enter tests too
-    QTRY_VERIFY2_WITH_TIMEOUT(!page()->isTesting() && page()->databaseResult()->text().startsWith(u"✓"_s),
-        qPrintable(page()->databaseResult()->text()), 15000);
+    QTRY_VERIFY2_WITH_TIMEOUT(
+        !page()->isTesting() && page()->databaseResult()->text().startsWith(u"✓"_s), qPrintable(page()->databaseResult()->text()), 15000);
     QVERIFY2(page()->databaseResult()->text().contains(u"PostgreSQL 1"_s), qPrintable(page()->databaseResult()->text()));
     QVERIFY2(page()->databaseResult()->text().contains(u"1 conversation"_s), qPrintable(page()->databaseResult()->text()));
     QVERIFY(page()->useDatabaseButton()->isEnabled());
@@ -296,7 +287,8 @@ void TestSettingsPage::shortcutsListEveryMenuAction()
             if (group->isHidden() || group->child(j)->isHidden())
                 continue;
             ++shown;
-            QVERIFY(group->text(0).contains(u"debate"_s, Qt::CaseInsensitive) || group->child(j)->text(0).contains(u"debate"_s, Qt::CaseInsensitive));
+            QVERIFY(group->text(0).contains(u"debate"_s, Qt::CaseInsensitive)
+                || group->child(j)->text(0).contains(u"debate"_s, Qt::CaseInsensitive));
         }
     }
     QVERIFY(shown >= 3);
