@@ -19,8 +19,6 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QListView>
-#include <QPainter>
-#include <QPainterPath>
 #include <QPushButton>
 #include <QRegularExpression>
 #include <QSaveFile>
@@ -64,40 +62,6 @@ private:
     bool m_was;
 };
 } // namespace
-
-QIcon AgentsPage::icon(const QColor &colour)
-{
-    QIcon icon;
-    for (const int size : { 16, 24, 32, 48, 64 }) {
-        QPixmap pixmap(size, size);
-        pixmap.fill(Qt::transparent);
-        QPainter p(&pixmap);
-        p.setRenderHint(QPainter::Antialiasing);
-        p.scale(size / 24.0, size / 24.0);
-        QPen pen(colour, 1.8);
-        pen.setCapStyle(Qt::RoundCap);
-        p.setPen(pen);
-        p.setBrush(Qt::NoBrush);
-        // A person in front, a second one behind.
-        p.drawEllipse(QPointF(9.5, 8.5), 3.6, 3.6);
-        QPainterPath body;
-        body.moveTo(3, 20.5);
-        body.cubicTo(3, 15.5, 6, 14, 9.5, 14);
-        body.cubicTo(13, 14, 16, 15.5, 16, 20.5);
-        p.drawPath(body);
-        QPainterPath back;
-        back.moveTo(15, 5.2);
-        back.arcTo(QRectF(13.2, 4.9, 7, 7), 120, -240);
-        p.drawPath(back);
-        QPainterPath backBody;
-        backBody.moveTo(18.5, 14.2);
-        backBody.cubicTo(20.5, 15, 21.5, 16.8, 21.5, 19.5);
-        p.drawPath(backBody);
-        p.end();
-        icon.addPixmap(pixmap);
-    }
-    return icon;
-}
 
 AgentsPage::AgentsPage(Workspace *workspace, rt::llm::ModelCatalog *catalog, QWidget *parent)
     : QWidget(parent)

@@ -55,8 +55,6 @@ public:
     AgentsPage(Workspace *workspace, rt::llm::ModelCatalog *catalog, QWidget *parent = nullptr);
     ~AgentsPage() override;
 
-    // The sidebar icon.
-    static QIcon icon(const QColor &colour);
 
     // The registry is there and its agents are loaded.
     bool isLoaded() const { return m_loaded; }

@@ -142,7 +142,6 @@ const QList<PageSpec> &pageSpecs()
                 return window.agentsPage()->selectAgentByName(QStringLiteral("Skeptic"));
             },
             [](MainWindow &window) { return window.agentsPage()->isLoaded(); } },
-        // [screenshot pages]
         { QStringLiteral("models"), QStringLiteral("the models of every host, one with its details"),
             [](MainWindow &window) {
                 ModelsPage *page = window.modelsPage();

@@ -120,10 +120,21 @@ QIcon agents(const QColor &color)
     return render([color](QPainter &p) {
         p.setPen(strokePen(color, 1.8));
         p.setBrush(Qt::NoBrush);
-        p.drawEllipse(QPointF(9, 8), 3.2, 3.2);
-        p.drawArc(QRectF(3, 13.5, 12, 10), 0, 180 * 16);
-        p.drawEllipse(QPointF(16.5, 9), 2.6, 2.6);
-        p.drawArc(QRectF(13, 14.5, 9, 8), 20 * 16, 160 * 16);
+        // A person in front, a second one behind.
+        p.drawEllipse(QPointF(9.5, 8.5), 3.6, 3.6);
+        QPainterPath body;
+        body.moveTo(3, 20.5);
+        body.cubicTo(3, 15.5, 6, 14, 9.5, 14);
+        body.cubicTo(13, 14, 16, 15.5, 16, 20.5);
+        p.drawPath(body);
+        QPainterPath back;
+        back.moveTo(15, 5.2);
+        back.arcTo(QRectF(13.2, 4.9, 7, 7), 120, -240);
+        p.drawPath(back);
+        QPainterPath backBody;
+        backBody.moveTo(18.5, 14.2);
+        backBody.cubicTo(20.5, 15, 21.5, 16.8, 21.5, 19.5);
+        p.drawPath(backBody);
     });
 }
 

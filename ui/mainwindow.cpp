@@ -115,10 +115,8 @@ MainWindow::MainWindow(const QList<rt::llm::HostConfig> &hosts, const QString &d
         if (m_pages->currentWidget() == m_chat && !m_chat->isBusy())
             showPage(pageIndex(m_debates));
     });
-    // More pages, in sidebar order (Ctrl+3 …): one block per page.
-    // [pages: agents]
     m_agentsPage = new AgentsPage(m_workspace, m_catalog, this);
-    addPage(tr("Agents"), AgentsPage::icon(Theme::SidebarText), m_agentsPage, Needs::Nothing);
+    addPage(tr("Agents"), Icons::agents(Theme::SidebarText), m_agentsPage, Needs::Nothing);
     connect(m_agentsPage, &AgentsPage::tryRequested, this, [this](const rt::agents::Agent &agent) {
         showPage(pageIndex(m_chat));
         m_chat->startChatWithAgent(agent);
@@ -132,8 +130,6 @@ MainWindow::MainWindow(const QList<rt::llm::HostConfig> &hosts, const QString &d
     };
     connect(m_chat, &ChatPage::pullRequested, this, pullModel);
     connect(m_debates->newPanel(), &NewDebatePanel::pullRequested, this, pullModel);
-    // [pages: models]
-    // [pages: history]
     m_history = new HistoryPage(m_workspace, this);
     addPage(tr("History"), Icons::history(Theme::SidebarText), m_history, Needs::Nothing);
     connect(m_history, &HistoryPage::openConversationRequested, this, [this](qint64 conversationId, qint64 messageId) {
@@ -144,7 +140,6 @@ MainWindow::MainWindow(const QList<rt::llm::HostConfig> &hosts, const QString &d
         showPage(pageIndex(m_debates));
         m_debates->showTurn(debateId, turnId);
     });
-    // [pages: tasks]
     m_tasksPage = new TasksPage(m_workspace, this);
     addPage(tr("Tasks"), Icons::tasks(Theme::SidebarText), m_tasksPage, Needs::Nothing);
     // A debate resumes into its live view; Open shows what a task works on.
@@ -161,13 +156,10 @@ MainWindow::MainWindow(const QList<rt::llm::HostConfig> &hosts, const QString &d
             showPage(pageIndex(m_models));
             m_models->openPull();
         }
-        // [tasks: open other kinds]
     });
-    // [pages: settings]
     m_settingsPage = new SettingsPage(m_workspace, m_pool, m_catalog, this);
     addPage(tr("Settings"), Icons::settings(Theme::SidebarText), m_settingsPage, Needs::Nothing);
     connect(m_settingsPage, &SettingsPage::restartRequested, this, &MainWindow::restart);
-    // [settings: manage hosts]
     connect(m_settingsPage, &SettingsPage::manageHostsRequested, this, [this] {
         showPage(pageIndex(m_models));
         m_models->showTab(ModelsPage::Tab::Hosts);
@@ -308,6 +300,13 @@ MainWindow::~MainWindow()
     m_debates = nullptr;
     delete m_models; // its pull list follows the task manager
     m_models = nullptr;
+    // The agents page writes a pending delete or edit as it goes.
+    for (QWidget *page : std::initializer_list<QWidget *> { m_agentsPage, m_history, m_tasksPage, m_settingsPage })
+        delete page;
+    m_agentsPage = nullptr;
+    m_history = nullptr;
+    m_tasksPage = nullptr;
+    m_settingsPage = nullptr;
     delete m_workspace;
     m_workspace = nullptr;
 }

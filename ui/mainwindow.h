@@ -63,7 +63,6 @@ public:
     DebatesPage *debatesPage() const { return m_debates; }
     rt::llm::ModelCatalog *modelCatalog() const { return m_catalog; }
     ModelsPage *modelsPage() const { return m_models; }
-    // [accessors: more pages]
     HistoryPage *historyPage() const { return m_history; }
     AgentsPage *agentsPage() const { return m_agentsPage; }
     TasksPage *tasksPage() const { return m_tasksPage; }
@@ -121,7 +120,6 @@ private:
     ChatPage *m_chat = nullptr;
     DebatesPage *m_debates = nullptr;
     ModelsPage *m_models = nullptr;
-    // [members: more pages]
     HistoryPage *m_history = nullptr;
     AgentsPage *m_agentsPage = nullptr;
     TasksPage *m_tasksPage = nullptr;
