@@ -55,7 +55,6 @@ public:
     AgentsPage(Workspace *workspace, rt::llm::ModelCatalog *catalog, QWidget *parent = nullptr);
     ~AgentsPage() override;
 
-
     // The registry is there and its agents are loaded.
     bool isLoaded() const { return m_loaded; }
     rt::agents::AgentRegistry *registry() const { return m_registry; }

@@ -1,8 +1,8 @@
 #include "chatpage.h"
 
+#include "agents/agent.h"
 #include "chatinput.h"
 #include "chatmessagemodel.h"
-#include "agents/agent.h"
 #include "chatview.h"
 #include "common/appsettings.h"
 #include "common/futurecallback.h"
@@ -766,9 +766,9 @@ rt::storage::Storage *ChatPage::storage() const
 void ChatPage::setTitle(const QString &title)
 {
     m_title = title;
-    const QString shown = !title.isEmpty()          ? title
-        : m_chat->agentName.isEmpty() ? tr("New chat")
-                                      : tr("Chat with %1").arg(m_chat->agentName);
+    const QString shown = !title.isEmpty() ? title
+        : m_chat->agentName.isEmpty()      ? tr("New chat")
+                                           : tr("Chat with %1").arg(m_chat->agentName);
     m_titleLabel->setText(shown);
     m_titleLabel->setToolTip(shown);
     m_titleLabel->setAccessibleName(shown);

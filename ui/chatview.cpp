@@ -20,7 +20,8 @@ ChatView::ChatView(QWidget *parent)
     setItemDelegate(m_delegate);
     // The transcript size of the settings, now and when it changes.
     setFont(Theme::transcriptFont(QApplication::font()));
-    connect(Theme::notifier(), &Theme::Notifier::transcriptFontChanged, this, [this] { setFont(Theme::transcriptFont(QApplication::font())); });
+    connect(
+        Theme::notifier(), &Theme::Notifier::transcriptFontChanged, this, [this] { setFont(Theme::transcriptFont(QApplication::font())); });
     connect(Theme::notifier(), &Theme::Notifier::modeChanged, this, [this] {
         m_delegate->updateFonts(); // cached layouts carry the old colours
         viewport()->update();

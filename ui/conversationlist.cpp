@@ -321,8 +321,9 @@ ConversationList::ConversationList(Workspace *workspace, QWidget *parent)
     m_error->setObjectName(QStringLiteral("conversationError"));
     m_error->setWordWrap(true);
     m_error->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    Theme::style(m_error, QStringLiteral("QLabel { color: {ErrorText}; background: {ErrorBackground}; border: 1px solid {ErrorBorder}; "
-                                         "border-radius: 6px; padding: 6px 8px; margin: 0 10px 6px 10px; }"));
+    Theme::style(m_error,
+        QStringLiteral("QLabel { color: {ErrorText}; background: {ErrorBackground}; border: 1px solid {ErrorBorder}; "
+                       "border-radius: 6px; padding: 6px 8px; margin: 0 10px 6px 10px; }"));
     m_error->hide();
 
     m_view = new QListView(this);

@@ -190,7 +190,9 @@ void DebatesPage::buildList(QWidget *panel)
     // After a crash: what was interrupted, and one click to go on.
     m_interrupted = new QFrame(panel);
     m_interrupted->setObjectName(QStringLiteral("interruptedBanner"));
-    Theme::style(m_interrupted, QStringLiteral("QFrame#interruptedBanner { background: {DemoBackground}; border: 1px solid {DemoBorder}; border-radius: 10px; } QLabel { color: {DemoText}; }"));
+    Theme::style(m_interrupted,
+        QStringLiteral("QFrame#interruptedBanner { background: {DemoBackground}; border: 1px solid {DemoBorder}; border-radius: 10px; } "
+                       "QLabel { color: {DemoText}; }"));
     m_interruptedText = new QLabel(m_interrupted);
     m_interruptedText->setWordWrap(true);
     auto *resumeAll = new QPushButton(tr("Resume"), m_interrupted);
@@ -228,7 +230,9 @@ void DebatesPage::buildList(QWidget *panel)
     m_list->header()->setSectionResizeMode(DebateListModel::Question, QHeaderView::Stretch);
     for (int c = DebateListModel::Format; c < DebateListModel::ColumnCount; ++c)
         m_list->header()->setSectionResizeMode(c, QHeaderView::ResizeToContents);
-    Theme::style(m_list, QStringLiteral("QTreeView { background: {Surface}; border: 1px solid {Border}; border-radius: 10px; } QTreeView::item { padding: 6px 4px; }"));
+    Theme::style(m_list,
+        QStringLiteral(
+            "QTreeView { background: {Surface}; border: 1px solid {Border}; border-radius: 10px; } QTreeView::item { padding: 6px 4px; }"));
     tree->activate = [this](const QModelIndex &index) { openDebate(index.data(DebateListModel::IdRole).toLongLong()); };
     connect(m_list, &QTreeView::activated, this, [tree](const QModelIndex &index) { tree->activate(index); });
 
@@ -281,7 +285,9 @@ void DebatesPage::buildList(QWidget *panel)
     m_listError = new QLabel(panel);
     m_listError->setObjectName(QStringLiteral("debateListError"));
     m_listError->setWordWrap(true);
-    Theme::style(m_listError, QStringLiteral("QLabel { color: {ErrorText}; background: {ErrorBackground}; border: 1px solid {ErrorBorder}; border-radius: 8px; padding: 8px 10px; }"));
+    Theme::style(m_listError,
+        QStringLiteral("QLabel { color: {ErrorText}; background: {ErrorBackground}; border: 1px solid {ErrorBorder}; border-radius: 8px; "
+                       "padding: 8px 10px; }"));
     m_listError->hide();
     layout->addWidget(m_interrupted);
     layout->addWidget(m_listError);

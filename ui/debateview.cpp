@@ -189,7 +189,9 @@ DebateView::DebateView(QWidget *parent)
     // Paused / interrupted / failed: why, and the way forward.
     m_banner = new QFrame(this);
     m_banner->setObjectName(QStringLiteral("debateBanner"));
-    Theme::style(m_banner, QStringLiteral("QFrame#debateBanner { background: {DemoBackground}; border: 1px solid {DemoBorder}; border-radius: 10px; } QLabel { color: {DemoText}; }"));
+    Theme::style(m_banner,
+        QStringLiteral("QFrame#debateBanner { background: {DemoBackground}; border: 1px solid {DemoBorder}; border-radius: 10px; } QLabel "
+                       "{ color: {DemoText}; }"));
     m_bannerText = new QLabel(m_banner);
     m_bannerText->setWordWrap(true);
     m_bannerText->setObjectName(QStringLiteral("debateBannerText"));
@@ -724,7 +726,9 @@ void DebateView::updateHeader()
     } else {
         m_meter->setValue(0);
         m_meter->setFormat(tr("consensus: after the first round"));
-        Theme::style(m_meter, QStringLiteral("QProgressBar { border: 1px solid {Border}; border-radius: 5px; background: {ChatBackground}; text-align: center; color: {MutedText}; }"));
+        Theme::style(m_meter,
+            QStringLiteral("QProgressBar { border: 1px solid {Border}; border-radius: 5px; background: {ChatBackground}; text-align: "
+                           "center; color: {MutedText}; }"));
     }
 
     // The banner: why it is not running, and how to go on.

@@ -1,17 +1,17 @@
 #include "guiapp.h"
 
+#include "agentspage.h"
 #include "chatinput.h"
 #include "chatpage.h"
 #include "common/appsettings.h"
 #include "common/logging.h"
 #include "debatesession.h"
 #include "debatespage.h"
+#include "historypage.h"
 #include "icons.h"
 #include "llm/endpointpool.h"
 #include "llm/modelcatalog.h"
 #include "llm/ollamahost.h"
-#include "agentspage.h"
-#include "historypage.h"
 #include "mainwindow.h"
 #include "modellistmodel.h"
 #include "modelspage.h"
@@ -52,7 +52,9 @@ QCommandLineOption pageOption();
 
 QCommandLineOption themeOption()
 {
-    return { QStringLiteral("theme"), QCoreApplication::translate("rt::ui::GuiOptions", "Colours for this run: light, dark or system (default: the choice in Settings, else system)."),
+    return { QStringLiteral("theme"),
+        QCoreApplication::translate(
+            "rt::ui::GuiOptions", "Colours for this run: light, dark or system (default: the choice in Settings, else system)."),
         QStringLiteral("name"), QStringLiteral("system") };
 }
 
@@ -288,7 +290,8 @@ int runGui(QApplication &app)
         return 2;
     }
     // --theme for this run, else the theme chosen in Settings.
-    const QString themeName = parser.isSet(themeOption()) ? parser.value(themeOption()) : rt::AppSettings::value(rt::AppSettings::Theme).toString();
+    const QString themeName
+        = parser.isSet(themeOption()) ? parser.value(themeOption()) : rt::AppSettings::value(rt::AppSettings::Theme).toString();
     std::optional<Theme::Mode> mode = Theme::parseMode(themeName);
     if (!mode && !parser.isSet(themeOption()))
         mode = Theme::systemMode(); // a bad saved value is not the user's typing error

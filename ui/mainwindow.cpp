@@ -4,6 +4,7 @@
 #include "chatpage.h"
 #include "common/appsettings.h"
 #include "common/logging.h"
+#include "debate/debatejob.h"
 #include "debatespage.h"
 #include "debateview.h"
 #include "demoserver.h"
@@ -17,13 +18,12 @@
 #include "modelspage.h"
 #include "newdebatepanel.h"
 #include "offlinepanel.h"
-#include "taskindicator.h"
-#include "taskspage.h"
 #include "settingspage.h"
 #include "shortcutsdialog.h"
-#include "debate/debatejob.h"
+#include "taskindicator.h"
 #include "tasks/pulljob.h"
 #include "tasks/taskmanager.h"
+#include "taskspage.h"
 #include "theme.h"
 #include "workspace.h"
 
@@ -360,7 +360,9 @@ void MainWindow::buildDemoBanner()
 {
     m_demoBanner = new QFrame(this);
     m_demoBanner->setObjectName(QStringLiteral("demoBanner"));
-    Theme::style(m_demoBanner, QStringLiteral("QFrame#demoBanner { background: {DemoBackground}; border-bottom: 1px solid {DemoBorder}; } QLabel { color: {DemoText}; }"));
+    Theme::style(m_demoBanner,
+        QStringLiteral(
+            "QFrame#demoBanner { background: {DemoBackground}; border-bottom: 1px solid {DemoBorder}; } QLabel { color: {DemoText}; }"));
     auto *label = new QLabel(
         tr("<b>Demo — simulated models.</b> Replies come from Roundtable's built-in simulator, not from an AI model."), m_demoBanner);
     label->setWordWrap(true);

@@ -55,9 +55,10 @@ QTableView *makeTable(QAbstractItemModel *model, const QString &name, const QStr
     view->verticalHeader()->setDefaultSectionSize(30);
     view->horizontalHeader()->setHighlightSections(false);
     view->horizontalHeader()->setDefaultAlignment(Qt::AlignLeft | Qt::AlignVCenter);
-    Theme::style(view, QStringLiteral("QTableView { border: 1px solid {Border}; border-radius: 8px; background: {Surface}; }"
-                                       "QHeaderView::section { background: {Surface}; color: {MutedText}; border: none; border-bottom: 1px solid {Border};"
-                                       " padding: 4px 6px; }"));
+    Theme::style(view,
+        QStringLiteral("QTableView { border: 1px solid {Border}; border-radius: 8px; background: {Surface}; }"
+                       "QHeaderView::section { background: {Surface}; color: {MutedText}; border: none; border-bottom: 1px solid {Border};"
+                       " padding: 4px 6px; }"));
     return view;
 }
 
@@ -275,7 +276,8 @@ QWidget *ModelsPage::buildModelsTab()
 
     auto *detailsPane = new QFrame(tab);
     detailsPane->setObjectName(QStringLiteral("modelDetailsPane"));
-    Theme::style(detailsPane, QStringLiteral("QFrame#modelDetailsPane { background: {Surface}; border: 1px solid {Border}; border-radius: 8px; }"));
+    Theme::style(
+        detailsPane, QStringLiteral("QFrame#modelDetailsPane { background: {Surface}; border: 1px solid {Border}; border-radius: 8px; }"));
     m_details = new QTextBrowser(detailsPane);
     m_details->setObjectName(QStringLiteral("modelDetails"));
     m_details->setAccessibleName(tr("Model details"));
@@ -538,7 +540,9 @@ void ModelsPage::rebuildHosts()
         problems << tr("<b>%1</b> — %2: %3").arg(esc(row.status.config.name), esc(HostListModel::stateText(row)), esc(error));
     }
     m_hostProblems->setText(problems.join(QStringLiteral("<br>")));
-    Theme::style(m_hostProblems, QStringLiteral("QLabel { color: {ErrorText}; background: {ErrorBackground}; border: 1px solid {ErrorBorder}; border-radius: 8px; padding: 8px 10px; }"));
+    Theme::style(m_hostProblems,
+        QStringLiteral("QLabel { color: {ErrorText}; background: {ErrorBackground}; border: 1px solid {ErrorBorder}; border-radius: 8px; "
+                       "padding: 8px 10px; }"));
     m_hostProblems->setVisible(!problems.isEmpty());
     if (!selected.isEmpty() && !m_hostView->selectionModel()->hasSelection()) {
         if (const int r = m_hostModel->rowOf(selected); r >= 0)

@@ -55,7 +55,8 @@ NewDebatePanel::NewDebatePanel(
 
     auto *formCard = new QFrame(this);
     formCard->setObjectName(QStringLiteral("newDebateCard"));
-    Theme::style(formCard, QStringLiteral("QFrame#newDebateCard { background: {Surface}; border: 1px solid {Border}; border-radius: 12px; }"));
+    Theme::style(
+        formCard, QStringLiteral("QFrame#newDebateCard { background: {Surface}; border: 1px solid {Border}; border-radius: 12px; }"));
     formCard->setMaximumWidth(920);
 
     auto *title = new QLabel(tr("New Debate"), formCard);

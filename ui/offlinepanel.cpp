@@ -30,7 +30,8 @@ QLabel *makeCode(const QString &code, QWidget *parent)
     mono.setFamily(QStringLiteral("DejaVu Sans Mono"));
     mono.setStyleHint(QFont::Monospace);
     label->setFont(mono);
-    Theme::style(label, QStringLiteral("background: {CodeBackground}; border: 1px solid {Border}; border-radius: 6px; padding: 8px 12px; color: {Text};"));
+    Theme::style(label,
+        QStringLiteral("background: {CodeBackground}; border: 1px solid {Border}; border-radius: 6px; padding: 8px 12px; color: {Text};"));
     return label;
 }
 

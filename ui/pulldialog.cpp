@@ -113,8 +113,9 @@ PullDialog::PullDialog(rt::llm::EndpointPool *pool, rt::llm::ModelCatalog *catal
     m_suggestions = new QListWidget(this);
     m_suggestions->setObjectName(QStringLiteral("pullSuggestions"));
     m_suggestions->setAccessibleName(tr("Common models"));
-    Theme::style(m_suggestions, QStringLiteral("QListWidget { border: 1px solid {Border}; border-radius: 6px; background: {Surface}; }"
-                                                "QListWidget::item { padding: 3px 6px; }"));
+    Theme::style(m_suggestions,
+        QStringLiteral("QListWidget { border: 1px solid {Border}; border-radius: 6px; background: {Surface}; }"
+                       "QListWidget::item { padding: 3px 6px; }"));
     m_suggestions->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
     m_suggestions->setTextElideMode(Qt::ElideRight);
     for (const auto &[name, what] : commonModels()) {
@@ -326,7 +327,8 @@ PullDialog::Row &PullDialog::rowFor(const rt::tasks::TaskInfo &task)
     Row row;
     row.frame = new QFrame;
     row.frame->setObjectName(QStringLiteral("pullRow"));
-    Theme::style(row.frame, QStringLiteral("QFrame#pullRow { background: {ChatBackground}; border: 1px solid {Border}; border-radius: 8px; }"));
+    Theme::style(
+        row.frame, QStringLiteral("QFrame#pullRow { background: {ChatBackground}; border: 1px solid {Border}; border-radius: 8px; }"));
     row.title = new QLabel(row.frame);
     row.title->setFont(Theme::scaledFont(font(), 1.0, true));
     row.title->setTextInteractionFlags(Qt::TextSelectableByMouse);

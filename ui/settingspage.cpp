@@ -1,14 +1,13 @@
 #include "settingspage.h"
 
 #include "common/appsettings.h"
+#include "common/futurecallback.h"
 #include "llm/endpointpool.h"
 #include "llm/modelcatalog.h"
 #include "storage/databaselocation.h"
 #include "storage/storage.h"
 #include "theme.h"
 #include "workspace.h"
-
-#include "common/futurecallback.h"
 
 #include <QApplication>
 #include <QComboBox>
@@ -44,7 +43,8 @@ QFrame *section(const QString &title, const QString &subtitle, QWidget *parent, 
 {
     auto *frame = new QFrame(parent);
     frame->setObjectName(QStringLiteral("settingsSection"));
-    Theme::style(frame, QStringLiteral("QFrame#settingsSection { background: {Surface}; border: 1px solid {Border}; border-radius: 10px; }"));
+    Theme::style(
+        frame, QStringLiteral("QFrame#settingsSection { background: {Surface}; border: 1px solid {Border}; border-radius: 10px; }"));
     auto *layout = new QVBoxLayout(frame);
     layout->setContentsMargins(18, 14, 18, 16);
     layout->setSpacing(8);
@@ -134,8 +134,9 @@ SettingsPage::SettingsPage(Workspace *workspace, rt::llm::EndpointPool *pool, rt
 QWidget *SettingsPage::buildHosts()
 {
     QVBoxLayout *body = nullptr;
-    QFrame *frame = section(tr("Ollama"), tr("Where the models run. Requests go to a host that has the model; a host that fails is "
-                                             "rested until it answers again."),
+    QFrame *frame = section(tr("Ollama"),
+        tr("Where the models run. Requests go to a host that has the model; a host that fails is "
+           "rested until it answers again."),
         this, &body);
     m_hosts = new QLabel(frame);
     m_hosts->setObjectName(QStringLiteral("hostsSummary"));
@@ -199,10 +200,10 @@ QWidget *SettingsPage::buildDatabase()
     m_browse = new QPushButton(tr("&Browse…"), frame);
     m_browse->setToolTip(tr("Choose a SQLite file."));
     connect(m_browse, &QPushButton::clicked, this, [this] {
-        const QString file = m_openFileHook ? m_openFileHook()
-                                            : QFileDialog::getSaveFileName(this, tr("SQLite Database File"), rt::storage::defaultSqlitePath(),
-                                                  tr("SQLite databases (*.sqlite *.db);;All files (*)"), nullptr,
-                                                  QFileDialog::DontConfirmOverwrite);
+        const QString file = m_openFileHook
+            ? m_openFileHook()
+            : QFileDialog::getSaveFileName(this, tr("SQLite Database File"), rt::storage::defaultSqlitePath(),
+                tr("SQLite databases (*.sqlite *.db);;All files (*)"), nullptr, QFileDialog::DontConfirmOverwrite);
         if (!file.isEmpty())
             m_database->setText(QDir::toNativeSeparators(file));
     });
@@ -301,9 +302,8 @@ QWidget *SettingsPage::buildAppearance()
     const int language = m_language->findData(rt::AppSettings::value(rt::AppSettings::Language).toString());
     m_language->setCurrentIndex(std::max(0, language));
     auto *languageNote = note(tr("More languages arrive with the translated release. The choice applies after a restart."), frame);
-    connect(m_language, &QComboBox::currentIndexChanged, this, [this](int index) {
-        rt::AppSettings::setValue(rt::AppSettings::Language, m_language->itemData(index).toString());
-    });
+    connect(m_language, &QComboBox::currentIndexChanged, this,
+        [this](int index) { rt::AppSettings::setValue(rt::AppSettings::Language, m_language->itemData(index).toString()); });
 
     auto *form = new QFormLayout;
     form->addRow(tr("&Theme:"), m_theme);
@@ -325,8 +325,8 @@ void SettingsPage::showEvent(QShowEvent *event)
 void SettingsPage::setOverrides(const Overrides &overrides)
 {
     m_overrides = overrides;
-    m_themeOverride->setText(tr("This run uses --theme %1; the choice here is saved for the next start and applies now.")
-                                 .arg(overrides.theme));
+    m_themeOverride->setText(
+        tr("This run uses --theme %1; the choice here is saved for the next start and applies now.").arg(overrides.theme));
     m_themeOverride->setVisible(!overrides.theme.isEmpty());
     updateHosts();
     updateDatabaseNow();
@@ -352,8 +352,8 @@ void SettingsPage::updateHosts()
                          Theme::css(Theme::MutedText), state);
     }
     m_hosts->setText(lines.isEmpty() ? tr("No hosts.") : lines.join(QStringLiteral("<br>")));
-    m_hostsOverride->setText(tr("This run uses only --ollama-host %1; the saved hosts apply when Roundtable starts without it.")
-                                 .arg(m_overrides.ollamaHost));
+    m_hostsOverride->setText(
+        tr("This run uses only --ollama-host %1; the saved hosts apply when Roundtable starts without it.").arg(m_overrides.ollamaHost));
     m_hostsOverride->setVisible(!m_overrides.ollamaHost.isEmpty());
 }
 
@@ -456,9 +456,9 @@ void SettingsPage::backupNow()
 {
     const QString suggested = QDir::home().filePath(
         QStringLiteral("roundtable-backup-%1.sqlite").arg(QDateTime::currentDateTime().toString(QStringLiteral("yyyyMMdd-HHmm"))));
-    const QString file = m_saveFileHook ? m_saveFileHook(suggested)
-                                        : QFileDialog::getSaveFileName(this, tr("Back Up the Database"), suggested,
-                                              tr("SQLite databases (*.sqlite *.db);;All files (*)"));
+    const QString file = m_saveFileHook
+        ? m_saveFileHook(suggested)
+        : QFileDialog::getSaveFileName(this, tr("Back Up the Database"), suggested, tr("SQLite databases (*.sqlite *.db);;All files (*)"));
     if (file.isEmpty())
         return;
     m_backup->setEnabled(false);

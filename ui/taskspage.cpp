@@ -144,7 +144,8 @@ TasksPage::TasksPage(Workspace *workspace, QWidget *parent)
     m_detail->setTextFormat(Qt::RichText);
     m_detail->setMinimumHeight(60);
     m_detail->setAlignment(Qt::AlignTop | Qt::AlignLeft);
-    Theme::style(m_detail, QStringLiteral("QLabel#taskDetail { background: {Surface}; border: 1px solid {Border}; border-radius: 8px; padding: 10px; }"));
+    Theme::style(m_detail,
+        QStringLiteral("QLabel#taskDetail { background: {Surface}; border: 1px solid {Border}; border-radius: 8px; padding: 10px; }"));
 
     m_error->setObjectName(QStringLiteral("tasksError"));
     m_error->setWordWrap(true);

@@ -1,8 +1,8 @@
 #pragma once
 
 #include <QColor>
-#include <QObject>
 #include <QFont>
+#include <QObject>
 #include <QString>
 #include <optional>
 

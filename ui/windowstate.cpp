@@ -11,7 +11,8 @@ void rememberSplitter(QSplitter *splitter, const QString &key)
     const QByteArray saved = QSettings().value(name).toByteArray();
     if (!saved.isEmpty())
         splitter->restoreState(saved);
-    QObject::connect(splitter, &QSplitter::splitterMoved, splitter, [splitter, name] { QSettings().setValue(name, splitter->saveState()); });
+    QObject::connect(
+        splitter, &QSplitter::splitterMoved, splitter, [splitter, name] { QSettings().setValue(name, splitter->saveState()); });
 }
 
 } // namespace rt::ui

@@ -24,8 +24,8 @@ struct CommonOptions {
         QStringLiteral("Ollama server URL (default: $OLLAMA_HOST, settings, http://127.0.0.1:11434)."), QStringLiteral("url") };
     QCommandLineOption verbose { QStringLiteral("verbose"), QStringLiteral("Print debug output to stderr.") };
     QCommandLineOption db { QStringLiteral("db"),
-        QStringLiteral(
-            "Database: a SQLite file path or postgresql://user:pass@host:port/db (default: $ROUNDTABLE_DB, then the one chosen in Settings, then the app data folder)."),
+        QStringLiteral("Database: a SQLite file path or postgresql://user:pass@host:port/db (default: $ROUNDTABLE_DB, then the one chosen "
+                       "in Settings, then the app data folder)."),
         QStringLiteral("path-or-url") };
 
     void addTo(QCommandLineParser &parser, bool withDb = true) const;

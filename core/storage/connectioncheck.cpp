@@ -5,8 +5,8 @@
 #include "migrator.h"
 
 #include <QDir>
-#include <algorithm>
 #include <QFileInfo>
+#include <algorithm>
 
 namespace rt::storage {
 
@@ -67,7 +67,8 @@ rt::Result<ConnectionCheck> checkConnection(const DatabaseLocation &location, in
     if (!connected)
         return connected.error();
     Database &db = **connected;
-    auto version = db.query(location.isSqlite() ? QStringLiteral("SELECT sqlite_version()") : QStringLiteral("SELECT current_setting('server_version')"));
+    auto version = db.query(
+        location.isSqlite() ? QStringLiteral("SELECT sqlite_version()") : QStringLiteral("SELECT current_setting('server_version')"));
     if (!version)
         return version.error();
     const QString number = version->next() ? version->text(0).section(u' ', 0, 0) : QString();

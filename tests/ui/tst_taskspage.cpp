@@ -136,7 +136,8 @@ void TestTasksPage::interruptedPullResumesFromThePanel()
     openWindow();
     const qint64 id = submitPull(u"llama3.2:3b"_s);
     QVERIFY(id > 0);
-    QTRY_VERIFY_WITH_TIMEOUT(page()->model()->rowOf(id) >= 0 && page()->model()->taskAt(page()->model()->rowOf(id))->progress > 0.02, 10000);
+    QTRY_VERIFY_WITH_TIMEOUT(
+        page()->model()->rowOf(id) >= 0 && page()->model()->taskAt(page()->model()->rowOf(id))->progress > 0.02, 10000);
     // Closing the window with the pull running keeps it resumable.
     m_window.reset();
 
@@ -166,8 +167,8 @@ void TestTasksPage::failedPullShowsTheError()
     const TaskInfo task = *page()->selectedTask();
     QVERIFY(!task.error.isEmpty());
     // The error in the row and, whole, in the details.
-    QCOMPARE(page()->model()->index(page()->model()->rowOf(id), TaskListModel::DetailColumn).data().toString(),
-        task.error.section(u'\n', 0, 0));
+    QCOMPARE(
+        page()->model()->index(page()->model()->rowOf(id), TaskListModel::DetailColumn).data().toString(), task.error.section(u'\n', 0, 0));
     QVERIFY(page()->detailLabel()->text().contains(task.error.section(u'\n', 0, 0).toHtmlEscaped()));
     QVERIFY(page()->detailLabel()->text().contains(rt::ui::Theme::css(rt::ui::Theme::ErrorText)));
     QCOMPARE(page()->resumeButton()->text(), u"&Retry"_s); // a failed pull can be tried again
