@@ -426,6 +426,8 @@ ConversationList::ConversationList(Workspace *workspace, QWidget *parent)
         menu->setAttribute(Qt::WA_DeleteOnClose);
         menu->addAction(tr("Open"), this, [this, row = index.row()] { openRow(row); });
         menu->addAction(tr("Rename"), this, &ConversationList::renameCurrent);
+        menu->addAction(
+            tr("Export…"), this, [this, id = index.data(ConversationListModel::IdRole).toLongLong()] { emit exportRequested(id); });
         menu->addAction(tr("Delete"), this, &ConversationList::deleteCurrent);
         menu->popup(m_view->viewport()->mapToGlobal(pos));
     });

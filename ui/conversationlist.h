@@ -125,6 +125,8 @@ signals:
     // The pending delete was written (ok) or failed (the row comes back).
     void deleteCommitted(qint64 id, bool ok);
     void renamed(qint64 id, bool ok);
+    // Export… from the context menu (the History page writes the file).
+    void exportRequested(qint64 id);
 
 protected:
     bool eventFilter(QObject *watched, QEvent *event) override;

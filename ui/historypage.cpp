@@ -515,8 +515,13 @@ void HistoryPage::exportSelected()
     if (!m_workspace || !current.isValid())
         return;
     const SearchHit hit = m_results->hit(current.row());
-    const bool debate = hit.kind == SearchHit::Kind::DebateTurn;
-    const qint64 id = hit.parentId;
+    exportItem(hit.kind == SearchHit::Kind::DebateTurn, hit.parentId);
+}
+
+void HistoryPage::exportItem(bool debate, qint64 id)
+{
+    if (!m_workspace || id <= 0)
+        return;
     auto write = [this, debate, id](const QString &path) {
         if (path.isEmpty() || !m_workspace)
             return;

@@ -81,6 +81,8 @@ public slots:
     void openRow(int row);
     // Exports the selected row's conversation or debate (Markdown or JSON by the file's extension).
     void exportSelected();
+    // Exports one conversation or debate (asks where, or the save-file hook).
+    void exportItem(bool debate, qint64 id);
     // Imports a JSON export ("roundtable history export --format json").
     void importFile();
     // Re-reads the recent list and the filter choices.

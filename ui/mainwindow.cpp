@@ -4,6 +4,7 @@
 #include "chatpage.h"
 #include "common/appsettings.h"
 #include "common/logging.h"
+#include "conversationlist.h"
 #include "debate/debatejob.h"
 #include "debatespage.h"
 #include "debateview.h"
@@ -139,6 +140,18 @@ MainWindow::MainWindow(const QList<rt::llm::HostConfig> &hosts, const QString &d
     connect(m_history, &HistoryPage::openDebateRequested, this, [this](qint64 debateId, qint64 turnId) {
         showPage(pageIndex(m_debates));
         m_debates->showTurn(debateId, turnId);
+    });
+    // Export from the chat list goes through the same code as History's; an
+    // import shows in the chat list and the debates list at once.
+    connect(
+        m_chat->conversationList(), &ConversationList::exportRequested, m_history, [this](qint64 id) { m_history->exportItem(false, id); });
+    connect(m_history, &HistoryPage::imported, this, [this](const QString &kind, qint64, const QString &error) {
+        if (!error.isEmpty())
+            return;
+        if (kind == u"conversation")
+            m_chat->conversationList()->reload();
+        else
+            m_debates->reload();
     });
     m_tasksPage = new TasksPage(m_workspace, this);
     addPage(tr("Tasks"), Icons::tasks(Theme::SidebarText), m_tasksPage, Needs::Nothing);

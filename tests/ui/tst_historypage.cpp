@@ -11,6 +11,7 @@
 #include "ui/chatmessagemodel.h"
 #include "ui/chatpage.h"
 #include "ui/chatview.h"
+#include "ui/conversationlist.h"
 #include "ui/debatespage.h"
 #include "ui/debateview.h"
 #include "ui/historypage.h"
@@ -66,6 +67,7 @@ private slots:
     void debateTurnResultOpensHighlightedTurn();
     void emptySearchListsRecentItems();
     void exportAndImport();
+    void chatListExportAndImportShowInChat();
 
 private:
     void openWindow();
@@ -555,6 +557,43 @@ void TestHistoryPage::exportAndImport()
 
     // Leave the shared database as it was for the other tests.
     const auto removed = await(probe().write([copy](rt::storage::StorageContext &c) { return c.debates().remove(copy); }));
+    QVERIFY(removed.ok());
+}
+
+void TestHistoryPage::chatListExportAndImportShowInChat()
+{
+    rt::ui::ConversationList *list = m_window->chatPage()->conversationList();
+    QTRY_VERIFY_WITH_TIMEOUT(list->isLoaded() && list->model()->rowCount() > 0, 10000);
+    const qint64 id = list->model()->index(0, 0).data(rt::ui::ConversationListModel::IdRole).toLongLong();
+    const QString title = list->model()->index(0, 0).data(Qt::DisplayRole).toString();
+    QVERIFY(id > 0);
+
+    // Export… in the chat list's menu writes through the History page's export.
+    const QString path = m_dir.filePath(u"chat.json"_s);
+    QSignalSpy exported(history(), &rt::ui::HistoryPage::exported);
+    history()->setSaveFileHook([&](const QString &suggested) {
+        [&] { QVERIFY2(suggested.contains(u"conversation"_s), qPrintable(suggested)); }();
+        return path;
+    });
+    emit list->exportRequested(id);
+    QTRY_COMPARE_WITH_TIMEOUT(exported.size(), 1, 10000);
+    QCOMPARE(exported.first().at(1).toString(), QString());
+    QFile file(path);
+    QVERIFY(file.open(QIODevice::ReadOnly));
+    const QJsonObject exportedJson = QJsonDocument::fromJson(file.readAll()).object();
+    QVERIFY2(QJsonDocument(exportedJson).toJson().contains(title.toUtf8()), qPrintable(title));
+
+    // Imported back: the copy is in the chat list at once.
+    QSignalSpy imported(history(), &rt::ui::HistoryPage::imported);
+    history()->setOpenFileHook([&] { return path; });
+    history()->importFile();
+    QTRY_COMPARE_WITH_TIMEOUT(imported.size(), 1, 10000);
+    QCOMPARE(imported.first().at(0).toString(), u"conversation"_s);
+    const qint64 copy = imported.first().at(1).toLongLong();
+    QVERIFY(copy > 0 && copy != id);
+    QTRY_VERIFY_WITH_TIMEOUT(list->model()->rowOf(copy) >= 0, 10000);
+
+    const auto removed = await(probe().write([copy](rt::storage::StorageContext &c) { return c.conversations().remove(copy); }));
     QVERIFY(removed.ok());
 }
 
