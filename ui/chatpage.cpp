@@ -406,10 +406,14 @@ void ChatPage::setModels(const QList<rt::llm::ModelInfo> &models)
     } else if (!m_models.isEmpty() && m_pullHint->text().contains(u"\"pull:\""))
         m_pullHint->hide();
 
-    // A reopened conversation's model, else the current choice, else the one used last time, else the first.
+    // A reopened conversation's model, else the current choice, else the
+    // default model of Settings, else the one used last time, else the first.
     int index = m_preferredModel.isEmpty() ? -1 : m_modelPicker->findData(m_preferredModel);
     if (index < 0)
         index = previous.isEmpty() ? -1 : m_modelPicker->findData(previous);
+    if (const QString configured = rt::AppSettings::value(rt::AppSettings::DefaultModel).toString().trimmed();
+        index < 0 && !configured.isEmpty())
+        index = m_modelPicker->findData(configured);
     if (index < 0)
         index = m_modelPicker->findData(rt::AppSettings::lastModel());
     m_modelPicker->setCurrentIndex(qMax(0, index));

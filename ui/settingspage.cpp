@@ -171,7 +171,9 @@ QWidget *SettingsPage::buildHosts()
     form->setContentsMargins(0, 6, 0, 0);
     form->addRow(tr("Default &model:"), m_defaultModel);
     body->addLayout(form);
-    body->addWidget(note(tr("Used by new chats and by agents without a model of their own."), frame));
+    body->addWidget(note(tr("The chat starts with it (instead of the model used last), and debate seats and agents without a "
+                            "model of their own use it."),
+        frame));
     return frame;
 }
 

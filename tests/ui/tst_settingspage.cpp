@@ -12,6 +12,7 @@
 #include "storage/database.h"
 #include "storage/storage.h"
 #include "tempdatabase.h"
+#include "ui/chatpage.h"
 #include "ui/chatview.h"
 #include "ui/mainwindow.h"
 #include "ui/settingspage.h"
@@ -53,6 +54,7 @@ private slots:
     void overridesAreShown();
     void shortcutsListEveryMenuAction();
     void unusableDatabaseLeadsToSettings();
+    void defaultModelStartsTheChat();
 
 private:
     void openWindow(const QString &db = {});
@@ -313,6 +315,29 @@ void TestSettingsPage::unusableDatabaseLeadsToSettings()
     emit warning->linkActivated(u"settings"_s);
     QTRY_VERIFY(page()->isVisible());
     QVERIFY(page()->databaseNow()->text().contains(u"could not be opened"_s));
+}
+
+void TestSettingsPage::defaultModelStartsTheChat()
+{
+    rt::test::TempDatabase db;
+    rt::AppSettings::setValue(rt::AppSettings::LastModel, u"llama3.2:1b"_s);
+    openWindow(db.dbArgument());
+    showSettings();
+    // Chosen in Settings (typed, as a person would), then the window starts again.
+    page()->defaultModelCombo()->setCurrentText(u"gemma3:1b"_s);
+    emit page()->defaultModelCombo()->lineEdit()->editingFinished();
+    QCOMPARE(rt::AppSettings::value(rt::AppSettings::DefaultModel).toString(), u"gemma3:1b"_s);
+    m_window.reset();
+
+    openWindow(db.dbArgument());
+    QTRY_VERIFY_WITH_TIMEOUT(m_window->chatPage()->modelsLoaded(), 10000);
+    QCOMPARE(m_window->chatPage()->modelPicker()->currentData().toString(), u"gemma3:1b"_s);
+    // Without it, the model used last.
+    m_window.reset();
+    rt::AppSettings::setValue(rt::AppSettings::DefaultModel, QString());
+    openWindow(db.dbArgument());
+    QTRY_VERIFY_WITH_TIMEOUT(m_window->chatPage()->modelsLoaded(), 10000);
+    QCOMPARE(m_window->chatPage()->modelPicker()->currentData().toString(), u"llama3.2:1b"_s);
 }
 
 QTEST_MAIN(TestSettingsPage)
