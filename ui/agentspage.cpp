@@ -457,18 +457,22 @@ void AgentsPage::newAgent()
     agent.name = m_registry->uniqueName(tr("New Agent"));
     agent.role = QStringLiteral("custom");
     agent.colour = newAgentColours().at(int(m_registry->count() % newAgentColours().size()));
-    rt::whenReady(m_registry->add(agent), this, [this](const rt::Result<Agent> &added) {
-        if (!added) {
-            showMessage(added.error().message, true);
-            emit changeFinished(0, added.error().message);
-            return;
-        }
-        if (selectAgent(added->id)) {
-            m_editor->nameEdit()->setFocus(Qt::OtherFocusReason);
-            m_editor->nameEdit()->selectAll();
-        }
-        emit changeFinished(added->id, QString());
-    });
+    rt::whenReady(m_registry->add(agent), this, [this](const rt::Result<Agent> &added) { showCreated(added); });
+}
+
+void AgentsPage::showCreated(const rt::Result<Agent> &created)
+{
+    if (!created) {
+        showMessage(created.error().message, true);
+        emit changeFinished(0, created.error().message);
+        return;
+    }
+    // Ready to be named.
+    if (selectAgent(created->id)) {
+        m_editor->nameEdit()->setFocus(Qt::OtherFocusReason);
+        m_editor->nameEdit()->selectAll();
+    }
+    emit changeFinished(created->id, QString());
 }
 
 void AgentsPage::duplicateCurrent()
@@ -479,18 +483,7 @@ void AgentsPage::duplicateCurrent()
         return; // the copy would miss changes that cannot be saved
     hideMessage();
     // Queued after the save: the copy has the changes.
-    rt::whenReady(m_registry->duplicate(m_editor->agentId()), this, [this](const rt::Result<Agent> &copy) {
-        if (!copy) {
-            showMessage(copy.error().message, true);
-            emit changeFinished(0, copy.error().message);
-            return;
-        }
-        if (selectAgent(copy->id)) {
-            m_editor->nameEdit()->setFocus(Qt::OtherFocusReason);
-            m_editor->nameEdit()->selectAll();
-        }
-        emit changeFinished(copy->id, QString());
-    });
+    rt::whenReady(m_registry->duplicate(m_editor->agentId()), this, [this](const rt::Result<Agent> &copy) { showCreated(copy); });
 }
 
 void AgentsPage::deleteCurrent()

@@ -134,6 +134,7 @@ private:
     void attach();
     void onAgentsChanged();
     void showAgent(qint64 id); // in the editor, without saving anything
+    void showCreated(const rt::Result<rt::agents::Agent> &created); // New Agent, Duplicate
     void onCurrentRowChanged(const QModelIndex &current, const QModelIndex &previous);
     void selectRowOf(qint64 id);
     void selectNeighbourOf(qint64 id);

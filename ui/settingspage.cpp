@@ -400,8 +400,7 @@ void SettingsPage::updateDatabaseNow()
     m_databaseOverride->setText(override);
     m_databaseOverride->setVisible(!override.isEmpty());
 
-    const bool sqlite = m_workspace->isReady() && m_workspace->state() == Workspace::State::Ready
-        && !m_workspace->locationName().startsWith(u"postgresql:");
+    const bool sqlite = m_workspace->state() == Workspace::State::Ready && m_workspace->isSqlite();
     m_backup->setEnabled(sqlite);
     m_backup->setToolTip(sqlite ? tr("Copy the database to a new file while Roundtable keeps running (SQLite VACUUM INTO).")
                                 : tr("PostgreSQL databases are backed up with the server's tools (pg_dump)."));

@@ -26,8 +26,6 @@ void TaskListModel::setTaskManager(rt::tasks::TaskManager *tasks)
         connect(tasks, &rt::tasks::TaskManager::taskChanged, this, &TaskListModel::onChanged);
         connect(tasks, &rt::tasks::TaskManager::taskFinished, this, &TaskListModel::onChanged);
         connect(tasks, &rt::tasks::TaskManager::taskRemoved, this, &TaskListModel::onRemoved);
-        // restore() lists the stored tasks without a signal per task.
-        connect(tasks, &rt::tasks::TaskManager::interruptedFound, this, &TaskListModel::reset);
     }
     reset();
 }

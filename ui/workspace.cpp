@@ -48,6 +48,7 @@ Workspace::Workspace(const QString &dbArgument, rt::llm::EndpointPool *pool, QOb
         return;
     }
     m_locationName = QDir::toNativeSeparators(location->displayName());
+    m_isSqlite = location->isSqlite();
     rt::whenReady(m_storage->open(*location, windowOpenOptions()), this,
         [this](const rt::Result<rt::storage::OpenReport> &result) { onOpened(result); });
 }

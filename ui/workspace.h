@@ -55,6 +55,8 @@ public:
     State state() const { return m_state; }
     // Where the data goes, for the title bar and settings ("~/.local/share/…/roundtable.sqlite").
     QString locationName() const { return m_locationName; }
+    // The chosen database is a SQLite file (false: PostgreSQL, or none could be chosen).
+    bool isSqlite() const { return m_isSqlite; }
     // Why the chosen database could not be used (state Failed).
     const rt::Error &error() const { return m_error; }
     const rt::storage::OpenReport &report() const { return m_report; }
@@ -91,6 +93,7 @@ private:
     rt::tasks::TaskManager *m_tasks = nullptr; // child
     State m_state = State::Opening;
     QString m_locationName;
+    bool m_isSqlite = false;
     rt::Error m_error;
     rt::storage::OpenReport m_report;
 };

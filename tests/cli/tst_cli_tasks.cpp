@@ -6,6 +6,7 @@
 #include "appprocess.h"
 #include "simprocess.h"
 #include "storage/storage.h"
+#include "tempdatabase.h"
 
 #include <QFile>
 #include <QJsonArray>
@@ -34,13 +35,10 @@ class TestCliTasks final : public QObject {
     rt::storage::TaskRecord newestTask()
     {
         if (!m_storage) {
-            m_storage = std::make_unique<rt::storage::Storage>();
-            rt::storage::OpenOptions options;
-            options.recover = false;
-            if (!m_storage->open(rt::storage::DatabaseLocation { rt::storage::Dialect::Sqlite, dbPath() }, options).result().ok()) {
-                m_storage.reset();
+            auto opened = rt::test::openStorage(dbPath());
+            if (!opened)
                 return {};
-            }
+            m_storage = std::move(opened).value();
         }
         auto rows = m_storage->read([](rt::storage::StorageContext &c) { return c.tasks().list({}, 1); }).result();
         return rows.ok() && !rows->isEmpty() ? rows->first() : rt::storage::TaskRecord();

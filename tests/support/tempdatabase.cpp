@@ -1,5 +1,6 @@
 #include "tempdatabase.h"
 
+#include "awaitfuture.h"
 #include "pgtest.h"
 
 #include <QDir>
@@ -70,6 +71,17 @@ QString TempDatabase::dbArgument() const
     if (!m_location.user.isEmpty())
         url += m_location.user + u'@';
     return url + m_location.host + u':' + QString::number(m_location.port) + u'/' + m_location.databaseName;
+}
+
+rt::Result<std::unique_ptr<Storage>> openStorage(const QString &sqlitePath)
+{
+    auto storage = std::make_unique<Storage>();
+    DatabaseLocation location;
+    location.sqlitePath = sqlitePath;
+    const auto opened = await(storage->open(location, TempDatabase::noRecovery()));
+    if (!opened)
+        return opened.error();
+    return storage;
 }
 
 OpenOptions TempDatabase::noRecovery()

@@ -3,6 +3,7 @@
 #include "storage/database.h"
 #include "storage/migrator.h"
 #include "storage/records.h"
+#include "storage/storage.h"
 
 #include <QString>
 #include <QTemporaryDir>
@@ -43,6 +44,11 @@ private:
     rt::storage::DatabaseLocation m_admin;
     QString m_error;
 };
+
+// A Storage (with its own thread) on a SQLite file, opened without recovery,
+// for tests that look at what the window or another process stored. Waits
+// with the event loop running.
+rt::Result<std::unique_ptr<rt::storage::Storage>> openStorage(const QString &sqlitePath);
 
 // Data rows "sqlite" and "postgresql" in a column "backend".
 void addBackendRows();

@@ -7,6 +7,7 @@
 #include "screenshot.h"
 #include "simprocess.h"
 #include "storage/storage.h"
+#include "tempdatabase.h"
 #include "testpaths.h"
 #include "ui/chatmessagemodel.h"
 #include "ui/chatpage.h"
@@ -162,14 +163,10 @@ void TestHistoryPage::cleanup()
 rt::storage::Storage &TestHistoryPage::probe()
 {
     if (!m_probe) {
-        m_probe = std::make_unique<rt::storage::Storage>();
-        rt::storage::DatabaseLocation location;
-        location.sqlitePath = m_dbPath;
-        rt::storage::OpenOptions options;
-        options.recover = false;
-        const auto opened = await(m_probe->open(location, options));
+        auto opened = rt::test::openStorage(m_dbPath); // look, do not touch
         if (!opened)
             qFatal("probe: %s", qPrintable(opened.error().message));
+        m_probe = std::move(opened).value();
     }
     return *m_probe;
 }
