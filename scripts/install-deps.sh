@@ -16,13 +16,15 @@ packages=(
     # build
     build-essential cmake ninja-build pkg-config git clang-format
     # Qt 6.4 (Debian 12)
-    qt6-base-dev qt6-websockets-dev qt6-charts-dev libqt6opengl6-dev
+    qt6-base-dev qt6-websockets-dev qt6-httpserver-dev qt6-charts-dev libqt6opengl6-dev
     libqt6sql6-sqlite libqt6sql6-psql qt6-tools-dev qt6-l10n-tools qt6-tools-dev-tools
     qt6-translations-l10n libgl-dev
     # running the window without a desktop, fonts for readable screenshots
     xvfb xauth fonts-dejavu-core fonts-droid-fallback fonts-noto-color-emoji
     # tests: PostgreSQL server, coverage report, helper scripts
     postgresql gcovr python3 procps
+    # tests: the real Prometheus (promtool check metrics, a throwaway scrape)
+    prometheus
 )
 # Node (for the ollama-js cross-check and the benchmark). Keep a newer
 # node if one is already installed; Debian's nodejs otherwise.

@@ -1,5 +1,7 @@
 #include "mainwindow.h"
 
+#include "server/metricsservice.h"
+
 #include "agentspage.h"
 #include "chatpage.h"
 #include "common/appsettings.h"
@@ -77,6 +79,16 @@ MainWindow::MainWindow(const QList<rt::llm::HostConfig> &hosts, const QString &d
     // Every host's models: debate seats, the Models page, pulls (resumed as tasks).
     m_catalog = new rt::llm::ModelCatalog(m_pool, {}, this);
     m_workspace->setModelCatalog(m_catalog);
+    // Metrics from the real paths: the pool now (before any debate engine
+    // exists, since engines take the registry from the pool), storage and
+    // tasks once the database is open.
+    m_metrics = new rt::server::MetricsService(this);
+    m_metrics->attach(m_pool, nullptr, nullptr);
+    auto attachWorkspace = [this] { m_metrics->attach(nullptr, m_workspace->storage(), m_workspace->tasks()); };
+    if (m_workspace->isReady())
+        attachWorkspace();
+    else
+        connect(m_workspace, &Workspace::ready, this, attachWorkspace);
     // Demo replies stream at a believable pace and length.
     m_demo->setExtraArguments(
         { QStringLiteral("--quiet"), QStringLiteral("--tps"), QStringLiteral("30"), QStringLiteral("--tokens"), QStringLiteral("90") });

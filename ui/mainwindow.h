@@ -21,6 +21,10 @@ class OllamaClient;
 struct HostConfig;
 } // namespace rt::llm
 
+namespace rt::server {
+class MetricsService;
+}
+
 namespace rt::ui {
 
 class AgentsPage;
@@ -58,6 +62,8 @@ public:
     rt::llm::EndpointPool *pool() const { return m_pool; }
     ConnectionMonitor *connectionMonitor() const { return m_monitor; }
     Workspace *workspace() const { return m_workspace; }
+    // The metrics of this window (fed by the pool, storage and tasks) and its local server.
+    rt::server::MetricsService *metrics() const { return m_metrics; }
     DemoServer *demoServer() const { return m_demo; }
     ChatPage *chatPage() const { return m_chat; }
     DebatesPage *debatesPage() const { return m_debates; }
@@ -127,6 +133,7 @@ private:
     QStringList m_restartArguments;
     bool m_restartPending = false;
     rt::llm::ModelCatalog *m_catalog = nullptr;
+    rt::server::MetricsService *m_metrics = nullptr;
     TaskIndicator *m_tasks = nullptr;
     std::function<CloseChoice()> m_closeAnswer;
     bool m_closing = false; // stopping debates, then closing

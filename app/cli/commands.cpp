@@ -30,6 +30,8 @@ const QList<Command> &commands()
         { "agents", "Manage agents: list, show, add, edit, rm, import, export", &runAgents },
         { "history", "List, show, search, export and import stored chats and debates", &runHistory },
         { "db", "Check or back up the database", &runDb },
+        { "serve", "Run the local server: /metrics for Prometheus and /health", &runServe },
+        { "metrics", "Print stored metric samples (table, --json or --prometheus)", &runMetrics },
     };
     return list;
 }

@@ -37,6 +37,8 @@ int runDebate(const QStringList &arguments);
 int runEval(const QStringList &arguments);
 int runHosts(const QStringList &arguments);
 int runTasks(const QStringList &arguments);
+int runServe(const QStringList &arguments);
+int runMetrics(const QStringList &arguments);
 
 // Every subcommand, in the order --help lists them.
 const QList<Command> &commands();

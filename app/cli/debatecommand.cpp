@@ -3,6 +3,8 @@
 #include "agents/storageagentstore.h"
 #include "agentselection.h"
 #include "clicommon.h"
+#include "servecli.h"
+#include "server/metricsservice.h"
 #include "commands.h"
 #include "common/appsettings.h"
 #include "common/translate.h"
@@ -19,6 +21,7 @@
 #include "taskscli.h"
 
 #include <QCoreApplication>
+#include <QTimer>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QSocketNotifier>
@@ -58,6 +61,10 @@ struct DebateOptions {
         tr("Model for grouping free-text answers (default: any installed embedding model; \"none\")."), u"name"_s };
     QCommandLineOption noSynthesis { u"no-synthesis"_s, tr("Skip the synthesiser's summary at the end.") };
     QCommandLineOption note { u"note"_s, tr("Moderator note added before the first turn (repeatable)."), u"text"_s };
+    QCommandLineOption serve { u"serve"_s,
+        tr("Serve /metrics and /health (and, later, live viewers) on this port while the debate runs (0 = any free port)."), u"port"_s };
+    QCommandLineOption linger { u"linger"_s, tr("With --serve: keep serving this many seconds after the debate ends (default 0)."),
+        u"seconds"_s };
     QCommandLineOption interactive { u"interactive"_s,
         tr("Read standard input while the debate runs: each line is a moderator note added between "
            "turns; /pause, /resume and /stop control the debate.") };
@@ -156,10 +163,17 @@ int runDebate(const QStringList &arguments)
     common.addTo(parser, true);
     const DebateOptions o;
     parser.addOptions({ o.question, o.agents, o.format, o.rounds, o.consensus, o.json, o.resume, o.model, o.seed, o.stall, o.tokenBudget,
-        o.timeBudget, o.agreement, o.numPredict, o.embedding, o.noSynthesis, o.note, o.interactive });
+        o.timeBudget, o.agreement, o.numPredict, o.embedding, o.noSynthesis, o.note, o.interactive, o.serve, o.linger });
+    const ServeOptions serveOptions;
+    serveOptions.addTo(parser);
     if (!parseOrExplain(parser, arguments))
         return ExitUsage;
     common.apply(parser);
+    int servePort = -1;
+    double lingerSeconds = 0;
+    if (!readNumber(parser, o.serve, 0, 65535, [&](double v) { servePort = int(v); })
+        || !readNumber(parser, o.linger, 0, 86400, [&](double v) { lingerSeconds = v; }))
+        return ExitUsage;
     const bool resuming = parser.isSet(o.resume);
 
     qint64 resumeId = 0;
@@ -258,6 +272,16 @@ int runDebate(const QStringList &arguments)
     // killed run is found interrupted, and `tasks resume` or --resume continues it.
     StorageDebateStore store(storage.get());
     rt::tasks::TaskManager tasks(std::make_unique<rt::tasks::StorageTaskStore>(*storage));
+    // With --serve, every request, turn and write of this debate is measured
+    // (the engine takes the registry from the pool, so attach before the job).
+    std::unique_ptr<rt::server::MetricsService> metrics;
+    if (servePort >= 0) {
+        metrics = std::make_unique<rt::server::MetricsService>();
+        metrics->attach(pool.get(), storage.get(), &tasks);
+        if (const int started = startServing(*metrics, parser, serveOptions, servePort, true); started != ExitOk)
+            return started;
+        pool->startHealthChecks(); // /health and the loaded-model gauges stay current
+    }
     registerResumers(tasks, *pool, nullptr, &store);
     const rt::Status restored = await(tasks.restore());
     if (!restored)
@@ -532,6 +556,13 @@ int runDebate(const QStringList &arguments)
         }
     }
     QCoreApplication::exec();
+    if (metrics && lingerSeconds > 0 && exitCode != ExitCancelled) {
+        flushOut();
+        err(tr("Serving for %n more second(s); Ctrl-C stops.", nullptr, int(lingerSeconds)));
+        QTimer::singleShot(int(lingerSeconds * 1000), &interrupts, [] { QCoreApplication::exit(0); });
+        QObject::connect(&interrupts, &InterruptWatcher::interrupted, &interrupts, [] { QCoreApplication::exit(0); });
+        QCoreApplication::exec();
+    }
 
     if (jsonOutput) {
         const DebateState &state = finalState;

@@ -20,6 +20,16 @@ const AppSettings::Key AppSettings::Language { "ui/language", QString() };
 const AppSettings::Key AppSettings::WindowGeometry { "window/geometry", QByteArray() };
 const AppSettings::Key AppSettings::WindowState { "window/state", QByteArray() };
 const AppSettings::Key AppSettings::LastPage { "window/lastPage", QString() };
+const AppSettings::Key AppSettings::MetricsPersistSec { "metrics/persistSec", 60 };
+const AppSettings::Key AppSettings::MetricsRetentionDays { "metrics/retentionDays", 30 };
+const AppSettings::Key AppSettings::HealthWindowSec { "metrics/healthWindowSec", 60 };
+const AppSettings::Key AppSettings::HealthErrorRatePercent { "metrics/healthErrorRatePercent", 10 };
+const AppSettings::Key AppSettings::HealthSlowFirstTokenSec { "metrics/healthSlowFirstTokenSec", 20 };
+const AppSettings::Key AppSettings::ServerEnabled { "server/enabled", false };
+const AppSettings::Key AppSettings::ServerPort { "server/port", 9477 };
+const AppSettings::Key AppSettings::ServerBind { "server/bind", QStringLiteral("127.0.0.1") };
+const AppSettings::Key AppSettings::ServerToken { "server/token", QString() };
+const AppSettings::Key AppSettings::ServerLoopbackWithoutToken { "server/loopbackWithoutToken", false };
 
 QVariant AppSettings::value(const Key &key)
 {

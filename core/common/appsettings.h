@@ -32,6 +32,17 @@ public:
     static const Key WindowGeometry; // QWidget::saveGeometry()
     static const Key WindowState; // QMainWindow::saveState()
     static const Key LastPage; // the page shown when the window closed
+    // Metrics and the local server
+    static const Key MetricsPersistSec; // how often samples are written to metric_samples
+    static const Key MetricsRetentionDays; // samples older than this are deleted
+    static const Key HealthWindowSec; // error rate and latency of a host look this far back
+    static const Key HealthErrorRatePercent; // failed requests in the window that make a host degraded
+    static const Key HealthSlowFirstTokenSec; // p95 time to first token that makes a host degraded
+    static const Key ServerEnabled; // the window starts the local server
+    static const Key ServerPort;
+    static const Key ServerBind; // address to listen on; loopback unless the user picks another
+    static const Key ServerToken; // bearer token for /metrics; generated on first use
+    static const Key ServerLoopbackWithoutToken; // allow /metrics from this machine without the token
 
     static QVariant value(const Key &key);
     static void setValue(const Key &key, const QVariant &value);

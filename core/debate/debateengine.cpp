@@ -1,5 +1,7 @@
 #include "debateengine.h"
 
+#include "debatemetrics.h"
+
 #include "common/correlationid.h"
 #include "common/logging.h"
 #include "debateengine_p.h"
@@ -49,6 +51,8 @@ DebateEngine::DebateEngine(rt::llm::EndpointPool *pool, DebateStore *store, QObj
     , m_store(store)
 {
     registerMetaTypes();
+    if (pool && pool->metrics())
+        new DebateMetrics(this, pool->metrics());
     m_budgetTimer.setSingleShot(true);
     connect(&m_budgetTimer, &QTimer::timeout, this, [this] {
         if (m_phase == Phase::Done)

@@ -247,6 +247,7 @@ rt::llm::PooledChat *DebateEngine::openChat(Turn &t, const rt::llm::ChatRequest 
 {
     // The chosen model first, then the agent's later fallbacks; the chosen host first.
     rt::llm::PooledChat *chat = m_pool->chat(request, t.models.mid(t.modelIndex), t.host);
+    chat->setAgent(t.info.agentName);
     const quint64 token = t.token;
     connect(chat, &rt::llm::PooledChat::notice, this, [this, token](const QString &message) {
         if (Turn *t = findTurn(token))

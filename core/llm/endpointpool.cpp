@@ -4,6 +4,8 @@
 #include "common/appsettings.h"
 #include "common/logging.h"
 #include "common/translate.h"
+#include "metrics/metricnames.h"
+#include "metrics/metricsregistry.h"
 #include "modelname.h"
 #include "modelpull.h"
 #include "ollamaclient.h"
@@ -12,6 +14,7 @@
 #include "pooledchat.h"
 
 #include <QCoreApplication>
+#include <QElapsedTimer>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QNetworkAccessManager>
@@ -132,6 +135,10 @@ void EndpointPool::buildHost(Host &h)
         h.lanes.append(new OllamaClient(c, nam, this));
         h.laneActive.append(0);
     }
+    if (m_metrics) {
+        h.control->setMetrics(m_metrics, h.config.name);
+        h.transfer->setMetrics(m_metrics, h.config.name);
+    }
     h.cooldown = new QTimer(this);
     h.cooldown->setSingleShot(true);
     const QString name = h.config.name;
@@ -175,6 +182,8 @@ rt::Status EndpointPool::addHost(const HostConfig &input)
     buildHost(*host);
     m_hosts.insert(config.name, host);
     m_order.append(config.name);
+    publishHost(*host);
+    emitSlots(*host);
     qCDebug(lcLlm).noquote() << "host" << config.name << "at" << displayHost(config.url) << "max" << config.maxConcurrent;
     emit hostAdded(config.name);
     return {};
@@ -191,6 +200,12 @@ rt::Status EndpointPool::removeHost(const QString &name)
     std::deque<Waiter> waiters;
     waiters.swap(host->waiters);
     destroyHost(*host);
+    if (m_metrics) {
+        namespace mn = rt::metrics::name;
+        for (const QString &family : { mn::ActiveStreams, mn::QueuedRequests, mn::HostUp, mn::HostBreaker, mn::HostProbeSeconds, mn::HostInfo,
+                 mn::HostModelBytes, mn::HostModelVramBytes, mn::HostModelExpiry })
+            m_metrics->removeWhere(family, QStringLiteral("host"), name);
+    }
     emit hostRemoved(name);
     // Waiting requests learn the host is gone (an invalid lease) and re-route.
     for (Waiter &w : waiters) {
@@ -547,7 +562,62 @@ void EndpointPool::scheduleGrants(const QString &name)
 
 void EndpointPool::emitSlots(const Host &h)
 {
+    if (m_metrics) {
+        namespace mn = rt::metrics::name;
+        m_metrics->gauge(mn::ActiveStreams, { h.config.name })->set(h.active);
+        m_metrics->gauge(mn::QueuedRequests, { h.config.name })->set(double(h.waiters.size()));
+        int total = 0;
+        for (const auto &host : std::as_const(m_hosts))
+            total += host->active;
+        m_metrics->gauge(mn::ConnectionsPeak)->raiseTo(total);
+    }
     emit slotsChanged(h.config.name, h.active, int(h.waiters.size()));
+}
+
+void EndpointPool::setMetrics(std::shared_ptr<rt::metrics::MetricsRegistry> registry)
+{
+    m_metrics = std::move(registry);
+    for (const auto &h : std::as_const(m_hosts)) {
+        h->control->setMetrics(m_metrics, h->config.name);
+        h->transfer->setMetrics(m_metrics, h->config.name);
+        publishHost(*h);
+        emitSlots(*h);
+    }
+}
+
+void EndpointPool::publishHost(const Host &h)
+{
+    if (!m_metrics)
+        return;
+    namespace mn = rt::metrics::name;
+    m_metrics->gauge(mn::HostUp, { h.config.name })->set(h.state == HostState::Online ? 1 : 0);
+    m_metrics->gauge(mn::HostBreaker, { h.config.name })->set(h.state == HostState::Online ? 0 : h.state == HostState::Probing ? 2 : 1);
+}
+
+void EndpointPool::fetchLoadedModels(const QString &name)
+{
+    const auto h = m_hosts.value(name);
+    if (!h || !m_metrics)
+        return;
+    const quint64 generation = h->generation;
+    h->control->fetchRunning(this, [this, name, generation](const Result<QJsonObject> &result) {
+        const auto h = m_hosts.value(name);
+        if (!h || h->generation != generation || !result || !m_metrics)
+            return;
+        namespace mn = rt::metrics::name;
+        for (const QString &family : { mn::HostModelBytes, mn::HostModelVramBytes, mn::HostModelExpiry })
+            m_metrics->removeWhere(family, QStringLiteral("host"), name);
+        const QJsonArray models = result->value(QStringLiteral("models")).toArray();
+        for (const QJsonValue &value : models) {
+            const QJsonObject m = value.toObject();
+            const QString model = m.value(QStringLiteral("name")).toString(m.value(QStringLiteral("model")).toString());
+            m_metrics->gauge(mn::HostModelBytes, { name, model })->set(m.value(QStringLiteral("size")).toDouble());
+            m_metrics->gauge(mn::HostModelVramBytes, { name, model })->set(m.value(QStringLiteral("size_vram")).toDouble());
+            const QDateTime expires = QDateTime::fromString(m.value(QStringLiteral("expires_at")).toString(), Qt::ISODateWithMs);
+            if (expires.isValid())
+                m_metrics->gauge(mn::HostModelExpiry, { name, model })->set(double(expires.toMSecsSinceEpoch()) / 1000.0);
+        }
+    });
 }
 
 // ------------------------------------------------------------------- breaker
@@ -589,6 +659,7 @@ void EndpointPool::setState(Host &h, HostState state, const QString &message)
     if (h.state == state)
         return;
     h.state = state;
+    publishHost(h);
     qCInfo(lcLlm).noquote() << "host" << h.config.name << "is" << hostStateName(state) << "-" << message;
     emit hostStateChanged(h.config.name, state, message);
     const bool available = anyAvailable();
@@ -633,15 +704,24 @@ void EndpointPool::probe(const QString &name)
         setState(*h, HostState::Probing, tr("Checking whether Ollama host “%1” is back.").arg(name));
     }
     const quint64 generation = h->generation;
+    QElapsedTimer clock;
+    clock.start();
     h->control->requestJson(
         "GET", QStringLiteral("/api/version"), {}, {}, this,
-        [this, name, generation, halfOpen](const Result<QJsonObject> &result) {
+        [this, name, generation, halfOpen, clock](const Result<QJsonObject> &result) {
             const auto h = m_hosts.value(name);
             if (!h || h->generation != generation)
                 return;
             h->probing = false;
             if (result) {
                 h->version = result->value(QStringLiteral("version")).toString();
+                if (m_metrics) {
+                    namespace mn = rt::metrics::name;
+                    m_metrics->gauge(mn::HostProbeSeconds, { name })->set(double(clock.elapsed()) / 1000.0);
+                    m_metrics->removeWhere(mn::HostInfo, QStringLiteral("host"), name);
+                    m_metrics->gauge(mn::HostInfo, { name, h->version })->set(1);
+                    fetchLoadedModels(name);
+                }
                 h->failures = 0;
                 h->cooldownMs = 0;
                 h->lastSuccess = QDateTime::currentDateTimeUtc();

@@ -23,6 +23,10 @@
 
 class QNetworkAccessManager;
 
+namespace rt::metrics {
+class MetricsRegistry;
+}
+
 namespace rt::llm {
 
 class OllamaClient;
@@ -86,6 +90,11 @@ public:
 
     void setOptions(const Options &options);
     const Options &options() const { return m_options; }
+
+    // Metrics of every request through the pool (requests, failures, latency,
+    // tokens, slots, breaker state, probes, loaded models); null = none.
+    void setMetrics(std::shared_ptr<rt::metrics::MetricsRegistry> registry);
+    const std::shared_ptr<rt::metrics::MetricsRegistry> &metrics() const { return m_metrics; }
 
     // Hosts
     rt::Status addHost(const HostConfig &config);
@@ -201,6 +210,8 @@ private:
     void probe(const QString &name);
     void onHealthTick();
     void emitSlots(const Host &host);
+    void publishHost(const Host &host); // state gauges
+    void fetchLoadedModels(const QString &name); // /api/ps into the registry
     double load(const Host &host) const;
 
     Options m_options;
@@ -211,6 +222,7 @@ private:
     quint64 m_nextTicket = 1;
     QTimer m_healthTimer;
     bool m_lastAvailability = true;
+    std::shared_ptr<rt::metrics::MetricsRegistry> m_metrics;
 };
 
 } // namespace rt::llm

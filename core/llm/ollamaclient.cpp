@@ -1,5 +1,8 @@
 #include "ollamaclient.h"
 
+#include "metrics/metricnames.h"
+#include "metrics/metricsregistry.h"
+
 #include "common/logging.h"
 #include "ollamaerrors.h"
 
@@ -33,9 +36,25 @@ NdjsonStream *OllamaClient::openStream(
     return new NdjsonStream(m_nam, m_config, verb, path, body, model, std::move(isFinal), this);
 }
 
+void OllamaClient::setMetrics(std::shared_ptr<rt::metrics::MetricsRegistry> registry, const QString &host)
+{
+    m_metrics = std::move(registry);
+    m_metricsHost = host;
+}
+
 void OllamaClient::requestJson(const QByteArray &verb, const QString &path, const QJsonObject &body, const QString &model, QObject *context,
     Callback<QJsonObject> callback, int timeoutMs)
 {
+    if (m_metrics) {
+        namespace mn = rt::metrics::name;
+        const QString kind = path.section(QLatin1Char('/'), -1);
+        m_metrics->counter(mn::Requests, { m_metricsHost, model, kind })->add();
+        callback = [registry = m_metrics, host = m_metricsHost, model, callback = std::move(callback)](const Result<QJsonObject> &result) {
+            if (!result)
+                registry->counter(mn::RequestFailures, { host, model, result.error().code })->add();
+            callback(result);
+        };
+    }
     QUrl url = m_config.baseUrl;
     url.setPath(url.path() + path);
     QNetworkRequest request(url);

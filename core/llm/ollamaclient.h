@@ -10,8 +10,13 @@
 #include <QJsonObject>
 #include <QObject>
 #include <functional>
+#include <memory>
 
 class QNetworkAccessManager;
+
+namespace rt::metrics {
+class MetricsRegistry;
+}
 
 namespace rt::llm {
 
@@ -31,6 +36,10 @@ public:
     QUrl baseUrl() const { return m_config.baseUrl; }
     void setConfig(const ClientConfig &config) { m_config = config; }
     QNetworkAccessManager *networkManager() const { return m_nam; }
+    // Counts every JSON request (requests and failures by host, model and
+    // kind) in `registry` under the host name `host`; chats are counted by
+    // PooledChat, which knows the agent and the first token.
+    void setMetrics(std::shared_ptr<rt::metrics::MetricsRegistry> registry, const QString &host);
 
     // Streams (or, with request.stream = false, fetches) a chat reply. The
     // returned object is already started and deletes itself after finished().
@@ -54,6 +63,8 @@ public:
 private:
     ClientConfig m_config;
     QNetworkAccessManager *m_nam;
+    std::shared_ptr<rt::metrics::MetricsRegistry> m_metrics;
+    QString m_metricsHost;
 };
 
 } // namespace rt::llm

@@ -1,6 +1,8 @@
 #include "pooledchat.h"
 
 #include "chatstream.h"
+#include "metrics/metricnames.h"
+#include "metrics/metricsregistry.h"
 #include "common/translate.h"
 #include "ollamaclient.h"
 #include "ollamaerrors.h"
@@ -125,6 +127,11 @@ void PooledChat::onGranted(HostLease lease)
     request.model = m_model.isEmpty() ? m_request.model : m_model;
     ChatStream *stream = m_lease.client()->chat(request);
     m_stream = stream;
+    if (const auto &metrics = m_pool->metrics()) {
+        namespace mn = rt::metrics::name;
+        metrics->counter(mn::Requests, { m_host, request.model, QStringLiteral("chat") })->add();
+        m_tokenCounter = metrics->counter(mn::Tokens, { m_host, request.model, m_agent });
+    }
     connect(stream, &ChatStream::waiting, this, &PooledChat::waiting);
     connect(stream, &ChatStream::retrying, this, &PooledChat::retrying);
     connect(stream, &ChatStream::firstToken, this, [this](qint64 ms) {
@@ -133,6 +140,8 @@ void PooledChat::onGranted(HostLease lease)
     });
     connect(stream, &ChatStream::delta, this, [this](const QString &content, const QString &thinking) {
         m_gotToken = true;
+        if (m_tokenCounter)
+            m_tokenCounter->add();
         emit delta(content, thinking);
     });
     connect(stream, &ChatStream::finished, this, &PooledChat::onStreamFinished);
@@ -143,6 +152,7 @@ void PooledChat::onStreamFinished(const ChatResult &result)
 {
     m_stream = nullptr;
     m_lease.release();
+    recordAttempt(result);
     EndpointPool *pool = m_pool;
     if (result.ok()) {
         if (pool) {
@@ -208,7 +218,32 @@ void PooledChat::failWith(const Error &error)
     result.status = ChatStatus::Failed;
     result.model = m_model.isEmpty() ? m_models.value(0) : m_model;
     result.error = error;
+    // No host took it (every host down, model nowhere): still a failed request.
+    if (m_pool && m_pool->metrics() && !m_tokenCounter) {
+        namespace mn = rt::metrics::name;
+        m_pool->metrics()->counter(mn::Requests, { m_host, result.model, QStringLiteral("chat") })->add();
+        m_pool->metrics()->counter(mn::RequestFailures, { m_host, result.model, error.code })->add();
+    }
     finish(result);
+}
+
+void PooledChat::recordAttempt(const ChatResult &result)
+{
+    const auto &metrics = m_pool ? m_pool->metrics() : nullptr;
+    if (!metrics)
+        return;
+    namespace mn = rt::metrics::name;
+    const QString model = m_model.isEmpty() ? m_request.model : m_model;
+    if (result.ok()) {
+        metrics->histogram(mn::ResponseSeconds, { m_host, model })->observe(double(result.metrics.wallTimeMs) / 1000.0);
+        const double tps = result.metrics.tokensPerSecond();
+        if (tps > 0)
+            metrics->gauge(mn::TokensPerSecond, { m_host, model })->set(tps);
+    } else if (result.status == ChatStatus::Failed) {
+        metrics->counter(mn::RequestFailures, { m_host, model, result.error.code })->add();
+    }
+    if (result.metrics.timeToFirstTokenMs >= 0)
+        metrics->histogram(mn::FirstTokenSeconds, { m_host, model })->observe(double(result.metrics.timeToFirstTokenMs) / 1000.0);
 }
 
 void PooledChat::finish(ChatResult result)

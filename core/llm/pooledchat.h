@@ -9,6 +9,11 @@
 #include <QSet>
 #include <QStringList>
 #include <QTimer>
+#include <memory>
+
+namespace rt::metrics {
+class Value;
+}
 
 namespace rt::llm {
 
@@ -33,6 +38,8 @@ public:
     bool isRunning() const { return m_running; }
     QString content() const; // text received so far
     QString thinking() const;
+    // The agent this chat speaks for, as a metrics label (tokens per agent).
+    void setAgent(const QString &agent) { m_agent = agent; }
 
 public slots:
     void cancel();
@@ -54,6 +61,7 @@ private:
     void onStreamFinished(const ChatResult &result);
     void finish(ChatResult result);
     void failWith(const Error &error);
+    void recordAttempt(const ChatResult &result); // metrics of one request to one host
 
     QPointer<EndpointPool> m_pool;
     ChatRequest m_request;
@@ -68,6 +76,8 @@ private:
     QTimer m_hostWait;
     QMetaObject::Connection m_availabilityConnection;
     Error m_lastError;
+    QString m_agent;
+    std::shared_ptr<rt::metrics::Value> m_tokenCounter; // this attempt's host, model and agent
     int m_attempts = 0;
     bool m_gotToken = false;
     bool m_running = false;

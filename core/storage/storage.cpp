@@ -1,5 +1,8 @@
 #include "storage.h"
 
+#include "metrics/metricnames.h"
+#include "metrics/metricsregistry.h"
+
 #include "common/logging.h"
 
 #include <QSemaphore>
@@ -58,8 +61,15 @@ QFuture<rt::Result<OpenReport>> Storage::open(const DatabaseLocation &location, 
     return future;
 }
 
+void Storage::setMetrics(const std::shared_ptr<rt::metrics::MetricsRegistry> &registry)
+{
+    m_writeLatency = registry ? registry->histogram(rt::metrics::name::DbWriteSeconds) : nullptr;
+}
+
 void Storage::post(detail::StorageJob job)
 {
+    if (job.isWrite)
+        job.latency = m_writeLatency;
     if (!m_worker) {
         job.abandon(makeError(errc::CannotOpen, tr("The database is not open. Call Storage::open() first (a bug in Roundtable).")));
         return;

@@ -18,6 +18,10 @@
 #include <memory>
 #include <type_traits>
 
+namespace rt::metrics {
+class MetricsRegistry;
+}
+
 namespace rt::storage {
 
 namespace detail {
@@ -100,6 +104,8 @@ public:
     // Opens, migrates and recovers (markInterrupted) on the storage thread.
     // Call once, first; later calls wait behind it.
     QFuture<rt::Result<OpenReport>> open(const DatabaseLocation &location, const OpenOptions &options = {});
+    // Times every write transaction into roundtable_db_write_seconds.
+    void setMetrics(const std::shared_ptr<rt::metrics::MetricsRegistry> &registry);
 
     template<typename Fn> auto read(Fn fn) -> QFuture<std::invoke_result_t<Fn &, StorageContext &>>;
     template<typename Fn> auto write(Fn fn) -> QFuture<std::invoke_result_t<Fn &, StorageContext &>>;
@@ -148,6 +154,7 @@ signals:
 private:
     void post(detail::StorageJob job);
 
+    std::shared_ptr<rt::metrics::Histogram> m_writeLatency;
     StorageWorker *m_worker = nullptr; // lives on m_thread, deleted when it finishes
     std::unique_ptr<QThread, detail::ThreadStopper> m_thread;
 };

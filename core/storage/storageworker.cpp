@@ -1,11 +1,14 @@
 #include "storageworker.h"
 
+#include "metrics/metricsregistry.h"
+
 #include "common/logging.h"
 #include "database.h"
 #include "storagecontext.h"
 
 #include <QCoreApplication>
 #include <QSemaphore>
+#include <QElapsedTimer>
 #include <QTimer>
 #include <algorithm>
 
@@ -133,6 +136,8 @@ bool StorageWorker::runWrite(detail::StorageJob &job)
             return true;
         }
     }
+    QElapsedTimer clock;
+    clock.start();
     if (auto begun = db.begin(); !begun.ok()) {
         if (db.connectionLost())
             return false;
@@ -167,6 +172,8 @@ bool StorageWorker::runWrite(detail::StorageJob &job)
         job.writeDone(committed.error());
         return true;
     }
+    if (job.latency)
+        job.latency->observe(double(clock.nsecsElapsed()) / 1e9);
     job.writeDone(result);
     return true;
 }

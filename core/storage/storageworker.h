@@ -14,6 +14,10 @@
 class QSemaphore;
 class QTimer;
 
+namespace rt::metrics {
+class Histogram;
+}
+
 namespace rt::storage {
 
 class Database;
@@ -31,6 +35,7 @@ struct StorageJob {
     std::function<void(const rt::Error &)> abandon; // never ran (not open, shut down, offline read)
     QString token; // PostgreSQL exactly-once key
     bool ambiguous = false; // the connection died during COMMIT: check the journal first
+    std::shared_ptr<rt::metrics::Histogram> latency; // write transactions are timed into it when set
 };
 } // namespace detail
 

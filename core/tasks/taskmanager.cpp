@@ -1,5 +1,8 @@
 #include "taskmanager.h"
 
+#include "metrics/metricnames.h"
+#include "metrics/metricsregistry.h"
+
 #include "common/futurecallback.h"
 #include "common/logging.h"
 #include "common/translate.h"
@@ -671,6 +674,39 @@ const TaskManager::Entry *TaskManager::find(qint64 id) const
 {
     auto it = m_entries.find(id);
     return it == m_entries.cend() ? nullptr : &it->second;
+}
+
+} // namespace rt::tasks
+
+namespace rt::tasks {
+
+void TaskManager::setMetrics(std::shared_ptr<rt::metrics::MetricsRegistry> registry)
+{
+    const bool first = !m_metrics;
+    m_metrics = std::move(registry);
+    if (first && m_metrics) {
+        for (auto signal : { &TaskManager::taskAdded, &TaskManager::taskChanged, &TaskManager::taskFinished })
+            connect(this, signal, this, &TaskManager::publishCounts);
+        connect(this, &TaskManager::taskRemoved, this, &TaskManager::publishCounts);
+    }
+    publishCounts();
+}
+
+void TaskManager::publishCounts()
+{
+    if (!m_metrics)
+        return;
+    QHash<QPair<QString, QString>, int> counts;
+    for (const auto &[id, entry] : m_entries)
+        ++counts[{ entry.info.kind, statusName(entry.info.status) }];
+    // States that emptied go to 0 rather than vanish, so a chart drops to zero.
+    for (const auto &key : std::as_const(m_publishedCounts))
+        if (!counts.contains(key))
+            counts.insert(key, 0);
+    for (auto it = counts.cbegin(); it != counts.cend(); ++it) {
+        m_metrics->gauge(rt::metrics::name::Tasks, { it.key().first, it.key().second })->set(it.value());
+        m_publishedCounts.insert(it.key());
+    }
 }
 
 } // namespace rt::tasks

@@ -10,10 +10,15 @@
 #include <QHash>
 #include <QObject>
 #include <QPointer>
+#include <QSet>
 #include <QTimer>
 #include <functional>
 #include <map>
 #include <memory>
+
+namespace rt::metrics {
+class MetricsRegistry;
+}
 
 namespace rt::tasks {
 
@@ -58,6 +63,9 @@ public:
 
     // Resumers re-create a job from a stored task (its kind and payload).
     void registerResumer(const QString &kind, JobFactory factory);
+    // Publishes roundtable_tasks{kind,state}: how many tasks of each kind are
+    // in each state, updated on every change.
+    void setMetrics(std::shared_ptr<rt::metrics::MetricsRegistry> registry);
 
     // The future holds the new task's id once it is stored (taskAdded has
     // been emitted by then); the job starts when a slot of its host is free.
@@ -125,6 +133,7 @@ private:
     void updatePolling();
     void onPolled(qint64 id, const TaskInfo &row);
     void markLeftBehind(Entry &entry);
+    void publishCounts();
     // For a row not owned by this process: left behind (true) or live elsewhere (false).
     bool leftBehind(const TaskInfo &info) const;
     bool isMine(const TaskInfo &info) const;
@@ -153,6 +162,8 @@ private:
     TaskOwner m_self;
     qint64 m_seq = 0;
     bool m_runScheduled = false;
+    std::shared_ptr<rt::metrics::MetricsRegistry> m_metrics;
+    QSet<QPair<QString, QString>> m_publishedCounts; // kind, state pairs with a series
     QElapsedTimer m_clock;
 };
 

@@ -1,0 +1,59 @@
+#pragma once
+
+#include "common/result.h"
+#include "metrics/health.h"
+
+#include <QAbstractHttpServer>
+#include <QHostAddress>
+#include <QString>
+#include <functional>
+#include <memory>
+
+namespace rt::metrics {
+class MetricsRegistry;
+}
+
+namespace rt::server {
+
+struct ServerOptions {
+    QHostAddress address = QHostAddress::LocalHost; // loopback unless the user picks an interface
+    quint16 port = 0; // 0 = any free port
+    QString token; // bearer token for /metrics and the details of /health
+    bool loopbackWithoutToken = false; // requests from this machine need no token
+};
+
+// The local HTTP server on one port: GET /metrics (Prometheus text format
+// 0.0.4) and GET /health (JSON; HTTP 503 when down); #11 adds the viewer page
+// and WebSocket viewers on the same port. Built on Qt HttpServer's
+// QAbstractHttpServer, which parses HTTP and hands WebSocket upgrades over;
+// routing and access are ours. Lives on the server thread (see
+// MetricsService); reads only thread-safe sources.
+class LocalServer final : public QAbstractHttpServer {
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(LocalServer)
+public:
+    using HealthSource = std::function<rt::metrics::HealthReport()>;
+
+    LocalServer(std::shared_ptr<rt::metrics::MetricsRegistry> registry, HealthSource health, QObject *parent = nullptr);
+    ~LocalServer() override;
+
+    // Listens on options.address:options.port; the port actually bound, or an error.
+    rt::Result<quint16> start(const ServerOptions &options);
+
+    static QString generateToken(); // 128 random bits, hex
+    static QByteArray contentTypeMetrics();
+
+protected:
+    bool handleRequest(const QHttpServerRequest &request, QTcpSocket *socket) override;
+    void missingHandler(const QHttpServerRequest &request, QTcpSocket *socket) override;
+
+private:
+    bool authorized(const QHttpServerRequest &request) const;
+    void count(const QString &path, int code);
+
+    std::shared_ptr<rt::metrics::MetricsRegistry> m_registry;
+    HealthSource m_health;
+    ServerOptions m_options;
+};
+
+} // namespace rt::server
