@@ -332,6 +332,10 @@ HealthReport MetricsSampler::evaluate(const QList<SeriesSnapshot> &snapshot, qin
         // A host that comes back starts a fresh window: its outage is over.
         if (h.up && !m_hostWasUp.value(host, true))
             w.clear();
+        // A host seen for the first time starts from zero, so requests made
+        // before this first sample count too.
+        if (!m_hostWasUp.contains(host))
+            w.push_back({ ms - 1, 0, 0, {} });
         m_hostWasUp[host] = h.up;
         w.push_back({ ms, requests.value(host), failures.value(host), firstToken.value(host) });
         while (w.size() > 1 && w.front().ms < ms - windowMs)
