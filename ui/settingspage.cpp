@@ -4,16 +4,22 @@
 #include "common/futurecallback.h"
 #include "llm/endpointpool.h"
 #include "llm/modelcatalog.h"
+#include "server/localserver.h"
+#include "server/metricsservice.h"
 #include "storage/databaselocation.h"
 #include "storage/storage.h"
 #include "theme.h"
 #include "workspace.h"
 
 #include <QApplication>
+#include <QCheckBox>
+#include <QClipboard>
+#include <QHostAddress>
 #include <QComboBox>
 #include <QDir>
 #include <QFileDialog>
 #include <QFormLayout>
+#include <QFontDatabase>
 #include <QFrame>
 #include <QHBoxLayout>
 #include <QLabel>
@@ -85,6 +91,7 @@ SettingsPage::SettingsPage(Workspace *workspace, rt::llm::EndpointPool *pool, rt
     column->addWidget(buildHosts());
     column->addWidget(buildDatabase());
     column->addWidget(buildAppearance());
+    column->addWidget(buildServer());
     column->addStretch(1);
 
     // A readable column in the middle of a wide window.
@@ -315,6 +322,155 @@ QWidget *SettingsPage::buildAppearance()
     form->addRow(QString(), languageNote);
     body->addLayout(form);
     return frame;
+}
+
+QWidget *SettingsPage::buildServer()
+{
+    QVBoxLayout *body = nullptr;
+    QFrame *frame = section(tr("Local Server"),
+        tr("Serves /metrics to Prometheus and /health to monitors while Roundtable runs. Off unless you turn it on; "
+           "only this computer can connect unless you choose all networks."),
+        this, &body);
+    m_serverEnabled = new QCheckBox(tr("&Run the local server"), frame);
+    m_serverEnabled->setObjectName(QStringLiteral("serverCheck"));
+    m_serverEnabled->setChecked(rt::AppSettings::value(rt::AppSettings::ServerEnabled).toBool());
+
+    m_serverPort = new QSpinBox(frame);
+    m_serverPort->setObjectName(QStringLiteral("serverPortSpin"));
+    m_serverPort->setRange(1, 65535);
+    m_serverPort->setValue(rt::AppSettings::value(rt::AppSettings::ServerPort).toInt());
+    m_serverPort->setAccessibleName(tr("Server port"));
+    m_serverPort->setKeyboardTracking(false); // one restart when the number is complete
+
+    m_serverBind = new QComboBox(frame);
+    m_serverBind->setObjectName(QStringLiteral("serverBindCombo"));
+    m_serverBind->addItem(tr("This computer only (127.0.0.1)"), QStringLiteral("127.0.0.1"));
+    m_serverBind->addItem(tr("All networks (0.0.0.0)"), QStringLiteral("0.0.0.0"));
+    const QString bind = rt::AppSettings::value(rt::AppSettings::ServerBind).toString();
+    if (m_serverBind->findData(bind) < 0)
+        m_serverBind->addItem(bind, bind); // an address chosen by hand in the settings file
+    m_serverBind->setCurrentIndex(std::max(0, m_serverBind->findData(bind)));
+    m_serverBind->setAccessibleName(tr("Listen on"));
+
+    m_serverToken = new QLineEdit(frame);
+    m_serverToken->setObjectName(QStringLiteral("serverTokenEdit"));
+    m_serverToken->setReadOnly(true);
+    m_serverToken->setText(rt::server::MetricsService::storedToken());
+    m_serverToken->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
+    m_serverToken->setAccessibleName(tr("Bearer token"));
+    m_copyToken = new QPushButton(tr("&Copy"), frame);
+    m_copyToken->setToolTip(tr("Copy the token to the clipboard."));
+    connect(m_copyToken, &QPushButton::clicked, this, [this] { QGuiApplication::clipboard()->setText(m_serverToken->text()); });
+    m_newToken = new QPushButton(tr("&New Token"), frame);
+    m_newToken->setObjectName(QStringLiteral("newTokenButton"));
+    m_newToken->setToolTip(tr("Make a new token; scrapers with the old one are refused from now on."));
+    connect(m_newToken, &QPushButton::clicked, this, [this] {
+        const QString token = rt::server::LocalServer::generateToken();
+        rt::AppSettings::setValue(rt::AppSettings::ServerToken, token);
+        m_serverToken->setText(token);
+        applyServer();
+    });
+    auto *tokenRow = new QHBoxLayout;
+    tokenRow->addWidget(m_serverToken, 1);
+    tokenRow->addWidget(m_copyToken);
+    tokenRow->addWidget(m_newToken);
+
+    m_serverLoopback = new QCheckBox(tr("Let this computer read /metrics &without the token"), frame);
+    m_serverLoopback->setObjectName(QStringLiteral("serverLoopbackCheck"));
+    m_serverLoopback->setChecked(rt::AppSettings::value(rt::AppSettings::ServerLoopbackWithoutToken).toBool());
+
+    m_serverStatus = new QLabel(frame);
+    m_serverStatus->setObjectName(QStringLiteral("serverStatus"));
+    m_serverStatus->setWordWrap(true);
+    m_serverStatus->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_copyScrape = new QPushButton(tr("Copy &Prometheus Job"), frame);
+    m_copyScrape->setToolTip(tr("Copy a scrape_configs entry for prometheus.yml with this address and token."));
+    connect(m_copyScrape, &QPushButton::clicked, this, [this] {
+        const QUrl url = m_metrics ? m_metrics->serverUrl() : QUrl();
+        const QString target = url.isValid() ? QStringLiteral("%1:%2").arg(url.host()).arg(url.port())
+                                             : QStringLiteral("127.0.0.1:%1").arg(m_serverPort->value());
+        QGuiApplication::clipboard()->setText(QStringLiteral("  - job_name: roundtable\n"
+                                                             "    authorization:\n"
+                                                             "      credentials: %1\n"
+                                                             "    static_configs:\n"
+                                                             "      - targets: ['%2']\n")
+                                                  .arg(m_serverToken->text(), target));
+    });
+    auto *statusRow = new QHBoxLayout;
+    statusRow->addWidget(m_serverStatus, 1);
+    statusRow->addWidget(m_copyScrape, 0, Qt::AlignTop);
+
+    auto *form = new QFormLayout;
+    form->addRow(QString(), m_serverEnabled);
+    form->addRow(tr("&Port:"), m_serverPort);
+    form->addRow(tr("Listen &on:"), m_serverBind);
+    auto *tokenLabel = new QLabel(tr("&Token:"), frame);
+    tokenLabel->setBuddy(m_serverToken); // a row holding a layout gets no buddy by itself
+    form->addRow(tokenLabel, tokenRow);
+    form->addRow(QString(), m_serverLoopback);
+    body->addLayout(form);
+    body->addLayout(statusRow);
+
+    connect(m_serverEnabled, &QCheckBox::toggled, this, [this](bool on) {
+        rt::AppSettings::setValue(rt::AppSettings::ServerEnabled, on);
+        applyServer();
+    });
+    connect(m_serverPort, &QSpinBox::valueChanged, this, [this](int port) {
+        rt::AppSettings::setValue(rt::AppSettings::ServerPort, port);
+        applyServer();
+    });
+    connect(m_serverBind, &QComboBox::currentIndexChanged, this, [this](int index) {
+        rt::AppSettings::setValue(rt::AppSettings::ServerBind, m_serverBind->itemData(index).toString());
+        applyServer();
+    });
+    connect(m_serverLoopback, &QCheckBox::toggled, this, [this](bool on) {
+        rt::AppSettings::setValue(rt::AppSettings::ServerLoopbackWithoutToken, on);
+        applyServer();
+    });
+    showServerStatus(tr("Not running."), false);
+    return frame;
+}
+
+void SettingsPage::setMetricsService(rt::server::MetricsService *service)
+{
+    m_metrics = service;
+    applyServer();
+}
+
+void SettingsPage::applyServer()
+{
+    if (!m_metrics) {
+        showServerStatus(m_serverEnabled->isChecked() ? tr("Starting…") : tr("Not running."), false);
+        return;
+    }
+    const quint64 generation = ++m_serverGeneration;
+    m_metrics->stopServer();
+    if (!m_serverEnabled->isChecked()) {
+        showServerStatus(tr("Not running."), false);
+        return;
+    }
+    showServerStatus(tr("Starting…"), false);
+    rt::whenReady(m_metrics->startServer(rt::server::MetricsService::optionsFromSettings()), this,
+        [this, generation](const rt::Result<QUrl> &result) {
+            if (generation != m_serverGeneration)
+                return; // a newer start (or a stop) came meanwhile
+            if (!result) {
+                showServerStatus(tr("✗ %1").arg(result.error().message), true);
+                return;
+            }
+            const QString url = result->toString();
+            const bool everywhere = m_serverBind->currentData().toString() != QLatin1String("127.0.0.1");
+            showServerStatus(tr("● Serving on %1 — %1/metrics (Prometheus) and %1/health.%2")
+                                 .arg(url)
+                                 .arg(everywhere ? tr(" Other machines reach it at this computer's address, with the token.") : QString()),
+                false);
+        });
+}
+
+void SettingsPage::showServerStatus(const QString &text, bool error)
+{
+    m_serverStatus->setText(text);
+    Theme::style(m_serverStatus, error ? QStringLiteral("color: {ErrorText};") : QStringLiteral("color: {MutedText};"));
 }
 
 void SettingsPage::showEvent(QShowEvent *event)

@@ -7,6 +7,7 @@
 #include <functional>
 
 class QButtonGroup;
+class QCheckBox;
 class QComboBox;
 class QLabel;
 class QLineEdit;
@@ -17,6 +18,10 @@ namespace rt::llm {
 class EndpointPool;
 class ModelCatalog;
 } // namespace rt::llm
+
+namespace rt::server {
+class MetricsService;
+}
 
 namespace rt::ui {
 
@@ -41,6 +46,9 @@ public:
         QString theme; // --theme value
     };
     void setOverrides(const Overrides &overrides);
+    // The window's metrics and local server: the Local Server section starts
+    // and stops it, and starts it now when the settings say it is on.
+    void setMetricsService(rt::server::MetricsService *service);
 
     // Tests choose files instead of a person (backup target, database file).
     void setSaveFileHook(std::function<QString(const QString &suggested)> hook) { m_saveFileHook = std::move(hook); }
@@ -58,6 +66,12 @@ public:
     QComboBox *languageCombo() const { return m_language; }
     QComboBox *defaultModelCombo() const { return m_defaultModel; }
     QLabel *hostsSummary() const { return m_hosts; }
+    QCheckBox *serverCheck() const { return m_serverEnabled; }
+    QSpinBox *serverPortSpin() const { return m_serverPort; }
+    QComboBox *serverBindCombo() const { return m_serverBind; }
+    QLineEdit *serverTokenEdit() const { return m_serverToken; }
+    QCheckBox *serverLoopbackCheck() const { return m_serverLoopback; }
+    QLabel *serverStatus() const { return m_serverStatus; }
     bool isTesting() const { return m_testWatcher.isRunning(); }
 
 public slots:
@@ -76,6 +90,9 @@ private:
     QWidget *buildHosts();
     QWidget *buildDatabase();
     QWidget *buildAppearance();
+    QWidget *buildServer();
+    void applyServer(); // starts, restarts or stops the server as the settings now say
+    void showServerStatus(const QString &text, bool error);
     void updateHosts();
     void updateModels();
     void updateDatabaseNow();
@@ -102,6 +119,17 @@ private:
     QLabel *m_themeOverride = nullptr;
     QSpinBox *m_fontSize = nullptr;
     QComboBox *m_language = nullptr;
+    rt::server::MetricsService *m_metrics = nullptr;
+    QCheckBox *m_serverEnabled = nullptr;
+    QSpinBox *m_serverPort = nullptr;
+    QComboBox *m_serverBind = nullptr;
+    QLineEdit *m_serverToken = nullptr;
+    QPushButton *m_copyToken = nullptr;
+    QPushButton *m_newToken = nullptr;
+    QPushButton *m_copyScrape = nullptr;
+    QCheckBox *m_serverLoopback = nullptr;
+    QLabel *m_serverStatus = nullptr;
+    quint64 m_serverGeneration = 0; // late answers of an earlier start are ignored
     QFutureWatcher<rt::Result<rt::storage::ConnectionCheck>> m_testWatcher;
     QString m_tested; // the text that passed Test Connection
     std::function<QString(const QString &)> m_saveFileHook;

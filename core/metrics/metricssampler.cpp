@@ -1,5 +1,6 @@
 #include "metricssampler.h"
 
+#include "common/futurecallback.h"
 #include "common/logging.h"
 #include "common/translate.h"
 #include "metricnames.h"
@@ -228,17 +229,16 @@ void MetricsSampler::sampleNow()
         policy.keepSeconds = qint64(m_retentionDays) * 24 * 3600;
         policy.rawSeconds = qMin<qint64>(24 * 3600, policy.keepSeconds);
         policy.bucketSeconds = 300;
-        m_storage
-            ->write([policy](rt::storage::StorageContext &c) -> rt::Status {
+        const QFuture<rt::Status> retention = m_storage->write([policy](rt::storage::StorageContext &c) -> rt::Status {
                 const auto report = c.metrics().applyRetention(policy);
                 if (!report.ok())
                     return report.error();
                 return {};
-            })
-            .then(this, [](const rt::Status &status) {
-                if (!status.ok())
-                    qCWarning(lcStorage).noquote() << "metric retention:" << status.error().message;
             });
+        rt::whenReady(retention, this, [](const rt::Status &status) {
+            if (!status.ok())
+                qCWarning(lcStorage).noquote() << "metric retention:" << status.error().message;
+        });
     }
     emit sampled(ms);
     if (healthDiffers)
@@ -269,8 +269,8 @@ void MetricsSampler::persist(qint64 ms)
     m_lastPersistMs = ms;
     if (samples.isEmpty())
         return;
-    m_storage->write([samples](rt::storage::StorageContext &c) { return c.metrics().insert(samples); })
-        .then(this, [](const rt::Status &status) {
+    rt::whenReady(m_storage->write([samples](rt::storage::StorageContext &c) { return c.metrics().insert(samples); }), this,
+        [](const rt::Status &status) {
             if (!status.ok())
                 qCWarning(lcStorage).noquote() << "metric samples not saved:" << status.error().message;
         });

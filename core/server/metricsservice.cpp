@@ -1,6 +1,7 @@
 #include "metricsservice.h"
 
 #include "common/appsettings.h"
+#include "common/futurecallback.h"
 #include "common/logging.h"
 #include "llm/endpointpool.h"
 #include "metrics/metricnames.h"
@@ -100,15 +101,21 @@ QFuture<rt::Result<QUrl>> MetricsService::startServer(const ServerOptions &optio
             promise->finish();
         },
         Qt::QueuedConnection);
-    return future.then(this, [this](const R &result) {
+    // The caller's future: finished here, on this thread, once the state is set.
+    auto outer = std::make_shared<QPromise<R>>();
+    outer->start();
+    QFuture<R> answer = outer->future();
+    rt::whenReady(future, this, [this, outer](const R &result) {
         if (!result.ok()) {
             stopServer();
-            return result;
+        } else {
+            m_url = result.value();
+            emit serverStarted(m_url);
         }
-        m_url = result.value();
-        emit serverStarted(m_url);
-        return result;
+        outer->addResult(result);
+        outer->finish();
     });
+    return answer;
 }
 
 void MetricsService::stopServer()

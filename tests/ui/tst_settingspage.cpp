@@ -11,6 +11,7 @@
 #include "storage/conversationrepository.h"
 #include "storage/database.h"
 #include "storage/storage.h"
+#include "appprocess.h"
 #include "tempdatabase.h"
 #include "ui/chatpage.h"
 #include "ui/chatview.h"
@@ -23,15 +24,18 @@
 #include "ui/workspace.h"
 
 #include <QApplication>
+#include <QCheckBox>
 #include <QComboBox>
 #include <QFileInfo>
 #include <QLabel>
 #include <QLineEdit>
 #include <QPushButton>
+#include <QScrollArea>
 #include <QSettings>
 #include <QSpinBox>
 #include <QSplitter>
 #include <QStandardPaths>
+#include <QTcpServer>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QTreeWidget>
@@ -55,6 +59,7 @@ private slots:
     void shortcutsListEveryMenuAction();
     void unusableDatabaseLeadsToSettings();
     void defaultModelStartsTheChat();
+    void localServerFromSettings();
 
 private:
     void openWindow(const QString &db = {});
@@ -338,6 +343,74 @@ void TestSettingsPage::defaultModelStartsTheChat()
     openWindow(db.dbArgument());
     QTRY_VERIFY_WITH_TIMEOUT(m_window->chatPage()->modelsLoaded(), 10000);
     QCOMPARE(m_window->chatPage()->modelPicker()->currentData().toString(), u"llama3.2:1b"_s);
+}
+
+void TestSettingsPage::localServerFromSettings()
+{
+    using rt::test::SimProcess;
+    rt::test::TempDatabase db;
+    const quint16 port = quint16(rt::test::closedLoopbackUrl().port());
+    openWindow(db.dbArgument());
+    showSettings();
+    QCOMPARE(page()->serverStatus()->text(), u"Not running."_s); // off by default
+    page()->serverPortSpin()->setValue(port);
+    QCOMPARE(rt::AppSettings::value(rt::AppSettings::ServerPort).toInt(), int(port));
+    const QString token = page()->serverTokenEdit()->text();
+    QCOMPARE(token.size(), 32); // 128 random bits
+    QCOMPARE(rt::AppSettings::value(rt::AppSettings::ServerToken).toString(), token);
+
+    page()->serverCheck()->setChecked(true);
+    const QString url = u"http://127.0.0.1:%1"_s.arg(port);
+    QTRY_VERIFY_WITH_TIMEOUT(page()->serverStatus()->text().startsWith(u"● Serving on "_s + url), 10000);
+    const QUrl base(url);
+    auto scrape = [&](const QString &bearer) {
+        rt::test::RawHeaders headers;
+        if (!bearer.isEmpty())
+            headers.append({ "Authorization", "Bearer " + bearer.toUtf8() });
+        return SimProcess::request(base, "GET", u"/metrics"_s, {}, headers, 3000);
+    };
+    QCOMPARE(scrape({}).status, 401);
+    // The window's own pool and database feed it.
+    rt::test::HttpReply r = scrape(token);
+    QCOMPARE(r.status, 200);
+    QVERIFY2(r.body.contains("roundtable_host_up{host=\"local\"}"), r.body.constData());
+    QVERIFY(r.body.contains("roundtable_db_write_seconds_count "));
+
+    // A new token: the old one is refused from now on.
+    QPushButton *newToken = page()->findChild<QPushButton *>(u"newTokenButton"_s);
+    QVERIFY(newToken);
+    newToken->click();
+    const QString fresh = page()->serverTokenEdit()->text();
+    QVERIFY(fresh != token);
+    QTRY_COMPARE_WITH_TIMEOUT(scrape(fresh).status, 200, 10000);
+    QCOMPARE(scrape(token).status, 401);
+    // Loopback without the token, when allowed.
+    page()->serverLoopbackCheck()->setChecked(true);
+    QTRY_COMPARE_WITH_TIMEOUT(scrape({}).status, 200, 10000);
+
+    // The next start serves at once, as the settings say.
+    m_window.reset();
+    QCOMPARE(scrape(fresh).status, 0); // the window closed, the server with it
+    openWindow(db.dbArgument());
+    QTRY_COMPARE_WITH_TIMEOUT(scrape(fresh).status, 200, 10000);
+    QTRY_VERIFY(page()->serverStatus()->text().startsWith(u"● Serving on "_s + url));
+
+    // Off: nothing listens any more.
+    showSettings();
+    page()->serverCheck()->setChecked(false);
+    QCOMPARE(page()->serverStatus()->text(), u"Not running."_s);
+    QCOMPARE(scrape(fresh).status, 0);
+    QCOMPARE(rt::AppSettings::value(rt::AppSettings::ServerEnabled).toBool(), false);
+
+    // A port in use: said in words, in the error colour.
+    QTcpServer blocker;
+    QVERIFY(blocker.listen(QHostAddress::LocalHost, 0));
+    page()->serverPortSpin()->setValue(blocker.serverPort());
+    page()->serverCheck()->setChecked(true);
+    QTRY_VERIFY_WITH_TIMEOUT(page()->serverStatus()->text().startsWith(u"✗ Cannot listen on 127.0.0.1 port %1"_s.arg(blocker.serverPort())), 10000);
+    page()->findChild<QScrollArea *>(u"settingsScroll"_s)->ensureWidgetVisible(page()->serverStatus());
+    rt::test::saveScreenshot(m_window.get(), u"settings-server-error.png"_s);
+    page()->serverCheck()->setChecked(false);
 }
 
 QTEST_MAIN(TestSettingsPage)
