@@ -7,12 +7,16 @@
 #include "common/logging.h"
 #include "debatesession.h"
 #include "debatespage.h"
+#include "demoserver.h"
 #include "historypage.h"
 #include "icons.h"
+#include "llm/chattypes.h"
 #include "llm/endpointpool.h"
 #include "llm/modelcatalog.h"
 #include "llm/ollamahost.h"
+#include "llm/pooledchat.h"
 #include "mainwindow.h"
+#include "metricspage.h"
 #include "modellistmodel.h"
 #include "modelspage.h"
 #include "newdebatepanel.h"
@@ -27,7 +31,15 @@
 #include <QDir>
 #include <QElapsedTimer>
 #include <QFileInfo>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QLineSeries>
+#include <QNetworkAccessManager>
+#include <QNetworkReply>
+#include <QNetworkRequest>
+#include <QTableWidget>
 #include <QTimer>
+#include <algorithm>
 #include <cstdio>
 #include <functional>
 #include <memory>
@@ -89,6 +101,94 @@ bool startSample(MainWindow &window)
         return false;
     window.debatesPage()->startSample();
     return true;
+}
+
+// A short run for the Metrics picture in the demo: four real chats through
+// the window's pool to the simulator, a second apart, the first two broken
+// mid-stream by faults queued on the simulator (its /_sim/fault control API);
+// then the hosts are probed, which reads what is loaded.
+class SampleRun final : public QObject {
+public:
+    static constexpr int Chats = 4;
+
+    SampleRun(MainWindow &window, const QString &model)
+        : QObject(&window)
+        , m_window(window)
+        , m_model(model)
+    {
+        setObjectName(QStringLiteral("metricsSampleRun"));
+        QUrl url = window.demoServer()->url();
+        url.setPath(QStringLiteral("/_sim/fault"));
+        QNetworkRequest request(url);
+        request.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/json"));
+        const QJsonObject fault { { QStringLiteral("mode"), QStringLiteral("error_midstream") },
+            { QStringLiteral("arg"), QStringLiteral("8") }, { QStringLiteral("count"), 2 },
+            { QStringLiteral("path"), QStringLiteral("/api/chat") } };
+        QNetworkReply *reply = m_network.post(request, QJsonDocument(fault).toJson(QJsonDocument::Compact));
+        connect(reply, &QNetworkReply::finished, this, [this, reply] {
+            reply->deleteLater();
+            for (int i = 0; i < Chats; ++i)
+                QTimer::singleShot(i * 1200, this, [this, i] { send(i); });
+        });
+    }
+
+    bool isDone() const { return m_finished == Chats; }
+    QString model() const { return m_model; }
+
+private:
+    void send(int i)
+    {
+        static const char *const prompts[]
+            = { "What makes a round table fair?", "Who speaks first at a round table?", "How do you end a debate that goes in circles?" };
+        rt::llm::ChatRequest request;
+        request.model = m_model;
+        request.messages = { rt::llm::ChatMessage::user(QString::fromUtf8(prompts[i % Chats])) };
+        rt::llm::PooledChat *chat = m_window.pool()->chat(request, { m_model });
+        connect(chat, &rt::llm::PooledChat::finished, this, [this] {
+            if (++m_finished == Chats)
+                m_window.pool()->probeNow(); // what the simulator has loaded now
+        });
+    }
+
+    MainWindow &m_window;
+    QString m_model;
+    QNetworkAccessManager m_network;
+    int m_finished = 0;
+};
+
+bool openMetrics(MainWindow &window)
+{
+    window.showPage(window.pageIndex(window.metricsPage()));
+    if (!window.isDemo())
+        return true; // a real Ollama is not sent requests for a picture
+    // The simulator's everyday model when it has it (the chat's may be its deliberately slow one).
+    const QString everyday = QStringLiteral("llama3.2:1b");
+    const QString model
+        = window.modelCatalog()->model(everyday, window.pool()->defaultHost()) ? everyday : window.chatPage()->currentModel();
+    if (model.isEmpty())
+        return false;
+    new SampleRun(window, model);
+    return true;
+}
+
+bool metricsReady(MainWindow &window)
+{
+    MetricsPage *page = window.metricsPage();
+    if (!window.isDemo())
+        return page->refreshCount() >= 3; // a sample or two after the probes the page started
+    auto *run = dynamic_cast<SampleRun *>(window.findChild<QObject *>(QStringLiteral("metricsSampleRun"), Qt::FindDirectChildrenOnly));
+    if (!run || !run->isDone() || page->loadedTable()->rowCount() == 0)
+        return false;
+    // The lines hold the run: tokens, response times, and the failure.
+    const QLineSeries *tokens = page->series(rt::metrics::Chart::TokensPerSecond, run->model());
+    const QLineSeries *errors = page->series(rt::metrics::Chart::ErrorRate, window.pool()->defaultHost());
+    auto positive = [](const QLineSeries *series) {
+        if (!series)
+            return false;
+        const QList<QPointF> points = series->points();
+        return std::any_of(points.cbegin(), points.cend(), [](const QPointF &p) { return p.y() > 0; });
+    };
+    return positive(tokens) && positive(errors) && page->series(rt::metrics::Chart::Latency, QStringLiteral("p50"));
 }
 
 const QList<PageSpec> &pageSpecs()
@@ -208,6 +308,8 @@ const QList<PageSpec> &pageSpecs()
                 return true;
             },
             [](MainWindow &window) { return window.tasksPage()->isLoaded(); } },
+        { QStringLiteral("metrics"), QStringLiteral("the dashboard (with --demo: after four simulated chats, two failing)"), openMetrics,
+            metricsReady },
     };
     return specs;
 }

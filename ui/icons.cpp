@@ -180,6 +180,23 @@ QIcon tasks(const QColor &color)
     });
 }
 
+QIcon metrics(const QColor &color)
+{
+    return render([color](QPainter &p) {
+        p.setPen(strokePen(color, 1.8));
+        p.setBrush(Qt::NoBrush);
+        // The axes, then a line going up with a dip.
+        p.drawLine(QPointF(3.5, 3.5), QPointF(3.5, 20.5));
+        p.drawLine(QPointF(3.5, 20.5), QPointF(20.5, 20.5));
+        QPainterPath line;
+        line.moveTo(7, 16);
+        line.lineTo(11, 10.5);
+        line.lineTo(14.5, 13.5);
+        line.lineTo(20, 6);
+        p.drawPath(line);
+    });
+}
+
 QIcon settings(const QColor &color)
 {
     return render([color](QPainter &p) {

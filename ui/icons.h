@@ -17,6 +17,7 @@ QIcon agents(const QColor &color); // two people
 QIcon models(const QColor &color); // a stack of layers
 QIcon history(const QColor &color); // a clock with a back arrow
 QIcon tasks(const QColor &color); // a checklist
+QIcon metrics(const QColor &color); // a line rising over an axis
 QIcon settings(const QColor &color); // a gear
 QIcon app(); // the window icon: three seats around a table
 

@@ -18,6 +18,7 @@
 #include "llm/modelcatalog.h"
 #include "llm/ollamaclient.h"
 #include "llm/ollamahost.h"
+#include "metricspage.h"
 #include "modelspage.h"
 #include "newdebatepanel.h"
 #include "offlinepanel.h"
@@ -182,6 +183,8 @@ MainWindow::MainWindow(const QList<rt::llm::HostConfig> &hosts, const QString &d
             m_models->openPull();
         }
     });
+    m_metricsPage = new MetricsPage(m_metrics, m_pool, this);
+    addPage(tr("Metrics"), Icons::metrics(Theme::SidebarText), m_metricsPage, Needs::Nothing);
     m_settingsPage = new SettingsPage(m_workspace, m_pool, m_catalog, this);
     addPage(tr("Settings"), Icons::settings(Theme::SidebarText), m_settingsPage, Needs::Nothing);
     connect(m_settingsPage, &SettingsPage::restartRequested, this, &MainWindow::restart);

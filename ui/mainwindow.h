@@ -32,6 +32,7 @@ class ChatPage;
 class DebatesPage;
 class DemoServer;
 class HistoryPage;
+class MetricsPage;
 class ModelsPage;
 class TaskIndicator;
 class TasksPage;
@@ -72,6 +73,7 @@ public:
     HistoryPage *historyPage() const { return m_history; }
     AgentsPage *agentsPage() const { return m_agentsPage; }
     TasksPage *tasksPage() const { return m_tasksPage; }
+    MetricsPage *metricsPage() const { return m_metricsPage; }
     SettingsPage *settingsPage() const { return m_settingsPage; }
     TaskIndicator *taskIndicator() const { return m_tasks; }
     int pageIndex(QWidget *page) const;
@@ -129,6 +131,7 @@ private:
     HistoryPage *m_history = nullptr;
     AgentsPage *m_agentsPage = nullptr;
     TasksPage *m_tasksPage = nullptr;
+    MetricsPage *m_metricsPage = nullptr;
     SettingsPage *m_settingsPage = nullptr;
     QStringList m_restartArguments;
     bool m_restartPending = false;
