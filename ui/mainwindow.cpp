@@ -187,6 +187,7 @@ MainWindow::MainWindow(const QList<rt::llm::HostConfig> &hosts, const QString &d
     addPage(tr("Metrics"), Icons::metrics(Theme::SidebarText), m_metricsPage, Needs::Nothing);
     m_settingsPage = new SettingsPage(m_workspace, m_pool, m_catalog, this);
     addPage(tr("Settings"), Icons::settings(Theme::SidebarText), m_settingsPage, Needs::Nothing);
+    m_settingsPage->setMetricsService(m_metrics);
     connect(m_settingsPage, &SettingsPage::restartRequested, this, &MainWindow::restart);
     connect(m_settingsPage, &SettingsPage::manageHostsRequested, this, [this] {
         showPage(pageIndex(m_models));

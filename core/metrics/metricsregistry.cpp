@@ -3,6 +3,8 @@
 #include <QLocale>
 #include <QMap>
 #include <algorithm>
+#include <charconv>
+#include <cstring>
 #include <cmath>
 #include <mutex>
 
@@ -93,6 +95,10 @@ struct MetricsRegistry::Family {
     // Ordered by label values so the exposition is stable between scrapes.
     QMap<QStringList, std::shared_ptr<Value>> values;
     QMap<QStringList, std::shared_ptr<Histogram>> histograms;
+    // Rendered once per series and bucket, so a scrape only copies bytes.
+    QByteArray nameBytes;
+    std::vector<QByteArray> leText; // formatted bucket bounds
+    QHash<QStringList, QByteArray> labelText; // host="a",model="b" (no braces)
 };
 
 MetricsRegistry::MetricsRegistry() = default;
@@ -116,6 +122,9 @@ void MetricsRegistry::declare(
     family->labelNames = labelNames;
     family->buckets = buckets.empty() && type == MetricType::Histogram ? secondsBuckets() : buckets;
     std::sort(family->buckets.begin(), family->buckets.end());
+    family->nameBytes = name.toUtf8();
+    for (double bound : family->buckets)
+        family->leText.push_back(formatNumber(bound));
     m_families.insert(name, family);
     m_order.append(name);
 }
@@ -155,6 +164,8 @@ std::shared_ptr<T> MetricsRegistry::series(const QString &name, MetricType type,
     }
     std::unique_lock lock(m_mutex);
     Family *family = find(name);
+    if (!family->labelText.contains(labelValues))
+        family->labelText.insert(labelValues, renderLabels(family->labelNames, labelValues));
     if constexpr (std::is_same_v<T, Histogram>) {
         auto &slot = family->histograms[labelValues];
         if (!slot)
@@ -189,6 +200,7 @@ void MetricsRegistry::remove(const QString &name, const QStringList &labelValues
     if (Family *family = find(name)) {
         family->values.remove(labelValues);
         family->histograms.remove(labelValues);
+        family->labelText.remove(labelValues);
     }
 }
 
@@ -202,6 +214,8 @@ void MetricsRegistry::removeWhere(const QString &name, const QString &labelName,
     if (index < 0)
         return;
     auto matches = [&](const QStringList &labels) { return labels.value(index) == value; };
+    for (auto it = family->labelText.begin(); it != family->labelText.end();)
+        it = matches(it.key()) ? family->labelText.erase(it) : std::next(it);
     for (auto it = family->values.begin(); it != family->values.end();)
         it = matches(it.key()) ? family->values.erase(it) : std::next(it);
     for (auto it = family->histograms.begin(); it != family->histograms.end();)
@@ -300,74 +314,148 @@ QByteArray escapeHelp(const QString &help)
     return out;
 }
 
-void appendLabels(QByteArray &out, const QStringList &names, const QStringList &values, const char *extraName = nullptr,
-    const QByteArray &extraValue = {})
+// Appends to a QByteArray through a raw cursor: a scrape writes tens of
+// thousands of short pieces, and QByteArray::append's checks per piece cost
+// more than the copying.
+class Writer final {
+public:
+    explicit Writer(QByteArray &out, qsizetype reserve)
+        : m_out(out)
+    {
+        m_out.resize(qMax<qsizetype>(reserve, 4096));
+        m_p = m_out.data();
+        m_end = m_p + m_out.size();
+    }
+    ~Writer() { m_out.resize(qsizetype(m_p - m_out.data())); }
+    Writer(const Writer &) = delete;
+    Writer &operator=(const Writer &) = delete;
+
+    void put(const char *data, qsizetype size)
+    {
+        ensure(size);
+        std::memcpy(m_p, data, size_t(size));
+        m_p += size;
+    }
+    void put(const QByteArray &data) { put(data.constData(), data.size()); }
+    void put(char c)
+    {
+        ensure(1);
+        *m_p++ = c;
+    }
+    template<size_t N> void literal(const char (&text)[N]) { put(text, qsizetype(N - 1)); }
+    // Integers as integers, others in the shortest form that reads back exactly.
+    void number(double value)
+    {
+        if (!std::isfinite(value)) {
+            put(formatNumber(value));
+            return;
+        }
+        ensure(64);
+        std::to_chars_result r {};
+        if (value == std::floor(value) && std::fabs(value) < 1e15)
+            r = std::to_chars(m_p, m_end, static_cast<long long>(value));
+        else
+            r = std::to_chars(m_p, m_end, value);
+        m_p = r.ptr;
+    }
+
+private:
+    void ensure(qsizetype size)
+    {
+        if (m_end - m_p >= size)
+            return;
+        const qsizetype used = m_p - m_out.data();
+        m_out.resize(qMax(m_out.size() * 2, used + size + 4096));
+        m_p = m_out.data() + used;
+        m_end = m_out.data() + m_out.size();
+    }
+
+    QByteArray &m_out;
+    char *m_p = nullptr;
+    char *m_end = nullptr;
+};
+
+void writeLine(Writer &w, const QByteArray &name, const char *suffix, qsizetype suffixSize, const QByteArray &labels, const QByteArray *le,
+    double value)
 {
-    bool any = false;
+    w.put(name);
+    if (suffix)
+        w.put(suffix, suffixSize);
+    if (!labels.isEmpty() || le) {
+        w.put('{');
+        w.put(labels);
+        if (le) {
+            if (!labels.isEmpty())
+                w.put(',');
+            w.literal("le=\"");
+            w.put(*le);
+            w.put('"');
+        }
+        w.put('}');
+    }
+    w.put(' ');
+    w.number(value);
+    w.put('\n');
+}
+
+} // namespace
+
+QByteArray MetricsRegistry::renderLabels(const QStringList &names, const QStringList &values)
+{
+    QByteArray out;
     for (qsizetype i = 0; i < names.size(); ++i) {
         if (values.value(i).isEmpty())
             continue; // an empty label value is the same as no label
-        out += any ? ',' : '{';
-        any = true;
+        if (!out.isEmpty())
+            out += ',';
         out += names.at(i).toUtf8();
         out += "=\"";
         out += escapeLabelValue(values.at(i));
         out += '"';
     }
-    if (extraName) {
-        out += any ? ',' : '{';
-        any = true;
-        out += extraName;
-        out += "=\"";
-        out += extraValue;
-        out += '"';
-    }
-    if (any)
-        out += '}';
+    return out;
 }
-
-} // namespace
 
 QByteArray MetricsRegistry::renderPrometheus() const
 {
     std::shared_lock lock(m_mutex);
     QByteArray out;
-    out.reserve(64 * 1024);
-    for (const QString &name : m_order) {
-        const Family *family = find(name);
-        if (family->values.isEmpty() && family->histograms.isEmpty())
-            continue;
-        const QByteArray n = name.toUtf8();
-        out += "# HELP " + n + ' ' + escapeHelp(family->help) + '\n';
-        out += "# TYPE " + n + ' ';
-        out += family->type == MetricType::Counter ? "counter" : family->type == MetricType::Gauge ? "gauge" : "histogram";
-        out += '\n';
-        for (auto it = family->values.cbegin(); it != family->values.cend(); ++it) {
-            out += n;
-            appendLabels(out, family->labelNames, it.key());
-            out += ' ';
-            out += formatNumber(it.value()->value());
-            out += '\n';
-        }
-        for (auto it = family->histograms.cbegin(); it != family->histograms.cend(); ++it) {
-            const Histogram::Snapshot s = it.value()->snapshot();
-            quint64 cumulative = 0;
-            for (size_t i = 0; i <= s.bounds.size(); ++i) {
-                cumulative += s.counts[i];
-                out += n + "_bucket";
-                appendLabels(out, family->labelNames, it.key(), "le", i < s.bounds.size() ? formatNumber(s.bounds[i]) : QByteArray("+Inf"));
-                out += ' ';
-                out += QByteArray::number(cumulative);
-                out += '\n';
+    {
+        Writer w(out, m_lastRenderSize.load(std::memory_order_relaxed) + 4096);
+        static const QByteArray inf = QByteArrayLiteral("+Inf");
+        for (const QString &name : m_order) {
+            const Family *family = find(name);
+            if (family->values.isEmpty() && family->histograms.isEmpty())
+                continue;
+            const QByteArray &n = family->nameBytes;
+            w.literal("# HELP ");
+            w.put(n);
+            w.put(' ');
+            w.put(escapeHelp(family->help));
+            w.literal("\n# TYPE ");
+            w.put(n);
+            if (family->type == MetricType::Counter)
+                w.literal(" counter\n");
+            else if (family->type == MetricType::Gauge)
+                w.literal(" gauge\n");
+            else
+                w.literal(" histogram\n");
+            for (auto it = family->values.cbegin(); it != family->values.cend(); ++it)
+                writeLine(w, n, nullptr, 0, family->labelText.value(it.key()), nullptr, it.value()->value());
+            for (auto it = family->histograms.cbegin(); it != family->histograms.cend(); ++it) {
+                const QByteArray labels = family->labelText.value(it.key());
+                const Histogram::Snapshot s = it.value()->snapshot();
+                quint64 cumulative = 0;
+                for (size_t i = 0; i <= s.bounds.size(); ++i) {
+                    cumulative += s.counts[i];
+                    writeLine(w, n, "_bucket", 7, labels, i < family->leText.size() ? &family->leText[i] : &inf, double(cumulative));
+                }
+                writeLine(w, n, "_sum", 4, labels, nullptr, s.sum);
+                writeLine(w, n, "_count", 6, labels, nullptr, double(cumulative));
             }
-            out += n + "_sum";
-            appendLabels(out, family->labelNames, it.key());
-            out += ' ' + formatNumber(s.sum) + '\n';
-            out += n + "_count";
-            appendLabels(out, family->labelNames, it.key());
-            out += ' ' + QByteArray::number(cumulative) + '\n';
         }
     }
+    m_lastRenderSize.store(out.size(), std::memory_order_relaxed);
     return out;
 }
 

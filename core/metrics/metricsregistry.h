@@ -114,7 +114,10 @@ private:
     Family *find(const QString &name) const;
     template<typename T> std::shared_ptr<T> series(const QString &name, MetricType type, const QStringList &labelValues);
 
+    static QByteArray renderLabels(const QStringList &names, const QStringList &values);
+
     mutable std::shared_mutex m_mutex;
+    mutable std::atomic<qsizetype> m_lastRenderSize { 0 };
     QHash<QString, std::shared_ptr<Family>> m_families;
     QStringList m_order; // declaration order, for stable output
 };
