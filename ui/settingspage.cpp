@@ -6,6 +6,7 @@
 #include "llm/modelcatalog.h"
 #include "server/localserver.h"
 #include "server/metricsservice.h"
+#include "metrics/metricssampler.h"
 #include "storage/databaselocation.h"
 #include "storage/storage.h"
 #include "theme.h"
@@ -91,6 +92,7 @@ SettingsPage::SettingsPage(Workspace *workspace, rt::llm::EndpointPool *pool, rt
     column->addWidget(buildHosts());
     column->addWidget(buildDatabase());
     column->addWidget(buildAppearance());
+    column->addWidget(buildMetrics());
     column->addWidget(buildServer());
     column->addStretch(1);
 
@@ -434,7 +436,58 @@ QWidget *SettingsPage::buildServer()
 void SettingsPage::setMetricsService(rt::server::MetricsService *service)
 {
     m_metrics = service;
+    applyMetricsSettings();
     applyServer();
+}
+
+QWidget *SettingsPage::buildMetrics()
+{
+    QVBoxLayout *body = nullptr;
+    QFrame *frame = section(tr("Metrics and Health"),
+        tr("When a host counts as degraded on the Metrics page and at /health, and how long the charts' history is kept."), this, &body);
+    auto spin = [frame](const char *name, int low, int high, const rt::AppSettings::Key &key, const QString &suffix, const QString &accessible) {
+        auto *box = new QSpinBox(frame);
+        box->setObjectName(QLatin1String(name));
+        box->setRange(low, high);
+        box->setValue(qBound(low, rt::AppSettings::value(key).toInt(), high));
+        box->setSuffix(suffix);
+        box->setAccessibleName(accessible);
+        box->setKeyboardTracking(false);
+        return box;
+    };
+    m_errorRate = spin("errorRateSpin", 1, 100, rt::AppSettings::HealthErrorRatePercent, tr(" %"), tr("Failed requests that make a host degraded"));
+    m_slowFirstToken =
+        spin("slowFirstTokenSpin", 1, 3600, rt::AppSettings::HealthSlowFirstTokenSec, tr(" s"), tr("First-token time that makes a host degraded"));
+    m_healthWindow = spin("healthWindowSpin", 10, 3600, rt::AppSettings::HealthWindowSec, tr(" s"), tr("Time window for host health"));
+    m_persistEvery = spin("persistSpin", 5, 3600, rt::AppSettings::MetricsPersistSec, tr(" s"), tr("How often samples are stored"));
+    m_retention = spin("retentionSpin", 1, 3650, rt::AppSettings::MetricsRetentionDays, tr(" days"), tr("How long samples are kept"));
+    auto *form = new QFormLayout;
+    form->addRow(tr("Degraded when &failed requests exceed:"), m_errorRate);
+    form->addRow(tr("…or first tokens (p95) take &longer than:"), m_slowFirstToken);
+    form->addRow(tr("…within the last:"), m_healthWindow);
+    form->addRow(tr("&Store chart samples every:"), m_persistEvery);
+    form->addRow(tr("&Keep them for:"), m_retention);
+    body->addLayout(form);
+    body->addWidget(note(tr("A host that does not answer is down; one that comes back starts with a clean slate."), frame));
+    const QList<QPair<QSpinBox *, const rt::AppSettings::Key *>> boxes { { m_errorRate, &rt::AppSettings::HealthErrorRatePercent },
+        { m_slowFirstToken, &rt::AppSettings::HealthSlowFirstTokenSec }, { m_healthWindow, &rt::AppSettings::HealthWindowSec },
+        { m_persistEvery, &rt::AppSettings::MetricsPersistSec }, { m_retention, &rt::AppSettings::MetricsRetentionDays } };
+    for (const auto &[box, key] : boxes) {
+        connect(box, &QSpinBox::valueChanged, this, [this, key = key](int value) {
+            rt::AppSettings::setValue(*key, value);
+            applyMetricsSettings();
+        });
+    }
+    return frame;
+}
+
+void SettingsPage::applyMetricsSettings()
+{
+    if (!m_metrics)
+        return;
+    m_metrics->sampler()->setThresholds(rt::metrics::HealthThresholds::fromSettings());
+    m_metrics->sampler()->setPersistence(rt::AppSettings::value(rt::AppSettings::MetricsPersistSec).toInt(),
+        rt::AppSettings::value(rt::AppSettings::MetricsRetentionDays).toInt());
 }
 
 void SettingsPage::applyServer()

@@ -72,6 +72,8 @@ public:
     QLineEdit *serverTokenEdit() const { return m_serverToken; }
     QCheckBox *serverLoopbackCheck() const { return m_serverLoopback; }
     QLabel *serverStatus() const { return m_serverStatus; }
+    QSpinBox *errorRateSpin() const { return m_errorRate; }
+    QSpinBox *healthWindowSpin() const { return m_healthWindow; }
     bool isTesting() const { return m_testWatcher.isRunning(); }
 
 public slots:
@@ -91,6 +93,8 @@ private:
     QWidget *buildDatabase();
     QWidget *buildAppearance();
     QWidget *buildServer();
+    QWidget *buildMetrics();
+    void applyMetricsSettings(); // thresholds and persistence into the running sampler
     void applyServer(); // starts, restarts or stops the server as the settings now say
     void showServerStatus(const QString &text, bool error);
     void updateHosts();
@@ -129,6 +133,11 @@ private:
     QPushButton *m_copyScrape = nullptr;
     QCheckBox *m_serverLoopback = nullptr;
     QLabel *m_serverStatus = nullptr;
+    QSpinBox *m_errorRate = nullptr;
+    QSpinBox *m_slowFirstToken = nullptr;
+    QSpinBox *m_healthWindow = nullptr;
+    QSpinBox *m_persistEvery = nullptr;
+    QSpinBox *m_retention = nullptr;
     quint64 m_serverGeneration = 0; // late answers of an earlier start are ignored
     QFutureWatcher<rt::Result<rt::storage::ConnectionCheck>> m_testWatcher;
     QString m_tested; // the text that passed Test Connection

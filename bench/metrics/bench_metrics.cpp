@@ -111,7 +111,7 @@ void fillFleet(metrics::MetricsRegistry &r, int hosts, int models)
         for (int m = 0; m < models; ++m) {
             const QString model = u"model-%1:%2b"_s.arg(m).arg(m + 1);
             r.counter(mn::Requests, { host, model, u"chat"_s })->add(100 + m);
-            r.counter(mn::RequestFailures, { host, model, u"server_error"_s })->add(m % 3);
+            r.counter(mn::RequestFailures, { host, model, u"chat"_s, u"server_error"_s })->add(m % 3);
             r.counter(mn::Tokens, { host, model, QString() })->add(12345 + m);
             r.gauge(mn::TokensPerSecond, { host, model })->set(40.5 + m);
             r.gauge(mn::HostModelBytes, { host, model })->set(4.2e9);

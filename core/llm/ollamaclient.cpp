@@ -49,9 +49,9 @@ void OllamaClient::requestJson(const QByteArray &verb, const QString &path, cons
         namespace mn = rt::metrics::name;
         const QString kind = path.section(QLatin1Char('/'), -1);
         m_metrics->counter(mn::Requests, { m_metricsHost, model, kind })->add();
-        callback = [registry = m_metrics, host = m_metricsHost, model, callback = std::move(callback)](const Result<QJsonObject> &result) {
+        callback = [registry = m_metrics, host = m_metricsHost, model, kind, callback = std::move(callback)](const Result<QJsonObject> &result) {
             if (!result)
-                registry->counter(mn::RequestFailures, { host, model, result.error().code })->add();
+                registry->counter(mn::RequestFailures, { host, model, kind, result.error().code })->add();
             callback(result);
         };
     }

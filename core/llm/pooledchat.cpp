@@ -222,7 +222,7 @@ void PooledChat::failWith(const Error &error)
     if (m_pool && m_pool->metrics() && !m_tokenCounter) {
         namespace mn = rt::metrics::name;
         m_pool->metrics()->counter(mn::Requests, { m_host, result.model, QStringLiteral("chat") })->add();
-        m_pool->metrics()->counter(mn::RequestFailures, { m_host, result.model, error.code })->add();
+        m_pool->metrics()->counter(mn::RequestFailures, { m_host, result.model, QStringLiteral("chat"), error.code })->add();
     }
     finish(result);
 }
@@ -240,7 +240,7 @@ void PooledChat::recordAttempt(const ChatResult &result)
         if (tps > 0)
             metrics->gauge(mn::TokensPerSecond, { m_host, model })->set(tps);
     } else if (result.status == ChatStatus::Failed) {
-        metrics->counter(mn::RequestFailures, { m_host, model, result.error.code })->add();
+        metrics->counter(mn::RequestFailures, { m_host, model, QStringLiteral("chat"), result.error.code })->add();
     }
     if (result.metrics.timeToFirstTokenMs >= 0)
         metrics->histogram(mn::FirstTokenSeconds, { m_host, model })->observe(double(result.metrics.timeToFirstTokenMs) / 1000.0);

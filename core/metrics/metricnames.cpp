@@ -13,8 +13,8 @@ void declareStandardMetrics(MetricsRegistry &r)
     const QStringList hostModel { QStringLiteral("host"), QStringLiteral("model") };
     r.declare(name::Requests, T::Counter, QStringLiteral("Requests sent to Ollama hosts."),
         { QStringLiteral("host"), QStringLiteral("model"), QStringLiteral("kind") });
-    r.declare(name::RequestFailures, T::Counter, QStringLiteral("Requests to Ollama hosts that failed, by error kind."),
-        { QStringLiteral("host"), QStringLiteral("model"), QStringLiteral("error") });
+    r.declare(name::RequestFailures, T::Counter, QStringLiteral("Requests to Ollama hosts that failed, by request kind and error kind."),
+        { QStringLiteral("host"), QStringLiteral("model"), QStringLiteral("kind"), QStringLiteral("error") });
     r.declare(name::ResponseSeconds, T::Histogram, QStringLiteral("Time from sending a chat request to its last token."), hostModel);
     r.declare(name::FirstTokenSeconds, T::Histogram, QStringLiteral("Time from sending a chat request to its first token."), hostModel);
     r.declare(name::Tokens, T::Counter, QStringLiteral("Tokens generated (streamed chunks with text)."),

@@ -12,7 +12,7 @@ class MetricsRegistry;
 namespace name {
 // Requests to Ollama (every product path goes through the endpoint pool)
 inline const QString Requests = QStringLiteral("roundtable_requests_total"); // host, model, kind
-inline const QString RequestFailures = QStringLiteral("roundtable_request_failures_total"); // host, model, error
+inline const QString RequestFailures = QStringLiteral("roundtable_request_failures_total"); // host, model, kind, error
 inline const QString ResponseSeconds = QStringLiteral("roundtable_response_seconds"); // host, model
 inline const QString FirstTokenSeconds = QStringLiteral("roundtable_time_to_first_token_seconds"); // host, model
 inline const QString Tokens = QStringLiteral("roundtable_tokens_total"); // host, model, agent

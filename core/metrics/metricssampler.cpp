@@ -109,6 +109,14 @@ void MetricsSampler::setStorage(rt::storage::Storage *storage, int persistSecond
     m_lastRetentionMs = 0; // prune at the next sample
 }
 
+void MetricsSampler::setPersistence(int persistSeconds, int retentionDays)
+{
+    m_persistSeconds = qMax(1, persistSeconds);
+    if (qMax(1, retentionDays) != m_retentionDays)
+        m_lastRetentionMs = 0; // prune by the new rule at the next sample
+    m_retentionDays = qMax(1, retentionDays);
+}
+
 void MetricsSampler::start()
 {
     if (m_timer.isActive())
@@ -299,11 +307,14 @@ HealthReport MetricsSampler::evaluate(const QList<SeriesSnapshot> &snapshot, qin
             byHost[host].version = s.label(QStringLiteral("version"));
         } else if (s.name == name::Requests) {
             report.requests += s.value;
-            requests[host] += s.value;
+            // Health is about answering chats; probes and model lists would
+            // dilute the rate (their failures open the breaker anyway).
+            if (s.label(QStringLiteral("kind")) == QLatin1String("chat"))
+                requests[host] += s.value;
         } else if (s.name == name::RequestFailures) {
             report.failures += s.value;
             // A model that is not there says nothing about the host's health.
-            if (s.label(QStringLiteral("error")) != QLatin1String("model_not_found"))
+            if (s.label(QStringLiteral("kind")) == QLatin1String("chat") && s.label(QStringLiteral("error")) != QLatin1String("model_not_found"))
                 failures[host] += s.value;
         } else if (s.name == name::FirstTokenSeconds) {
             mergeInto(firstToken[host], s.histogram);

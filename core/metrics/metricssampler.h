@@ -66,8 +66,12 @@ public:
     int intervalMs() const { return m_intervalMs; }
     void setCapacity(int points) { m_capacity = qMax(2, points); }
     void setThresholds(const HealthThresholds &thresholds);
+    const HealthThresholds &thresholds() const { return m_thresholds; }
+    int persistSeconds() const { return m_persistSeconds; }
     // Persists chart lines every `persistSeconds` and keeps `retentionDays`.
     void setStorage(rt::storage::Storage *storage, int persistSeconds, int retentionDays);
+    // Changes how often lines are stored and how long they are kept.
+    void setPersistence(int persistSeconds, int retentionDays);
 
     void start();
     void stop();

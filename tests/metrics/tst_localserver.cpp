@@ -197,7 +197,7 @@ private slots:
         QCOMPARE(r.status, 200);
         const QByteArray &text = r.body;
         QVERIFY2(text.contains("roundtable_requests_total{host=\"local\",model=\"llama3.2:1b\",kind=\"chat\"} 3\n"), text.constData());
-        QVERIFY(text.contains("roundtable_request_failures_total{host=\"local\",model=\"llama3.2:1b\",error=\"" + failed.error.code.toUtf8()
+        QVERIFY(text.contains("roundtable_request_failures_total{host=\"local\",model=\"llama3.2:1b\",kind=\"chat\",error=\"" + failed.error.code.toUtf8()
             + "\"} 1\n"));
         QVERIFY(text.contains("roundtable_response_seconds_count{host=\"local\",model=\"llama3.2:1b\"} 2\n"));
         QVERIFY(text.contains("roundtable_time_to_first_token_seconds_count{host=\"local\",model=\"llama3.2:1b\"} 2\n"));

@@ -155,7 +155,7 @@ private slots:
         declareStandardMetrics(r);
         const QString host = QStringLiteral("gpu \"box\"");
         r.counter(name::Requests, { host, QStringLiteral("qwen3:0.6b"), QStringLiteral("chat") })->add(4);
-        r.counter(name::RequestFailures, { host, QStringLiteral("qwen3:0.6b"), QStringLiteral("server_error") })->add();
+        r.counter(name::RequestFailures, { host, QStringLiteral("qwen3:0.6b"), QStringLiteral("chat"), QStringLiteral("server_error") })->add();
         r.histogram(name::ResponseSeconds, { host, QStringLiteral("qwen3:0.6b") })->observe(2.5);
         r.histogram(name::FirstTokenSeconds, { host, QStringLiteral("qwen3:0.6b") })->observe(0.3);
         r.counter(name::Tokens, { host, QStringLiteral("qwen3:0.6b"), QStringLiteral("Skeptic") })->add(120);
@@ -169,7 +169,7 @@ private slots:
         r.counter(name::HttpRequests, { QStringLiteral("/metrics"), QStringLiteral("401") })->add();
         r.counter(name::CpuSeconds)->set(1.25);
         const QByteArray text = r.renderPrometheus();
-        QVERIFY(text.contains("roundtable_request_failures_total{host=\"gpu \\\"box\\\"\",model=\"qwen3:0.6b\",error=\"server_error\"} 1\n"));
+        QVERIFY(text.contains("roundtable_request_failures_total{host=\"gpu \\\"box\\\"\",model=\"qwen3:0.6b\",kind=\"chat\",error=\"server_error\"} 1\n"));
         QVERIFY(text.contains("roundtable_host_model_loaded_bytes{host=\"gpu \\\"box\\\"\",model=\"qwen3:0.6b\"} 5200000000\n"));
         QCOMPARE(promtoolCheck(text), QString());
     }

@@ -15,6 +15,8 @@
 #include "tempdatabase.h"
 #include "ui/chatpage.h"
 #include "ui/chatview.h"
+#include "metrics/metricssampler.h"
+#include "server/metricsservice.h"
 #include "ui/mainwindow.h"
 #include "ui/settingspage.h"
 #include "ui/shortcutsdialog.h"
@@ -401,6 +403,16 @@ void TestSettingsPage::localServerFromSettings()
     QCOMPARE(page()->serverStatus()->text(), u"Not running."_s);
     QCOMPARE(scrape(fresh).status, 0);
     QCOMPARE(rt::AppSettings::value(rt::AppSettings::ServerEnabled).toBool(), false);
+
+    // Health thresholds and persistence apply to the running sampler at once.
+    rt::metrics::MetricsSampler *sampler = m_window->metrics()->sampler();
+    page()->errorRateSpin()->setValue(55);
+    page()->healthWindowSpin()->setValue(120);
+    QCOMPARE(sampler->thresholds().errorRate, 0.55);
+    QCOMPARE(sampler->thresholds().windowSeconds, 120);
+    QCOMPARE(rt::AppSettings::value(rt::AppSettings::HealthErrorRatePercent).toInt(), 55);
+    page()->findChild<QSpinBox *>(u"persistSpin"_s)->setValue(15);
+    QCOMPARE(sampler->persistSeconds(), 15);
 
     // A port in use: said in words, in the error colour.
     QTcpServer blocker;
