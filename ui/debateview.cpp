@@ -4,6 +4,7 @@
 #include "debate/debateengine.h"
 #include "debatetext.h"
 #include "seatcard.h"
+#include "seatchart.h"
 #include "theme.h"
 #include "windowstate.h"
 
@@ -291,6 +292,7 @@ DebateView::DebateView(QWidget *parent)
 
     QFrame *side = card(this, QStringLiteral("debateSide"));
     m_chart = new ConsensusChart(side);
+    m_seatChart = new SeatChart(side);
     m_transcript = new QTextBrowser(side);
     m_transcript->setObjectName(QStringLiteral("transcript"));
     m_transcript->setAccessibleName(tr("Transcript"));
@@ -308,6 +310,8 @@ DebateView::DebateView(QWidget *parent)
     sideLayout->setSpacing(4);
     sideLayout->addWidget(muted(tr("CONSENSUS PER ROUND"), side, 0.8));
     sideLayout->addWidget(m_chart);
+    sideLayout->addWidget(muted(tr("SEATS: TOKENS GENERATED AND SECONDS PER TURN"), side, 0.8));
+    sideLayout->addWidget(m_seatChart);
     sideLayout->addWidget(muted(tr("TRANSCRIPT"), side, 0.8));
     sideLayout->addWidget(m_transcript, 1);
 
@@ -333,6 +337,9 @@ DebateView::DebateView(QWidget *parent)
     m_flushTimer.setSingleShot(true);
     m_flushTimer.setInterval(33); // text reaches the screen at most ~30 times a second
     connect(&m_flushTimer, &QTimer::timeout, this, &DebateView::flushText);
+    m_seatChartTimer.setSingleShot(true);
+    m_seatChartTimer.setInterval(250);
+    connect(&m_seatChartTimer, &QTimer::timeout, this, &DebateView::updateSeatChart);
     updateControls();
 }
 
@@ -351,6 +358,7 @@ void DebateView::setSession(DebateSession *session)
     connect(session, &DebateSession::reset, this, &DebateView::rebuild);
     connect(session, &DebateSession::phaseChanged, this, [this] {
         flushText();
+        updateSeatChart(); // the last turns show when the debate ends or pauses
         updateHeader();
         updateControls();
     });
@@ -420,6 +428,8 @@ void DebateView::rebuild()
     buildSeats();
     if (m_session) {
         m_chart->setDebate(m_session->seats(), m_session->info().maxRounds, m_session->info().threshold);
+        m_seatChart->setSeats(m_session->seats(), m_session->info().maxRounds);
+        updateSeatChart();
         for (const TurnRecord &turn : m_session->turns()) {
             if (turn.info.kind == TurnKind::Turn && turn.stance.confidence)
                 m_chart->addConfidence(turn.info.seat, turn.info.round, *turn.stance.confidence);
@@ -439,6 +449,7 @@ void DebateView::rebuild()
         }
     } else {
         m_chart->setDebate({}, 3, 0.8);
+        m_seatChart->setSeats({}, 3);
     }
     rebuildTranscript();
     updateHeader();
@@ -517,6 +528,14 @@ void DebateView::onTurnFinished(int index)
         m_chart->addConfidence(turn.info.seat, turn.info.round, *turn.stance.confidence);
     appendTurnToTranscript(turn);
     updateHeader();
+    if (turn.info.seat >= 0 && !m_seatChartTimer.isActive())
+        m_seatChartTimer.start();
+}
+
+void DebateView::updateSeatChart()
+{
+    m_seatChartTimer.stop();
+    m_seatChart->setTurns(m_session ? m_session->turns() : QList<TurnRecord> {});
 }
 
 void DebateView::onConsensus(int roundIndex)

@@ -20,6 +20,7 @@ class QTextBrowser;
 namespace rt::ui {
 
 class ConsensusChart;
+class SeatChart;
 class SeatCard;
 
 // The table: every seat at once with its streaming turn and stance, the
@@ -41,6 +42,7 @@ public:
     QString roundText() const;
     int consensusPercent() const; // -1 before the first round
     ConsensusChart *chart() const { return m_chart; }
+    SeatChart *seatChart() const { return m_seatChart; }
     QTextBrowser *transcript() const { return m_transcript; }
     QPushButton *pauseButton() const { return m_pauseButton; }
     QPushButton *stopButton() const { return m_stopButton; }
@@ -86,6 +88,7 @@ private:
     void onTurnFinished(int index);
     void onConsensus(int roundIndex);
     void flushText();
+    void updateSeatChart();
     void updateHeader();
     void updateControls();
     void updateResult();
@@ -120,6 +123,8 @@ private:
     QList<SeatCard *> m_cards;
     int m_columns = 1;
     ConsensusChart *m_chart;
+    SeatChart *m_seatChart;
+    QTimer m_seatChartTimer; // finished turns redraw it at most 4 times a second
     QTextBrowser *m_transcript;
     QHash<int, QString> m_pendingText; // seat -> text not yet shown
     QTimer m_flushTimer;

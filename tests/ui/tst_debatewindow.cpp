@@ -22,6 +22,7 @@
 #include "ui/mainwindow.h"
 #include "ui/newdebatepanel.h"
 #include "ui/seatcard.h"
+#include "ui/seatchart.h"
 #include "ui/taskindicator.h"
 #include "ui/theme.h"
 #include "ui/workspace.h"
@@ -93,6 +94,7 @@ private slots:
     void closingWhileRunningAsksStopOrKeep();
     void demoOffersSampleDebate();
     void darkLivePageFromCommandLine();
+    void seatChartsMatchTurnsLiveAndReopened();
 
 private:
     void openWindow(const QUrl &host, const QString &db);
@@ -551,6 +553,93 @@ void TestDebateWindow::darkLivePageFromCommandLine()
     // Bad values are usage errors.
     QCOMPARE(env.run({ u"--theme"_s, u"purple"_s }).code, 2);
     QCOMPARE(env.run({ u"--page"_s, u"nowhere"_s }).code, 2);
+}
+
+void TestDebateWindow::seatChartsMatchTurnsLiveAndReopened()
+{
+    openWindow(m_sim.url(), m_db->dbArgument());
+    waitUntilReady();
+    QTest::keyClick(m_window.get(), Qt::Key_N, Qt::ControlModifier | Qt::ShiftModifier);
+    QTest::keyClicks(page()->newPanel()->questionEdit(), kQuestion);
+    QTest::keyClick(page()->newPanel()->questionEdit(), Qt::Key_Return);
+    DebateSession *session = waitForSession();
+    QVERIFY(session->isLive());
+    QTRY_COMPARE_WITH_TIMEOUT(session->phase(), Phase::Finished, 120000);
+    const qint64 debateId = session->debateId();
+
+    // What each seat did, from the session's turns (the values the metrics
+    // registry is fed from); the moderator (seat < 0) is left out.
+    QHash<QString, qint64> tokens;
+    QHash<QString, QList<QPointF>> seconds;
+    QHash<QString, QSet<int>> rounds;
+    for (const rt::debate::TurnRecord &turn : session->turns()) {
+        if (turn.info.seat < 0)
+            continue;
+        tokens[turn.info.agentName] += turn.metrics.evalCount;
+        seconds[turn.info.agentName].append(QPointF(turn.info.round, double(turn.metrics.wallTimeMs) / 1000.0));
+        rounds[turn.info.agentName].insert(turn.info.round);
+    }
+    // The same totals storage kept.
+    QHash<QString, qint64> storedTokens;
+    for (const rt::storage::DebateTurn &turn : storedTurns(*m_db, debateId)) {
+        if (turn.seat >= 0)
+            storedTokens[turn.agentName] += turn.metrics.evalCount.value_or(0);
+    }
+    QCOMPARE(storedTokens, tokens);
+
+    auto check = [&](rt::ui::SeatChart *chart) {
+        int debaters = 0;
+        QCOMPARE(chart->barCount(), int(session->seats().size()));
+        for (const rt::debate::Seat &seat : session->seats()) {
+            const QString name = seat.agent.name;
+            QCOMPARE(chart->tokensFor(name), tokens.value(name));
+            QCOMPARE(chart->turnSeconds(name), seconds.value(name));
+            if (!seat.speaksInRounds())
+                continue;
+            ++debaters;
+            QVERIFY2(tokens.value(name) > 0, qPrintable(name));
+            // One point per round the seat spoke, at that round.
+            const QList<QPointF> points = chart->turnSeconds(name);
+            QCOMPARE(points.size(), rounds.value(name).size());
+            for (const QPointF &p : points) {
+                QVERIFY(rounds.value(name).contains(qRound(p.x())));
+                QVERIFY2(p.y() > 0, qPrintable(name));
+            }
+        }
+        QCOMPARE(debaters, 3);
+    };
+
+    rt::ui::DebateView *view = page()->view();
+    rt::ui::SeatChart *chart = view->seatChart();
+    QVERIFY(chart->isVisible());
+    // Redraws are coalesced: wait until the last turn is drawn.
+    QTRY_VERIFY(chart->turnSeconds(session->seats().constFirst().agent.name) == seconds.value(session->seats().constFirst().agent.name));
+    check(chart);
+    if (QTest::currentTestFailed())
+        return;
+    // The seat cards keep their size next to the charts.
+    for (rt::ui::SeatCard *card : view->seatCards())
+        QVERIFY2(card->height() >= 200, qPrintable(QString::number(card->height())));
+    saveScreenshot(m_window.get(), u"debate-charts.png"_s);
+    rt::ui::Theme::change(*qApp, rt::ui::Theme::Mode::Dark);
+    saveScreenshot(m_window.get(), u"debate-charts-dark.png"_s);
+    rt::ui::Theme::change(*qApp, rt::ui::Theme::Mode::Light);
+
+    // Reopened from the list in a new window: the same picture from storage.
+    m_window.reset();
+    openWindow(m_sim.url(), m_db->dbArgument());
+    waitUntilReady();
+    m_window->showPage(m_window->pageIndex(page()));
+    QTRY_VERIFY(page()->listModel()->rowOf(debateId) >= 0);
+    page()->listView()->setFocus();
+    page()->listView()->setCurrentIndex(page()->listView()->model()->index(0, 0)); // the newest
+    QTest::keyClick(page()->listView(), Qt::Key_Return);
+    session = waitForSession();
+    QTRY_COMPARE(session->debateId(), debateId);
+    QVERIFY(!session->isLive());
+    chart = page()->view()->seatChart();
+    QVERIFY(chart->isVisible());
+    check(chart);
 }
 
 QTEST_MAIN(TestDebateWindow)
