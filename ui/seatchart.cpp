@@ -71,8 +71,8 @@ SeatChart::SeatChart(QWidget *parent)
     auto *layout = new QHBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
     layout->setSpacing(4);
-    layout->addWidget(m_tokensView, 1);
-    layout->addWidget(m_timeView, 1);
+    layout->addWidget(m_tokensView, 3); // room for the names
+    layout->addWidget(m_timeView, 2);
     // A theme chosen in Settings: axes, titles, bars and lines take its colours.
     connect(Theme::notifier(), &Theme::Notifier::modeChanged, this, &SeatChart::applyColours);
     setSeats({}, 3);
@@ -116,12 +116,18 @@ void SeatChart::setSeats(const QList<Seat> &seats, int maxRounds)
         m_sets.insert(m_seats.at(i).index, set);
     }
     tokens->addSeries(m_bars);
+    tokens->legend()->setVisible(true);
+    tokens->legend()->setAlignment(Qt::AlignRight);
+    tokens->legend()->setFont(Theme::scaledFont(font(), 0.75));
+    tokens->legend()->setMarkerShape(QLegend::MarkerShapeCircle);
     m_categories = new QBarCategoryAxis(tokens);
     m_tokensAxis = new QValueAxis(tokens);
     m_tokensAxis->setLabelFormat(QStringLiteral("%.0f"));
     m_tokensAxis->setTickCount(3);
-    m_tokensAxis->setTitleText(tr("tokens generated"));
-    styleAxis(m_categories, font());
+    m_tokensAxis->setTitleText(tr("tokens"));
+    // Names go in the legend: a compact category axis elides its labels
+    // to "..." once the rows are lower than a line of text.
+    m_categories->setVisible(false);
     styleAxis(m_tokensAxis, font());
     tokens->addAxis(m_categories, Qt::AlignLeft);
     tokens->addAxis(m_tokensAxis, Qt::AlignBottom);
@@ -140,7 +146,7 @@ void SeatChart::setSeats(const QList<Seat> &seats, int maxRounds)
     m_roundAxis->setTitleText(tr("round"));
     m_secondsAxis = new QValueAxis(time);
     m_secondsAxis->setTickCount(3);
-    m_secondsAxis->setTitleText(tr("seconds per turn"));
+    m_secondsAxis->setTitleText(tr("s"));
     styleAxis(m_roundAxis, font());
     styleAxis(m_secondsAxis, font());
     time->addAxis(m_roundAxis, Qt::AlignBottom);
@@ -202,6 +208,7 @@ void SeatChart::setTurns(const QList<TurnRecord> &turns)
 
 void SeatChart::applyColours()
 {
+    m_tokensView->chart()->legend()->setLabelColor(Theme::Text);
     for (QChartView *view : { m_tokensView, m_timeView }) {
         QChart *c = view->chart();
         for (QAbstractAxis *axis : c->axes()) {
