@@ -310,8 +310,17 @@ DebateView::DebateView(QWidget *parent)
     sideLayout->setSpacing(4);
     sideLayout->addWidget(muted(tr("CONSENSUS PER ROUND"), side, 0.8));
     sideLayout->addWidget(m_chart);
-    sideLayout->addWidget(muted(tr("SEATS: TOKENS GENERATED AND SECONDS PER TURN"), side, 0.8));
-    sideLayout->addWidget(m_seatChart);
+    m_seatSection = new QWidget(side);
+    m_seatSection->setObjectName(QStringLiteral("seatSection"));
+    auto *seatLayout = new QVBoxLayout(m_seatSection);
+    seatLayout->setContentsMargins(0, 0, 0, 0);
+    seatLayout->setSpacing(4);
+    seatLayout->addWidget(muted(tr("SEATS: TOKENS GENERATED AND SECONDS PER TURN"), m_seatSection, 0.8));
+    m_seatChart->setParent(m_seatSection);
+    seatLayout->addWidget(m_seatChart);
+    sideLayout->addWidget(m_seatSection);
+    side->installEventFilter(this);
+    m_side = side;
     sideLayout->addWidget(muted(tr("TRANSCRIPT"), side, 0.8));
     sideLayout->addWidget(m_transcript, 1);
 
@@ -505,6 +514,10 @@ bool DebateView::eventFilter(QObject *watched, QEvent *event)
 {
     if (watched == m_seatScroll->viewport() && event->type() == QEvent::Resize)
         fitSeats();
+    // A short window: the seat charts give way, so the consensus chart and
+    // the transcript keep their room instead of overlapping.
+    if (watched == m_side && event->type() == QEvent::Resize)
+        m_seatSection->setVisible(m_side->height() >= 440);
     return QWidget::eventFilter(watched, event);
 }
 

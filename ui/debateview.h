@@ -124,6 +124,8 @@ private:
     int m_columns = 1;
     ConsensusChart *m_chart;
     SeatChart *m_seatChart;
+    QWidget *m_seatSection; // its title and the chart; hidden when the side is short
+    QFrame *m_side;
     QTimer m_seatChartTimer; // finished turns redraw it at most 4 times a second
     QTextBrowser *m_transcript;
     QHash<int, QString> m_pendingText; // seat -> text not yet shown
