@@ -1,7 +1,5 @@
 #include "mainwindow.h"
 
-#include "server/metricsservice.h"
-
 #include "agentspage.h"
 #include "chatpage.h"
 #include "common/appsettings.h"
@@ -22,6 +20,7 @@
 #include "modelspage.h"
 #include "newdebatepanel.h"
 #include "offlinepanel.h"
+#include "server/metricsservice.h"
 #include "settingspage.h"
 #include "shortcutsdialog.h"
 #include "taskindicator.h"

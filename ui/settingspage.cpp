@@ -4,9 +4,9 @@
 #include "common/futurecallback.h"
 #include "llm/endpointpool.h"
 #include "llm/modelcatalog.h"
+#include "metrics/metricssampler.h"
 #include "server/localserver.h"
 #include "server/metricsservice.h"
-#include "metrics/metricssampler.h"
 #include "storage/databaselocation.h"
 #include "storage/storage.h"
 #include "theme.h"
@@ -15,14 +15,14 @@
 #include <QApplication>
 #include <QCheckBox>
 #include <QClipboard>
-#include <QHostAddress>
 #include <QComboBox>
 #include <QDir>
 #include <QFileDialog>
-#include <QFormLayout>
 #include <QFontDatabase>
+#include <QFormLayout>
 #include <QFrame>
 #include <QHBoxLayout>
+#include <QHostAddress>
 #include <QLabel>
 #include <QLineEdit>
 #include <QPromise>
@@ -343,6 +343,7 @@ QWidget *SettingsPage::buildServer()
     m_serverPort->setValue(rt::AppSettings::value(rt::AppSettings::ServerPort).toInt());
     m_serverPort->setAccessibleName(tr("Server port"));
     m_serverPort->setKeyboardTracking(false); // one restart when the number is complete
+    m_serverPort->setMaximumWidth(160);
 
     m_serverBind = new QComboBox(frame);
     m_serverBind->setObjectName(QStringLiteral("serverBindCombo"));
@@ -445,19 +446,22 @@ QWidget *SettingsPage::buildMetrics()
     QVBoxLayout *body = nullptr;
     QFrame *frame = section(tr("Metrics and Health"),
         tr("When a host counts as degraded on the Metrics page and at /health, and how long the charts' history is kept."), this, &body);
-    auto spin = [frame](const char *name, int low, int high, const rt::AppSettings::Key &key, const QString &suffix, const QString &accessible) {
-        auto *box = new QSpinBox(frame);
-        box->setObjectName(QLatin1String(name));
-        box->setRange(low, high);
-        box->setValue(qBound(low, rt::AppSettings::value(key).toInt(), high));
-        box->setSuffix(suffix);
-        box->setAccessibleName(accessible);
-        box->setKeyboardTracking(false);
-        return box;
-    };
-    m_errorRate = spin("errorRateSpin", 1, 100, rt::AppSettings::HealthErrorRatePercent, tr(" %"), tr("Failed requests that make a host degraded"));
-    m_slowFirstToken =
-        spin("slowFirstTokenSpin", 1, 3600, rt::AppSettings::HealthSlowFirstTokenSec, tr(" s"), tr("First-token time that makes a host degraded"));
+    auto spin
+        = [frame](const char *name, int low, int high, const rt::AppSettings::Key &key, const QString &suffix, const QString &accessible) {
+              auto *box = new QSpinBox(frame);
+              box->setObjectName(QLatin1String(name));
+              box->setRange(low, high);
+              box->setValue(qBound(low, rt::AppSettings::value(key).toInt(), high));
+              box->setSuffix(suffix);
+              box->setAccessibleName(accessible);
+              box->setKeyboardTracking(false);
+              box->setMaximumWidth(160);
+              return box;
+          };
+    m_errorRate
+        = spin("errorRateSpin", 1, 100, rt::AppSettings::HealthErrorRatePercent, tr(" %"), tr("Failed requests that make a host degraded"));
+    m_slowFirstToken = spin("slowFirstTokenSpin", 1, 3600, rt::AppSettings::HealthSlowFirstTokenSec, tr(" s"),
+        tr("First-token time that makes a host degraded"));
     m_healthWindow = spin("healthWindowSpin", 10, 3600, rt::AppSettings::HealthWindowSec, tr(" s"), tr("Time window for host health"));
     m_persistEvery = spin("persistSpin", 5, 3600, rt::AppSettings::MetricsPersistSec, tr(" s"), tr("How often samples are stored"));
     m_retention = spin("retentionSpin", 1, 3650, rt::AppSettings::MetricsRetentionDays, tr(" days"), tr("How long samples are kept"));

@@ -3,8 +3,6 @@
 #include "agents/storageagentstore.h"
 #include "agentselection.h"
 #include "clicommon.h"
-#include "servecli.h"
-#include "server/metricsservice.h"
 #include "commands.h"
 #include "common/appsettings.h"
 #include "common/translate.h"
@@ -15,16 +13,18 @@
 #include "llm/endpointpool.h"
 #include "llm/ollamaerrors.h"
 #include "llm/ollamahost.h"
+#include "servecli.h"
+#include "server/metricsservice.h"
 #include "storagecli.h"
 #include "tasks/storagetaskstore.h"
 #include "tasks/taskmanager.h"
 #include "taskscli.h"
 
 #include <QCoreApplication>
-#include <QTimer>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QSocketNotifier>
+#include <QTimer>
 #include <cstdio>
 #include <functional>
 #include <unistd.h>

@@ -134,7 +134,8 @@ int runMetrics(const QStringList &arguments)
                     .arg(60));
         return ExitOk;
     }
-    QList<QStringList> rows { { tr("METRIC"), tr("SERIES"), tr("LAST"), tr("MIN"), tr("MEAN"), tr("MAX"), tr("SAMPLES"), tr("LAST SAMPLE") } };
+    QList<QStringList> rows { { tr("METRIC"), tr("SERIES"), tr("LAST"), tr("MIN"), tr("MEAN"), tr("MAX"), tr("SAMPLES"),
+        tr("LAST SAMPLE") } };
     for (const Line &line : std::as_const(lines)) {
         rows.append({ line.name, line.series, number(line.last().value), number(line.min), number(line.mean), number(line.max),
             QString::number(line.samples.size()), line.last().ts.toLocalTime().toString(u"yyyy-MM-dd HH:mm:ss"_s) });

@@ -22,8 +22,8 @@ void ServeOptions::addTo(QCommandLineParser &parser) const
     parser.addOptions({ bind, token, loopbackWithoutToken });
 }
 
-int startServing(rt::server::MetricsService &service, const QCommandLineParser &parser, const ServeOptions &options, int port,
-    bool toStderr)
+int startServing(
+    rt::server::MetricsService &service, const QCommandLineParser &parser, const ServeOptions &options, int port, bool toStderr)
 {
     rt::server::ServerOptions server = rt::server::MetricsService::optionsFromSettings();
     if (port >= 0)

@@ -27,8 +27,8 @@ struct ServeOptions {
 // settings) and prints its address, endpoints and `token: TOKEN` to stdout
 // (or stderr when stdout carries other output). Returns an exit code: 0 when
 // serving, 1 when the port cannot be used, 2 for a bad flag.
-int startServing(rt::server::MetricsService &service, const QCommandLineParser &parser, const ServeOptions &options, int port,
-    bool toStderr);
+int startServing(
+    rt::server::MetricsService &service, const QCommandLineParser &parser, const ServeOptions &options, int port, bool toStderr);
 
 // "90s", "15m", "2h", "7d" or plain seconds; -1 when not understood.
 qint64 parseDurationSeconds(const QString &text);

@@ -6,8 +6,8 @@
 #include "common/translate.h"
 #include "llm/endpointpool.h"
 #include "servecli.h"
-#include "storagecli.h"
 #include "server/metricsservice.h"
+#include "storagecli.h"
 
 #include <QCoreApplication>
 

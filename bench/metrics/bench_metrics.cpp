@@ -233,7 +233,8 @@ int main(int argc, char *argv[])
         static_cast<long long>(chunks), runs);
     std::printf("%-20s %10s %10s %14s\n", "mode", "cpu s", "wall s", "cpu vs off");
     std::printf("%-20s %10.3f %10.3f %13.2f%%\n", "metrics off", off, median(wall[0]), 0.0);
-    std::printf("%-20s %10.3f %10.3f %+13.2f%%   (target < 3%%)\n", "metrics on", on, median(wall[1]), off > 0 ? (on - off) / off * 100.0 : 0.0);
+    std::printf(
+        "%-20s %10.3f %10.3f %+13.2f%%   (target < 3%%)\n", "metrics on", on, median(wall[1]), off > 0 ? (on - off) / off * 100.0 : 0.0);
     std::printf("%-20s %10.3f %10.3f %+13.2f%%   (noise floor)\n", "metrics off, again", again, median(wall[2]),
         off > 0 ? (again - off) / off * 100.0 : 0.0);
 

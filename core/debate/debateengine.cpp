@@ -1,10 +1,9 @@
 #include "debateengine.h"
 
-#include "debatemetrics.h"
-
 #include "common/correlationid.h"
 #include "common/logging.h"
 #include "debateengine_p.h"
+#include "debatemetrics.h"
 #include "llm/endpointpool.h"
 #include "llm/modelinfo.h"
 #include "llm/ollamaclient.h"

@@ -202,8 +202,8 @@ rt::Status EndpointPool::removeHost(const QString &name)
     destroyHost(*host);
     if (m_metrics) {
         namespace mn = rt::metrics::name;
-        for (const QString &family : { mn::ActiveStreams, mn::QueuedRequests, mn::HostUp, mn::HostBreaker, mn::HostProbeSeconds, mn::HostInfo,
-                 mn::HostModelBytes, mn::HostModelVramBytes, mn::HostModelExpiry })
+        for (const QString &family : { mn::ActiveStreams, mn::QueuedRequests, mn::HostUp, mn::HostBreaker, mn::HostProbeSeconds,
+                 mn::HostInfo, mn::HostModelBytes, mn::HostModelVramBytes, mn::HostModelExpiry })
             m_metrics->removeWhere(family, QStringLiteral("host"), name);
     }
     emit hostRemoved(name);

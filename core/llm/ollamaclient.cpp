@@ -1,9 +1,8 @@
 #include "ollamaclient.h"
 
+#include "common/logging.h"
 #include "metrics/metricnames.h"
 #include "metrics/metricsregistry.h"
-
-#include "common/logging.h"
 #include "ollamaerrors.h"
 
 #include <QJsonArray>
@@ -49,11 +48,12 @@ void OllamaClient::requestJson(const QByteArray &verb, const QString &path, cons
         namespace mn = rt::metrics::name;
         const QString kind = path.section(QLatin1Char('/'), -1);
         m_metrics->counter(mn::Requests, { m_metricsHost, model, kind })->add();
-        callback = [registry = m_metrics, host = m_metricsHost, model, kind, callback = std::move(callback)](const Result<QJsonObject> &result) {
-            if (!result)
-                registry->counter(mn::RequestFailures, { host, model, kind, result.error().code })->add();
-            callback(result);
-        };
+        callback
+            = [registry = m_metrics, host = m_metricsHost, model, kind, callback = std::move(callback)](const Result<QJsonObject> &result) {
+                  if (!result)
+                      registry->counter(mn::RequestFailures, { host, model, kind, result.error().code })->add();
+                  callback(result);
+              };
     }
     QUrl url = m_config.baseUrl;
     url.setPath(url.path() + path);

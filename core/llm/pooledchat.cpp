@@ -1,9 +1,9 @@
 #include "pooledchat.h"
 
 #include "chatstream.h"
+#include "common/translate.h"
 #include "metrics/metricnames.h"
 #include "metrics/metricsregistry.h"
-#include "common/translate.h"
 #include "ollamaclient.h"
 #include "ollamaerrors.h"
 

@@ -45,7 +45,10 @@ QJsonObject HostHealth::toJson() const
         { QStringLiteral("status"), toString(status) },
         { QStringLiteral("reasons"), QJsonArray::fromStringList(reasons) },
         { QStringLiteral("up"), up },
-        { QStringLiteral("breaker"), breaker == 0 ? QStringLiteral("closed") : breaker == 1 ? QStringLiteral("open") : QStringLiteral("probing") },
+        { QStringLiteral("breaker"),
+            breaker == 0       ? QStringLiteral("closed")
+                : breaker == 1 ? QStringLiteral("open")
+                               : QStringLiteral("probing") },
         { QStringLiteral("requests"), requests },
         { QStringLiteral("failures"), failures },
         { QStringLiteral("error_rate"), rounded(errorRate, 4) },
@@ -71,7 +74,8 @@ QJsonObject HealthReport::toJson() const
         { QStringLiteral("failures"), failures },
         { QStringLiteral("average_response_ms"), rounded(averageResponseMs, 1) },
         { QStringLiteral("error_rate"), rounded(errorRate, 4) },
-        { QStringLiteral("connections"), QJsonObject { { QStringLiteral("current"), connections }, { QStringLiteral("peak"), connectionsPeak } } },
+        { QStringLiteral("connections"),
+            QJsonObject { { QStringLiteral("current"), connections }, { QStringLiteral("peak"), connectionsPeak } } },
         { QStringLiteral("viewers"), QJsonObject { { QStringLiteral("current"), viewers }, { QStringLiteral("peak"), viewersPeak } } },
         { QStringLiteral("hosts"), hostList },
     };

@@ -4,8 +4,8 @@
 #include <QMap>
 #include <algorithm>
 #include <charconv>
-#include <cstring>
 #include <cmath>
+#include <cstring>
 #include <mutex>
 
 namespace rt::metrics {
@@ -13,8 +13,7 @@ namespace rt::metrics {
 void Value::raiseTo(double value)
 {
     double current = m_value.load(std::memory_order_relaxed);
-    while (value > current && !m_value.compare_exchange_weak(current, value, std::memory_order_relaxed)) {
-    }
+    while (value > current && !m_value.compare_exchange_weak(current, value, std::memory_order_relaxed)) { }
 }
 
 Histogram::Histogram(const std::vector<double> &bounds)
@@ -141,8 +140,7 @@ MetricsRegistry::Family *MetricsRegistry::find(const QString &name) const
     return it == m_families.cend() ? nullptr : it->get();
 }
 
-template<typename T>
-std::shared_ptr<T> MetricsRegistry::series(const QString &name, MetricType type, const QStringList &labelValues)
+template<typename T> std::shared_ptr<T> MetricsRegistry::series(const QString &name, MetricType type, const QStringList &labelValues)
 {
     {
         std::shared_lock lock(m_mutex);

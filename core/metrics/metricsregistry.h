@@ -81,8 +81,8 @@ public:
     MetricsRegistry(const MetricsRegistry &) = delete;
     MetricsRegistry &operator=(const MetricsRegistry &) = delete;
 
-    void declare(const QString &name, MetricType type, const QString &help, const QStringList &labelNames,
-        const std::vector<double> &buckets = {});
+    void declare(
+        const QString &name, MetricType type, const QString &help, const QStringList &labelNames, const std::vector<double> &buckets = {});
     bool isDeclared(const QString &name) const;
 
     // The series with these label values (in the family's label order), created

@@ -238,11 +238,11 @@ void MetricsSampler::sampleNow()
         policy.rawSeconds = qMin<qint64>(24 * 3600, policy.keepSeconds);
         policy.bucketSeconds = 300;
         const QFuture<rt::Status> retention = m_storage->write([policy](rt::storage::StorageContext &c) -> rt::Status {
-                const auto report = c.metrics().applyRetention(policy);
-                if (!report.ok())
-                    return report.error();
-                return {};
-            });
+            const auto report = c.metrics().applyRetention(policy);
+            if (!report.ok())
+                return report.error();
+            return {};
+        });
         rt::whenReady(retention, this, [](const rt::Status &status) {
             if (!status.ok())
                 qCWarning(lcStorage).noquote() << "metric retention:" << status.error().message;
@@ -314,7 +314,8 @@ HealthReport MetricsSampler::evaluate(const QList<SeriesSnapshot> &snapshot, qin
         } else if (s.name == name::RequestFailures) {
             report.failures += s.value;
             // A model that is not there says nothing about the host's health.
-            if (s.label(QStringLiteral("kind")) == QLatin1String("chat") && s.label(QStringLiteral("error")) != QLatin1String("model_not_found"))
+            if (s.label(QStringLiteral("kind")) == QLatin1String("chat")
+                && s.label(QStringLiteral("error")) != QLatin1String("model_not_found"))
                 failures[host] += s.value;
         } else if (s.name == name::FirstTokenSeconds) {
             mergeInto(firstToken[host], s.histogram);
@@ -365,7 +366,7 @@ HealthReport MetricsSampler::evaluate(const QList<SeriesSnapshot> &snapshot, qin
                 h.reasons.append(tr("%1: %2 of requests failed in %3").arg(host, percent(h.errorRate), window(m_thresholds.windowSeconds)));
             if (h.firstTokenP95Seconds > m_thresholds.slowFirstTokenSeconds)
                 h.reasons.append(tr("%1: first tokens took %2 s (p95) in %3")
-                        .arg(host, QLocale().toString(h.firstTokenP95Seconds, 'f', 1), window(m_thresholds.windowSeconds)));
+                                     .arg(host, QLocale().toString(h.firstTokenP95Seconds, 'f', 1), window(m_thresholds.windowSeconds)));
             h.status = h.reasons.isEmpty() ? HealthStatus::Healthy : HealthStatus::Degraded;
         }
         down += h.status == HealthStatus::Down ? 1 : 0;
@@ -381,7 +382,8 @@ HealthReport MetricsSampler::evaluate(const QList<SeriesSnapshot> &snapshot, qin
         report.summary = tr("No Ollama host is configured.");
     } else if (down == hosts.size()) {
         report.status = HealthStatus::Down;
-        report.summary = hosts.size() == 1 ? reasons.join(QStringLiteral("; ")) : tr("Every Ollama host is down: %1").arg(reasons.join(QStringLiteral("; ")));
+        report.summary = hosts.size() == 1 ? reasons.join(QStringLiteral("; "))
+                                           : tr("Every Ollama host is down: %1").arg(reasons.join(QStringLiteral("; ")));
     } else if (down + degraded > 0) {
         report.status = HealthStatus::Degraded;
         report.summary = reasons.join(QStringLiteral("; "));

@@ -17,8 +17,8 @@ void updateProcessMetrics(MetricsRegistry &registry)
 #if defined(Q_OS_UNIX)
     rusage usage {};
     if (getrusage(RUSAGE_SELF, &usage) == 0) {
-        const double cpu = double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec)
-            + double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6;
+        const double cpu
+            = double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) + double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6;
         // A counter: set, not added, since the kernel keeps the total.
         registry.counter(name::CpuSeconds)->set(cpu);
     }

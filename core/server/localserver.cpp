@@ -122,8 +122,8 @@ bool LocalServer::handleRequest(const QHttpServerRequest &request, QTcpSocket *s
             return true;
         }
         count(path, 200);
-        responder.write(m_registry->renderPrometheus(), { { "Content-Type", contentTypeMetrics() }, { "Cache-Control", "no-store" } },
-            Status::Ok);
+        responder.write(
+            m_registry->renderPrometheus(), { { "Content-Type", contentTypeMetrics() }, { "Cache-Control", "no-store" } }, Status::Ok);
         return true;
     }
     // /health: the status for anyone (load balancers, uptime checks); the

@@ -1,9 +1,8 @@
 #include "storage.h"
 
+#include "common/logging.h"
 #include "metrics/metricnames.h"
 #include "metrics/metricsregistry.h"
-
-#include "common/logging.h"
 
 #include <QSemaphore>
 

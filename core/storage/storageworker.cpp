@@ -1,14 +1,13 @@
 #include "storageworker.h"
 
-#include "metrics/metricsregistry.h"
-
 #include "common/logging.h"
 #include "database.h"
+#include "metrics/metricsregistry.h"
 #include "storagecontext.h"
 
 #include <QCoreApplication>
-#include <QSemaphore>
 #include <QElapsedTimer>
+#include <QSemaphore>
 #include <QTimer>
 #include <algorithm>
 

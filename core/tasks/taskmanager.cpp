@@ -1,11 +1,10 @@
 #include "taskmanager.h"
 
-#include "metrics/metricnames.h"
-#include "metrics/metricsregistry.h"
-
 #include "common/futurecallback.h"
 #include "common/logging.h"
 #include "common/translate.h"
+#include "metrics/metricnames.h"
+#include "metrics/metricsregistry.h"
 
 #include <QCoreApplication>
 #include <QTimer>

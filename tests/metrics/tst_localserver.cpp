@@ -197,8 +197,8 @@ private slots:
         QCOMPARE(r.status, 200);
         const QByteArray &text = r.body;
         QVERIFY2(text.contains("roundtable_requests_total{host=\"local\",model=\"llama3.2:1b\",kind=\"chat\"} 3\n"), text.constData());
-        QVERIFY(text.contains("roundtable_request_failures_total{host=\"local\",model=\"llama3.2:1b\",kind=\"chat\",error=\"" + failed.error.code.toUtf8()
-            + "\"} 1\n"));
+        QVERIFY(text.contains("roundtable_request_failures_total{host=\"local\",model=\"llama3.2:1b\",kind=\"chat\",error=\""
+            + failed.error.code.toUtf8() + "\"} 1\n"));
         QVERIFY(text.contains("roundtable_response_seconds_count{host=\"local\",model=\"llama3.2:1b\"} 2\n"));
         QVERIFY(text.contains("roundtable_time_to_first_token_seconds_count{host=\"local\",model=\"llama3.2:1b\"} 2\n"));
         QVERIFY(text.contains("roundtable_host_up{host=\"local\"} 1\n"));
@@ -248,8 +248,8 @@ private slots:
         QTRY_COMPARE_WITH_TIMEOUT(healthOf(url, &status).value(QStringLiteral("status")).toString(), QStringLiteral("down"), 10000);
         QCOMPARE(status, 503);
         health = healthOf(url);
-        QVERIFY2(health.value(QStringLiteral("summary")).toString().contains(QStringLiteral("not answering")) ||
-                health.value(QStringLiteral("summary")).toString().contains(QStringLiteral("checking")),
+        QVERIFY2(health.value(QStringLiteral("summary")).toString().contains(QStringLiteral("not answering"))
+                || health.value(QStringLiteral("summary")).toString().contains(QStringLiteral("checking")),
             qPrintable(health.value(QStringLiteral("summary")).toString()));
         // Without the token a monitor still sees the status and the 503.
         QCOMPARE(get(url, QStringLiteral("/health")).status, 503);

@@ -60,7 +60,8 @@ private slots:
                     shared->add();
                     latency->observe((i % 4) * 0.5); // 0, 0.5, 1, 1.5
                     if (i % 100 == 0) {
-                        r.counter(name::Requests, { QStringLiteral("host%1").arg(i % 7), QStringLiteral("m"), QStringLiteral("chat") })->add();
+                        r.counter(name::Requests, { QStringLiteral("host%1").arg(i % 7), QStringLiteral("m"), QStringLiteral("chat") })
+                            ->add();
                         r.gauge(name::ActiveStreams, { QStringLiteral("a") })->add(1);
                         r.gauge(name::ActiveStreams, { QStringLiteral("a") })->add(-1);
                         r.gauge(name::ConnectionsPeak)->raiseTo(t * 1000 + i / 100);
@@ -76,7 +77,8 @@ private slots:
         QCOMPARE(shared->value(), double(Threads * PerThread));
         QCOMPARE(r.value(name::Tokens, { QStringLiteral("a"), QStringLiteral("m"), QString() }), double(Threads * PerThread));
         QCOMPARE(r.sum(name::Requests), double(Threads * PerThread / 100));
-        QCOMPARE(r.sum(name::Requests, { { QStringLiteral("host"), QStringLiteral("host0") } }), double(Threads * 72)); // i%100==0 and (i/100)%7==0
+        QCOMPARE(r.sum(name::Requests, { { QStringLiteral("host"), QStringLiteral("host0") } }),
+            double(Threads * 72)); // i%100==0 and (i/100)%7==0
         QCOMPARE(r.value(name::ActiveStreams, { QStringLiteral("a") }), 0.0);
         QCOMPARE(r.value(name::ConnectionsPeak), double((Threads - 1) * 1000 + (PerThread - 100) / 100));
         const Histogram::Snapshot h = r.histogram(name::ResponseSeconds, { QStringLiteral("a"), QStringLiteral("m") })->snapshot();
@@ -155,7 +157,8 @@ private slots:
         declareStandardMetrics(r);
         const QString host = QStringLiteral("gpu \"box\"");
         r.counter(name::Requests, { host, QStringLiteral("qwen3:0.6b"), QStringLiteral("chat") })->add(4);
-        r.counter(name::RequestFailures, { host, QStringLiteral("qwen3:0.6b"), QStringLiteral("chat"), QStringLiteral("server_error") })->add();
+        r.counter(name::RequestFailures, { host, QStringLiteral("qwen3:0.6b"), QStringLiteral("chat"), QStringLiteral("server_error") })
+            ->add();
         r.histogram(name::ResponseSeconds, { host, QStringLiteral("qwen3:0.6b") })->observe(2.5);
         r.histogram(name::FirstTokenSeconds, { host, QStringLiteral("qwen3:0.6b") })->observe(0.3);
         r.counter(name::Tokens, { host, QStringLiteral("qwen3:0.6b"), QStringLiteral("Skeptic") })->add(120);
@@ -169,7 +172,8 @@ private slots:
         r.counter(name::HttpRequests, { QStringLiteral("/metrics"), QStringLiteral("401") })->add();
         r.counter(name::CpuSeconds)->set(1.25);
         const QByteArray text = r.renderPrometheus();
-        QVERIFY(text.contains("roundtable_request_failures_total{host=\"gpu \\\"box\\\"\",model=\"qwen3:0.6b\",kind=\"chat\",error=\"server_error\"} 1\n"));
+        QVERIFY(text.contains(
+            "roundtable_request_failures_total{host=\"gpu \\\"box\\\"\",model=\"qwen3:0.6b\",kind=\"chat\",error=\"server_error\"} 1\n"));
         QVERIFY(text.contains("roundtable_host_model_loaded_bytes{host=\"gpu \\\"box\\\"\",model=\"qwen3:0.6b\"} 5200000000\n"));
         QCOMPARE(promtoolCheck(text), QString());
     }

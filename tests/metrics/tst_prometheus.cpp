@@ -131,13 +131,14 @@ private slots:
             { u"serve"_s, u"--port"_s, u"0"_s, u"--ollama-host"_s, m_sim.url().toString(), u"--token"_s, Token, u"--no-db"_s,
                 u"--probe-interval"_s, u"1"_s });
         QByteArray out;
-        const auto started = waitForLine(serve, out, QRegularExpression(u"listening on (http://127\\.0\\.0\\.1:\\d+)\\n[\\s\\S]*token: (\\S+)\\n"_s),
-            false, 15000);
+        const auto started = waitForLine(
+            serve, out, QRegularExpression(u"listening on (http://127\\.0\\.0\\.1:\\d+)\\n[\\s\\S]*token: (\\S+)\\n"_s), false, 15000);
         QVERIFY2(started.hasMatch(), out.constData());
         QCOMPARE(started.captured(2), Token);
         const QUrl url(started.captured(1));
         // The exporter probes the host by itself: up, with its version and what it has loaded.
-        QTRY_VERIFY_WITH_TIMEOUT(authorizedGet(url, u"/metrics"_s).body.contains("roundtable_host_info{host=\"local\",version=\"0.12.6\"} 1"), 10000);
+        QTRY_VERIFY_WITH_TIMEOUT(
+            authorizedGet(url, u"/metrics"_s).body.contains("roundtable_host_info{host=\"local\",version=\"0.12.6\"} 1"), 10000);
         QCOMPARE(SimProcess::httpGet(url, u"/metrics"_s).status, 401);
         serve.terminate();
         QVERIFY(serve.waitForFinished(10000));
@@ -188,7 +189,8 @@ private slots:
                 u"--ollama-host"_s, m_sim.url().toString(), u"--db"_s, db.dbArgument(), u"--serve"_s, u"0"_s, u"--token"_s, Token,
                 u"--linger"_s, u"120"_s });
         QByteArray debateErr;
-        const auto debateServed = waitForLine(debate, debateErr, QRegularExpression(u"listening on (http://127\\.0\\.0\\.1:\\d+)"_s), true, 15000);
+        const auto debateServed
+            = waitForLine(debate, debateErr, QRegularExpression(u"listening on (http://127\\.0\\.0\\.1:\\d+)"_s), true, 15000);
         QVERIFY2(debateServed.hasMatch(), debateErr.constData());
         const QUrl debateUrl(debateServed.captured(1));
         QVERIFY(debateErr.contains("token: " + Token.toUtf8()));
@@ -237,7 +239,8 @@ private slots:
         QCOMPARE(chats, simChats);
 
         // Prometheus has them, with the same values, and the injected error.
-        QTRY_COMPARE_WITH_TIMEOUT(queryValue(prometheusUrl, u"sum(roundtable_requests_total{job=\"debate\",kind=\"chat\"})"_s), chats, 20000);
+        QTRY_COMPARE_WITH_TIMEOUT(
+            queryValue(prometheusUrl, u"sum(roundtable_requests_total{job=\"debate\",kind=\"chat\"})"_s), chats, 20000);
         QString labels;
         QTRY_COMPARE_WITH_TIMEOUT(
             queryValue(prometheusUrl, u"sum(roundtable_request_failures_total{job=\"debate\",error=\"server_error\"})"_s), 1.0, 20000);

@@ -4,19 +4,19 @@
 // again works on PostgreSQL and shows what is stored there. Backup writes a
 // real SQLite copy; the theme switches live; window geometry and the last page
 // come back; --db shows as an override.
+#include "appprocess.h"
 #include "awaitfuture.h"
 #include "common/appsettings.h"
+#include "metrics/metricssampler.h"
 #include "screenshot.h"
+#include "server/metricsservice.h"
 #include "simprocess.h"
 #include "storage/conversationrepository.h"
 #include "storage/database.h"
 #include "storage/storage.h"
-#include "appprocess.h"
 #include "tempdatabase.h"
 #include "ui/chatpage.h"
 #include "ui/chatview.h"
-#include "metrics/metricssampler.h"
-#include "server/metricsservice.h"
 #include "ui/mainwindow.h"
 #include "ui/settingspage.h"
 #include "ui/shortcutsdialog.h"
@@ -419,7 +419,8 @@ void TestSettingsPage::localServerFromSettings()
     QVERIFY(blocker.listen(QHostAddress::LocalHost, 0));
     page()->serverPortSpin()->setValue(blocker.serverPort());
     page()->serverCheck()->setChecked(true);
-    QTRY_VERIFY_WITH_TIMEOUT(page()->serverStatus()->text().startsWith(u"✗ Cannot listen on 127.0.0.1 port %1"_s.arg(blocker.serverPort())), 10000);
+    QTRY_VERIFY_WITH_TIMEOUT(
+        page()->serverStatus()->text().startsWith(u"✗ Cannot listen on 127.0.0.1 port %1"_s.arg(blocker.serverPort())), 10000);
     page()->findChild<QScrollArea *>(u"settingsScroll"_s)->ensureWidgetVisible(page()->serverStatus());
     rt::test::saveScreenshot(m_window.get(), u"settings-server-error.png"_s);
     page()->serverCheck()->setChecked(false);
