@@ -8,6 +8,7 @@
 //     the same scrape over HTTP from the LocalServer; empty registry as the
 //     baseline.
 // It prints figures only; it never asserts timing.
+#include "benchsim.h"
 #include "llm/endpointpool.h"
 #include "llm/pooledchat.h"
 #include "metrics/metricnames.h"
@@ -183,20 +184,7 @@ int main(int argc, char *argv[])
     const QString model = u"llama3.2:1b"_s;
 
     QProcess sim;
-    sim.setProcessChannelMode(QProcess::ForwardedErrorChannel);
-    sim.start(p.value(simOpt), { u"--port"_s, u"0"_s, u"--quiet"_s, u"--tps"_s, u"0"_s, u"--tokens"_s, p.value(tokensOpt) });
-    QString url;
-    static const QRegularExpression listening(u"listening on (http://\\S+)"_s);
-    QByteArray simOut;
-    QElapsedTimer startT;
-    startT.start();
-    while (url.isEmpty() && startT.elapsed() < 10000 && sim.state() != QProcess::NotRunning) {
-        sim.waitForReadyRead(200);
-        simOut += sim.readAllStandardOutput();
-        const auto m = listening.match(QString::fromUtf8(simOut));
-        if (m.hasMatch())
-            url = m.captured(1);
-    }
+    const QString url = bench::startSimulator(sim, p.value(simOpt), { u"--tps"_s, u"0"_s, u"--tokens"_s, p.value(tokensOpt) });
     if (url.isEmpty()) {
         std::fprintf(stderr, "bench-metrics: simulator %s did not start\n", qPrintable(p.value(simOpt)));
         return 1;

@@ -3,6 +3,8 @@
 // runs each consumer N times as a child process, measures user+sys CPU and
 // peak RSS with wait4(), and prints medians and ratios against the bare QNAM
 // reader. It prints figures only; it never asserts timing.
+#include "benchsim.h"
+
 #include <QCommandLineParser>
 #include <QCoreApplication>
 #include <QElapsedTimer>
@@ -120,20 +122,7 @@ int main(int argc, char *argv[])
     const QString model = p.value(modelOpt);
 
     QProcess sim;
-    sim.setProcessChannelMode(QProcess::ForwardedErrorChannel);
-    sim.start(p.value(simOpt), { u"--port"_s, u"0"_s, u"--quiet"_s, u"--tps"_s, u"0"_s, u"--tokens"_s, p.value(tokensOpt) });
-    QString url;
-    static const QRegularExpression listening(u"listening on (http://\\S+)"_s);
-    QByteArray simOut;
-    QElapsedTimer startT;
-    startT.start();
-    while (url.isEmpty() && startT.elapsed() < 10000 && sim.state() != QProcess::NotRunning) {
-        sim.waitForReadyRead(200);
-        simOut += sim.readAllStandardOutput();
-        const auto m = listening.match(QString::fromUtf8(simOut));
-        if (m.hasMatch())
-            url = m.captured(1);
-    }
+    const QString url = rt::bench::startSimulator(sim, p.value(simOpt), { u"--tps"_s, u"0"_s, u"--tokens"_s, p.value(tokensOpt) });
     if (url.isEmpty()) {
         std::fprintf(stderr, "bench-stream-throughput: simulator %s did not start\n", qPrintable(p.value(simOpt)));
         return 1;

@@ -15,6 +15,7 @@
 // Everything runs in a temporary HOME/XDG tree with temporary SQLite files.
 // It prints figures and the targets beside them; it never fails on timing.
 #include "agents/agentregistry.h"
+#include "benchsim.h"
 #include "debate/debateengine.h"
 #include "debate/debatetypes.h"
 #include "historyseed.h"
@@ -551,24 +552,8 @@ int main(int argc, char *argv[])
 
     // The simulator: every stream paced at --tps.
     QProcess sim;
-    sim.setProcessChannelMode(QProcess::ForwardedErrorChannel);
-    sim.start(p.value(simOpt),
-        { u"--port"_s, u"0"_s, u"--quiet"_s, u"--tps"_s, p.value(tpsOpt), u"--tokens"_s, p.value(tokensOpt), u"--max-seconds"_s,
-            QString::number(4 * seconds + 600) });
-    QString url;
-    {
-        static const QRegularExpression listening(u"listening on (http://\\S+)"_s);
-        QByteArray simOut;
-        QElapsedTimer t;
-        t.start();
-        while (url.isEmpty() && t.elapsed() < 10000 && sim.state() != QProcess::NotRunning) {
-            sim.waitForReadyRead(200);
-            simOut += sim.readAllStandardOutput();
-            const auto m = listening.match(QString::fromUtf8(simOut));
-            if (m.hasMatch())
-                url = m.captured(1);
-        }
-    }
+    const QString url = rt::bench::startSimulator(sim, p.value(simOpt),
+        { u"--tps"_s, p.value(tpsOpt), u"--tokens"_s, p.value(tokensOpt), u"--max-seconds"_s, QString::number(4 * seconds + 600) });
     if (url.isEmpty()) {
         std::fprintf(stderr, "bench-ui-responsiveness: simulator %s did not start\n", qPrintable(p.value(simOpt)));
         return 1;
