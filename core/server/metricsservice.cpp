@@ -38,6 +38,7 @@ void MetricsService::attach(rt::llm::EndpointPool *pool, rt::storage::Storage *s
     }
     if (tasks)
         tasks->setMetrics(m_registry);
+    m_sampler->sampleNow(); // /health knows the hosts from the start, not a second later
 }
 
 QString MetricsService::storedToken()
@@ -73,18 +74,24 @@ QFuture<rt::Result<QUrl>> MetricsService::startServer(const ServerOptions &optio
     rt::metrics::MetricsSampler *sampler = m_sampler;
     // The sampler outlives the server (stopServer() runs first in the destructor),
     // and health() is safe from any thread.
-    m_server = new LocalServer(m_registry, [sampler] { return sampler->health(); });
-    m_server->moveToThread(m_serverThread);
-    connect(m_serverThread, &QThread::finished, m_server, &QObject::deleteLater);
+    // The server is created on its thread (so everything Qt HttpServer makes
+    // inside it belongs there too) as a child of this anchor, which goes when
+    // the thread finishes.
+    m_anchor = new QObject;
+    m_anchor->moveToThread(m_serverThread);
+    connect(m_serverThread, &QThread::finished, m_anchor, &QObject::deleteLater);
     m_serverThread->start();
 
     auto promise = std::make_shared<QPromise<R>>();
     promise->start();
     QFuture<R> future = promise->future();
-    LocalServer *server = m_server;
+    std::shared_ptr<rt::metrics::MetricsRegistry> registry = m_registry;
+    QObject *anchor = m_anchor;
     QMetaObject::invokeMethod(
-        server,
-        [server, options, promise] {
+        anchor,
+        [anchor, registry, sampler, options, promise] {
+            auto *server = new LocalServer(
+                registry, [sampler] { return sampler->health(); }, anchor);
             const rt::Result<quint16> port = server->start(options);
             if (!port.ok()) {
                 promise->addResult(R(port.error()));
@@ -126,7 +133,7 @@ void MetricsService::stopServer()
     m_serverThread->wait(); // the server is deleted on the thread's finished()
     delete m_serverThread;
     m_serverThread = nullptr;
-    m_server = nullptr;
+    m_anchor = nullptr;
     m_url.clear();
     emit serverStopped();
 }

@@ -65,7 +65,7 @@ private:
     std::shared_ptr<rt::metrics::MetricsRegistry> m_registry;
     rt::metrics::MetricsSampler *m_sampler = nullptr;
     QThread *m_serverThread = nullptr;
-    LocalServer *m_server = nullptr; // lives on m_serverThread
+    QObject *m_anchor = nullptr; // lives on m_serverThread; the LocalServer is its child
     ServerOptions m_options;
     QUrl m_url;
 };
