@@ -35,6 +35,23 @@ ConsensusChart::ConsensusChart(QWidget *parent)
             axis->setGridLineColor(Theme::Border);
             axis->setLinePenColor(Theme::Border);
         }
+        // The lines too: the consensus line is drawn in the text colour, which
+        // would vanish on a dark surface if it kept the light one.
+        for (auto it = m_seats.cbegin(); it != m_seats.cend(); ++it) {
+            QPen pen = it.value()->pen();
+            pen.setColor(Theme::readableOn(m_seatColours.value(it.key())));
+            it.value()->setPen(pen);
+        }
+        if (m_threshold) {
+            QPen pen = m_threshold->pen();
+            pen.setColor(Theme::MutedText);
+            m_threshold->setPen(pen);
+        }
+        if (m_consensus) {
+            QPen pen = m_consensus->pen();
+            pen.setColor(Theme::Text);
+            m_consensus->setPen(pen);
+        }
     });
 }
 
@@ -47,6 +64,7 @@ void ConsensusChart::setDebate(const QList<rt::debate::Seat> &seats, int maxRoun
         delete axis;
     }
     m_seats.clear();
+    m_seatColours.clear();
     m_maxRounds = qMax(1, maxRounds);
 
     m_x = new QValueAxis(c);
@@ -82,6 +100,7 @@ void ConsensusChart::setDebate(const QList<rt::debate::Seat> &seats, int maxRoun
         series->attachAxis(m_x);
         series->attachAxis(m_y);
         m_seats.insert(seat.index, series);
+        m_seatColours.insert(seat.index, SeatCard::colourOf(seat.agent, seat.index));
     }
     m_threshold = new QLineSeries(c);
     m_threshold->setName(tr("threshold"));

@@ -3,6 +3,7 @@
 #include "debate/debatetypes.h"
 
 #include <QChartView>
+#include <QColor>
 #include <QHash>
 
 class QLineSeries;
@@ -22,11 +23,13 @@ public:
     void addRound(const rt::debate::ConsensusSnapshot &snapshot);
     void addConfidence(int seat, int round, double confidence);
     int pointCount() const; // consensus points drawn
+    QLineSeries *consensusLine() const { return m_consensus; }
 
 private:
     QLineSeries *m_consensus = nullptr;
     QLineSeries *m_threshold = nullptr;
     QHash<int, QLineSeries *> m_seats;
+    QHash<int, QColor> m_seatColours; // as chosen, before lightening for a dark surface
     QValueAxis *m_x = nullptr;
     QValueAxis *m_y = nullptr;
     int m_maxRounds = 3;

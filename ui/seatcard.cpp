@@ -10,6 +10,7 @@
 #include <QScrollBar>
 #include <QTextBrowser>
 #include <QTextCursor>
+#include <QTimer>
 #include <QVBoxLayout>
 
 namespace rt::ui {
@@ -90,10 +91,6 @@ SeatCard::SeatCard(const rt::debate::Seat &seat, QWidget *parent)
     m_avatar->setFixedSize(30, 30);
     m_name->setText(seat.agent.name);
     m_name->setFont(Theme::scaledFont(font(), 1.05, true));
-    // Colours through palettes: nine cards with style sheets each cost a
-    // style polish per widget when the table is built.
-    setTextColour(m_name, Theme::readableOn(m_colour));
-    setTextColour(m_meta, Theme::MutedText);
     m_meta->setFont(Theme::scaledFont(font(), 0.85));
     m_model = seat.agent.model;
     m_status->setFont(Theme::scaledFont(font(), 0.82, true));
@@ -121,7 +118,6 @@ SeatCard::SeatCard(const rt::debate::Seat &seat, QWidget *parent)
     header->addWidget(m_status, 0, Qt::AlignTop);
 
     m_heading->setFont(Theme::scaledFont(font(), 0.82));
-    setTextColour(m_heading, Theme::MutedText);
     m_heading->setFixedHeight(QFontMetrics(m_heading->font()).height());
 
     m_text->setObjectName(QStringLiteral("seatText"));
@@ -130,12 +126,6 @@ SeatCard::SeatCard(const rt::debate::Seat &seat, QWidget *parent)
     m_text->setOpenExternalLinks(true);
     m_text->setMinimumHeight(90);
     m_text->document()->setDocumentMargin(2);
-    {
-        QPalette pal = m_text->palette();
-        pal.setColor(QPalette::Base, Theme::Surface);
-        pal.setColor(QPalette::Text, Theme::Text);
-        m_text->setPalette(pal);
-    }
     m_text->setPlaceholderText(tr("Waiting for the first turn…"));
 
     // The stance card under the text.
@@ -149,15 +139,9 @@ SeatCard::SeatCard(const rt::debate::Seat &seat, QWidget *parent)
     m_confidence->setFixedHeight(14);
     m_confidence->setFormat(tr("confidence %p%"));
     m_confidence->setAccessibleName(tr("Confidence"));
-    m_confidence->setStyleSheet(
-        QStringLiteral("QProgressBar { border: none; background: %1; border-radius: 4px; font-size: 10px; color: %3; }"
-                       "QProgressBar::chunk { background: %2; border-radius: 4px; }")
-            .arg(Theme::css(Theme::Border), Theme::css(m_colour.lighter(Theme::CurrentMode == Theme::Mode::Dark ? 100 : 130)),
-                Theme::css(Theme::Text)));
     for (QLabel *label : { m_points, m_relations }) {
         label->setWordWrap(true);
         label->setFont(Theme::scaledFont(font(), 0.85));
-        setTextColour(label, Theme::MutedText);
     }
     auto *stanceLayout = new QVBoxLayout(m_stance);
     stanceLayout->setContentsMargins(10, 8, 10, 8);
@@ -177,7 +161,39 @@ SeatCard::SeatCard(const rt::debate::Seat &seat, QWidget *parent)
     layout->addWidget(m_text, 1);
     layout->addWidget(m_stance);
     updateHeader();
+    applyColours();
+    // A theme chosen in Settings applies to a card already on screen.
+    // Later, not at once: the style sheets re-applied by the change re-polish
+    // the card's children, which puts back the palettes they had.
+    connect(Theme::notifier(), &Theme::Notifier::modeChanged, this, [this] {
+        QTimer::singleShot(0, this, [this] {
+            applyColours();
+            setState(m_state, m_status->toolTip()); // the status colour
+        });
+    });
     setState(State::Waiting);
+}
+
+void SeatCard::applyColours()
+{
+    // Colours through palettes: nine cards with style sheets each cost a
+    // style polish per widget when the table is built.
+    setTextColour(m_name, Theme::readableOn(m_colour));
+    setTextColour(m_meta, Theme::MutedText);
+    setTextColour(m_heading, Theme::MutedText);
+    for (QLabel *label : { m_points, m_relations })
+        setTextColour(label, Theme::MutedText);
+    QPalette pal = m_text->palette();
+    pal.setColor(QPalette::Base, Theme::Surface);
+    pal.setColor(QPalette::Text, Theme::Text);
+    m_text->setPalette(pal);
+    m_text->viewport()->setPalette(pal); // the viewport keeps its own once polished
+    m_confidence->setStyleSheet(
+        QStringLiteral("QProgressBar { border: none; background: %1; border-radius: 4px; font-size: 10px; color: %3; }"
+                       "QProgressBar::chunk { background: %2; border-radius: 4px; }")
+            .arg(Theme::css(Theme::Border), Theme::css(m_colour.lighter(Theme::CurrentMode == Theme::Mode::Dark ? 100 : 130)),
+                Theme::css(Theme::Text)));
+    update();
 }
 
 void SeatCard::updateHeader()

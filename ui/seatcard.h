@@ -49,6 +49,7 @@ protected:
 
 private:
     void updateHeader();
+    void applyColours(); // from the current theme
 
     rt::debate::Seat m_seat;
     QColor m_colour;

@@ -10,6 +10,7 @@
 #include <QHttpServerResponder>
 #include <QJsonDocument>
 #include <QRandomGenerator>
+#include <QScopeGuard>
 #include <QTcpServer>
 #include <QTcpSocket>
 
@@ -99,12 +100,30 @@ void LocalServer::count(const QString &path, int code)
     m_registry->counter(rt::metrics::name::HttpRequests, { path, QString::number(code) })->add();
 }
 
+namespace {
+// Qt HttpServer 6.4 keeps the connection open even when the client asked to
+// close it; HTTP/1.1 says the server closes after the response (RFC 9112 9.6).
+bool wantsClose(const QHttpServerRequest &request)
+{
+    for (const auto &[name, value] : request.headers()) {
+        if (name.compare("connection", Qt::CaseInsensitive) == 0 && value.trimmed().compare("close", Qt::CaseInsensitive) == 0)
+            return true;
+    }
+    return false;
+}
+} // namespace
+
 bool LocalServer::handleRequest(const QHttpServerRequest &request, QTcpSocket *socket)
 {
     const QString path = request.url().path();
     const bool known = path == QLatin1String("/metrics") || path == QLatin1String("/health");
     if (!known)
         return false; // missingHandler answers 404
+    // Runs after the responder below is gone: the answer is queued, then the close.
+    const auto closeAfter = qScopeGuard([socket, close = wantsClose(request)] {
+        if (close)
+            socket->disconnectFromHost();
+    });
     QHttpServerResponder responder = makeResponder(request, socket);
     if (request.method() != QHttpServerRequest::Method::Get) {
         count(path, 405);
@@ -146,6 +165,10 @@ bool LocalServer::handleRequest(const QHttpServerRequest &request, QTcpSocket *s
 
 void LocalServer::missingHandler(const QHttpServerRequest &request, QTcpSocket *socket)
 {
+    const auto closeAfter = qScopeGuard([socket, close = wantsClose(request)] {
+        if (close)
+            socket->disconnectFromHost();
+    });
     count(QStringLiteral("other"), 404);
     makeResponder(request, socket)
         .write(errorJson(tr("Nothing here: %1. Try /metrics or /health.").arg(request.url().path())),

@@ -167,6 +167,30 @@ private slots:
         QVERIFY(!r.json().contains(QStringLiteral("hosts")));
     }
 
+    void closesWhenAskedAndKeepsAliveOtherwise()
+    {
+        server::MetricsService service;
+        const QUrl url = startServer(service, options());
+        const QByteArray head = "GET /health HTTP/1.1\r\nHost: " + url.authority().toUtf8() + "\r\n";
+        // Keep-alive (the default): two requests on one connection. (No host is
+        // attached, so /health answers 503 "down"; the status does not matter here.)
+        QTcpSocket socket;
+        socket.connectToHost(url.host(), quint16(url.port()));
+        QVERIFY(socket.waitForConnected(5000));
+        QByteArray received;
+        for (int i = 1; i <= 2; ++i) {
+            socket.write(head + "\r\n");
+            QTRY_VERIFY_WITH_TIMEOUT((received += socket.readAll()).count("HTTP/1.1 503") == i, 5000);
+        }
+        QCOMPARE(socket.state(), QAbstractSocket::ConnectedState);
+        // "Connection: close": the answer, then the server closes.
+        socket.write(head + "Connection: close\r\n\r\n");
+        QVERIFY(socket.waitForDisconnected(5000));
+        received += socket.readAll();
+        QCOMPARE(received.count("HTTP/1.1 503"), 3);
+        QVERIFY(received.endsWith("}\n"));
+    }
+
     void busyPortIsAClearError()
     {
         QTcpServer blocker;

@@ -151,7 +151,7 @@ private slots:
         QVERIFY(blocker.listen(QHostAddress::LocalHost, 0));
         const rt::test::AppRun busy = m_app.run(
             { u"serve"_s, u"--port"_s, QString::number(blocker.serverPort()), u"--ollama-host"_s, m_sim.url().toString(), u"--no-db"_s });
-        QCOMPARE(busy.code, 1);
+        QVERIFY2(busy.code == 1, qPrintable(u"exit %1: %2"_s.arg(busy.code).arg(busy.err)));
         QVERIFY2(busy.err.contains(u"Cannot listen on 127.0.0.1 port %1"_s.arg(blocker.serverPort())), qPrintable(busy.err));
         // A bad address is a usage error.
         QCOMPARE(m_app.run({ u"serve"_s, u"--bind"_s, u"not-an-address"_s, u"--no-db"_s }).code, 2);

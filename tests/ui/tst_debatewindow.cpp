@@ -32,6 +32,7 @@
 #include <QFile>
 #include <QFrame>
 #include <QLineEdit>
+#include <QLineSeries>
 #include <QProcess>
 #include <QPushButton>
 #include <QSet>
@@ -622,6 +623,16 @@ void TestDebateWindow::seatChartsMatchTurnsLiveAndReopened()
         QVERIFY2(card->height() >= 200, qPrintable(QString::number(card->height())));
     saveScreenshot(m_window.get(), u"debate-charts.png"_s);
     rt::ui::Theme::change(*qApp, rt::ui::Theme::Mode::Dark);
+    // The consensus line follows the theme (it is drawn in the text colour).
+    QCOMPARE(view->chart()->consensusLine()->pen().color(), rt::ui::Theme::Text);
+    QVERIFY(qGray(view->chart()->consensusLine()->pen().color().rgb()) > 150);
+    // The seat cards' text areas turn dark too.
+    for (rt::ui::SeatCard *card : view->seatCards()) {
+        auto *text = card->findChild<QTextBrowser *>(u"seatText"_s);
+        QVERIFY(text);
+        QTRY_COMPARE(text->viewport()->palette().color(QPalette::Base), rt::ui::Theme::Surface);
+        QCOMPARE(text->grab().toImage().pixelColor(text->width() - 4, text->height() - 4), rt::ui::Theme::Surface);
+    }
     saveScreenshot(m_window.get(), u"debate-charts-dark.png"_s);
     rt::ui::Theme::change(*qApp, rt::ui::Theme::Mode::Light);
 
