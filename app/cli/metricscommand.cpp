@@ -2,6 +2,7 @@
 // window, `roundtable serve` or `debate --serve`), for scripts.
 #include "clicommon.h"
 #include "commands.h"
+#include "common/appsettings.h"
 #include "common/translate.h"
 #include "metrics/metricsregistry.h"
 #include "servecli.h"
@@ -131,7 +132,7 @@ int runMetrics(const QStringList &arguments)
         outLine(tr("No metric samples in the last %1. The window, roundtable serve and roundtable debate --serve store them while "
                    "they run (every %2 s by default).")
                     .arg(parser.isSet(since) ? parser.value(since) : u"1h"_s)
-                    .arg(60));
+                    .arg(rt::AppSettings::MetricsPersistSec.defaultValue.toInt()));
         return ExitOk;
     }
     QList<QStringList> rows { { tr("METRIC"), tr("SERIES"), tr("LAST"), tr("MIN"), tr("MEAN"), tr("MAX"), tr("SAMPLES"),

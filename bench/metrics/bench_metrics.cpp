@@ -9,6 +9,7 @@
 //     baseline.
 // It prints figures only; it never asserts timing.
 #include "benchsim.h"
+#include "benchstats.h"
 #include "llm/endpointpool.h"
 #include "llm/pooledchat.h"
 #include "metrics/metricnames.h"
@@ -31,6 +32,8 @@
 
 using namespace Qt::StringLiterals;
 using namespace rt;
+using rt::bench::median;
+using rt::bench::percentile;
 
 namespace {
 
@@ -39,23 +42,6 @@ double cpuSeconds()
     rusage ru {};
     getrusage(RUSAGE_SELF, &ru);
     return double(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) + double(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
-}
-
-double median(std::vector<double> v)
-{
-    if (v.empty())
-        return 0;
-    std::sort(v.begin(), v.end());
-    const size_t n = v.size();
-    return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
-}
-
-double percentile(std::vector<double> v, double q)
-{
-    if (v.empty())
-        return 0;
-    std::sort(v.begin(), v.end());
-    return v[std::min(v.size() - 1, size_t(q * double(v.size())))];
 }
 
 struct StreamRun {

@@ -4,6 +4,7 @@
 // peak RSS with wait4(), and prints medians and ratios against the bare QNAM
 // reader. It prints figures only; it never asserts timing.
 #include "benchsim.h"
+#include "benchstats.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
@@ -26,6 +27,8 @@ extern char **environ;
 
 using namespace Qt::StringLiterals;
 
+using rt::bench::median;
+
 namespace {
 
 struct Sample {
@@ -42,15 +45,6 @@ struct Consumer {
     std::vector<Sample> samples;
     QString failure;
 };
-
-double median(std::vector<double> v)
-{
-    if (v.empty())
-        return 0;
-    std::sort(v.begin(), v.end());
-    const size_t n = v.size();
-    return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
-}
 
 // Runs argv with stdout to /dev/null and stderr to `errFile`; returns false
 // with a message when it cannot start or exits non-zero.

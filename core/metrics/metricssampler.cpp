@@ -196,8 +196,8 @@ void MetricsSampler::sampleNow()
     bool healthDiffers = false;
     {
         QMutexLocker lock(&m_mutex);
-        if (m_lastRateMs > 0 && ms > m_lastRateMs) {
-            const double seconds = double(ms - m_lastRateMs) / 1000.0;
+        if (m_lastMs > 0 && ms > m_lastMs) {
+            const double seconds = double(ms - m_lastMs) / 1000.0;
             for (auto it = tokensByModel.cbegin(); it != tokensByModel.cend(); ++it)
                 append(Chart::TokensPerSecond, it.key(), ms, qMax(0.0, it.value() - m_lastTokensByModel.value(it.key())) / seconds);
             for (auto it = tokensByAgent.cbegin(); it != tokensByAgent.cend(); ++it)
@@ -226,7 +226,6 @@ void MetricsSampler::sampleNow()
     }
     m_lastTokensByModel = tokensByModel;
     m_lastTokensByAgent = tokensByAgent;
-    m_lastRateMs = ms;
     m_lastMs = ms;
 
     if (m_storage && ms - m_lastPersistMs >= qint64(m_persistSeconds) * 1000)

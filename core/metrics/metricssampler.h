@@ -116,7 +116,6 @@ private:
     // Previous counter totals for rates
     QHash<QString, double> m_lastTokensByModel;
     QHash<QString, double> m_lastTokensByAgent;
-    qint64 m_lastRateMs = 0;
     std::deque<LatencyEntry> m_latency;
     QHash<QString, std::deque<HostWindowEntry>> m_hostWindows;
     QHash<QString, bool> m_hostWasUp;

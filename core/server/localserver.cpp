@@ -26,6 +26,17 @@ QByteArray errorJson(const QString &message)
     return QJsonDocument(QJsonObject { { QStringLiteral("error"), message } }).toJson(QJsonDocument::Compact) + '\n';
 }
 
+// A request header by its case-insensitive name, trimmed (the last one wins).
+QByteArray headerValue(const QHttpServerRequest &request, QByteArrayView name)
+{
+    QByteArray found;
+    for (const auto &[key, value] : request.headers()) {
+        if (key.compare(name, Qt::CaseInsensitive) == 0)
+            found = value.trimmed();
+    }
+    return found;
+}
+
 // Constant-time comparison, so the token cannot be guessed byte by byte.
 bool sameToken(const QByteArray &a, const QByteArray &b)
 {
@@ -84,11 +95,7 @@ bool LocalServer::authorized(const QHttpServerRequest &request) const
         return true;
     if (m_options.token.isEmpty())
         return false;
-    QByteArray header;
-    for (const auto &[name, value] : request.headers()) {
-        if (name.compare("authorization", Qt::CaseInsensitive) == 0)
-            header = value.trimmed();
-    }
+    const QByteArray header = headerValue(request, "authorization");
     static const QByteArray scheme = QByteArrayLiteral("bearer ");
     if (header.size() <= scheme.size() || header.left(scheme.size()).compare(scheme, Qt::CaseInsensitive) != 0)
         return false;
@@ -105,11 +112,7 @@ namespace {
 // close it; HTTP/1.1 says the server closes after the response (RFC 9112 9.6).
 bool wantsClose(const QHttpServerRequest &request)
 {
-    for (const auto &[name, value] : request.headers()) {
-        if (name.compare("connection", Qt::CaseInsensitive) == 0 && value.trimmed().compare("close", Qt::CaseInsensitive) == 0)
-            return true;
-    }
-    return false;
+    return headerValue(request, "connection").compare("close", Qt::CaseInsensitive) == 0;
 }
 } // namespace
 
