@@ -19,7 +19,7 @@ RT_TRANSLATION_CONTEXT("rt::cli::serve")
 
 void ServeOptions::addTo(QCommandLineParser &parser) const
 {
-    parser.addOptions({ bind, token, loopbackWithoutToken });
+    parser.addOptions({ bind, token, loopbackWithoutToken, maxViewers, noViewers, tlsCert, tlsKey });
 }
 
 int startServing(
@@ -45,6 +45,25 @@ int startServing(
     }
     if (parser.isSet(options.loopbackWithoutToken))
         server.loopbackWithoutToken = true;
+    if (parser.isSet(options.maxViewers)) {
+        bool ok = false;
+        const int n = parser.value(options.maxViewers).toInt(&ok);
+        if (!ok || n < 1 || n > 100000) {
+            err(tr("--max-viewers needs a number from 1 to 100000."));
+            return ExitUsage;
+        }
+        server.viewerLimits.maxViewers = n;
+    }
+    if (parser.isSet(options.noViewers))
+        server.shareDebates = false;
+    if (parser.isSet(options.tlsCert) || parser.isSet(options.tlsKey)) {
+        server.certificateFile = parser.value(options.tlsCert);
+        server.keyFile = parser.value(options.tlsKey);
+        if (server.certificateFile.isEmpty() || server.keyFile.isEmpty()) {
+            err(tr("--tls-cert and --tls-key go together: give both PEM files."));
+            return ExitUsage;
+        }
+    }
     const rt::Result<QUrl> started = await(service.startServer(server));
     if (!started) {
         err(started.error().message);
@@ -61,7 +80,9 @@ int startServing(
     print(tr("  %1/metrics  Prometheus text format; send the header \"Authorization: Bearer TOKEN\"%2")
               .arg(url.toString(), server.loopbackWithoutToken ? tr(" (not needed from this machine)") : QString()));
     print(tr("  %1/health   status as JSON (HTTP 503 when down); details with the token").arg(url.toString()));
+    print(tr("  %1/         live view of the debates for remote viewers (open the viewers link below)").arg(url.toString()));
     print(u"token: "_s + server.token);
+    print(tr("viewers: %1").arg(service.viewerUrl().toString()));
     flushOut();
     return ExitOk;
 }

@@ -19,12 +19,19 @@ struct ServeOptions {
         QStringLiteral("Bearer token for /metrics (default: the one in Settings, generated on first use)."), QStringLiteral("token") };
     QCommandLineOption loopbackWithoutToken { QStringLiteral("no-token-on-loopback"),
         QStringLiteral("Let requests from this machine read /metrics without the token.") };
+    QCommandLineOption maxViewers { QStringLiteral("max-viewers"),
+        QStringLiteral("Most remote viewers at once (default: the one in Settings, 1000)."), QStringLiteral("n") };
+    QCommandLineOption noViewers { QStringLiteral("no-viewers"), QStringLiteral("Do not show debates to remote viewers.") };
+    QCommandLineOption tlsCert { QStringLiteral("tls-cert"),
+        QStringLiteral("PEM certificate: serve https and wss (with --tls-key)."), QStringLiteral("file") };
+    QCommandLineOption tlsKey { QStringLiteral("tls-key"), QStringLiteral("PEM private key for --tls-cert."), QStringLiteral("file") };
 
     void addTo(QCommandLineParser &parser) const;
 };
 
 // Starts `service`'s server on `port` with the flags of `options` (else the
-// settings) and prints its address, endpoints and `token: TOKEN` to stdout
+// settings) and prints its address, endpoints, `token: TOKEN` and
+// `viewers: URL` (the link to share with remote viewers) to stdout
 // (or stderr when stdout carries other output). Returns an exit code: 0 when
 // serving, 1 when the port cannot be used, 2 for a bad flag.
 int startServing(

@@ -30,6 +30,10 @@ const AppSettings::Key AppSettings::ServerPort { "server/port", 9477 };
 const AppSettings::Key AppSettings::ServerBind { "server/bind", QStringLiteral("127.0.0.1") };
 const AppSettings::Key AppSettings::ServerToken { "server/token", QString() };
 const AppSettings::Key AppSettings::ServerLoopbackWithoutToken { "server/loopbackWithoutToken", false };
+const AppSettings::Key AppSettings::ServerShareDebates { "server/shareDebates", true };
+const AppSettings::Key AppSettings::ServerMaxViewers { "server/maxViewers", 1000 };
+const AppSettings::Key AppSettings::ServerCertificate { "server/certificate", QString() };
+const AppSettings::Key AppSettings::ServerKey { "server/key", QString() };
 
 QVariant AppSettings::value(const Key &key)
 {

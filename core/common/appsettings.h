@@ -43,6 +43,10 @@ public:
     static const Key ServerBind; // address to listen on; loopback unless the user picks another
     static const Key ServerToken; // bearer token for /metrics; generated on first use
     static const Key ServerLoopbackWithoutToken; // allow /metrics from this machine without the token
+    static const Key ServerShareDebates; // remote viewers see the debates (chats only when shared one by one)
+    static const Key ServerMaxViewers;
+    static const Key ServerCertificate; // PEM file: serve https and wss when set with ServerKey
+    static const Key ServerKey; // PEM file of the private key
 
     static QVariant value(const Key &key);
     static void setValue(const Key &key, const QVariant &value);

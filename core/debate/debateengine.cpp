@@ -10,6 +10,7 @@
 #include "llm/ollamaerrors.h"
 #include "llm/ollamahost.h"
 #include "llm/pooledchat.h"
+#include "server/debatefeed.h"
 
 #include <QCoreApplication>
 #include <QMetaType>
@@ -52,6 +53,8 @@ DebateEngine::DebateEngine(rt::llm::EndpointPool *pool, DebateStore *store, QObj
     registerMetaTypes();
     if (pool && pool->metrics())
         new DebateMetrics(this, pool->metrics());
+    if (pool && pool->liveFeed())
+        new rt::server::DebateFeed(this, pool->liveFeed());
     m_budgetTimer.setSingleShot(true);
     connect(&m_budgetTimer, &QTimer::timeout, this, [this] {
         if (m_phase == Phase::Done)

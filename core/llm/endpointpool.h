@@ -23,6 +23,9 @@
 
 class QNetworkAccessManager;
 
+namespace rt::server {
+class LiveFeed;
+}
 namespace rt::metrics {
 class MetricsRegistry;
 }
@@ -95,6 +98,10 @@ public:
     // tokens, slots, breaker state, probes, loaded models); null = none.
     void setMetrics(std::shared_ptr<rt::metrics::MetricsRegistry> registry);
     const std::shared_ptr<rt::metrics::MetricsRegistry> &metrics() const { return m_metrics; }
+    // What remote viewers see (#11): debates run on this pool publish their
+    // events there. Set by MetricsService::attach; null when nobody watches.
+    void setLiveFeed(std::shared_ptr<rt::server::LiveFeed> feed) { m_liveFeed = std::move(feed); }
+    const std::shared_ptr<rt::server::LiveFeed> &liveFeed() const { return m_liveFeed; }
 
     // Hosts
     rt::Status addHost(const HostConfig &config);
@@ -223,6 +230,7 @@ private:
     QTimer m_healthTimer;
     bool m_lastAvailability = true;
     std::shared_ptr<rt::metrics::MetricsRegistry> m_metrics;
+    std::shared_ptr<rt::server::LiveFeed> m_liveFeed;
 };
 
 } // namespace rt::llm

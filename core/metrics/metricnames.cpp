@@ -46,6 +46,13 @@ void declareStandardMetrics(MetricsRegistry &r)
         { 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 5 });
     r.declare(name::Viewers, T::Gauge, QStringLiteral("Remote viewers connected now."), {});
     r.declare(name::ViewersPeak, T::Gauge, QStringLiteral("Most remote viewers connected at once since start."), {});
+    r.declare(name::ViewerRefused, T::Counter,
+        QStringLiteral("Viewer connections refused or commands refused, by reason (token, origin, path, full, rate, command)."),
+        { QStringLiteral("reason") });
+    r.declare(name::ViewerDropped, T::Counter, QStringLiteral("Viewers disconnected by the server, by reason (slow, heartbeat, too_big, binary)."),
+        { QStringLiteral("reason") });
+    r.declare(name::ViewerFrames, T::Counter, QStringLiteral("Frames sent to viewers (one per viewer per frame)."), {});
+    r.declare(name::ViewerBytes, T::Counter, QStringLiteral("Bytes of frames sent to viewers."), {});
     r.declare(name::HttpRequests, T::Counter, QStringLiteral("Requests to the local server, by path and status code."),
         { QStringLiteral("path"), QStringLiteral("code") });
     r.declare(name::ResidentBytes, T::Gauge, QStringLiteral("Resident memory of this process."), {});

@@ -2,17 +2,24 @@
 
 #include "common/logging.h"
 #include "common/translate.h"
+#include "livefeed.h"
 #include "metrics/metricnames.h"
 #include "metrics/metricsregistry.h"
 
 #include <QCoreApplication>
+#include <QFile>
 #include <QHttpServerRequest>
 #include <QHttpServerResponder>
 #include <QJsonDocument>
 #include <QRandomGenerator>
 #include <QScopeGuard>
+#include <QSslCertificate>
+#include <QSslConfiguration>
+#include <QSslKey>
+#include <QSslServer>
 #include <QTcpServer>
 #include <QTcpSocket>
+#include <QWebSocket>
 
 namespace rt::server {
 
@@ -58,6 +65,12 @@ LocalServer::LocalServer(std::shared_ptr<rt::metrics::MetricsRegistry> registry,
 
 LocalServer::~LocalServer() = default;
 
+void LocalServer::setLiveFeed(std::shared_ptr<LiveFeed> feed, ViewerHub::MetricsSource metrics)
+{
+    m_feed = std::move(feed);
+    m_feedMetrics = std::move(metrics);
+}
+
 QString LocalServer::generateToken()
 {
     quint32 words[4];
@@ -74,19 +87,102 @@ rt::Result<quint16> LocalServer::start(const ServerOptions &options)
 {
     m_options = options;
     // Our own QTcpServer, so a failure to bind gets its reason in words.
-    auto *tcp = new QTcpServer(this);
+    std::unique_ptr<QTcpServer> tcp;
+    if (options.tls()) {
+        if (!QSslSocket::supportsSsl())
+            return rt::Error { QStringLiteral("tls_unavailable"), tr("TLS is not available on this system (no TLS backend for Qt).") };
+        auto readFile = [](const QString &path, QByteArray *data) {
+            QFile f(path);
+            if (!f.open(QIODevice::ReadOnly))
+                return f.errorString();
+            *data = f.readAll();
+            return QString();
+        };
+        QByteArray certPem;
+        QByteArray keyPem;
+        if (const QString why = readFile(options.certificateFile, &certPem); !why.isEmpty())
+            return rt::Error { QStringLiteral("tls_certificate"),
+                tr("Cannot read the certificate %1: %2.").arg(options.certificateFile, why) };
+        if (const QString why = readFile(options.keyFile, &keyPem); !why.isEmpty())
+            return rt::Error { QStringLiteral("tls_key"), tr("Cannot read the private key %1: %2.").arg(options.keyFile, why) };
+        const QList<QSslCertificate> chain = QSslCertificate::fromData(certPem, QSsl::Pem);
+        if (chain.isEmpty())
+            return rt::Error { QStringLiteral("tls_certificate"), tr("%1 holds no PEM certificate.").arg(options.certificateFile) };
+        QSslKey key(keyPem, QSsl::Rsa, QSsl::Pem);
+        if (key.isNull())
+            key = QSslKey(keyPem, QSsl::Ec, QSsl::Pem);
+        if (key.isNull())
+            return rt::Error { QStringLiteral("tls_key"), tr("%1 holds no unencrypted PEM private key (RSA or EC).").arg(options.keyFile) };
+        QSslConfiguration config = QSslConfiguration::defaultConfiguration();
+        config.setLocalCertificateChain(chain);
+        config.setPrivateKey(key);
+        config.setPeerVerifyMode(QSslSocket::VerifyNone);
+        auto ssl = std::make_unique<QSslServer>();
+        ssl->setSslConfiguration(config);
+        tcp = std::move(ssl);
+    } else {
+        tcp = std::make_unique<QTcpServer>();
+    }
     if (!tcp->listen(options.address, options.port)) {
-        const QString reason = tcp->errorString();
-        delete tcp;
         return rt::Error { QStringLiteral("listen_failed"),
             tr("Cannot listen on %1 port %2: %3. Choose another port or stop what uses it.")
                 .arg(options.address.toString())
                 .arg(options.port)
-                .arg(reason) };
+                .arg(tcp->errorString()) };
     }
-    bind(tcp);
-    qCDebug(lcRemote).noquote() << "listening on" << options.address.toString() << tcp->serverPort();
-    return tcp->serverPort();
+    const quint16 port = tcp->serverPort();
+    tcp->setParent(this);
+    bind(tcp.release());
+    if (m_feed) {
+        m_feed->setShareDebates(options.shareDebates);
+        m_viewers = new ViewerHub(m_feed, m_registry, options.viewerToken, options.viewerLimits, m_feedMetrics, this);
+    }
+    connect(this, &QAbstractHttpServer::newWebSocketConnection, this, &LocalServer::acceptViewers);
+    qCDebug(lcRemote).noquote() << "listening on" << options.address.toString() << port << (options.tls() ? "(TLS)" : "");
+    return port;
+}
+
+void LocalServer::acceptViewers()
+{
+    while (hasPendingWebSocketConnections()) {
+        std::unique_ptr<QWebSocket> socket = nextPendingWebSocketConnection();
+        if (!socket)
+            break;
+        if (m_viewers) {
+            m_viewers->accept(std::move(socket));
+        } else {
+            count(QStringLiteral("/ws"), 404);
+            socket->close(QWebSocketProtocol::CloseCodePolicyViolated, QStringLiteral("no viewers on this server"));
+            socket.release()->deleteLater();
+        }
+    }
+}
+
+bool LocalServer::serveViewerFile(const QString &path, QHttpServerResponder &responder)
+{
+    static const QHash<QString, std::pair<QString, QByteArray>> files {
+        { QStringLiteral("/"), { QStringLiteral(":/viewer/index.html"), "text/html; charset=utf-8" } },
+        { QStringLiteral("/index.html"), { QStringLiteral(":/viewer/index.html"), "text/html; charset=utf-8" } },
+        { QStringLiteral("/viewer.js"), { QStringLiteral(":/viewer/viewer.js"), "text/javascript; charset=utf-8" } },
+        { QStringLiteral("/viewer.css"), { QStringLiteral(":/viewer/viewer.css"), "text/css; charset=utf-8" } },
+    };
+    const auto it = files.constFind(path);
+    if (it == files.cend())
+        return false;
+    QFile f(it->first);
+    if (!f.open(QIODevice::ReadOnly))
+        return false;
+    count(path == QLatin1String("/index.html") ? QStringLiteral("/") : path, 200);
+    // The page holds no secret (the token is in its URL, read by the script),
+    // and never loads anything from elsewhere.
+    responder.write(f.readAll(),
+        { { "Content-Type", it->second }, { "Cache-Control", "no-cache" }, { "X-Content-Type-Options", "nosniff" },
+            { "Referrer-Policy", "no-referrer" },
+            { "Content-Security-Policy",
+                "default-src 'self'; connect-src 'self' ws: wss:; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+                "frame-ancestors 'none'" } },
+        Status::Ok);
+    return true;
 }
 
 bool LocalServer::authorized(const QHttpServerRequest &request) const
@@ -118,8 +214,27 @@ bool wantsClose(const QHttpServerRequest &request)
 
 bool LocalServer::handleRequest(const QHttpServerRequest &request, QTcpSocket *socket)
 {
+    // Qt HttpServer 6.4 asks here before it upgrades a WebSocket request: true
+    // (and nothing written) lets it upgrade; a refusal is a real HTTP answer,
+    // then false, and Qt closes the connection.
+    if (headerValue(request, "upgrade").compare("websocket", Qt::CaseInsensitive) == 0) {
+        ViewerHub::Admission admission { 404, tr("This server has no viewers.") };
+        if (m_viewers) {
+            admission = m_viewers->admit(
+                request.url(), headerValue(request, "origin"), headerValue(request, "host"), request.remoteAddress(), m_options.tls());
+        }
+        if (admission.ok())
+            return true;
+        count(QStringLiteral("/ws"), admission.status);
+        QHttpServerResponder responder = makeResponder(request, socket);
+        responder.write(
+            errorJson(admission.reason), { { "Content-Type", "application/json" }, { "Connection", "close" } }, Status(admission.status));
+        return false;
+    }
     const QString path = request.url().path();
-    const bool known = path == QLatin1String("/metrics") || path == QLatin1String("/health");
+    const bool viewerFile = path == QLatin1String("/") || path == QLatin1String("/index.html") || path == QLatin1String("/viewer.js")
+        || path == QLatin1String("/viewer.css");
+    const bool known = path == QLatin1String("/metrics") || path == QLatin1String("/health") || path == QLatin1String("/ws") || viewerFile;
     if (!known)
         return false; // missingHandler answers 404
     // Runs after the responder below is gone: the answer is queued, then the close.
@@ -128,10 +243,24 @@ bool LocalServer::handleRequest(const QHttpServerRequest &request, QTcpSocket *s
             socket->disconnectFromHost();
     });
     QHttpServerResponder responder = makeResponder(request, socket);
+    if (request.method() == QHttpServerRequest::Method::Get && viewerFile && serveViewerFile(path, responder))
+        return true;
+    if (path == QLatin1String("/ws")) {
+        count(path, 426);
+        responder.write(errorJson(tr("/ws is for WebSocket viewers: open the viewer page instead.")),
+            { { "Content-Type", "application/json" }, { "Upgrade", "websocket" }, { "Connection", "Upgrade" } }, Status::UpgradeRequired);
+        return true;
+    }
     if (request.method() != QHttpServerRequest::Method::Get) {
         count(path, 405);
         responder.write(errorJson(tr("Only GET is allowed on %1.").arg(path)),
             { { "Content-Type", "application/json" }, { "Allow", "GET" } }, Status::MethodNotAllowed);
+        return true;
+    }
+    if (viewerFile) {
+        count(path, 404);
+        responder.write(
+            errorJson(tr("The viewer page is not part of this build.")), { { "Content-Type", "application/json" } }, Status::NotFound);
         return true;
     }
     const bool authorizedRequest = authorized(request);
@@ -174,7 +303,7 @@ void LocalServer::missingHandler(const QHttpServerRequest &request, QTcpSocket *
     });
     count(QStringLiteral("other"), 404);
     makeResponder(request, socket)
-        .write(errorJson(tr("Nothing here: %1. Try /metrics or /health.").arg(request.url().path())),
+        .write(errorJson(tr("Nothing here: %1. Try /metrics, /health or / (the viewer page).").arg(request.url().path())),
             { { "Content-Type", "application/json" } }, Status::NotFound);
 }
 

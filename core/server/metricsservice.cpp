@@ -3,6 +3,7 @@
 #include "common/appsettings.h"
 #include "common/futurecallback.h"
 #include "common/logging.h"
+#include "livefeed.h"
 #include "llm/endpointpool.h"
 #include "metrics/metricnames.h"
 #include "metrics/metricsregistry.h"
@@ -10,13 +11,50 @@
 #include "storage/storage.h"
 #include "tasks/taskmanager.h"
 
+#include <QCoreApplication>
+#include <QDeadlineTimer>
+#include <QElapsedTimer>
+#include <QNetworkInterface>
 #include <QPromise>
+#include <QUrlQuery>
+#include <mutex>
 
 namespace rt::server {
+
+namespace {
+// The `metrics` event viewers get every 2 s: the health status, tokens per
+// second since the last one, and the streams in flight. Runs on the server
+// thread; reads only thread-safe sources.
+ViewerHub::MetricsSource viewerMetrics(std::shared_ptr<rt::metrics::MetricsRegistry> registry, rt::metrics::MetricsSampler *sampler)
+{
+    struct Rate {
+        std::mutex mutex;
+        QElapsedTimer clock;
+        double tokens = 0;
+    };
+    auto rate = std::make_shared<Rate>();
+    return [registry, sampler, rate] {
+        const double tokens = registry->sum(rt::metrics::name::Tokens);
+        double perSecond = 0;
+        {
+            std::lock_guard lock(rate->mutex);
+            if (rate->clock.isValid() && rate->clock.elapsed() > 0)
+                perSecond = (tokens - rate->tokens) * 1000.0 / double(rate->clock.elapsed());
+            rate->clock.start();
+            rate->tokens = tokens;
+        }
+        const rt::metrics::HealthReport health = sampler->health();
+        return QJsonObject { { QStringLiteral("status"), rt::metrics::toString(health.status) },
+            { QStringLiteral("summary"), health.summary }, { QStringLiteral("tokens_per_second"), std::round(perSecond * 10) / 10 },
+            { QStringLiteral("active_streams"), registry->sum(rt::metrics::name::ActiveStreams) } };
+    };
+}
+} // namespace
 
 MetricsService::MetricsService(QObject *parent)
     : QObject(parent)
     , m_registry(rt::metrics::createRegistry())
+    , m_feed(std::make_shared<LiveFeed>())
     , m_sampler(new rt::metrics::MetricsSampler(m_registry, this))
 {
     m_sampler->start();
@@ -29,8 +67,10 @@ MetricsService::~MetricsService()
 
 void MetricsService::attach(rt::llm::EndpointPool *pool, rt::storage::Storage *storage, rt::tasks::TaskManager *tasks)
 {
-    if (pool)
+    if (pool) {
         pool->setMetrics(m_registry);
+        pool->setLiveFeed(m_feed);
+    }
     if (storage) {
         storage->setMetrics(m_registry);
         m_sampler->setStorage(storage, AppSettings::value(AppSettings::MetricsPersistSec).toInt(),
@@ -59,6 +99,10 @@ ServerOptions MetricsService::optionsFromSettings()
     options.port = quint16(AppSettings::value(AppSettings::ServerPort).toUInt());
     options.token = storedToken();
     options.loopbackWithoutToken = AppSettings::value(AppSettings::ServerLoopbackWithoutToken).toBool();
+    options.shareDebates = AppSettings::value(AppSettings::ServerShareDebates).toBool();
+    options.viewerLimits.maxViewers = qMax(1, AppSettings::value(AppSettings::ServerMaxViewers).toInt());
+    options.certificateFile = AppSettings::value(AppSettings::ServerCertificate).toString();
+    options.keyFile = AppSettings::value(AppSettings::ServerKey).toString();
     return options;
 }
 
@@ -69,6 +113,8 @@ QFuture<rt::Result<QUrl>> MetricsService::startServer(const ServerOptions &optio
     if (options.address.isNull())
         return QtFuture::makeReadyFuture(R(rt::Error { QStringLiteral("usage"), tr("The address to listen on is not valid.") }));
     m_options = options;
+    if (m_options.viewerToken.isEmpty())
+        m_options.viewerToken = LocalServer::generateToken();
     m_serverThread = new QThread(this);
     m_serverThread->setObjectName(QStringLiteral("rt-server"));
     rt::metrics::MetricsSampler *sampler = m_sampler;
@@ -86,18 +132,20 @@ QFuture<rt::Result<QUrl>> MetricsService::startServer(const ServerOptions &optio
     promise->start();
     QFuture<R> future = promise->future();
     std::shared_ptr<rt::metrics::MetricsRegistry> registry = m_registry;
+    std::shared_ptr<LiveFeed> feed = m_feed;
     QObject *anchor = m_anchor;
     QMetaObject::invokeMethod(
         anchor,
-        [anchor, registry, sampler, options, promise] {
+        [anchor, registry, feed, sampler, options = m_options, promise] {
             auto *server = new LocalServer(
                 registry, [sampler] { return sampler->health(); }, anchor);
+            server->setLiveFeed(feed, viewerMetrics(registry, sampler));
             const rt::Result<quint16> port = server->start(options);
             if (!port.ok()) {
                 promise->addResult(R(port.error()));
             } else {
                 QUrl url;
-                url.setScheme(QStringLiteral("http"));
+                url.setScheme(options.tls() ? QStringLiteral("https") : QStringLiteral("http"));
                 // A wildcard bind is reached through loopback on this machine.
                 const bool any = options.address == QHostAddress::Any || options.address == QHostAddress::AnyIPv4
                     || options.address == QHostAddress::AnyIPv6;
@@ -125,10 +173,51 @@ QFuture<rt::Result<QUrl>> MetricsService::startServer(const ServerOptions &optio
     return answer;
 }
 
+QUrl MetricsService::viewerUrlFor(const QUrl &serverUrl, const QHostAddress &bound, const QString &token)
+{
+    if (!serverUrl.isValid())
+        return {};
+    QUrl url = serverUrl;
+    const bool any = bound == QHostAddress::Any || bound == QHostAddress::AnyIPv4 || bound == QHostAddress::AnyIPv6;
+    if (any) {
+        // Others cannot use 127.0.0.1: offer an address of this machine on its network.
+        for (const QHostAddress &a : QNetworkInterface::allAddresses()) {
+            if (!a.isLoopback() && a.protocol() == QAbstractSocket::IPv4Protocol && !a.isLinkLocal()) {
+                url.setHost(a.toString());
+                break;
+            }
+        }
+    }
+    url.setPath(QStringLiteral("/"));
+    QUrlQuery query;
+    query.addQueryItem(QStringLiteral("token"), token);
+    url.setQuery(query);
+    return url;
+}
+
+QUrl MetricsService::viewerUrl() const
+{
+    return viewerUrlFor(m_url, m_options.address, m_options.viewerToken);
+}
+
 void MetricsService::stopServer()
 {
     if (!m_serverThread)
         return;
+    // Viewers are told why (1001 "server stopping"); the close frames get a
+    // moment to leave before the sockets go.
+    QMetaObject::invokeMethod(
+        m_anchor,
+        [anchor = m_anchor] {
+            auto *server = anchor->findChild<LocalServer *>();
+            if (!server || !server->viewers() || server->viewers()->viewerCount() == 0)
+                return;
+            server->viewers()->closeAll();
+            QDeadlineTimer deadline(300);
+            while (!deadline.hasExpired() && server->viewers()->closingCount() > 0)
+                QCoreApplication::processEvents(QEventLoop::AllEvents, 20);
+        },
+        Qt::BlockingQueuedConnection);
     m_serverThread->quit();
     m_serverThread->wait(); // the server is deleted on the thread's finished()
     delete m_serverThread;
