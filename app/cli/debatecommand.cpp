@@ -62,7 +62,9 @@ struct DebateOptions {
     QCommandLineOption noSynthesis { u"no-synthesis"_s, tr("Skip the synthesiser's summary at the end.") };
     QCommandLineOption note { u"note"_s, tr("Moderator note added before the first turn (repeatable)."), u"text"_s };
     QCommandLineOption serve { u"serve"_s,
-        tr("Serve /metrics, /health and a live view for remote viewers (the viewers link is printed) on this port while the debate runs (0 = any free port)."), u"port"_s };
+        tr("Serve /metrics, /health and a live view for remote viewers (the viewers link is printed) on this port while the debate runs (0 "
+           "= any free port)."),
+        u"port"_s };
     QCommandLineOption linger { u"linger"_s, tr("With --serve: keep serving this many seconds after the debate ends (default 0)."),
         u"seconds"_s };
     QCommandLineOption interactive { u"interactive"_s,

@@ -22,8 +22,8 @@ struct ServeOptions {
     QCommandLineOption maxViewers { QStringLiteral("max-viewers"),
         QStringLiteral("Most remote viewers at once (default: the one in Settings, 1000)."), QStringLiteral("n") };
     QCommandLineOption noViewers { QStringLiteral("no-viewers"), QStringLiteral("Do not show debates to remote viewers.") };
-    QCommandLineOption tlsCert { QStringLiteral("tls-cert"),
-        QStringLiteral("PEM certificate: serve https and wss (with --tls-key)."), QStringLiteral("file") };
+    QCommandLineOption tlsCert { QStringLiteral("tls-cert"), QStringLiteral("PEM certificate: serve https and wss (with --tls-key)."),
+        QStringLiteral("file") };
     QCommandLineOption tlsKey { QStringLiteral("tls-key"), QStringLiteral("PEM private key for --tls-cert."), QStringLiteral("file") };
 
     void addTo(QCommandLineParser &parser) const;

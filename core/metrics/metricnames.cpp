@@ -49,8 +49,8 @@ void declareStandardMetrics(MetricsRegistry &r)
     r.declare(name::ViewerRefused, T::Counter,
         QStringLiteral("Viewer connections refused or commands refused, by reason (token, origin, path, full, rate, command)."),
         { QStringLiteral("reason") });
-    r.declare(name::ViewerDropped, T::Counter, QStringLiteral("Viewers disconnected by the server, by reason (slow, heartbeat, too_big, binary)."),
-        { QStringLiteral("reason") });
+    r.declare(name::ViewerDropped, T::Counter,
+        QStringLiteral("Viewers disconnected by the server, by reason (slow, heartbeat, too_big, binary)."), { QStringLiteral("reason") });
     r.declare(name::ViewerFrames, T::Counter, QStringLiteral("Frames sent to viewers (one per viewer per frame)."), {});
     r.declare(name::ViewerBytes, T::Counter, QStringLiteral("Bytes of frames sent to viewers."), {});
     r.declare(name::HttpRequests, T::Counter, QStringLiteral("Requests to the local server, by path and status code."),

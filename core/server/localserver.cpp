@@ -11,6 +11,7 @@
 #include <QHttpServerRequest>
 #include <QHttpServerResponder>
 #include <QJsonDocument>
+#include <QLoggingCategory>
 #include <QRandomGenerator>
 #include <QScopeGuard>
 #include <QSslCertificate>
@@ -20,6 +21,7 @@
 #include <QTcpServer>
 #include <QTcpSocket>
 #include <QWebSocket>
+#include <mutex>
 
 namespace rt::server {
 
@@ -56,11 +58,28 @@ bool sameToken(const QByteArray &a, const QByteArray &b)
 }
 } // namespace
 
+namespace {
+// Qt HttpServer 6.4 warns "WebSocket received but no slots connected ... or
+// request not handled" for every upgrade this server refused (and already
+// answered with a status and reason); viewers refused are counted in the
+// metrics instead. Other filters keep working.
+QLoggingCategory::CategoryFilter previousFilter = nullptr;
+void quietUpgradeRefusals(QLoggingCategory *category)
+{
+    if (previousFilter)
+        previousFilter(category);
+    if (qstrcmp(category->categoryName(), "qt.httpserver") == 0)
+        category->setEnabled(QtWarningMsg, false);
+}
+} // namespace
+
 LocalServer::LocalServer(std::shared_ptr<rt::metrics::MetricsRegistry> registry, HealthSource health, QObject *parent)
     : QAbstractHttpServer(parent)
     , m_registry(std::move(registry))
     , m_health(std::move(health))
 {
+    static std::once_flag once;
+    std::call_once(once, [] { previousFilter = QLoggingCategory::installFilter(quietUpgradeRefusals); });
 }
 
 LocalServer::~LocalServer() = default;
