@@ -25,7 +25,7 @@ constexpr int CloseTooSlow = CloseTryAgainLater;
 constexpr int CloseNoPong = CloseTryAgainLater;
 constexpr qint64 MinuteMs = 60000;
 
-void forget(std::deque<qint64> &times, qint64 now)
+void expire(std::deque<qint64> &times, qint64 now)
 {
     while (!times.empty() && now - times.front() >= MinuteMs)
         times.pop_front();
@@ -128,8 +128,8 @@ ViewerHub::Admission ViewerHub::admit(
     };
     const qint64 now = m_clock.elapsed();
     AddressLog &log = m_addresses[peer.toString()];
-    forget(log.connects, now);
-    forget(log.badTokens, now);
+    expire(log.connects, now);
+    expire(log.badTokens, now);
     if (log.badTokens.size() >= std::size_t(m_limits.badTokensPerMinute))
         return refuse(429, tr("Too many wrong tokens from your address; try again in a minute."), u"rate"_s);
     if (m_limits.connectionsPerMinute > 0 && (m_limits.limitLoopback || !peer.isLoopback())) {
@@ -198,21 +198,13 @@ void ViewerHub::accept(std::unique_ptr<QWebSocket> socketPtr)
         if (auto it = m_viewers.find(id); it != m_viewers.end())
             it->second.awaitingPong = false;
     });
-    connect(socket, &QWebSocket::disconnected, this, [this, id] {
-        auto it = m_viewers.find(id);
-        if (it == m_viewers.end())
-            return;
-        // QWebSocket closes by itself on oversized or malformed frames; say why in the metrics.
-        const auto code = it->second.socket->closeCode();
-        if (code == QWebSocketProtocol::CloseCodeTooMuchData || code == QWebSocketProtocol::CloseCodeProtocolError
-            || code == QWebSocketProtocol::CloseCodeWrongDatatype)
-            m_registry
-                ->counter(
-                    rt::metrics::name::ViewerDropped, { code == QWebSocketProtocol::CloseCodeTooMuchData ? u"too_big"_s : u"protocol"_s })
-                ->add();
-        it->second.socket.release()->deleteLater();
-        m_viewers.erase(it);
-        updateGauges();
+    // QWebSocket does not always say disconnected() (a peer that vanishes
+    // while it closes on a broken frame only changes state): either goes.
+    connect(socket, &QWebSocket::disconnected, this, [this, id] { forget(id); });
+    connect(socket, &QWebSocket::stateChanged, this, [this, id](QAbstractSocket::SocketState state) {
+        if (state == QAbstractSocket::UnconnectedState)
+            QMetaObject::invokeMethod(
+                this, [this, id] { forget(id); }, Qt::QueuedConnection);
     });
 
     const QString token = QUrlQuery(socket->requestUrl()).queryItemValue(u"token"_s, QUrl::FullyDecoded);
@@ -230,6 +222,25 @@ void ViewerHub::accept(std::unique_ptr<QWebSocket> socketPtr)
     connect(v.handshake, &QTimer::timeout, this,
         [this, id] { drop(id, QWebSocketProtocol::CloseCodePolicyViolated, u"no token sent in time"_s, u"token"_s); });
     v.handshake->start(m_limits.handshakeMs);
+    updateGauges();
+}
+
+void ViewerHub::forget(quint64 id)
+{
+    auto it = m_viewers.find(id);
+    if (it == m_viewers.end())
+        return;
+    // QWebSocket closes by itself on oversized or malformed frames; say why in the metrics.
+    const auto code = it->second.socket->closeCode();
+    if (code == QWebSocketProtocol::CloseCodeTooMuchData || code == QWebSocketProtocol::CloseCodeProtocolError
+        || code == QWebSocketProtocol::CloseCodeWrongDatatype) {
+        const QString reason = code == QWebSocketProtocol::CloseCodeTooMuchData ? u"too_big"_s : u"protocol"_s;
+        m_registry->counter(rt::metrics::name::ViewerDropped, { reason })->add();
+    }
+    QWebSocket *socket = it->second.socket.release();
+    disconnect(socket, nullptr, this, nullptr);
+    socket->deleteLater();
+    m_viewers.erase(it);
     updateGauges();
 }
 
@@ -291,13 +302,13 @@ void ViewerHub::onText(quint64 id, const QString &message)
             return;
         }
         AddressLog &log = m_addresses[v.address.toString()];
-        forget(log.badTokens, now);
+        expire(log.badTokens, now);
         log.badTokens.push_back(now);
         drop(id, QWebSocketProtocol::CloseCodePolicyViolated, u"invalid token"_s, u"token"_s);
         return;
     }
     m_registry->counter(rt::metrics::name::ViewerRefused, { u"command"_s })->add();
-    forget(v.commandTimes, now);
+    expire(v.commandTimes, now);
     v.commandTimes.push_back(now);
     if (v.commandTimes.size() > std::size_t(m_limits.commandsPerMinute)) {
         drop(id, QWebSocketProtocol::CloseCodePolicyViolated, u"viewers are read-only: too many commands"_s, QString());
@@ -373,7 +384,12 @@ void ViewerHub::heartbeat()
 {
     const qint64 now = m_clock.elapsed();
     std::vector<quint64> silent;
+    std::vector<quint64> gone;
     for (auto &[id, v] : m_viewers) {
+        if (v.socket->state() == QAbstractSocket::UnconnectedState) {
+            gone.push_back(id);
+            continue;
+        }
         if (v.awaitingPong) {
             if (now - v.pingSentMs >= m_limits.heartbeatTimeoutMs)
                 silent.push_back(id);
@@ -383,12 +399,14 @@ void ViewerHub::heartbeat()
         v.pingSentMs = now;
         v.socket->ping();
     }
+    for (quint64 id : gone)
+        forget(id);
     for (quint64 id : silent)
         drop(id, CloseNoPong, u"no answer to ping"_s, u"heartbeat"_s);
     // Forget addresses that have been quiet for a minute.
     for (auto it = m_addresses.begin(); it != m_addresses.end();) {
-        forget(it->connects, now);
-        forget(it->badTokens, now);
+        expire(it->connects, now);
+        expire(it->badTokens, now);
         it = it->connects.empty() && it->badTokens.empty() ? m_addresses.erase(it) : std::next(it);
     }
 }

@@ -92,6 +92,7 @@ private:
 
     void closeAndReap(QWebSocket *socket, int code, const QString &reason);
     void refuse(QWebSocket *socket, int code, const QString &reason, const QString &metricReason);
+    void forget(quint64 id); // the connection is gone: let it go
     void drop(quint64 id, int code, const QString &reason, const QString &metricReason);
     void authorise(Viewer &v);
     void onText(quint64 id, const QString &message);
