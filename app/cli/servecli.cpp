@@ -19,7 +19,7 @@ RT_TRANSLATION_CONTEXT("rt::cli::serve")
 
 void ServeOptions::addTo(QCommandLineParser &parser) const
 {
-    parser.addOptions({ bind, token, loopbackWithoutToken, maxViewers, noViewers, tlsCert, tlsKey });
+    parser.addOptions({ bind, token, loopbackWithoutToken, maxViewers, viewerToken, noViewers, tlsCert, tlsKey });
 }
 
 int startServing(
@@ -53,6 +53,14 @@ int startServing(
             return ExitUsage;
         }
         server.viewerLimits.maxViewers = n;
+    }
+    if (parser.isSet(options.viewerToken)) {
+        static const QRegularExpression hex(u"^[0-9A-Fa-f]{32,}$"_s);
+        server.viewerToken = parser.value(options.viewerToken).trimmed();
+        if (!hex.match(server.viewerToken).hasMatch()) {
+            err(tr("--viewer-token needs at least 32 hex digits (128 bits), so it cannot be guessed."));
+            return ExitUsage;
+        }
     }
     if (parser.isSet(options.noViewers))
         server.shareDebates = false;

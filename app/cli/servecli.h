@@ -21,6 +21,9 @@ struct ServeOptions {
         QStringLiteral("Let requests from this machine read /metrics without the token.") };
     QCommandLineOption maxViewers { QStringLiteral("max-viewers"),
         QStringLiteral("Most remote viewers at once (default: the one in Settings, 1000)."), QStringLiteral("n") };
+    QCommandLineOption viewerToken { QStringLiteral("viewer-token"),
+        QStringLiteral("Token of the viewer link, at least 32 hex digits (default: a fresh random one at every start)."),
+        QStringLiteral("hex") };
     QCommandLineOption noViewers { QStringLiteral("no-viewers"), QStringLiteral("Do not show debates to remote viewers.") };
     QCommandLineOption tlsCert { QStringLiteral("tls-cert"), QStringLiteral("PEM certificate: serve https and wss (with --tls-key)."),
         QStringLiteral("file") };
