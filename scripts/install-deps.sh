@@ -25,6 +25,8 @@ packages=(
     postgresql gcovr python3 procps
     # tests: the real Prometheus (promtool check metrics, a throwaway scrape)
     prometheus
+    # tests: the viewer page in a real browser (js_viewer_browser drives it with playwright-core)
+    chromium
 )
 # Node (for the ollama-js cross-check and the benchmark). Keep a newer
 # node if one is already installed; Debian's nodejs otherwise.

@@ -1,7 +1,9 @@
 #include "debatesession.h"
 
 #include "debate/debateengine.h"
+#include "server/remotetable.h"
 
+#include <QJsonArray>
 #include <QSet>
 #include <algorithm>
 
@@ -154,113 +156,260 @@ void DebateSession::follow(DebateEngine *engine)
 {
     m_engine = engine;
     connect(engine, &QObject::destroyed, this, &DebateSession::liveEnded);
-    connect(engine, &DebateEngine::debateStarted, this, [this](const DebateInfo &info) {
-        // A resumed debate: what is stored so far was loaded first (keep it).
-        const bool keep = info.resumed && m_info.debateId == info.debateId;
+    connect(engine, &DebateEngine::debateStarted, this, &DebateSession::onStarted);
+    connect(engine, &DebateEngine::roundStarted, this, &DebateSession::onRound);
+    connect(engine, &DebateEngine::turnStarted, this, &DebateSession::onTurnStarted);
+    connect(engine, &DebateEngine::tokenDelta, this, [this](const TokenDelta &delta) { onText(delta.turn, delta.text, delta.attempt); });
+    connect(engine, &DebateEngine::turnFinished, this, &DebateSession::onTurnFinished);
+    connect(engine, &DebateEngine::consensusUpdated, this, &DebateSession::onConsensus);
+    connect(engine, &DebateEngine::noteAdded, this, &DebateSession::onNote);
+    connect(engine, &DebateEngine::debatePaused, this, &DebateSession::onPaused);
+    connect(engine, &DebateEngine::debateResumed, this, [this](qint64) { onResumed(); });
+    connect(engine, &DebateEngine::debateFinished, this, [this](const DebateOutcome &o) { onEnded(o, Phase::Finished); });
+    connect(engine, &DebateEngine::debateFailed, this, [this](const DebateOutcome &o) { onEnded(o, Phase::Failed); });
+    connect(engine, &DebateEngine::debateInterrupted, this, [this](qint64) { onInterrupted(); });
+}
+
+void DebateSession::followRemote(rt::server::RemoteTable *table, qint64 debateId)
+{
+    m_remote = table;
+    m_info = {};
+    m_info.debateId = debateId;
+    connect(table, &rt::server::RemoteTable::snapshotReceived, this, &DebateSession::applySnapshot);
+    connect(table, &rt::server::RemoteTable::eventReceived, this, &DebateSession::applyEvent);
+    connect(table, &QObject::destroyed, this, &DebateSession::liveEnded);
+    if (!table->snapshot().isEmpty())
+        applySnapshot(table->snapshot());
+}
+
+void DebateSession::applySnapshot(const QJsonObject &snapshot)
+{
+    // A fresh start from the snapshot: what it holds replaces what was shown.
+    for (const QJsonValue &v : snapshot.value(QStringLiteral("debates")).toArray()) {
+        const QJsonObject d = v.toObject();
+        const DebateInfo info = DebateInfo::fromJson(d.value(QStringLiteral("debate")).toObject());
+        if (info.debateId != m_info.debateId)
+            continue;
         m_info = info;
-        if (!keep) {
-            m_turns.clear();
-            m_rounds.clear();
-            m_notes.clear();
-            m_timeline.clear();
-            m_streamed.clear();
-        }
+        m_turns.clear();
+        m_rounds.clear();
+        m_notes.clear();
+        m_timeline.clear();
+        m_streamed.clear();
         m_live.clear();
         m_outcome.reset();
         m_pause.reset();
-        m_phase = Phase::Running;
-        emit reset();
-    });
-    connect(engine, &DebateEngine::roundStarted, this, [this](const RoundInfo &round) {
-        m_round = round;
-        // A resumed round already has its header (from load()).
-        const bool seen = std::any_of(m_timeline.cbegin(), m_timeline.cend(),
-            [&round](const TimelineEntry &e) { return e.kind == TimelineEntry::Kind::Round && e.index == round.round; });
-        if (!seen)
-            m_timeline.append({ TimelineEntry::Kind::Round, round.round });
-        emit roundStarted(round);
-    });
-    connect(engine, &DebateEngine::turnStarted, this, [this](const TurnInfo &turn) {
-        m_live.insert(turn.seat, LiveTurn { turn, {}, 1 });
-        emit turnStarted(turn.seat);
-    });
-    connect(engine, &DebateEngine::tokenDelta, this, [this](const TokenDelta &delta) {
-        auto it = m_live.find(delta.turn.seat);
-        if (it == m_live.end())
-            it = m_live.insert(delta.turn.seat, LiveTurn { delta.turn, {}, delta.attempt });
-        const bool replaced = delta.attempt != it->attempt;
-        if (replaced) {
-            it->attempt = delta.attempt;
-            it->text.clear();
+        m_round.reset();
+        const QString phase = d.value(QStringLiteral("phase")).toString();
+        m_phase = phase == QLatin1String("paused")  ? Phase::Paused
+            : phase == QLatin1String("finished")    ? Phase::Finished
+            : phase == QLatin1String("failed")      ? Phase::Failed
+            : phase == QLatin1String("interrupted") ? Phase::Interrupted
+            : phase == QLatin1String("starting")    ? Phase::Starting
+                                                    : Phase::Running;
+        int lastRound = 0;
+        for (const QJsonValue &t : d.value(QStringLiteral("turns")).toArray()) {
+            const TurnRecord turn = TurnRecord::fromJson(t.toObject());
+            if (turn.info.round > lastRound && turn.info.kind == TurnKind::Turn) {
+                lastRound = turn.info.round;
+                m_timeline.append({ TimelineEntry::Kind::Round, lastRound });
+            }
+            addTurn(turn);
+            m_streamed.insert(int(m_turns.size() - 1), turn.text);
         }
-        if (delta.text.isEmpty() && !replaced)
+        for (const QJsonValue &n : d.value(QStringLiteral("notes")).toArray()) {
+            m_notes.append(DebateNote::fromJson(n.toObject()));
+            m_timeline.append({ TimelineEntry::Kind::Note, int(m_notes.size() - 1) });
+        }
+        for (const QJsonValue &c : d.value(QStringLiteral("consensus")).toArray())
+            m_rounds.append(ConsensusSnapshot::fromJson(c.toObject()));
+        if (d.value(QStringLiteral("round")).isObject()) {
+            m_round = RoundInfo::fromJson(d.value(QStringLiteral("round")).toObject());
+            if (m_round->round > lastRound)
+                m_timeline.append({ TimelineEntry::Kind::Round, m_round->round });
+        }
+        for (const QJsonValue &l : d.value(QStringLiteral("live")).toArray()) {
+            const QJsonObject live = l.toObject();
+            const TurnInfo turn = TurnInfo::fromJson(live.value(QStringLiteral("turn")).toObject());
+            m_live.insert(turn.seat,
+                LiveTurn { turn, live.value(QStringLiteral("text")).toString(), live.value(QStringLiteral("attempt")).toInt(1) });
+        }
+        if (d.value(QStringLiteral("pause")).isObject())
+            m_pause = PauseInfo::fromJson(d.value(QStringLiteral("pause")).toObject());
+        if (d.value(QStringLiteral("outcome")).isObject())
+            m_outcome = DebateOutcome::fromJson(d.value(QStringLiteral("outcome")).toObject());
+        emit reset();
+        return;
+    }
+}
+
+void DebateSession::applyEvent(const QJsonObject &e)
+{
+    const QString type = e.value(QStringLiteral("type")).toString();
+    const auto mine = [this](const QJsonObject &o) { return qint64(o.value(QStringLiteral("debate_id")).toDouble()) == m_info.debateId; };
+    const auto part = [&e](const char *key) { return e.value(QLatin1String(key)).toObject(); };
+    if (type == QLatin1String("tokens")) {
+        for (const QJsonValue &v : e.value(QStringLiteral("deltas")).toArray()) {
+            const QJsonObject d = v.toObject();
+            if (!mine(d))
+                continue;
+            TurnInfo info;
+            const int seat = d.value(QStringLiteral("seat")).toInt();
+            info = m_live.contains(seat) ? m_live.value(seat).info : TurnInfo {};
+            info.debateId = m_info.debateId;
+            info.seat = seat;
+            info.index = d.value(QStringLiteral("index")).toInt();
+            onText(info, d.value(QStringLiteral("text")).toString(), d.value(QStringLiteral("attempt")).toInt(1));
+        }
+    } else if (type == QLatin1String("debate_started") && mine(part("debate"))) {
+        onStarted(DebateInfo::fromJson(part("debate")));
+    } else if (type == QLatin1String("round_started") && mine(part("round"))) {
+        onRound(RoundInfo::fromJson(part("round")));
+    } else if (type == QLatin1String("turn_started") && mine(part("turn"))) {
+        onTurnStarted(TurnInfo::fromJson(part("turn")));
+    } else if (type == QLatin1String("turn_finished") && mine(part("turn"))) {
+        onTurnFinished(TurnRecord::fromJson(part("turn")));
+    } else if (type == QLatin1String("consensus") && mine(part("consensus"))) {
+        onConsensus(ConsensusSnapshot::fromJson(part("consensus")));
+    } else if (type == QLatin1String("note") && mine(part("note"))) {
+        onNote(DebateNote::fromJson(part("note")));
+    } else if (type == QLatin1String("paused") && mine(part("pause"))) {
+        onPaused(PauseInfo::fromJson(part("pause")));
+    } else if (type == QLatin1String("resumed") && mine(e)) {
+        onResumed();
+    } else if (type == QLatin1String("finished") && mine(part("outcome"))) {
+        const DebateOutcome outcome = DebateOutcome::fromJson(part("outcome"));
+        onEnded(outcome, outcome.status == DebateStatus::Failed ? Phase::Failed : Phase::Finished);
+    } else if (type == QLatin1String("interrupted") && mine(e)) {
+        onInterrupted();
+    }
+}
+
+void DebateSession::onStarted(const DebateInfo &info)
+{
+    // A resumed debate: what is stored so far was loaded first (keep it).
+    const bool keep = info.resumed && m_info.debateId == info.debateId;
+    m_info = info;
+    if (!keep) {
+        m_turns.clear();
+        m_rounds.clear();
+        m_notes.clear();
+        m_timeline.clear();
+        m_streamed.clear();
+    }
+    m_live.clear();
+    m_outcome.reset();
+    m_pause.reset();
+    m_phase = Phase::Running;
+    emit reset();
+}
+
+void DebateSession::onRound(const RoundInfo &round)
+{
+    m_round = round;
+    // A resumed round already has its header (from load()).
+    const bool seen = std::any_of(m_timeline.cbegin(), m_timeline.cend(),
+        [&round](const TimelineEntry &e) { return e.kind == TimelineEntry::Kind::Round && e.index == round.round; });
+    if (!seen)
+        m_timeline.append({ TimelineEntry::Kind::Round, round.round });
+    emit roundStarted(round);
+}
+
+void DebateSession::onTurnStarted(const TurnInfo &turn)
+{
+    m_live.insert(turn.seat, LiveTurn { turn, {}, 1 });
+    emit turnStarted(turn.seat);
+}
+
+void DebateSession::onText(const TurnInfo &turn, const QString &text, int attempt)
+{
+    auto it = m_live.find(turn.seat);
+    if (it == m_live.end())
+        it = m_live.insert(turn.seat, LiveTurn { turn, {}, attempt });
+    const bool replaced = attempt != it->attempt;
+    if (replaced) {
+        it->attempt = attempt;
+        it->text.clear();
+    }
+    if (text.isEmpty() && !replaced)
+        return;
+    it->text += text;
+    emit textAppended(turn.seat, text, replaced);
+}
+
+void DebateSession::onTurnFinished(const TurnRecord &turn)
+{
+    const LiveTurn live = m_live.take(turn.info.seat);
+    addTurn(turn);
+    const int index = int(m_turns.size() - 1);
+    m_streamed.insert(index, live.info.index == turn.info.index ? live.text : QString());
+    emit turnFinished(index);
+}
+
+void DebateSession::onConsensus(const ConsensusSnapshot &snapshot)
+{
+    for (qsizetype i = 0; i < m_rounds.size(); ++i) {
+        if (m_rounds.at(i).round == snapshot.round) {
+            m_rounds[i] = snapshot;
+            emit consensusUpdated(int(i));
             return;
-        it->text += delta.text;
-        emit textAppended(delta.turn.seat, delta.text, replaced);
-    });
-    connect(engine, &DebateEngine::turnFinished, this, [this](const TurnRecord &turn) {
-        const LiveTurn live = m_live.take(turn.info.seat);
+        }
+    }
+    m_rounds.append(snapshot);
+    emit consensusUpdated(int(m_rounds.size() - 1));
+}
+
+void DebateSession::onNote(const DebateNote &note)
+{
+    if (note.kind == NoteKind::Interjection) {
+        // Stored as a turn of the moderator: shown as one, live as when reopened.
+        TurnRecord turn;
+        turn.info.debateId = note.debateId;
+        turn.info.round = note.round;
+        turn.info.seat = -1;
+        turn.info.agentName = note.agentName;
+        turn.info.kind = TurnKind::Interjection;
+        turn.content = note.text;
+        turn.text = note.text;
+        turn.calls = 0;
+        turn.createdAt = note.createdAt;
         addTurn(turn);
         const int index = int(m_turns.size() - 1);
-        m_streamed.insert(index, live.info.index == turn.info.index ? live.text : QString());
+        m_streamed.insert(index, note.text);
         emit turnFinished(index);
-    });
-    connect(engine, &DebateEngine::consensusUpdated, this, [this](const ConsensusSnapshot &snapshot) {
-        for (qsizetype i = 0; i < m_rounds.size(); ++i) {
-            if (m_rounds.at(i).round == snapshot.round) {
-                m_rounds[i] = snapshot;
-                emit consensusUpdated(int(i));
-                return;
-            }
-        }
-        m_rounds.append(snapshot);
-        emit consensusUpdated(int(m_rounds.size() - 1));
-    });
-    connect(engine, &DebateEngine::noteAdded, this, [this](const DebateNote &note) {
-        if (note.kind == NoteKind::Interjection) {
-            // Stored as a turn of the moderator: shown as one, live as when reopened.
-            TurnRecord turn;
-            turn.info.debateId = note.debateId;
-            turn.info.round = note.round;
-            turn.info.seat = -1;
-            turn.info.agentName = note.agentName;
-            turn.info.kind = TurnKind::Interjection;
-            turn.content = note.text;
-            turn.text = note.text;
-            turn.calls = 0;
-            turn.createdAt = note.createdAt;
-            addTurn(turn);
-            const int index = int(m_turns.size() - 1);
-            m_streamed.insert(index, note.text);
-            emit turnFinished(index);
-            return;
-        }
-        m_notes.append(note);
-        m_timeline.append({ TimelineEntry::Kind::Note, int(m_notes.size() - 1) });
-        emit noteAdded(int(m_notes.size() - 1));
-    });
-    connect(engine, &DebateEngine::debatePaused, this, [this](const PauseInfo &info) {
-        m_pause = info;
-        setPhase(Phase::Paused);
-    });
-    connect(engine, &DebateEngine::debateResumed, this, [this](qint64) {
-        m_pause.reset();
-        setPhase(Phase::Running);
-    });
-    auto ended = [this](const DebateOutcome &outcome, Phase phase) {
-        m_outcome = outcome;
-        m_live.clear();
-        m_round.reset();
-        setPhase(phase);
-        emit outcomeChanged();
-    };
-    connect(engine, &DebateEngine::debateFinished, this, [ended](const DebateOutcome &o) { ended(o, Phase::Finished); });
-    connect(engine, &DebateEngine::debateFailed, this, [ended](const DebateOutcome &o) { ended(o, Phase::Failed); });
-    connect(engine, &DebateEngine::debateInterrupted, this, [this](qint64) {
-        m_live.clear();
-        m_round.reset();
-        setPhase(Phase::Interrupted);
-    });
+        return;
+    }
+    m_notes.append(note);
+    m_timeline.append({ TimelineEntry::Kind::Note, int(m_notes.size() - 1) });
+    emit noteAdded(int(m_notes.size() - 1));
+}
+
+void DebateSession::onPaused(const PauseInfo &info)
+{
+    m_pause = info;
+    setPhase(Phase::Paused);
+}
+
+void DebateSession::onResumed()
+{
+    m_pause.reset();
+    setPhase(Phase::Running);
+}
+
+void DebateSession::onEnded(const DebateOutcome &outcome, Phase phase)
+{
+    m_outcome = outcome;
+    m_live.clear();
+    m_round.reset();
+    setPhase(phase);
+    emit outcomeChanged();
+}
+
+void DebateSession::onInterrupted()
+{
+    m_live.clear();
+    m_round.reset();
+    setPhase(Phase::Interrupted);
 }
 
 } // namespace rt::ui

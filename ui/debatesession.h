@@ -10,6 +10,10 @@
 #include <QPointer>
 #include <optional>
 
+namespace rt::server {
+class RemoteTable;
+}
+
 namespace rt::ui {
 
 // Everything known about one debate, in one place, whether it is running
@@ -39,6 +43,13 @@ public:
 
     // Live: follows the engine until it is destroyed. Call before start().
     void follow(rt::debate::DebateEngine *engine);
+    // Remote: one debate of another instance, read-only, from its snapshot
+    // and events (docs/remote-protocol.md); rebuilt at each fresh snapshot.
+    void followRemote(rt::server::RemoteTable *table, qint64 debateId);
+    bool isRemote() const { return !m_remote.isNull(); }
+    // What followRemote() connects: a protocol snapshot, and one event.
+    void applySnapshot(const QJsonObject &snapshot);
+    void applyEvent(const QJsonObject &event);
     // Stored: everything at once (phase from the stored status). A session
     // that follows an engine resuming this debate keeps following it.
     void load(const rt::debate::StoredDebate &debate);
@@ -83,8 +94,21 @@ signals:
 private:
     void setPhase(Phase phase);
     void addTurn(const rt::debate::TurnRecord &turn);
+    // One handler per engine signal; remote events arrive at the same ones.
+    void onStarted(const rt::debate::DebateInfo &info);
+    void onRound(const rt::debate::RoundInfo &round);
+    void onTurnStarted(const rt::debate::TurnInfo &turn);
+    void onText(const rt::debate::TurnInfo &turn, const QString &text, int attempt);
+    void onTurnFinished(const rt::debate::TurnRecord &turn);
+    void onConsensus(const rt::debate::ConsensusSnapshot &snapshot);
+    void onNote(const rt::debate::DebateNote &note);
+    void onPaused(const rt::debate::PauseInfo &info);
+    void onResumed();
+    void onEnded(const rt::debate::DebateOutcome &outcome, Phase phase);
+    void onInterrupted();
 
     QPointer<rt::debate::DebateEngine> m_engine;
+    QPointer<rt::server::RemoteTable> m_remote;
     rt::debate::DebateInfo m_info;
     Phase m_phase = Phase::Starting;
     QList<rt::debate::TurnRecord> m_turns;

@@ -788,13 +788,19 @@ void DebateView::updateHeader()
         break;
     }
     m_bannerText->setText(banner);
-    m_resumeButton->setVisible(canResume);
+    // Another instance's debate is only watched here: it resumes over there.
+    m_resumeButton->setVisible(canResume && !m_session->isRemote());
     m_banner->setVisible(!banner.isEmpty());
 }
 
 void DebateView::updateControls()
 {
     const bool live = m_session && m_session->isLive();
+    // Watching another instance: read-only, nothing to steer, export or rerun here.
+    const bool remote = m_session && m_session->isRemote();
+    for (QWidget *w :
+        std::initializer_list<QWidget *> { m_pauseButton, m_stopButton, m_interjectButton, m_exportButton, m_runAgainButton, m_backButton })
+        w->setVisible(!remote);
     const Phase phase = m_session ? m_session->phase() : Phase::Finished;
     const bool running = live && (phase == Phase::Running || phase == Phase::Starting);
     const bool paused = live && phase == Phase::Paused;

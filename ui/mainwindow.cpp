@@ -20,6 +20,7 @@
 #include "modelspage.h"
 #include "newdebatepanel.h"
 #include "offlinepanel.h"
+#include "remotetablewindow.h"
 #include "server/metricsservice.h"
 #include "settingspage.h"
 #include "shortcutsdialog.h"
@@ -451,6 +452,12 @@ void MainWindow::buildActions()
         showPage(pageIndex(m_debates));
         m_debates->showList();
     });
+    debate->addSeparator();
+    QAction *remote = debate->addAction(tr("Connect to a &Remote Table…"));
+    remote->setObjectName(QStringLiteral("connectRemoteAction"));
+    remote->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_R));
+    remote->setToolTip(tr("Watch the debates of another Roundtable from its viewer link (read-only)"));
+    connect(remote, &QAction::triggered, this, [this] { RemoteTableWindow::ask(this); });
 
     // Go: one entry per page, Ctrl+1 … Ctrl+9 in the sidebar's order.
     QMenu *go = menuBar()->addMenu(tr("&Go"));

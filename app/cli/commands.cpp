@@ -30,8 +30,9 @@ const QList<Command> &commands()
         { "agents", "Manage agents: list, show, add, edit, rm, import, export", &runAgents },
         { "history", "List, show, search, export and import stored chats and debates", &runHistory },
         { "db", "Check or back up the database", &runDb },
-        { "serve", "Run the local server: /metrics for Prometheus and /health", &runServe },
+        { "serve", "Run the local server: /metrics for Prometheus, /health and live viewers", &runServe },
         { "metrics", "Print stored metric samples (table, --json or --prometheus)", &runMetrics },
+        { "watch", "Watch a live debate of another Roundtable from its viewer link (read-only)", &runWatch },
     };
     return list;
 }

@@ -39,6 +39,7 @@ int runHosts(const QStringList &arguments);
 int runTasks(const QStringList &arguments);
 int runServe(const QStringList &arguments);
 int runMetrics(const QStringList &arguments);
+int runWatch(const QStringList &arguments);
 
 // Every subcommand, in the order --help lists them.
 const QList<Command> &commands();

@@ -404,4 +404,159 @@ QJsonObject DebateOutcome::toJson() const
     return o;
 }
 
+namespace {
+std::optional<double> numberOrNone(const QJsonValue &v)
+{
+    return v.isDouble() ? std::optional<double>(v.toDouble()) : std::nullopt;
+}
+QDateTime timeFrom(const QJsonValue &v)
+{
+    return QDateTime::fromString(v.toString(), Qt::ISODateWithMs);
+}
+} // namespace
+
+DebateInfo DebateInfo::fromJson(const QJsonObject &o)
+{
+    DebateInfo info;
+    info.debateId = qint64(o.value(u"debate_id"_s).toDouble());
+    info.question = o.value(u"question"_s).toString();
+    info.format = parseFormatKind(o.value(u"format"_s).toString()).value_or(FormatKind::Simultaneous);
+    info.maxRounds = o.value(u"max_rounds"_s).toInt();
+    info.threshold = o.value(u"threshold"_s).toDouble();
+    info.resumed = o.value(u"resumed"_s).toBool();
+    info.finishedTurns = o.value(u"finished_turns"_s).toInt();
+    info.config = DebateConfig::fromJson(o.value(u"settings"_s).toObject());
+    for (const QJsonValue &v : o.value(u"seats"_s).toArray()) {
+        const QJsonObject s = v.toObject();
+        Seat seat;
+        seat.index = s.value(u"seat"_s).toInt();
+        seat.agent.name = s.value(u"name"_s).toString();
+        seat.agent.role = s.value(u"role"_s).toString();
+        seat.agent.model = s.value(u"model"_s).toString();
+        for (const QJsonValue &m : s.value(u"fallback_models"_s).toArray())
+            seat.agent.fallbackModels.append(m.toString());
+        seat.agent.colour = s.value(u"colour"_s).toString();
+        seat.agent.weight = s.value(u"weight"_s).toDouble(1.0);
+        seat.role = parseSeatRole(s.value(u"seat_role"_s).toString()).value_or(SeatRole::Debater);
+        seat.implicit = s.value(u"implicit"_s).toBool();
+        info.seats.append(seat);
+    }
+    return info;
+}
+
+RoundInfo RoundInfo::fromJson(const QJsonObject &o)
+{
+    RoundInfo r;
+    r.debateId = qint64(o.value(u"debate_id"_s).toDouble());
+    r.round = o.value(u"round"_s).toInt();
+    r.maxRounds = o.value(u"max_rounds"_s).toInt();
+    r.phase = o.value(u"phase"_s).toString();
+    for (const QJsonValue &v : o.value(u"speakers"_s).toArray())
+        r.speakers.append(v.toString());
+    return r;
+}
+
+TurnInfo TurnInfo::fromJson(const QJsonObject &o)
+{
+    TurnInfo t;
+    t.debateId = qint64(o.value(u"debate_id"_s).toDouble());
+    t.index = o.value(u"index"_s).toInt();
+    t.round = o.value(u"round"_s).toInt();
+    t.seat = o.value(u"seat"_s).toInt(-1);
+    t.agentName = o.value(u"agent"_s).toString();
+    t.role = parseSeatRole(o.value(u"seat_role"_s).toString()).value_or(SeatRole::Debater);
+    t.colour = o.value(u"colour"_s).toString();
+    t.model = o.value(u"model"_s).toString();
+    t.kind = parseTurnKind(o.value(u"kind"_s).toString()).value_or(TurnKind::Turn);
+    t.correlationId = o.value(u"correlation_id"_s).toString();
+    return t;
+}
+
+TurnRecord TurnRecord::fromJson(const QJsonObject &o)
+{
+    TurnRecord t;
+    t.info = TurnInfo::fromJson(o);
+    t.storageId = qint64(o.value(u"id"_s).toDouble());
+    t.content = o.value(u"content"_s).toString();
+    t.text = o.value(u"text"_s).toString();
+    t.thinking = o.value(u"thinking"_s).toString();
+    if (o.value(u"stance"_s).isObject())
+        t.stance = Stance::fromJson(o.value(u"stance"_s).toObject());
+    t.status = parseTurnStatus(o.value(u"status"_s).toString()).value_or(TurnStatus::Complete);
+    t.changed = o.value(u"changed"_s).toBool();
+    t.repairRequested = o.value(u"repair_requested"_s).toBool();
+    t.calls = o.value(u"calls"_s).toInt(1);
+    t.metrics.promptEvalCount = qint64(o.value(u"prompt_tokens"_s).toDouble());
+    t.metrics.evalCount = qint64(o.value(u"eval_tokens"_s).toDouble());
+    t.metrics.timeToFirstTokenMs = qint64(o.value(u"ttft_ms"_s).toDouble());
+    t.metrics.wallTimeMs = qint64(o.value(u"wall_ms"_s).toDouble());
+    t.metrics.totalDurationNs = qint64(o.value(u"total_duration_ns"_s).toDouble());
+    t.error = o.value(u"error"_s).toString();
+    t.createdAt = timeFrom(o.value(u"created_at"_s));
+    return t;
+}
+
+DebateNote DebateNote::fromJson(const QJsonObject &o)
+{
+    DebateNote n;
+    n.debateId = qint64(o.value(u"debate_id"_s).toDouble());
+    static const QList<NoteKind> kinds { NoteKind::Interjection, NoteKind::Skipped, NoteKind::Fallback, NoteKind::HostMoved,
+        NoteKind::Warning, NoteKind::Info };
+    const QString kind = o.value(u"kind"_s).toString();
+    for (NoteKind k : kinds) {
+        if (toString(k) == kind)
+            n.kind = k;
+    }
+    n.round = o.value(u"round"_s).toInt();
+    n.seat = o.value(u"seat"_s).toInt(-1);
+    n.agentName = o.value(u"agent"_s).toString();
+    n.text = o.value(u"text"_s).toString();
+    n.createdAt = timeFrom(o.value(u"created_at"_s));
+    return n;
+}
+
+PauseInfo PauseInfo::fromJson(const QJsonObject &o)
+{
+    return { qint64(o.value(u"debate_id"_s).toDouble()), o.value(u"reason"_s).toString(), o.value(u"message"_s).toString(),
+        o.value(u"error_code"_s).toString() };
+}
+
+DebateOutcome DebateOutcome::fromJson(const QJsonObject &o)
+{
+    DebateOutcome r;
+    r.debateId = qint64(o.value(u"debate_id"_s).toDouble());
+    r.status = parseDebateStatus(o.value(u"status"_s).toString()).value_or(DebateStatus::Finished);
+    r.stopReason = parseStopReason(o.value(u"stop_reason"_s).toString()).value_or(StopReason::None);
+    r.stopDetail = o.value(u"stop_detail"_s).toString();
+    r.answer = o.value(u"answer"_s).toString();
+    r.score = o.value(u"score"_s).toDouble();
+    r.meanConfidence = o.value(u"mean_confidence"_s).toDouble();
+    r.tie = o.value(u"tie"_s).toBool();
+    for (const QJsonValue &v : o.value(u"dissent"_s).toArray()) {
+        const QJsonObject d = v.toObject();
+        Dissent dissent;
+        dissent.seat = d.value(u"seat"_s).toInt(-1);
+        dissent.agentName = d.value(u"agent"_s).toString();
+        dissent.answer = d.value(u"answer"_s).toString();
+        dissent.confidence = numberOrNone(d.value(u"confidence"_s));
+        for (const QJsonValue &reason : d.value(u"reasons"_s).toArray())
+            dissent.reasons.append(reason.toString());
+        r.dissent.append(dissent);
+    }
+    r.synthesis = o.value(u"synthesis"_s).toString();
+    r.synthesisBy = o.value(u"synthesis_by"_s).toString();
+    r.verdictWinner = o.value(u"verdict_winner"_s).toString();
+    r.ranking = o.value(u"ranking"_s).toObject();
+    r.rounds = o.value(u"rounds"_s).toInt();
+    for (const QJsonValue &f : o.value(u"flips_per_round"_s).toArray())
+        r.flipsPerRound.append(f.toInt());
+    r.promptTokens = qint64(o.value(u"prompt_tokens"_s).toDouble());
+    r.evalTokens = qint64(o.value(u"eval_tokens"_s).toDouble());
+    r.calls = o.value(u"calls"_s).toInt();
+    r.durationMs = qint64(o.value(u"duration_ms"_s).toDouble());
+    const QJsonObject error = o.value(u"error"_s).toObject();
+    r.error = rt::Error { error.value(u"code"_s).toString(), error.value(u"message"_s).toString() };
+    return r;
+}
+
 } // namespace rt::debate

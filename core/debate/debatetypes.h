@@ -95,6 +95,8 @@ struct DebateInfo {
     DebateConfig config;
 
     QJsonObject toJson() const;
+    // The inverse of toJson (remote viewers rebuild a debate from the wire).
+    static DebateInfo fromJson(const QJsonObject &object);
 };
 
 struct RoundInfo {
@@ -105,6 +107,7 @@ struct RoundInfo {
     QStringList speakers; // agent names in speaking order
 
     QJsonObject toJson() const;
+    static RoundInfo fromJson(const QJsonObject &object);
 };
 
 // Who is speaking; shared by turnStarted, tokenDelta and turnFinished.
@@ -121,6 +124,7 @@ struct TurnInfo {
     QString correlationId;
 
     QJsonObject toJson() const;
+    static TurnInfo fromJson(const QJsonObject &object);
 };
 
 struct TokenDelta {
@@ -150,6 +154,7 @@ struct TurnRecord {
     bool isFinished() const { return status == TurnStatus::Complete || status == TurnStatus::Failed; }
     qint64 tokens() const { return metrics.promptEvalCount + metrics.evalCount; }
     QJsonObject toJson() const;
+    static TurnRecord fromJson(const QJsonObject &object);
 };
 
 struct AnswerGroup {
@@ -193,6 +198,7 @@ struct DebateNote {
     QDateTime createdAt;
 
     QJsonObject toJson() const;
+    static DebateNote fromJson(const QJsonObject &object);
 };
 
 struct PauseInfo {
@@ -202,6 +208,7 @@ struct PauseInfo {
     QString errorCode; // the underlying rt::Error code, if any
 
     QJsonObject toJson() const;
+    static PauseInfo fromJson(const QJsonObject &object);
 };
 
 struct Dissent {
@@ -235,6 +242,7 @@ struct DebateOutcome {
     rt::Error error; // for debateFailed
 
     QJsonObject toJson() const;
+    static DebateOutcome fromJson(const QJsonObject &object);
 };
 
 } // namespace rt::debate
