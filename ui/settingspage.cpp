@@ -5,6 +5,7 @@
 #include "llm/endpointpool.h"
 #include "llm/modelcatalog.h"
 #include "metrics/metricssampler.h"
+#include "qrcodewidget.h"
 #include "server/localserver.h"
 #include "server/metricsservice.h"
 #include "storage/databaselocation.h"
@@ -16,6 +17,7 @@
 #include <QCheckBox>
 #include <QClipboard>
 #include <QComboBox>
+#include <QDesktopServices>
 #include <QDir>
 #include <QFileDialog>
 #include <QFontDatabase>
@@ -330,8 +332,8 @@ QWidget *SettingsPage::buildServer()
 {
     QVBoxLayout *body = nullptr;
     QFrame *frame = section(tr("Local Server"),
-        tr("Serves /metrics to Prometheus and /health to monitors while Roundtable runs. Off unless you turn it on; "
-           "only this computer can connect unless you choose all networks."),
+        tr("Serves /metrics to Prometheus, /health to monitors and a read-only live view of your debates to anyone with the viewer "
+           "link, while Roundtable runs. Off unless you turn it on; only this computer can connect unless you choose all networks."),
         this, &body);
     m_serverEnabled = new QCheckBox(tr("&Run the local server"), frame);
     m_serverEnabled->setObjectName(QStringLiteral("serverCheck"));
@@ -403,16 +405,109 @@ QWidget *SettingsPage::buildServer()
     statusRow->addWidget(m_serverStatus, 1);
     statusRow->addWidget(m_copyScrape, 0, Qt::AlignTop);
 
+    // Remote viewers: what is shared, the link of this start (a new token
+    // each time) with its QR code, the room, and TLS.
+    m_shareDebates = new QCheckBox(tr("Show my &debates to viewers with the link (read-only)"), frame);
+    m_shareDebates->setObjectName(QStringLiteral("shareDebatesCheck"));
+    m_shareDebates->setToolTip(tr("Chats are shown only when you share one (the share button above a conversation)."));
+    m_shareDebates->setChecked(rt::AppSettings::value(rt::AppSettings::ServerShareDebates).toBool());
+    m_maxViewers = new QSpinBox(frame);
+    m_maxViewers->setObjectName(QStringLiteral("maxViewersSpin"));
+    m_maxViewers->setRange(1, 100000);
+    m_maxViewers->setValue(rt::AppSettings::value(rt::AppSettings::ServerMaxViewers).toInt());
+    m_maxViewers->setKeyboardTracking(false);
+    m_maxViewers->setMaximumWidth(160);
+    m_maxViewers->setAccessibleName(tr("Most viewers at once"));
+    m_viewerLink = new QLineEdit(frame);
+    m_viewerLink->setObjectName(QStringLiteral("viewerLinkEdit"));
+    m_viewerLink->setReadOnly(true);
+    m_viewerLink->setPlaceholderText(tr("Shown while the server runs"));
+    m_viewerLink->setAccessibleName(tr("Viewer link"));
+    m_copyViewerLink = new QPushButton(tr("Copy &Link"), frame);
+    m_copyViewerLink->setObjectName(QStringLiteral("copyViewerLinkButton"));
+    m_copyViewerLink->setToolTip(tr("Copy the viewer link; it changes each time the server starts."));
+    connect(m_copyViewerLink, &QPushButton::clicked, this, [this] { QGuiApplication::clipboard()->setText(m_viewerLink->text()); });
+    auto *openViewer = new QPushButton(tr("Op&en"), frame);
+    openViewer->setToolTip(tr("Open the viewer page in your browser"));
+    connect(openViewer, &QPushButton::clicked, this, [this] {
+        if (!m_viewerLink->text().isEmpty())
+            QDesktopServices::openUrl(QUrl(m_viewerLink->text()));
+    });
+    auto *linkRow = new QHBoxLayout;
+    linkRow->addWidget(m_viewerLink, 1);
+    linkRow->addWidget(m_copyViewerLink);
+    linkRow->addWidget(openViewer);
+    m_viewerQr = new QrCodeWidget(frame);
+    m_viewerQr->setObjectName(QStringLiteral("viewerQr"));
+    m_viewerQr->setFixedSize(150, 150);
+    m_tlsCert = new QLineEdit(rt::AppSettings::value(rt::AppSettings::ServerCertificate).toString(), frame);
+    m_tlsCert->setObjectName(QStringLiteral("tlsCertEdit"));
+    m_tlsCert->setPlaceholderText(tr("PEM certificate file (optional: https and wss)"));
+    m_tlsCert->setAccessibleName(tr("TLS certificate"));
+    m_tlsKey = new QLineEdit(rt::AppSettings::value(rt::AppSettings::ServerKey).toString(), frame);
+    m_tlsKey->setObjectName(QStringLiteral("tlsKeyEdit"));
+    m_tlsKey->setPlaceholderText(tr("PEM private key file"));
+    m_tlsKey->setAccessibleName(tr("TLS private key"));
+    const auto browse = [this, frame](QLineEdit *edit, const QString &title) {
+        auto *button = new QPushButton(tr("Browse…"), frame);
+        connect(button, &QPushButton::clicked, this, [this, edit, title] {
+            const QString file
+                = QFileDialog::getOpenFileName(this, title, edit->text(), tr("PEM files (*.pem *.crt *.key);;All files (*)"));
+            if (!file.isEmpty()) {
+                edit->setText(file);
+                emit edit->editingFinished();
+            }
+        });
+        auto *row = new QHBoxLayout;
+        row->addWidget(edit, 1);
+        row->addWidget(button);
+        return row;
+    };
+
     auto *form = new QFormLayout;
     form->addRow(QString(), m_serverEnabled);
     form->addRow(tr("&Port:"), m_serverPort);
     form->addRow(tr("Listen &on:"), m_serverBind);
-    auto *tokenLabel = new QLabel(tr("&Token:"), frame);
+    auto *tokenLabel = new QLabel(tr("Metrics &token:"), frame);
     tokenLabel->setBuddy(m_serverToken); // a row holding a layout gets no buddy by itself
     form->addRow(tokenLabel, tokenRow);
     form->addRow(QString(), m_serverLoopback);
-    body->addLayout(form);
+    form->addRow(QString(), m_shareDebates);
+    auto *linkLabel = new QLabel(tr("&Viewer link:"), frame);
+    linkLabel->setBuddy(m_viewerLink);
+    form->addRow(linkLabel, linkRow);
+    form->addRow(tr("&Most viewers:"), m_maxViewers);
+    auto *certLabel = new QLabel(tr("TLS &certificate:"), frame);
+    certLabel->setBuddy(m_tlsCert);
+    form->addRow(certLabel, browse(m_tlsCert, tr("TLS Certificate")));
+    auto *keyLabel = new QLabel(tr("TLS &key:"), frame);
+    keyLabel->setBuddy(m_tlsKey);
+    form->addRow(keyLabel, browse(m_tlsKey, tr("TLS Private Key")));
+    auto *formRow = new QHBoxLayout;
+    formRow->addLayout(form, 1);
+    formRow->addWidget(m_viewerQr, 0, Qt::AlignTop);
+    body->addLayout(formRow);
     body->addLayout(statusRow);
+
+    connect(m_shareDebates, &QCheckBox::toggled, this, [this](bool on) {
+        rt::AppSettings::setValue(rt::AppSettings::ServerShareDebates, on);
+        applyServer();
+    });
+    connect(m_maxViewers, &QSpinBox::valueChanged, this, [this](int n) {
+        rt::AppSettings::setValue(rt::AppSettings::ServerMaxViewers, n);
+        applyServer();
+    });
+    for (auto [edit, key] :
+        { std::pair { m_tlsCert, &rt::AppSettings::ServerCertificate }, std::pair { m_tlsKey, &rt::AppSettings::ServerKey } }) {
+        connect(edit, &QLineEdit::editingFinished, this, [this, edit, key] {
+            if (rt::AppSettings::value(*key).toString() == edit->text().trimmed())
+                return;
+            rt::AppSettings::setValue(*key, edit->text().trimmed());
+            // Both or neither: a half-set pair waits for the other file.
+            if (m_tlsCert->text().trimmed().isEmpty() == m_tlsKey->text().trimmed().isEmpty())
+                applyServer();
+        });
+    }
 
     connect(m_serverEnabled, &QCheckBox::toggled, this, [this](bool on) {
         rt::AppSettings::setValue(rt::AppSettings::ServerEnabled, on);
@@ -431,6 +526,7 @@ QWidget *SettingsPage::buildServer()
         applyServer();
     });
     showServerStatus(tr("Not running."), false);
+    showViewerLink(QUrl());
     return frame;
 }
 
@@ -502,6 +598,7 @@ void SettingsPage::applyServer()
     }
     const quint64 generation = ++m_serverGeneration;
     m_metrics->stopServer();
+    showViewerLink(QUrl());
     if (!m_serverEnabled->isChecked()) {
         showServerStatus(tr("Not running."), false);
         return;
@@ -517,11 +614,21 @@ void SettingsPage::applyServer()
             }
             const QString url = result->toString();
             const bool everywhere = m_serverBind->currentData().toString() != QLatin1String("127.0.0.1");
-            showServerStatus(tr("● Serving on %1 — %1/metrics (Prometheus) and %1/health.%2")
+            showServerStatus(tr("● Serving on %1 — %1/metrics (Prometheus), %1/health and the viewer link.%2")
                                  .arg(url)
-                                 .arg(everywhere ? tr(" Other machines reach it at this computer's address, with the token.") : QString()),
+                                 .arg(everywhere ? tr(" Other machines reach it at this computer's address, with the token.")
+                                                 : tr(" Only this computer can open the viewer link; choose all networks to share it.")),
                 false);
+            showViewerLink(m_metrics->viewerUrl());
         });
+}
+
+void SettingsPage::showViewerLink(const QUrl &url)
+{
+    m_viewerLink->setText(url.toString());
+    m_viewerLink->setCursorPosition(0); // the host first; the token is the tail
+    m_viewerQr->setText(url.toString());
+    m_copyViewerLink->setEnabled(url.isValid());
 }
 
 void SettingsPage::showServerStatus(const QString &text, bool error)

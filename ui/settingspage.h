@@ -25,6 +25,8 @@ class MetricsService;
 
 namespace rt::ui {
 
+class QrCodeWidget;
+
 class Workspace;
 
 // Settings, saved with QSettings (AppSettings) as they change: hosts (a
@@ -72,6 +74,9 @@ public:
     QLineEdit *serverTokenEdit() const { return m_serverToken; }
     QCheckBox *serverLoopbackCheck() const { return m_serverLoopback; }
     QLabel *serverStatus() const { return m_serverStatus; }
+    QLineEdit *viewerLinkEdit() const { return m_viewerLink; }
+    QrCodeWidget *viewerQr() const { return m_viewerQr; }
+    QCheckBox *shareDebatesCheck() const { return m_shareDebates; }
     QSpinBox *errorRateSpin() const { return m_errorRate; }
     QSpinBox *healthWindowSpin() const { return m_healthWindow; }
     bool isTesting() const { return m_testWatcher.isRunning(); }
@@ -96,6 +101,7 @@ private:
     QWidget *buildMetrics();
     void applyMetricsSettings(); // thresholds and persistence into the running sampler
     void applyServer(); // starts, restarts or stops the server as the settings now say
+    void showViewerLink(const QUrl &url);
     void showServerStatus(const QString &text, bool error);
     void updateHosts();
     void updateModels();
@@ -133,6 +139,13 @@ private:
     QPushButton *m_copyScrape = nullptr;
     QCheckBox *m_serverLoopback = nullptr;
     QLabel *m_serverStatus = nullptr;
+    QCheckBox *m_shareDebates = nullptr;
+    QSpinBox *m_maxViewers = nullptr;
+    QLineEdit *m_viewerLink = nullptr;
+    QPushButton *m_copyViewerLink = nullptr;
+    QrCodeWidget *m_viewerQr = nullptr;
+    QLineEdit *m_tlsCert = nullptr;
+    QLineEdit *m_tlsKey = nullptr;
     QSpinBox *m_errorRate = nullptr;
     QSpinBox *m_slowFirstToken = nullptr;
     QSpinBox *m_healthWindow = nullptr;

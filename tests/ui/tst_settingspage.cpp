@@ -18,6 +18,7 @@
 #include "ui/chatpage.h"
 #include "ui/chatview.h"
 #include "ui/mainwindow.h"
+#include "ui/qrcodewidget.h"
 #include "ui/settingspage.h"
 #include "ui/shortcutsdialog.h"
 #include "ui/tasklistmodel.h"
@@ -41,6 +42,8 @@
 #include <QTemporaryDir>
 #include <QTest>
 #include <QTreeWidget>
+#include <QUrlQuery>
+#include <QWebSocket>
 #include <memory>
 
 using namespace Qt::StringLiterals;
@@ -378,6 +381,32 @@ void TestSettingsPage::localServerFromSettings()
     QVERIFY2(r.body.contains("roundtable_host_up{host=\"local\"}"), r.body.constData());
     QVERIFY(r.body.contains("roundtable_db_write_seconds_count "));
 
+    // The viewer link of this start: its own token, its QR code, the page,
+    // and a WebSocket that gets hello and the snapshot.
+    const QString link = page()->viewerLinkEdit()->text();
+    QVERIFY2(link.startsWith(url + u"/?token="_s), qPrintable(link));
+    QCOMPARE(link, m_window->metrics()->viewerUrl().toString());
+    const QString viewerToken = QUrlQuery(QUrl(link)).queryItemValue(u"token"_s);
+    QCOMPARE(viewerToken.size(), 32);
+    QVERIFY(viewerToken != token);
+    QCOMPARE(page()->viewerQr()->text(), link);
+    QVERIFY(page()->shareDebatesCheck()->isChecked());
+    const rt::test::HttpReply viewerPage = SimProcess::request(base, "GET", u"/?token="_s + viewerToken);
+    QCOMPARE(viewerPage.status, 200);
+    QVERIFY(viewerPage.body.contains("viewer.js"));
+    {
+        QWebSocket ws;
+        QStringList frames;
+        connect(&ws, &QWebSocket::textMessageReceived, &ws, [&frames](const QString &m) { frames.append(m); });
+        ws.open(QUrl(u"ws://127.0.0.1:%1/ws?token=%2"_s.arg(port).arg(viewerToken)));
+        QTRY_COMPARE_WITH_TIMEOUT(frames.size(), 2, 10000);
+        QVERIFY(frames.at(0).contains(u"\"type\":\"hello\""_s));
+        QVERIFY(frames.at(1).contains(u"\"type\":\"snapshot\""_s));
+    }
+    if (auto *scroll = page()->findChild<QScrollArea *>())
+        scroll->ensureWidgetVisible(page()->viewerQr(), 0, 200);
+    rt::test::saveScreenshot(m_window.get(), u"settings-viewers.png"_s);
+
     // A new token: the old one is refused from now on.
     QPushButton *newToken = page()->findChild<QPushButton *>(u"newTokenButton"_s);
     QVERIFY(newToken);
@@ -385,6 +414,9 @@ void TestSettingsPage::localServerFromSettings()
     const QString fresh = page()->serverTokenEdit()->text();
     QVERIFY(fresh != token);
     QTRY_COMPARE_WITH_TIMEOUT(scrape(fresh).status, 200, 10000);
+    // Every start has a new viewer token.
+    QTRY_VERIFY(!page()->viewerLinkEdit()->text().isEmpty());
+    QVERIFY(page()->viewerLinkEdit()->text() != link);
     QCOMPARE(scrape(token).status, 401);
     // Loopback without the token, when allowed.
     page()->serverLoopbackCheck()->setChecked(true);
@@ -402,6 +434,8 @@ void TestSettingsPage::localServerFromSettings()
     page()->serverCheck()->setChecked(false);
     QCOMPARE(page()->serverStatus()->text(), u"Not running."_s);
     QCOMPARE(scrape(fresh).status, 0);
+    QVERIFY(page()->viewerLinkEdit()->text().isEmpty());
+    QVERIFY(page()->viewerQr()->text().isEmpty());
     QCOMPARE(rt::AppSettings::value(rt::AppSettings::ServerEnabled).toBool(), false);
 
     // Health thresholds and persistence apply to the running sampler at once.
