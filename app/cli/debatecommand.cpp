@@ -536,13 +536,18 @@ int runDebate(const QStringList &arguments)
     QObject::connect(&engine, &DebateEngine::debateFinished, &tasks, [&] { ended = true; });
     QObject::connect(&engine, &DebateEngine::debateFailed, &tasks, [&] { ended = true; });
     QObject::connect(&engine, &DebateEngine::debateInterrupted, &tasks, [&] { ended = true; });
-    QObject::connect(&tasks, &rt::tasks::TaskManager::taskFinished, &tasks, [&](const rt::tasks::TaskInfo &t) {
-        if (t.id != taskId || ended)
-            return;
-        err(t.error.isEmpty() ? tr("The debate could not start.") : t.error);
-        exitCode = ExitFailure;
-        QCoreApplication::exit(exitCode);
-    });
+    // Queued: the task finishes from inside the engine's last signal, before
+    // the handlers above have seen it.
+    QObject::connect(
+        &tasks, &rt::tasks::TaskManager::taskFinished, &tasks,
+        [&](const rt::tasks::TaskInfo &t) {
+            if (t.id != taskId || ended)
+                return;
+            err(t.error.isEmpty() ? tr("The debate could not start.") : t.error);
+            exitCode = ExitFailure;
+            QCoreApplication::exit(exitCode);
+        },
+        Qt::QueuedConnection);
     if (fresh) {
         const QString title = resuming ? tr("Debate %1").arg(resumeId) : rt::debate::DebateJob::title(config.question);
         const rt::Result<qint64> submitted = await(tasks.submit(rt::debate::DebateJob::Kind, title, std::move(fresh)));

@@ -316,6 +316,10 @@ bool LocalServer::handleRequest(const QHttpServerRequest &request, QTcpSocket *s
 
 void LocalServer::missingHandler(const QHttpServerRequest &request, QTcpSocket *socket)
 {
+    // A refused WebSocket upgrade was answered in handleRequest; Qt 6.4 asks
+    // here as well when that returned false.
+    if (headerValue(request, "upgrade").compare("websocket", Qt::CaseInsensitive) == 0)
+        return;
     const auto closeAfter = qScopeGuard([socket, close = wantsClose(request)] {
         if (close)
             socket->disconnectFromHost();

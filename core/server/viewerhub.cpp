@@ -143,11 +143,9 @@ ViewerHub::Admission ViewerHub::admit(
         return refuse(403, tr("This page may not watch: its origin %1 is not this server.").arg(QString::fromLatin1(origin)), u"origin"_s);
     if (viewerCount() >= m_limits.maxViewers)
         return refuse(503, tr("The table is full: %n viewer(s) are watching already.", nullptr, viewerCount()), u"full"_s);
-    const QString token = QUrlQuery(url).queryItemValue(u"token"_s, QUrl::FullyDecoded);
-    if (!token.isEmpty() && !tokenMatches(token)) {
-        log.badTokens.push_back(now);
-        return refuse(401, tr("The viewer link's token is not valid; ask for a new link (it changes at every server start)."), u"token"_s);
-    }
+    // A wrong token is let through the upgrade and closed at once with 1008
+    // "invalid token" (accept()): a browser sees nothing of an HTTP 401 but
+    // a failed connection it would retry, while a close reason it can show.
     return {};
 }
 
@@ -209,7 +207,7 @@ void ViewerHub::accept(std::unique_ptr<QWebSocket> socketPtr)
 
     const QString token = QUrlQuery(socket->requestUrl()).queryItemValue(u"token"_s, QUrl::FullyDecoded);
     if (!token.isEmpty()) {
-        if (!tokenMatches(token)) { // admit() refuses these; kept for connections that bypass it
+        if (!tokenMatches(token)) {
             m_addresses[address.toString()].badTokens.push_back(now);
             return drop(id, QWebSocketProtocol::CloseCodePolicyViolated, u"invalid token"_s, u"token"_s);
         }

@@ -55,9 +55,9 @@ public:
     ~ViewerHub() override; // closes every viewer with 1001
 
     // Whether a WebSocket upgrade request may go on (Qt HttpServer 6.4 asks
-    // the server before it upgrades): path, Origin, rate limits, room and,
-    // when the URL carries one, the token. Refused requests get `status`
-    // (an HTTP code) and a reason in words; they are counted.
+    // the server before it upgrades): path, Origin, rate limits and room.
+    // Refused requests get `status` (an HTTP code) and a reason in words;
+    // they are counted. The token is checked after the upgrade (accept()).
     struct Admission {
         int status = 0; // 0 = go on
         QString reason;

@@ -140,6 +140,7 @@
     state.debates = (f.debates || []).map(normDebate);
     state.chats = (f.chats || []).map(normChat);
     state.metrics = f.metrics || state.metrics;
+    shownId = null; // the same id may be another debate now (the server restarted): lay out afresh
   }
 
   // ---- connection -------------------------------------------------------------------------

@@ -218,7 +218,7 @@ let page = null;
 const debates = [];
 try {
   const sim = start('roundtable-ollama-sim', simulator, ['--port', '0', '--tps', '20', '--quiet', '--max-seconds', '600'],
-    /listening on (http:\/\/\S+)/);
+    /listening on (http:\/\/\S+)\r?\n/);
   const simUrl = (await sim.ready)[1];
   log(`simulator at ${simUrl}`);
 
@@ -237,7 +237,7 @@ try {
 
   // 1. Debate 1: the default seats on one model.
   const q1 = 'Is 7 a prime number?';
-  const d1 = start('debate 1', roundtable, debateArgs(q1, 'first.db', []), /viewers: (\S+)/);
+  const d1 = start('debate 1', roundtable, debateArgs(q1, 'first.db', []), /viewers: (\S+)\r?\n/);
   debates.push(d1);
   const url1 = (await d1.ready)[1];
   log(`debate 1 serving viewers at ${url1}`);
@@ -272,7 +272,7 @@ try {
   // models disagree, so it runs two rounds.
   const q2 = 'Should a small team write the tests first?';
   const d2 = start('debate 2', roundtable,
-    debateArgs(q2, 'second.db', ['--agents', 'Proponent=llama3.2:1b,Skeptic=gemma3:1b,Pragmatist=qwen3:0.6b']), /viewers: (\S+)/);
+    debateArgs(q2, 'second.db', ['--agents', 'Proponent=llama3.2:1b,Skeptic=gemma3:1b,Pragmatist=qwen3:0.6b']), /viewers: (\S+)\r?\n/);
   debates.push(d2);
   const url2 = (await d2.ready)[1];
   check(url2 === url1, 'the restarted server has the same viewers link', url2);
