@@ -27,6 +27,8 @@ packages=(
     prometheus
     # tests: the viewer page in a real browser (js_viewer_browser drives it with playwright-core)
     chromium
+    # tests: a throwaway self-signed certificate for the TLS viewer test
+    openssl
 )
 # Node (for the ollama-js cross-check and the benchmark). Keep a newer
 # node if one is already installed; Debian's nodejs otherwise.

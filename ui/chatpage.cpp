@@ -15,6 +15,7 @@
 #include "llm/ollamaclient.h"
 #include "llm/ollamaerrors.h"
 #include "llm/pooledchat.h"
+#include "server/livefeed.h"
 #include "storage/storage.h"
 #include "theme.h"
 #include "workspace.h"
@@ -24,6 +25,7 @@
 #include <QFrame>
 #include <QHBoxLayout>
 #include <QHideEvent>
+#include <QJsonArray>
 #include <QLabel>
 #include <QPushButton>
 #include <QToolButton>
@@ -164,10 +166,19 @@ ChatPage::ChatPage(rt::llm::EndpointPool *pool, rt::llm::OllamaClient *client, W
     m_refreshButton->setIcon(Icons::refresh(Theme::MutedText));
     m_refreshButton->setAutoRaise(true);
     m_refreshButton->setToolTip(tr("Reload the list of models"));
+    // Shown to remote viewers (docs/remote-protocol.md) only when shared, one conversation at a time.
+    m_shareButton = new QToolButton(header);
+    m_shareButton->setObjectName(QStringLiteral("shareChatButton"));
+    m_shareButton->setCheckable(true);
+    m_shareButton->setText(tr("Share"));
+    m_shareButton->setToolButtonStyle(Qt::ToolButtonTextOnly);
+    m_shareButton->setVisible(false);
+    connect(m_shareButton, &QToolButton::toggled, this, &ChatPage::setShared);
     auto *headerLayout = new QHBoxLayout(header);
     headerLayout->setContentsMargins(24, 12, 20, 12);
     headerLayout->setSpacing(8);
     headerLayout->addWidget(m_titleLabel, 1);
+    headerLayout->addWidget(m_shareButton);
     headerLayout->addSpacing(12);
     headerLayout->addWidget(modelLabel);
     headerLayout->addWidget(m_modelPicker);
@@ -454,7 +465,56 @@ void ChatPage::updateControls()
     m_sendButton->setEnabled(!busy && !m_opening && haveModel && !m_input->toPlainText().trimmed().isEmpty());
     m_modelPicker->setEnabled(!m_models.isEmpty());
     m_refreshButton->setEnabled(m_modelsState != ModelsState::Loading);
+    updateShareButton();
     m_input->setPlaceholderText(haveModel ? tr("Message %1…").arg(currentModel()) : tr("Pick a model to start"));
+}
+
+void ChatPage::setLiveFeed(std::shared_ptr<rt::server::LiveFeed> feed)
+{
+    m_feed = std::move(feed);
+    updateShareButton();
+}
+
+bool ChatPage::shared() const
+{
+    return m_feed && m_chat->id > 0 && m_feed->isChatShared(m_chat->id);
+}
+
+void ChatPage::updateShareButton()
+{
+    m_shareButton->setVisible(m_feed != nullptr);
+    const bool stored = m_chat->id > 0;
+    m_shareButton->setEnabled(stored);
+    const QSignalBlocker block(m_shareButton);
+    m_shareButton->setChecked(shared());
+    m_shareButton->setText(shared() ? tr("● Shared") : tr("Share"));
+    m_shareButton->setToolTip(!stored ? tr("Send a message first: a conversation is shared once it is saved.")
+            : shared()                ? tr("Viewers with the link see this conversation live. Click to stop sharing.")
+                       : tr("Let viewers with the viewer link (Settings → Local Server) watch this conversation, read-only."));
+}
+
+void ChatPage::setShared(bool on)
+{
+    if (!m_feed || m_chat->id <= 0)
+        return;
+    if (!on) {
+        m_feed->unshareChat(m_chat->id);
+    } else {
+        QJsonArray messages;
+        for (int row = 0; row < m_messages->count(); ++row) {
+            const ChatMessageModel::Message &m = m_messages->message(row);
+            if (m.phase != ChatMessageModel::Phase::Done && m.sender == ChatMessageModel::Sender::Assistant)
+                continue; // a reply still streaming arrives as text, then as a message
+            QJsonObject o { { QStringLiteral("role"),
+                                m.sender == ChatMessageModel::Sender::User ? QStringLiteral("user") : QStringLiteral("assistant") },
+                { QStringLiteral("content"), m.content } };
+            if (!m.model.isEmpty())
+                o.insert(QStringLiteral("model"), m.model);
+            messages.append(o);
+        }
+        m_feed->shareChat(m_chat->id, m_title.isEmpty() ? tr("Chat") : m_title, currentModel(), messages);
+    }
+    updateShareButton();
 }
 
 void ChatPage::focusInput()
@@ -475,6 +535,8 @@ bool ChatPage::sendMessage(const QString &text)
         return false;
     m_messages->appendUser(trimmed);
     storeUserMessage(trimmed);
+    if (shared())
+        m_feed->chatMessage(m_chat->id, { { QStringLiteral("role"), QStringLiteral("user") }, { QStringLiteral("content"), trimmed } });
     startReply();
     return true;
 }
@@ -494,6 +556,9 @@ void ChatPage::startReply()
 
     // Through the pool: a host that has the model, another one when it fails.
     rt::llm::PooledChat *stream = m_pool->chat(request, { request.model });
+    const qint64 sharedId = shared() ? m_chat->id : 0;
+    if (sharedId > 0)
+        m_feed->chatReplyStarted(sharedId, request.model);
     m_stream = stream;
     qCDebug(lcUi) << "chat request" << request.model << request.messages.size() << "messages";
     // The reply is always the last row while it streams; the id guards against a cleared chat.
@@ -509,16 +574,25 @@ void ChatPage::startReply()
         if (const int r = rowOf(); r >= 0)
             m_messages->setPhase(r, ChatMessageModel::Phase::Retrying, attempt);
     });
-    connect(stream, &rt::llm::PooledChat::delta, this, [this, rowOf](const QString &content, const QString &thinking) {
+    connect(stream, &rt::llm::PooledChat::delta, this, [this, rowOf, sharedId](const QString &content, const QString &thinking) {
         if (const int r = rowOf(); r >= 0)
             m_messages->appendDelta(r, content, thinking);
+        if (sharedId > 0 && !content.isEmpty() && m_feed)
+            m_feed->chatTokens(sharedId, content);
     });
-    connect(stream, &rt::llm::PooledChat::finished, this, [this, rowOf, reply](const rt::llm::ChatResult &result) {
+    connect(stream, &rt::llm::PooledChat::finished, this, [this, rowOf, reply, sharedId](const rt::llm::ChatResult &result) {
         if (reply) {
             reply->completion = rt::llm::toCompletion(result);
             finishStoredReply(reply);
         }
-        onFinished(rowOf(), result);
+        const int row = rowOf();
+        onFinished(row, result);
+        if (sharedId > 0 && m_feed && row >= 0) {
+            const ChatMessageModel::Message &m = m_messages->message(row);
+            m_feed->chatMessage(sharedId,
+                { { QStringLiteral("role"), QStringLiteral("assistant") }, { QStringLiteral("content"), m.content },
+                    { QStringLiteral("model"), m.model }, { QStringLiteral("error"), m.error } });
+        }
     });
     updateControls();
 }

@@ -27,6 +27,10 @@ namespace rt::storage {
 class Storage;
 }
 
+namespace rt::server {
+class LiveFeed;
+}
+
 namespace rt::ui {
 
 class ChatInput;
@@ -69,6 +73,10 @@ public:
     QLabel *storageError() const { return m_storageError; }
     // "Pull it": shown when the model is missing (or none is installed).
     QLabel *pullHint() const { return m_pullHint; }
+    // Remote viewers: the Share button shares the stored conversation shown
+    // (docs/remote-protocol.md); without a feed it is hidden.
+    void setLiveFeed(std::shared_ptr<rt::server::LiveFeed> feed);
+    QToolButton *shareButton() const { return m_shareButton; }
     // The stored conversation shown (0: new, not stored yet).
     qint64 conversationId() const;
     QString conversationTitle() const { return m_title; }
@@ -143,7 +151,13 @@ private:
     void updateControls();
     void updatePlaceholder();
 
+    bool shared() const;
+    void setShared(bool on);
+    void updateShareButton();
+
     rt::llm::EndpointPool *m_pool;
+    std::shared_ptr<rt::server::LiveFeed> m_feed;
+    QToolButton *m_shareButton = nullptr;
     rt::llm::OllamaClient *m_client;
     ChatMessageModel *m_messages;
     ChatView *m_view;

@@ -121,6 +121,7 @@ MainWindow::MainWindow(const QList<rt::llm::HostConfig> &hosts, const QString &d
 
     // Pages, in sidebar order. Pages that work without Ollama say Needs::Nothing.
     m_chat = new ChatPage(m_pool, m_client, m_workspace, this);
+    m_chat->setLiveFeed(m_metrics->feed()); // Share: remote viewers watch this conversation
     addPage(tr("Chat"), Icons::chat(Theme::SidebarText), m_chat);
     m_debates = new DebatesPage(m_workspace, m_pool, m_catalog, this);
     addPage(tr("Debates"), Icons::debate(Theme::SidebarText), m_debates, Needs::Nothing);

@@ -4,6 +4,7 @@
 // text. Real SQLite file, real simulator, real window.
 #include "awaitfuture.h"
 #include "screenshot.h"
+#include "server/metricsservice.h"
 #include "simprocess.h"
 #include "storage/storage.h"
 #include "tempdatabase.h"
@@ -33,6 +34,7 @@
 #include <QTemporaryDir>
 #include <QTest>
 #include <QToolButton>
+#include <QWebSocket>
 #include <memory>
 
 using namespace Qt::StringLiterals;
@@ -72,6 +74,7 @@ private slots:
     void deleteUndoAndExpiry();
     void stoppedReplyIsStoredPartial();
     void storageFailureIsSaidAndChatGoesOn();
+    void sharedChatReachesViewers();
 
 private:
     void openWindow();
@@ -519,6 +522,68 @@ void TestChatConversations::storageFailureIsSaidAndChatGoesOn()
     sendAndStore(u"A fresh start."_s);
     QVERIFY(!QTest::currentTestFailed());
     QVERIFY(chat()->conversationId() > id);
+}
+
+// Share: a stored conversation is shown to viewers with the link, live,
+// through the window's own server; unshared, it is gone for them.
+void TestChatConversations::sharedChatReachesViewers()
+{
+    openWindow();
+    QVERIFY(chat()->shareButton()->isVisible());
+    QVERIFY(!chat()->shareButton()->isEnabled()); // nothing stored yet
+    sendAndStore(u"Rust or Go for a small web service?"_s);
+    QTRY_VERIFY(chat()->shareButton()->isEnabled());
+    rt::server::ServerOptions o;
+    o.token = u"metrics-token-0123456789"_s;
+    const rt::Result<QUrl> url = rt::test::await(m_window->metrics()->startServer(o));
+    QVERIFY(url.ok());
+    const QUrl viewer = m_window->metrics()->viewerUrl();
+    QWebSocket ws;
+    QList<QJsonObject> frames;
+    connect(&ws, &QWebSocket::textMessageReceived, &ws,
+        [&frames](const QString &m) { frames.append(QJsonDocument::fromJson(m.toUtf8()).object()); });
+    ws.open(QUrl(u"ws://%1:%2/ws?%3"_s.arg(viewer.host()).arg(viewer.port()).arg(viewer.query())));
+    QTRY_COMPARE_WITH_TIMEOUT(frames.size(), 2, 10000);
+    QVERIFY(frames.at(1).value(u"chats"_s).toArray().isEmpty()); // not shared by default
+
+    chat()->shareButton()->click();
+    QVERIFY(chat()->shareButton()->isChecked());
+    const auto ofType = [&frames](const QString &type) {
+        QList<QJsonObject> out;
+        for (const QJsonObject &f : frames) {
+            if (f.value(u"type"_s).toString() == type)
+                out.append(f);
+        }
+        return out;
+    };
+    QTRY_COMPARE_WITH_TIMEOUT(ofType(u"chat_shared"_s).size(), 1, 10000);
+    const QJsonObject shared = ofType(u"chat_shared"_s).first().value(u"chat"_s).toObject();
+    QCOMPARE(qint64(shared.value(u"conversation_id"_s).toDouble()), chat()->conversationId());
+    QCOMPARE(shared.value(u"messages"_s).toArray().size(), 2);
+    QCOMPARE(
+        shared.value(u"messages"_s).toArray().first().toObject().value(u"content"_s).toString(), u"Rust or Go for a small web service?"_s);
+
+    // A new exchange streams to the viewer: the question, the text in batches, the reply.
+    const QString reply = sendAndStore(u"And for a command-line tool?"_s);
+    QTRY_COMPARE_WITH_TIMEOUT(ofType(u"chat_message"_s).size(), 2, 10000);
+    QCOMPARE(
+        ofType(u"chat_message"_s).at(0).value(u"message"_s).toObject().value(u"content"_s).toString(), u"And for a command-line tool?"_s);
+    QCOMPARE(ofType(u"chat_message"_s).at(1).value(u"message"_s).toObject().value(u"content"_s).toString(), reply);
+    QCOMPARE(ofType(u"chat_reply_started"_s).size(), 1);
+    QString streamed;
+    for (const QJsonObject &f : ofType(u"tokens"_s)) {
+        for (const QJsonValue &c : f.value(u"chats"_s).toArray())
+            streamed += c.toObject().value(u"text"_s).toString();
+    }
+    QCOMPARE(streamed, reply);
+    rt::test::saveScreenshot(m_window.get(), u"chat-shared.png"_s);
+
+    chat()->shareButton()->click();
+    QVERIFY(!chat()->shareButton()->isChecked());
+    QTRY_COMPARE_WITH_TIMEOUT(ofType(u"chat_unshared"_s).size(), 1, 10000);
+    // Another conversation is not shared.
+    chat()->newChat();
+    QVERIFY(!chat()->shareButton()->isChecked());
 }
 
 QTEST_MAIN(TestChatConversations)
