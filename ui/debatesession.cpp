@@ -115,6 +115,33 @@ void DebateSession::addTurn(const TurnRecord &turn)
     m_timeline.append({ TimelineEntry::Kind::Turn, int(m_turns.size() - 1) });
 }
 
+void DebateSession::clearRecord()
+{
+    m_turns.clear();
+    m_rounds.clear();
+    m_notes.clear();
+    m_timeline.clear();
+    m_live.clear();
+    m_streamed.clear();
+    m_pause.reset();
+    m_round.reset();
+    m_outcome.reset();
+}
+
+int DebateSession::addRecordedTurns(const QList<TurnRecord> &turns)
+{
+    int lastRound = 0;
+    for (const TurnRecord &turn : turns) {
+        if (turn.info.round > lastRound && turn.info.kind == TurnKind::Turn) {
+            lastRound = turn.info.round;
+            m_timeline.append({ TimelineEntry::Kind::Round, lastRound });
+        }
+        addTurn(turn);
+        m_streamed.insert(int(m_turns.size() - 1), turn.text);
+    }
+    return lastRound;
+}
+
 void DebateSession::load(const StoredDebate &debate)
 {
     m_info = {};
@@ -126,23 +153,8 @@ void DebateSession::load(const StoredDebate &debate)
     m_info.seats = debate.seats;
     m_info.config = debate.config;
     m_info.finishedTurns = int(debate.turns.size());
-    m_turns.clear();
-    m_rounds.clear();
-    m_notes.clear();
-    m_timeline.clear();
-    m_live.clear();
-    m_streamed.clear();
-    m_pause.reset();
-    m_round.reset();
-    int lastRound = 0;
-    for (const TurnRecord &turn : debate.turns) {
-        if (turn.info.round > lastRound && turn.info.kind == TurnKind::Turn) {
-            lastRound = turn.info.round;
-            m_timeline.append({ TimelineEntry::Kind::Round, lastRound });
-        }
-        addTurn(turn);
-        m_streamed.insert(int(m_turns.size() - 1), turn.text);
-    }
+    clearRecord();
+    addRecordedTurns(debate.turns);
     m_rounds = debate.rounds;
     m_phase = phaseFor(debate.status);
     if (m_phase == Phase::Finished || m_phase == Phase::Failed || !debate.finalAnswer.isEmpty())
@@ -191,15 +203,7 @@ void DebateSession::applySnapshot(const QJsonObject &snapshot)
         if (info.debateId != m_info.debateId)
             continue;
         m_info = info;
-        m_turns.clear();
-        m_rounds.clear();
-        m_notes.clear();
-        m_timeline.clear();
-        m_streamed.clear();
-        m_live.clear();
-        m_outcome.reset();
-        m_pause.reset();
-        m_round.reset();
+        clearRecord();
         const QString phase = d.value(QStringLiteral("phase")).toString();
         m_phase = phase == QLatin1String("paused")  ? Phase::Paused
             : phase == QLatin1String("finished")    ? Phase::Finished
@@ -207,16 +211,10 @@ void DebateSession::applySnapshot(const QJsonObject &snapshot)
             : phase == QLatin1String("interrupted") ? Phase::Interrupted
             : phase == QLatin1String("starting")    ? Phase::Starting
                                                     : Phase::Running;
-        int lastRound = 0;
-        for (const QJsonValue &t : d.value(QStringLiteral("turns")).toArray()) {
-            const TurnRecord turn = TurnRecord::fromJson(t.toObject());
-            if (turn.info.round > lastRound && turn.info.kind == TurnKind::Turn) {
-                lastRound = turn.info.round;
-                m_timeline.append({ TimelineEntry::Kind::Round, lastRound });
-            }
-            addTurn(turn);
-            m_streamed.insert(int(m_turns.size() - 1), turn.text);
-        }
+        QList<TurnRecord> turns;
+        for (const QJsonValue &t : d.value(QStringLiteral("turns")).toArray())
+            turns.append(TurnRecord::fromJson(t.toObject()));
+        const int lastRound = addRecordedTurns(turns);
         for (const QJsonValue &n : d.value(QStringLiteral("notes")).toArray()) {
             m_notes.append(DebateNote::fromJson(n.toObject()));
             m_timeline.append({ TimelineEntry::Kind::Note, int(m_notes.size() - 1) });

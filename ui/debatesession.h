@@ -94,6 +94,9 @@ signals:
 private:
     void setPhase(Phase phase);
     void addTurn(const rt::debate::TurnRecord &turn);
+    void clearRecord(); // turns, rounds, notes, live text, pause and outcome
+    // Finished turns with a round header before each new round; the last round.
+    int addRecordedTurns(const QList<rt::debate::TurnRecord> &turns);
     // One handler per engine signal; remote events arrive at the same ones.
     void onStarted(const rt::debate::DebateInfo &info);
     void onRound(const rt::debate::RoundInfo &round);

@@ -46,16 +46,6 @@ QByteArray headerValue(const QHttpServerRequest &request, QByteArrayView name)
     return found;
 }
 
-// Constant-time comparison, so the token cannot be guessed byte by byte.
-bool sameToken(const QByteArray &a, const QByteArray &b)
-{
-    if (a.size() != b.size())
-        return false;
-    unsigned char diff = 0;
-    for (qsizetype i = 0; i < a.size(); ++i)
-        diff |= static_cast<unsigned char>(a[i] ^ b[i]);
-    return diff == 0;
-}
 } // namespace
 
 namespace {
@@ -88,6 +78,16 @@ void LocalServer::setLiveFeed(std::shared_ptr<LiveFeed> feed, ViewerHub::Metrics
 {
     m_feed = std::move(feed);
     m_feedMetrics = std::move(metrics);
+}
+
+bool LocalServer::sameToken(const QByteArray &a, const QByteArray &b)
+{
+    if (a.size() != b.size())
+        return false;
+    unsigned char diff = 0;
+    for (qsizetype i = 0; i < a.size(); ++i)
+        diff |= static_cast<unsigned char>(a[i] ^ b[i]);
+    return diff == 0;
 }
 
 QString LocalServer::generateToken()

@@ -56,6 +56,8 @@ public:
     rt::Result<quint16> start(const ServerOptions &options);
 
     static QString generateToken(); // 128 random bits, hex
+    // Constant-time comparison, so a token cannot be guessed byte by byte.
+    static bool sameToken(const QByteArray &a, const QByteArray &b);
     static QByteArray contentTypeMetrics();
 
 protected:

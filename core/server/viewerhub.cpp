@@ -2,6 +2,7 @@
 
 #include "common/logging.h"
 #include "livefeed.h"
+#include "localserver.h"
 #include "metrics/metricnames.h"
 #include "metrics/metricsregistry.h"
 
@@ -29,17 +30,6 @@ void expire(std::deque<qint64> &times, qint64 now)
 {
     while (!times.empty() && now - times.front() >= MinuteMs)
         times.pop_front();
-}
-
-// Constant-time comparison, so the token cannot be guessed byte by byte.
-bool sameBytes(const QByteArray &a, const QByteArray &b)
-{
-    if (a.size() != b.size())
-        return false;
-    unsigned char diff = 0;
-    for (qsizetype i = 0; i < a.size(); ++i)
-        diff |= static_cast<unsigned char>(a[i] ^ b[i]);
-    return diff == 0;
 }
 
 } // namespace
@@ -103,7 +93,7 @@ void ViewerHub::closeAll()
 
 bool ViewerHub::tokenMatches(const QString &candidate) const
 {
-    return !m_token.isEmpty() && sameBytes(candidate.toUtf8(), m_token.toUtf8());
+    return !m_token.isEmpty() && LocalServer::sameToken(candidate.toUtf8(), m_token.toUtf8());
 }
 
 bool ViewerHub::originAllowed(const QByteArray &origin, const QByteArray &host, bool secure)
@@ -269,19 +259,15 @@ void ViewerHub::authorise(Viewer &v)
     // Everything before the snapshot goes to the others first; the snapshot
     // is the state after it, and this viewer's first event is the next one.
     LiveFeed::Drained drained = m_feed->drain(QDateTime::currentMSecsSinceEpoch(), true);
-    QList<QByteArray> frames;
-    frames.reserve(drained.frames.size());
-    for (LiveFeed::Frame &f : drained.frames)
-        frames.append(std::move(f.json));
-    broadcast(frames);
-    m_lastSeq = drained.seq;
-    const QJsonObject hello { { u"v"_s, LiveFeed::Version }, { u"type"_s, u"hello"_s }, { u"seq"_s, double(drained.seq) },
+    const QByteArray snapshot = std::move(drained.snapshot);
+    send(std::move(drained));
+    const QJsonObject hello { { u"v"_s, LiveFeed::Version }, { u"type"_s, u"hello"_s }, { u"seq"_s, double(m_lastSeq) },
         { u"server"_s, serverName() }, { u"protocol"_s, LiveFeed::Version },
         { u"capabilities"_s, QJsonArray { u"debates"_s, u"chats"_s, u"tokens"_s, u"metrics"_s } }, { u"batch_ms"_s, m_limits.batchMs },
         { u"heartbeat_s"_s, m_limits.heartbeatMs / 1000.0 }, { u"viewer"_s, double(v.id) },
         { u"time"_s, QDateTime::currentDateTimeUtc().toString(Qt::ISODateWithMs) } };
     v.socket->sendTextMessage(QString::fromUtf8(QJsonDocument(hello).toJson(QJsonDocument::Compact)));
-    v.socket->sendTextMessage(QString::fromUtf8(drained.snapshot));
+    v.socket->sendTextMessage(QString::fromUtf8(snapshot));
     v.authed = true;
     updateGauges();
 }
@@ -326,21 +312,18 @@ void ViewerHub::tick()
     m_nextDue += m_limits.batchMs;
     if (now - m_nextDue > 10 * m_limits.batchMs)
         m_nextDue = now + m_limits.batchMs; // the clock jumped, or we slept: start again
-    if (!m_feed->hasPendingText())
-        return;
-    LiveFeed::Drained drained = m_feed->drain(due, false);
-    QList<QByteArray> frames;
-    frames.reserve(drained.frames.size());
-    for (LiveFeed::Frame &f : drained.frames)
-        frames.append(std::move(f.json));
-    m_lastSeq = drained.seq;
-    broadcast(frames);
+    if (m_feed->hasPendingText())
+        send(m_feed->drain(due, false));
 }
 
 void ViewerHub::flush()
 {
     // Text streamed so far keeps its own window's due time.
-    LiveFeed::Drained drained = m_feed->drain(m_nextDue, false);
+    send(m_feed->drain(m_nextDue, false));
+}
+
+void ViewerHub::send(LiveFeed::Drained drained)
+{
     QList<QByteArray> frames;
     frames.reserve(drained.frames.size());
     for (LiveFeed::Frame &f : drained.frames)

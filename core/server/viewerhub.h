@@ -1,5 +1,7 @@
 #pragma once
 
+#include "livefeed.h"
+
 #include <QElapsedTimer>
 #include <QHash>
 #include <QHostAddress>
@@ -19,8 +21,6 @@ class MetricsRegistry;
 }
 
 namespace rt::server {
-
-class LiveFeed;
 
 // Limits of the viewer side of the local server (docs/remote-protocol.md).
 struct ViewerLimits {
@@ -97,6 +97,7 @@ private:
     void authorise(Viewer &v);
     void onText(quint64 id, const QString &message);
     void flush(); // sends what the feed has
+    void send(LiveFeed::Drained drained);
     void tick(); // every batchMs
     void heartbeat();
     void broadcast(const QList<QByteArray> &frames);

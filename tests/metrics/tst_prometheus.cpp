@@ -25,6 +25,7 @@
 using namespace Qt::StringLiterals;
 using rt::test::HttpReply;
 using rt::test::SimProcess;
+using rt::test::waitForLine;
 
 namespace {
 const QString Token = u"prometheus-test-token-0123456789"_s;
@@ -35,21 +36,6 @@ QString tool(const QString &name)
 }
 
 // Reads a child's stream until `pattern` matches; returns the match.
-QRegularExpressionMatch waitForLine(QProcess &p, QByteArray &buffer, const QRegularExpression &pattern, bool stderrChannel, int timeoutMs)
-{
-    QElapsedTimer clock;
-    clock.start();
-    while (clock.elapsed() < timeoutMs) {
-        const QRegularExpressionMatch m = pattern.match(QString::fromUtf8(buffer));
-        if (m.hasMatch())
-            return m;
-        if (p.state() == QProcess::NotRunning)
-            break;
-        p.waitForReadyRead(200);
-        buffer += stderrChannel ? p.readAllStandardError() : p.readAllStandardOutput();
-    }
-    return pattern.match(QString::fromUtf8(buffer));
-}
 
 HttpReply authorizedGet(const QUrl &base, const QString &path)
 {

@@ -18,24 +18,7 @@ using namespace Qt::StringLiterals;
 using rt::test::AppEnvironment;
 using rt::test::AppRun;
 using rt::test::SimProcess;
-
-namespace {
-QRegularExpressionMatch waitForLine(QProcess &p, QByteArray &buffer, const QRegularExpression &pattern, int timeoutMs)
-{
-    QElapsedTimer clock;
-    clock.start();
-    while (clock.elapsed() < timeoutMs) {
-        const QRegularExpressionMatch m = pattern.match(QString::fromUtf8(buffer));
-        if (m.hasMatch())
-            return m;
-        if (p.state() == QProcess::NotRunning)
-            break;
-        p.waitForReadyRead(100);
-        buffer += p.readAllStandardError();
-    }
-    return pattern.match(QString::fromUtf8(buffer));
-}
-} // namespace
+using rt::test::waitForLine;
 
 class TestRemoteCli final : public QObject {
     Q_OBJECT
@@ -58,8 +41,8 @@ private slots:
             { u"debate"_s, u"--ollama-host"_s, m_sim.url().toString(), u"--question"_s, question, u"--model"_s, u"llama3.2:1b"_s,
                 u"--rounds"_s, u"2"_s, u"--json"_s, u"--serve"_s, u"0"_s, u"--linger"_s, u"20"_s });
         QByteArray err;
-        const QRegularExpressionMatch link
-            = waitForLine(debate, err, QRegularExpression(u"viewers: (http://127\\.0\\.0\\.1:\\d+/\\?token=([0-9a-f]{32}))"_s), 20000);
+        const QRegularExpressionMatch link = waitForLine(
+            debate, err, QRegularExpression(u"viewers: (http://127\\.0\\.0\\.1:\\d+/\\?token=([0-9a-f]{32}))"_s), true, 20000);
         QVERIFY2(link.hasMatch(), err.constData());
         QVERIFY(!err.contains("token: " + link.captured(2).toUtf8())); // not the /metrics token
 
@@ -126,7 +109,7 @@ private slots:
         QProcess waiting;
         m_env.start(waiting, { u"watch"_s, link.captured(1) + u"/?token="_s + link.captured(2) });
         QByteArray waitingErr;
-        QVERIFY(waitForLine(waiting, waitingErr, QRegularExpression(u"waiting for the next one"_s), 10000).hasMatch());
+        QVERIFY(waitForLine(waiting, waitingErr, QRegularExpression(u"waiting for the next one"_s), true, 10000).hasMatch());
         waiting.terminate();
         QVERIFY(waiting.waitForFinished(10000));
         QCOMPARE(waiting.exitCode(), 130);

@@ -3,6 +3,7 @@
 #include "testpaths.h"
 
 #include <QDir>
+#include <QElapsedTimer>
 #include <QHostAddress>
 #include <QTcpServer>
 
@@ -85,6 +86,22 @@ AppRun AppEnvironment::run(const QStringList &arguments, const QProcessEnvironme
     r.out = QString::fromUtf8(process.readAllStandardOutput());
     r.err = QString::fromUtf8(process.readAllStandardError());
     return r;
+}
+
+QRegularExpressionMatch waitForLine(QProcess &p, QByteArray &buffer, const QRegularExpression &pattern, bool stderrChannel, int timeoutMs)
+{
+    QElapsedTimer clock;
+    clock.start();
+    while (clock.elapsed() < timeoutMs) {
+        const QRegularExpressionMatch m = pattern.match(QString::fromUtf8(buffer));
+        if (m.hasMatch())
+            return m;
+        if (p.state() == QProcess::NotRunning)
+            break;
+        p.waitForReadyRead(100);
+        buffer += stderrChannel ? p.readAllStandardError() : p.readAllStandardOutput();
+    }
+    return pattern.match(QString::fromUtf8(buffer));
 }
 
 } // namespace rt::test

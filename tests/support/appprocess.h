@@ -2,6 +2,7 @@
 
 #include <QProcess>
 #include <QProcessEnvironment>
+#include <QRegularExpression>
 #include <QString>
 #include <QStringList>
 #include <QTemporaryDir>
@@ -50,5 +51,9 @@ private:
 // http://127.0.0.1:PORT where PORT was free a moment ago: connections to it
 // are refused at once.
 QUrl closedLoopbackUrl();
+
+// Reads a running process's stdout (or stderr) into `buffer` until `pattern`
+// matches it, the process ends or timeoutMs pass; the last match attempt.
+QRegularExpressionMatch waitForLine(QProcess &p, QByteArray &buffer, const QRegularExpression &pattern, bool stderrChannel, int timeoutMs);
 
 } // namespace rt::test
