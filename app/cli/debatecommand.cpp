@@ -60,6 +60,8 @@ struct DebateOptions {
     QCommandLineOption embedding { u"embedding-model"_s,
         tr("Model for grouping free-text answers (default: any installed embedding model; \"none\")."), u"name"_s };
     QCommandLineOption noSynthesis { u"no-synthesis"_s, tr("Skip the synthesiser's summary at the end.") };
+    QCommandLineOption parallel { u"parallel"_s,
+        tr("Run the turns of a round that do not see each other at once, as the window does (each turn is printed when it ends).") };
     QCommandLineOption note { u"note"_s, tr("Moderator note added before the first turn (repeatable)."), u"text"_s };
     QCommandLineOption serve { u"serve"_s,
         tr("Serve /metrics, /health and a live view for remote viewers (the viewers link is printed) on this port while the debate runs (0 "
@@ -165,7 +167,7 @@ int runDebate(const QStringList &arguments)
     common.addTo(parser, true);
     const DebateOptions o;
     parser.addOptions({ o.question, o.agents, o.format, o.rounds, o.consensus, o.json, o.resume, o.model, o.seed, o.stall, o.tokenBudget,
-        o.timeBudget, o.agreement, o.numPredict, o.embedding, o.noSynthesis, o.note, o.interactive, o.serve, o.linger });
+        o.timeBudget, o.agreement, o.numPredict, o.embedding, o.noSynthesis, o.parallel, o.note, o.interactive, o.serve, o.linger });
     const ServeOptions serveOptions;
     serveOptions.addTo(parser);
     if (!parseOrExplain(parser, arguments))
@@ -306,6 +308,8 @@ int runDebate(const QStringList &arguments)
         job = fresh.get();
     }
     DebateEngine &engine = *job->engine();
+    const bool parallelTurns = parser.isSet(o.parallel);
+    engine.setConcurrentTurns(parallelTurns);
     engine.setDefaultModelSource(defaultModelSource);
     // What the result needs, kept when the debate ends (the task then lets its job go).
     DebateState finalState;
@@ -392,19 +396,22 @@ int runDebate(const QStringList &arguments)
         else
             outLine(u"\n── "_s + tr("Round %1 of %2 (%3)").arg(info.round).arg(info.maxRounds).arg(info.phase) + u" ──"_s);
     });
-    QObject::connect(&engine, &DebateEngine::turnStarted, &engine, [&](const TurnInfo &t) {
-        printer.attempt = 1;
-        if (jsonOutput)
-            return;
-        printer.closeLine();
+    const auto turnHead = [](const TurnInfo &t) {
         QString head = u"▸ %1 [%2]"_s.arg(t.agentName, t.model);
         if (t.kind != TurnKind::Turn)
             head += u" "_s + toString(t.kind);
-        outLine(head);
+        return head;
+    };
+    QObject::connect(&engine, &DebateEngine::turnStarted, &engine, [&](const TurnInfo &t) {
+        printer.attempt = 1;
+        if (jsonOutput || parallelTurns) // side by side: each turn is printed whole when it ends
+            return;
+        printer.closeLine();
+        outLine(turnHead(t));
         flushOut();
     });
     QObject::connect(&engine, &DebateEngine::tokenDelta, &engine, [&](const TokenDelta &d) {
-        if (jsonOutput)
+        if (jsonOutput || parallelTurns)
             return;
         if (d.attempt != printer.attempt) {
             printer.attempt = d.attempt;
@@ -419,6 +426,8 @@ int runDebate(const QStringList &arguments)
     QObject::connect(&engine, &DebateEngine::turnFinished, &engine, [&](const TurnRecord &t) {
         if (jsonOutput)
             return;
+        if (parallelTurns)
+            outLine(turnHead(t.info));
         if (!printer.lineOpen && !t.text.isEmpty()) {
             out(t.text); // nothing visible streamed, but the parsed reply has text
             printer.lineOpen = true;

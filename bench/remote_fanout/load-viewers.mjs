@@ -4,7 +4,9 @@
 //
 //   stdout  {"event":"connected",...}   every viewer has its snapshot (or failed)
 //   stdin   start                       the measured window begins (counting starts)
-//   stdin   stop                        it ends: one {"event":"report",...} line, then exit
+//   stdin   end                         it ends (frames, bytes and latencies stop counting)
+//   stdin   stop                        one {"event":"report",...} line (gaps counted up to here)
+//   stdin   paused                      the paused viewers read again: {"event":"paused",...}, exit
 //
 // Per viewer it counts frames and payload bytes in the window, and for every
 // `tokens` frame the time from `due` (the end of the batch's 50 ms window, as
@@ -166,6 +168,7 @@ if (!isMainThread) {
     const viewers = [];
     const stats = newStats();
     let windowStart = 0;
+    let windowEnd = 0;
     parentPort.on('message', (msg) => {
         if (msg.cmd === 'connect') {
             let left = msg.count;
@@ -184,9 +187,12 @@ if (!isMainThread) {
         } else if (msg.cmd === 'start') {
             windowStart = now();
             stats.active = true;
+        } else if (msg.cmd === 'end') {
+            stats.active = false;
+            windowEnd = now();
         } else if (msg.cmd === 'stop') {
             stats.active = false;
-            const s = summary(viewers, stats, now() - windowStart);
+            const s = summary(viewers, stats, (windowEnd || now()) - windowStart);
             parentPort.postMessage({ cmd: 'report', summary: s }, [s.hist.buffer]);
             for (const v of viewers)
                 v.ws.terminate();
@@ -263,6 +269,8 @@ if (!isMainThread) {
 
     let startCpu = null;
     let startAt = 0;
+    let endAt = 0;
+    let endCpu = null;
     const lines = createInterface({ input: process.stdin });
     for await (const line of lines) {
         const cmd = line.trim();
@@ -271,9 +279,15 @@ if (!isMainThread) {
             startAt = now();
             for (const w of workers)
                 w.postMessage({ cmd: 'start' });
+        } else if (cmd === 'end') {
+            // The window ends; gaps and the last seq are still followed until `stop`.
+            endAt = now();
+            endCpu = process.cpuUsage(startCpu ?? cpu0);
+            for (const w of workers)
+                w.postMessage({ cmd: 'end' });
         } else if (cmd === 'stop') {
-            const windowMs = now() - startAt;
-            const cpu = process.cpuUsage(startCpu ?? cpu0);
+            const windowMs = (endAt || now()) - startAt;
+            const cpu = endCpu ?? process.cpuUsage(startCpu ?? cpu0);
             const reports = await Promise.all(workers.map((w) => ask(w, { cmd: 'stop' }, 'report')));
             const parts = reports.map((r) => r.summary);
             // Merge the workers' figures.

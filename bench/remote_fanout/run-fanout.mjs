@@ -6,12 +6,14 @@
 //
 //   node run-fanout.mjs --roundtable PATH --sim PATH [--viewers 1000] [--paused 5] [--seconds 40]
 //                       [--seat-tps 50] [--seats 9] [--workers N] [--batch 100] [--parse tail|json]
-//                       [--solo-seconds 3] [--drop-wait 65] [--no-baseline] [--keep]
+//                       [--visible all|argument] [--solo-seconds 3] [--drop-wait 65] [--rt-env NAME=VALUE]
+//                       [--no-baseline] [--keep]
 //
-// 1. roundtable-ollama-sim paced at --seat-tps x --seats tokens/s (see "The
-//    stream" in bench/README.md: `roundtable debate` runs one turn at a time),
+// 1. roundtable-ollama-sim paced at --seat-tps tokens/s per stream; the 9 seats
+//    stream side by side (`roundtable debate --parallel`),
 //    with a question whose answers are long sentences so the visible text
-//    streams through most of each turn; one host with 9 slots.
+//    streams through most of each turn (--visible all: the whole reply is
+//    visible, see below); one host with 9 slots.
 // 2. `roundtable debate --serve 0`: the 9 built-in roles, simultaneous, 10
 //    rounds, nobody persuadable (so it runs every round), HOME/XDG in a temp dir.
 // 3. One recorder viewer (this process) keeps every frame with its receipt time.
@@ -43,8 +45,8 @@ const opt = (name, fallback) => {
 };
 const flag = (name) => args.includes(`--${name}`);
 if (flag('help') || flag('h')) {
-    console.log(readFileSync(fileURLToPath(import.meta.url), 'utf8').split('\n').filter((l) => l.startsWith('//')).slice(0, 12)
-        .map((l) => l.slice(3)).join('\n'));
+    const lines = readFileSync(fileURLToPath(import.meta.url), 'utf8').split('\n');
+    console.log(lines.slice(0, lines.findIndex((l) => !l.startsWith('//'))).map((l) => l.slice(3)).join('\n'));
     process.exit(0);
 }
 const cfg = {
@@ -63,8 +65,13 @@ const cfg = {
     dropWait: parseFloat(opt('drop-wait', '65')),
     baseline: !flag('no-baseline'),
     keep: flag('keep'),
+    // --rt-env NAME=VALUE (repeatable): extra environment for roundtable, for
+    // experiments such as QT_NO_GLIB=1 (Qt's own event dispatcher instead of glib's).
+    rtEnv: args.flatMap((a, i) => (a === '--rt-env' && i + 1 < args.length ? [args[i + 1]] : [])),
 };
-const simTps = cfg.seatTps * cfg.seats;
+// `roundtable debate --parallel` streams the seats of a round side by side,
+// each at the simulator's pace: --seat-tps per stream.
+const simTps = cfg.seatTps;
 const now = () => performance.timeOrigin + performance.now();
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const log = (...a) => console.error('[bench-remote]', ...a);
@@ -137,24 +144,30 @@ let clkTck = 100;
 try {
     clkTck = parseInt(execFileSync('getconf', ['CLK_TCK']).toString(), 10) || 100;
 } catch {}
-function cpuTicks(statPath) {
+function cpuTicks(statPath, which = 'both') {
     try {
         const s = readFileSync(statPath, 'utf8');
         const f = s.slice(s.lastIndexOf(')') + 2).split(' ');
-        return +f[11] + +f[12]; // utime + stime (fields 14, 15)
+        // utime + stime (fields 14, 15)
+        return which === 'user' ? +f[11] : which === 'sys' ? +f[12] : +f[11] + +f[12];
     } catch {
         return null;
     }
 }
+// Per thread: name, CPU ticks, and from schedstat the nanoseconds spent
+// running and waiting for a CPU (runnable but not running: 2 cores shared).
 function threadTicks(pid) {
     const out = {};
     try {
         for (const tid of readdirSync(`/proc/${pid}/task`)) {
             let name = '?';
+            let run = 0;
+            let wait = 0;
             try {
                 name = readFileSync(`/proc/${pid}/task/${tid}/comm`, 'utf8').trim();
+                [run, wait] = readFileSync(`/proc/${pid}/task/${tid}/schedstat`, 'utf8').trim().split(' ').map(Number);
             } catch {}
-            out[tid] = { name, ticks: cpuTicks(`/proc/${pid}/task/${tid}/stat`) ?? 0 };
+            out[tid] = { name, main: tid === String(pid), ticks: cpuTicks(`/proc/${pid}/task/${tid}/stat`) ?? 0, run, wait };
         }
     } catch {}
     return out;
@@ -200,6 +213,7 @@ class CpuWindow {
         this.pids = pids;
         this.t0 = now();
         this.a = Object.fromEntries(Object.entries(pids).map(([k, pid]) => [k, cpuTicks(`/proc/${pid}/stat`)]));
+        this.sys0 = pids.server ? cpuTicks(`/proc/${pids.server}/stat`, 'sys') : null;
         this.threads0 = pids.server ? threadTicks(pids.server) : {};
         this.peakRss = 0;
         this.sampler = setInterval(() => this.sample(), 200);
@@ -218,14 +232,19 @@ class CpuWindow {
             return [k, b === null || this.a[k] === null ? null : (b - this.a[k]) / clkTck / secs];
         }));
         const byThread = {};
+        const waitByThread = {};
         if (this.pids.server) {
             const t1 = threadTicks(this.pids.server);
             for (const [tid, t] of Object.entries(t1)) {
-                const before = this.threads0[tid]?.ticks ?? 0;
-                byThread[t.name] = (byThread[t.name] ?? 0) + (t.ticks - before) / clkTck / secs;
+                const before = this.threads0[tid] ?? { ticks: 0, wait: 0 };
+                const name = t.main ? 'main' : t.name;
+                byThread[name] = (byThread[name] ?? 0) + (t.ticks - before.ticks) / clkTck / secs;
+                waitByThread[name] = (waitByThread[name] ?? 0) + (t.wait - before.wait) / 1e9 / secs;
             }
         }
-        return { secs, cores, byThread, peakRss: this.peakRss, hwm: this.pids.server ? status(this.pids.server, 'VmHWM') : null };
+        const sys1 = this.pids.server ? cpuTicks(`/proc/${this.pids.server}/stat`, 'sys') : null;
+        const sysCores = sys1 === null || this.sys0 === null ? null : (sys1 - this.sys0) / clkTck / secs;
+        return { secs, cores, sysCores, byThread, waitByThread, peakRss: this.peakRss, hwm: this.pids.server ? status(this.pids.server, 'VmHWM') : null };
     }
 }
 
@@ -278,17 +297,20 @@ function streamFigures(frames, secs) {
                 chars += d.text.length;
         }
     }
-    // The recorder's own due->receipt, split by how the batch was closed: by
-    // the 50 ms tick (due = the tick's idea of the window's end; these share
-    // one phase modulo 50 ms) or early, by an event (due = the moment it closed).
-    const tok = frames.filter((f) => f.o.type === 'tokens');
-    const phases = {};
-    for (const f of tok)
-        phases[f.o.due % 50] = (phases[f.o.due % 50] ?? 0) + 1;
-    const phase = +(Object.entries(phases).sort((a, b) => b[1] - a[1])[0]?.[0] ?? -1);
+    // The recorder's own due->receipt, split by how the batch was closed:
+    // early, by an event (the server closes the text batch just before it
+    // queues the event, with due = that moment: the next seq is that event),
+    // or by the 50 ms tick (due = the tick's idea of its window's end).
+    const bySeq = new Map(frames.map((f) => [f.o.seq, f.o.type]));
     const med = (a) => (a.length ? a.sort((x, y) => x - y)[Math.floor(a.length / 2)] : null);
-    const tickLat = tok.filter((f) => f.o.due % 50 === phase).map((f) => f.t - f.o.due);
-    const eventLat = tok.filter((f) => f.o.due % 50 !== phase).map((f) => f.t - f.o.due);
+    const tickLat = [];
+    const eventLat = [];
+    for (const f of frames) {
+        if (f.o.type !== 'tokens')
+            continue;
+        const next = bySeq.get(f.o.seq + 1);
+        (next && next !== 'tokens' ? eventLat : tickLat).push(f.t - f.o.due);
+    }
     const recorder = { tick: tickLat.length, tickP50: med(tickLat), event: eventLat.length, eventP50: med(eventLat) };
     return { events, tokens, bytes, maxSeats, charsPerS: chars / secs, types, secs, recorder };
 }
@@ -326,6 +348,8 @@ const droppedCount = (m) => Object.entries(m).filter(([k]) => k.startsWith('roun
 async function runRoundtable() {
     const env = { ...process.env, HOME: dir, XDG_CONFIG_HOME: join(dir, 'config'), XDG_DATA_HOME: join(dir, 'data'),
         XDG_CACHE_HOME: join(dir, 'cache'), XDG_STATE_HOME: join(dir, 'state') };
+    for (const kv of cfg.rtEnv)
+        env[kv.slice(0, kv.indexOf('='))] = kv.slice(kv.indexOf('=') + 1);
     delete env.OLLAMA_HOST;
     delete env.ROUNDTABLE_DB;
     const db = join(dir, 'roundtable.sqlite');
@@ -372,7 +396,7 @@ async function runRoundtable() {
     const budget = Math.ceil(connectAllowance + cfg.seconds + 5);
 
     const debate = start(cfg.roundtable, ['debate', '--question', question, '--agents', agents, '--model', 'llama3.2:1b',
-        '--format', 'simultaneous', '--rounds', '10', '--consensus', '1', '--stall-rounds', '0', '--seed', '7', '--no-synthesis',
+        '--format', 'simultaneous', '--parallel', '--rounds', '10', '--consensus', '1', '--stall-rounds', '0', '--seed', '7', '--no-synthesis',
         '--embedding-model', 'none', '--time-budget', String(budget), '--serve', '0', '--linger', '600',
         '--max-viewers', String(cfg.viewers + cfg.paused + 16), '--db', db], { env });
     debate.errLog = createWriteStream(join(dir, 'debate.stderr'));
@@ -411,6 +435,7 @@ async function runRoundtable() {
     const w1 = rec.frames.length;
     const seqAtEnd = rec.lastSeq;
     const usage = cpu.stop();
+    send(load, 'end');
     const queues = kernelQueues(+new URL(base).port);
     await sleep(1000); // the last frames reach every viewer
     send(load, 'stop');
@@ -459,6 +484,7 @@ async function runBaseline(rtStream) {
     send(server, 'replay');
     const replayed = await jsonLines(server, 'replayed', (rtStream.secs + 120) * 1000).catch((e) => die(`baseline replay: ${e.message}`));
     const usage = cpu.stop();
+    send(load, 'end');
     const queues = kernelQueues(listening.port);
     await sleep(1000);
     send(server, 'buffered');
@@ -476,7 +502,7 @@ async function runBaseline(rtStream) {
 
 // ---- the table ---------------------------------------------------------------------------------
 const f1 = (x, d = 1) => (x === null || x === undefined || Number.isNaN(x) ? '-' : x.toFixed(d));
-const mib = (b) => (b ? (b / 1048576).toFixed(1) : '-');
+const mib = (b) => (b === null || b === undefined ? '-' : (b / 1048576).toFixed(1));
 function describePaused(p, dropped, droppedWait, isRoundtable) {
     const total = p.paused.length;
     if (total === 0)
@@ -514,7 +540,7 @@ const rtCores = rt.usage.cores.server;
 const blCores = bl?.usage.cores.server;
 const serverThread = rt.usage.byThread['rt-server'];
 console.log('');
-console.log(`bench-remote: ${cfg.viewers} viewers (+${cfg.paused} paused), ${cfg.seats} seats, simulator at ${simTps} tokens/s, `
+console.log(`bench-remote: ${cfg.viewers} viewers${cfg.rtEnv.length ? ` (roundtable with ${cfg.rtEnv.join(' ')})` : ''} (+${cfg.paused} paused), ${cfg.seats} seats, simulator at ${simTps} tokens/s, `
     + `window ${f1(rt.usage.secs)} s; ${readFileSync('/proc/cpuinfo', 'utf8').split('\n').filter((l) => l.startsWith('processor')).length} cores `
     + 'shared by server, load and simulator');
 console.log(`stream in the window: ${rt.stream.events} events (${rt.stream.tokens} tokens frames = ${f1(rt.stream.tokens / rt.stream.secs)}/s; `
@@ -522,7 +548,7 @@ console.log(`stream in the window: ${rt.stream.events} events (${rt.stream.token
     + `${f1(rt.stream.charsPerS, 0)} chars of text/s; ${Object.entries(rt.stream.types).map(([k, n]) => `${k} ${n}`).join(', ')}`);
 console.log('');
 row('', 'roundtable', bl ? 'node ws' : '(no baseline)', 'target');
-row('viewers with a snapshot (failed)', `${R.open + (R.viewers - R.open)} (${R.failed})`, B ? `${B.viewers} (${B.failed})` : '-');
+row('viewers with a snapshot (failed)', `${R.viewers} (${R.failed})`, B ? `${B.viewers} (${B.failed})` : '-');
 row('frames/s per viewer', f1(perViewer(R, 'frames')), B ? f1(perViewer(B, 'frames')) : '-');
 row('bytes/s per viewer (payload)', f1(perViewer(R, 'bytes'), 0), B ? f1(perViewer(B, 'bytes'), 0) : '-');
 row('due->receipt p50 ms', f1(R.latency.p50), B ? f1(B.latency.p50) : '-');
@@ -535,7 +561,9 @@ row('lost events (seq gaps), viewers with loss', `${R.lost}, ${R.viewersWithLoss
 row('viewers behind the last event 1 s later', behind(R, rt.seqAtEnd), B ? behind(B, bl.seqAtEnd) : '-', '0');
 row('viewers closed during the window', Object.values(R.closes).reduce((a, b) => a + b, 0), B ? Object.values(B.closes).reduce((a, b) => a + b, 0) : '-', '0');
 row('server CPU, cores (whole process)', f1(rtCores, 3), bl ? f1(blCores, 3) : '-', '<= 1/2 node');
-row('  of which the rt-server thread', f1(serverThread, 3), '-');
+row('  of which in the kernel (loopback TCP too)', f1(rt.usage.sysCores, 3), bl ? f1(bl.usage.sysCores, 3) : '-');
+row('  of which the rt-server thread / node main', f1(serverThread, 3), bl ? f1(bl.usage.byThread.main, 3) : '-');
+row('  that thread waiting for a CPU (s per s)', f1(rt.usage.waitByThread['rt-server'], 3), bl ? f1(bl.usage.waitByThread.main, 3) : '-');
 row('  same process, 1 viewer (before the load)', f1(rt.soloCpu.cores.server, 3), '-');
 row('server peak RSS MiB (VmHWM)', mib(rt.usage.hwm), bl ? mib(bl.usage.hwm) : '-');
 row('server peak RSS MiB in the window', mib(rt.usage.peakRss), bl ? mib(bl.usage.peakRss) : '-');
@@ -544,8 +572,9 @@ row('simulator CPU, cores', f1(rt.usage.cores.sim, 3), '-');
 console.log('');
 console.log(`paused viewers, roundtable: ${describePaused(rt.pausedReport, droppedCount(rt.metrics), rt.droppedWait, true)}`);
 if (bl) {
-    console.log(`paused viewers, node ws:    ${describePaused(bl.pausedReport, 0, 0, false)}; buffered in the server at the end: `
-        + `${bl.buffered ? `${mib(bl.buffered.total)} MiB (largest ${bl.buffered.top.slice(0, cfg.paused).map((b) => (b / 1024).toFixed(0) + ' KiB').join(', ')})` : '?'}`);
+    console.log(`paused viewers, node ws:    ${describePaused(bl.pausedReport, 0, 0, false)} (no queue limit, no heartbeat); `
+        + `waiting in the server's user space at the end: ${bl.buffered ? `${mib(bl.buffered.total)} MiB` : '?'}, in the kernel: `
+        + `${bl.queues.rx.slice(0, cfg.paused).map((b) => (b / 1024).toFixed(0)).join('/')} KiB unread by the paused viewers`);
 }
 const kq = (q) => `server send queues ${q.tx.slice(0, 3).map((b) => (b / 1024).toFixed(0)).join('/')} KiB, viewers' unread ${q.rx.slice(0, 3).map((b) => (b / 1024).toFixed(0)).join('/')} KiB (largest 3)`;
 console.log(`kernel TCP queues at the end of the window: roundtable ${kq(rt.queues)}${bl ? `; node ws ${kq(bl.queues)}` : ''}`);
@@ -554,12 +583,12 @@ console.log(`recorder's due->receipt (roundtable): ${rd.tick} batches closed by 
     + `${rd.event} closed early by an event (due = when closed), p50 ${f1(rd.eventP50)} ms`);
 if (rd.tickP50 !== null && rd.eventP50 !== null && rd.tickP50 - rd.eventP50 > 25) {
     console.log(`  the tick's due lags the clock by about ${(Math.round((rd.tickP50 - rd.eventP50) / 50) * 50).toFixed(0)} ms: `
-        + 'the frames leave on time but are stamped late (see bench/README.md, bench-remote)');
+        + 'those batches carry a due time older than the tick that sent them (skipped ticks are not caught up; see bench/README.md)');
 }
 const rtClosesNote = Object.entries(R.closes).map(([k, n]) => `${n}x ${k}`).join(', ');
 if (rtClosesNote)
     console.log(`roundtable closed viewers: ${rtClosesNote}`);
-console.log(`server counters: ${Object.entries(rt.metrics).filter(([k]) => !k.includes('frames') || true).map(([k, v]) => `${k}=${v}`).join(' ')}`);
+console.log(`server counters: ${Object.entries(rt.metrics).map(([k, v]) => `${k}=${v}`).join(' ')}`);
 console.log(`load: parse "${R.parse}", ${R.workers} worker thread(s), connected in ${f1(rt.connected.connectMs / 1000)} s`);
 if (bl)
     console.log(`baseline replay: ${bl.replayed.events} events over ${f1(bl.replayed.seconds)} s, timer late by at most ${f1(bl.replayed.maxTimerLateMs)} ms`);

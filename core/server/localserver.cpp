@@ -6,6 +6,7 @@
 #include "metrics/metricnames.h"
 #include "metrics/metricsregistry.h"
 
+#include <QAbstractEventDispatcher>
 #include <QCoreApplication>
 #include <QFile>
 #include <QHttpServerRequest>
@@ -157,7 +158,8 @@ rt::Result<quint16> LocalServer::start(const ServerOptions &options)
         m_viewers = new ViewerHub(m_feed, m_registry, options.viewerToken, options.viewerLimits, m_feedMetrics, this);
     }
     connect(this, &QAbstractHttpServer::newWebSocketConnection, this, &LocalServer::acceptViewers);
-    qCDebug(lcRemote).noquote() << "listening on" << options.address.toString() << port << (options.tls() ? "(TLS)" : "");
+    qCDebug(lcRemote).noquote() << "listening on" << options.address.toString() << port << (options.tls() ? "(TLS)" : "") << "with"
+                                << QAbstractEventDispatcher::instance()->metaObject()->className();
     return port;
 }
 

@@ -307,19 +307,23 @@ void ViewerHub::tick()
 {
     // The batch is stamped with the end of its window, not with when it is
     // sent, so a viewer sees how far behind the server is.
-    const qint64 due = m_nextDue;
     const qint64 now = QDateTime::currentMSecsSinceEpoch();
+    if (now - m_nextDue > 10 * m_limits.batchMs || m_nextDue - now > 10 * m_limits.batchMs)
+        m_nextDue = now; // the clock jumped, or we slept: start again
+    // A late timer skips ticks rather than catching up: the windows it
+    // missed are closed together, stamped with the last one that has ended.
+    while (m_nextDue + m_limits.batchMs <= now)
+        m_nextDue += m_limits.batchMs;
+    const qint64 due = m_nextDue;
     m_nextDue += m_limits.batchMs;
-    if (now - m_nextDue > 10 * m_limits.batchMs)
-        m_nextDue = now + m_limits.batchMs; // the clock jumped, or we slept: start again
     if (m_feed->hasPendingText())
         send(m_feed->drain(due, false));
 }
 
 void ViewerHub::flush()
 {
-    // Text streamed so far keeps its own window's due time.
-    send(m_feed->drain(m_nextDue, false));
+    // An event closes the open text batch early: that text is due now.
+    send(m_feed->drain(QDateTime::currentMSecsSinceEpoch(), false));
 }
 
 void ViewerHub::send(LiveFeed::Drained drained)
