@@ -90,7 +90,11 @@ RemoteTableWindow::RemoteTableWindow(const QUrl &webSocketUrl, QWidget *parent)
     m_table->open(webSocketUrl);
 }
 
-RemoteTableWindow::~RemoteTableWindow() = default;
+RemoteTableWindow::~RemoteTableWindow()
+{
+    // The table (a child) goes after this object: it must not call back into it.
+    disconnect(m_table, nullptr, this, nullptr);
+}
 
 qint64 RemoteTableWindow::currentDebate() const
 {

@@ -31,6 +31,7 @@ RemoteTable::RemoteTable(QObject *parent)
 
 RemoteTable::~RemoteTable()
 {
+    const QSignalBlocker quiet(this); // nobody listens to an object going away
     close();
 }
 

@@ -44,6 +44,13 @@ public:
         });
         connect(&socket, &QWebSocket::sslErrors, this, [this](const QList<QSslError> &) { socket.ignoreSslErrors(); });
     }
+    // Qt 6.4's ~QWebSocket leaks the reason string of the close it sends when
+    // it is destroyed while connected; a viewer that goes away hangs up first.
+    ~Viewer() override
+    {
+        disconnect(&socket, nullptr, this, nullptr);
+        socket.abort();
+    }
 
     void open(const QUrl &url, const QByteArray &origin = {})
     {

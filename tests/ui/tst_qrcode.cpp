@@ -35,6 +35,12 @@ using rt::QrCode;
 using Ecc = rt::QrCode::Ecc;
 using rt::ui::QrCodeWidget;
 
+#if defined(__SANITIZE_ADDRESS__)
+constexpr bool Sanitized = true;
+#else
+constexpr bool Sanitized = false;
+#endif
+
 namespace {
 
 const QString ViewerUrl = u"http://192.168.1.20:9477/?token=4f9c2e0d6b8a4c1e9f3d2b7a6c5e8f10"_s;
@@ -561,6 +567,8 @@ void TestQrCode::lowestPenaltyMask_data()
     QTest::addColumn<int>("version");
     QTest::addColumn<Ecc>("ecc");
     for (const int version : { 1, 2, 3, 5, 7, 14 }) {
+        if (Sanitized && version != 1 && version != 7)
+            continue; // the same code, 30x slower under the sanitizers
         for (const Ecc ecc : AllLevels)
             QTest::addRow("%d-%s", version, levelName(ecc)) << version << ecc;
     }
@@ -639,8 +647,11 @@ void TestQrCode::decodedByJsQr()
         add(u"1000 bytes %1, scratched"_s.arg(level), payload(1000, 1000), ecc, 3, true);
         add(u"viewer link %1"_s.arg(level), ViewerUrl.toUtf8(), ecc, 4);
         add(u"UTF-8 text %1"_s.arg(level), u"Débat à la table ronde — 圆桌 🙂"_s.toUtf8(), ecc, 4);
-        // Every version, full to the last byte (no padding codewords).
+        // Every version, full to the last byte (no padding codewords); under
+        // the sanitizers (30x slower here) a spread of them.
         for (int version = 1; version <= 40; ++version) {
+            if (Sanitized && version > 10 && version != 14 && version != 23 && version != 32 && version != 40)
+                continue;
             const int length = version == 40 ? (ecc == Ecc::Low ? 2953
                                        : ecc == Ecc::Medium     ? 2331
                                        : ecc == Ecc::Quartile   ? 1663
