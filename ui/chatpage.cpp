@@ -485,11 +485,12 @@ void ChatPage::updateShareButton()
     m_shareButton->setVisible(m_feed != nullptr);
     const bool stored = m_chat->id > 0;
     m_shareButton->setEnabled(stored);
+    const bool isShared = shared(); // asks the feed (a lock) once
     const QSignalBlocker block(m_shareButton);
-    m_shareButton->setChecked(shared());
-    m_shareButton->setText(shared() ? tr("● Shared") : tr("Share"));
+    m_shareButton->setChecked(isShared);
+    m_shareButton->setText(isShared ? tr("● Shared") : tr("Share"));
     m_shareButton->setToolTip(!stored ? tr("Send a message first: a conversation is shared once it is saved.")
-            : shared()                ? tr("Viewers with the link see this conversation live. Click to stop sharing.")
+            : isShared                ? tr("Viewers with the link see this conversation live. Click to stop sharing.")
                        : tr("Let viewers with the viewer link (Settings → Local Server) watch this conversation, read-only."));
 }
 

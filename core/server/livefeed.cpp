@@ -196,19 +196,24 @@ void LiveFeed::debateTokens(qint64 debateId, int seat, int turnIndex, int attemp
             live->text += text;
         }
     }
-    if (!m_wake)
-        return;
-    // One entry per seat and turn in each batch; a new attempt starts a new entry.
+    if (m_wake)
+        appendText(TextEntry { debateId, 0, seat, turnIndex, attempt, text });
+}
+
+void LiveFeed::appendText(TextEntry entry)
+{
+    // One entry per stream (a seat of a debate, or a chat) and turn in each
+    // batch; a new turn or attempt of the same stream starts a new entry.
     for (auto e = m_batch.rbegin(); e != m_batch.rend(); ++e) {
-        if (e->debateId == debateId && e->seat == seat) {
-            if (e->index == turnIndex && e->attempt == attempt) {
-                e->text += text;
+        if (e->debateId == entry.debateId && e->conversationId == entry.conversationId && e->seat == entry.seat) {
+            if (e->index == entry.index && e->attempt == entry.attempt) {
+                e->text += entry.text;
                 return;
             }
             break;
         }
     }
-    m_batch.push_back(TextEntry { debateId, 0, seat, turnIndex, attempt, text });
+    m_batch.push_back(std::move(entry));
 }
 
 void LiveFeed::shareChat(qint64 conversationId, const QString &title, const QString &model, const QJsonArray &messages)
@@ -272,15 +277,8 @@ void LiveFeed::chatTokens(qint64 conversationId, const QString &text)
     if (it == m_chats.end())
         return;
     it->reply += text;
-    if (!m_wake)
-        return;
-    for (auto e = m_batch.rbegin(); e != m_batch.rend(); ++e) {
-        if (e->debateId == 0 && e->conversationId == conversationId) {
-            e->text += text;
-            return;
-        }
-    }
-    m_batch.push_back(TextEntry { 0, conversationId, 0, 0, 1, text });
+    if (m_wake)
+        appendText(TextEntry { 0, conversationId, 0, 0, 1, text });
 }
 
 void LiveFeed::publishMetrics(const QJsonObject &metrics)

@@ -116,6 +116,7 @@ private:
     };
 
     void queue(QJsonObject event); // under m_mutex
+    void appendText(TextEntry entry); // under m_mutex
     void closeTextBatch(qint64 dueMs); // under m_mutex
     void applyDebate(const QString &type, qint64 debateId, const QJsonObject &fields); // under m_mutex
     void prune(); // under m_mutex
