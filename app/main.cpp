@@ -1,22 +1,58 @@
 // Roundtable: GUI by default, headless subcommands for scripts and tests.
 #include "cli/clicommon.h"
 #include "cli/commands.h"
+#include "common/appsettings.h"
+#include "common/i18n.h"
 #include "common/logging.h"
+#include "common/translate.h"
 #include "llm/ollamahost.h"
+#include "storage/databaselocation.h"
 #include "ui/guiapp.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QCoreApplication>
+#include <QLibraryInfo>
+#include <QSettings>
+#include <QSqlDatabase>
+#include <QStandardPaths>
 #include <cstdio>
 
 namespace {
+struct Tr {
+    Q_DECLARE_TR_FUNCTIONS(rt::cli)
+};
 
-void setIdentity()
+// Who we are, and the language of everything printed: the command line
+// follows the system's (LANGUAGE, LC_ALL, LANG) as other command-line tools do.
+void setIdentity(QCoreApplication &app)
 {
     QCoreApplication::setOrganizationName(QStringLiteral("Roundtable"));
     QCoreApplication::setApplicationName(QStringLiteral("roundtable"));
     QCoreApplication::setApplicationVersion(QStringLiteral(RT_VERSION));
+    rt::i18n::install(&app, rt::i18n::resolve());
+}
+
+void printVersion(bool verbose)
+{
+    std::printf("roundtable %s\n", RT_VERSION);
+    if (!verbose)
+        return;
+    // For bug reports: what this build is and where it keeps its things.
+    const auto line = [](const QString &label, const QString &value) {
+        std::printf("%s\n", QStringLiteral("%1 %2").arg(label.leftJustified(16), value).toLocal8Bit().constData());
+    };
+    line(Tr::tr("Qt:"), Tr::tr("%1 (built with %2)").arg(QString::fromLatin1(qVersion()), QStringLiteral(QT_VERSION_STR)));
+    line(Tr::tr("Build:"), QStringLiteral("%1, %2").arg(QStringLiteral(RT_BUILD_TYPE), QSysInfo::buildAbi()));
+    line(Tr::tr("System:"), QSysInfo::prettyProductName());
+    line(Tr::tr("SQL drivers:"), QSqlDatabase::drivers().join(QStringLiteral(", ")));
+    line(Tr::tr("Language:"), Tr::tr("%1 (system locale %2)").arg(rt::i18n::current(), QLocale::system().name()));
+    line(Tr::tr("Settings:"), QSettings().fileName());
+    line(Tr::tr("Data folder:"), QStandardPaths::writableLocation(QStandardPaths::AppDataLocation));
+    const auto database = rt::storage::resolveDatabaseLocation(QString());
+    line(Tr::tr("Database:"), database ? database->displayName() : database.error().message);
+    line(Tr::tr("Qt plugins:"), QLibraryInfo::path(QLibraryInfo::PluginsPath));
+    line(Tr::tr("Qt translations:"), QLibraryInfo::path(QLibraryInfo::TranslationsPath));
 }
 
 const rt::cli::Command *findCommand(const char *name)
@@ -30,11 +66,14 @@ const rt::cli::Command *findCommand(const char *name)
 
 QString commandSummary()
 {
-    QString text = QStringLiteral("\nCommands (roundtable COMMAND --help for details):\n");
+    QString text = u'\n' + Tr::tr("Commands (roundtable COMMAND --help for details):") + u'\n';
     for (const auto &command : rt::cli::commands())
-        text += QStringLiteral("  %1  %2\n").arg(QString::fromLatin1(command.name).leftJustified(10), QString::fromLatin1(command.summary));
-    text += QStringLiteral("\nExit codes: 0 ok, 1 other failure, 2 usage error, 3 Ollama unreachable, 4 model not found,\n"
-                           "5 stream failed or truncated, 130 cancelled.\n");
+        text += QStringLiteral("  %1  %2\n")
+                    .arg(QString::fromLatin1(command.name).leftJustified(10), QCoreApplication::translate("rt::cli", command.summary));
+    text += u'\n'
+        + Tr::tr("Exit codes: 0 ok, 1 other failure, 2 usage error, 3 Ollama unreachable, 4 model not found,\n"
+                 "5 stream failed or truncated, 130 cancelled.")
+        + u'\n';
     return text;
 }
 
@@ -78,10 +117,10 @@ int main(int argc, char *argv[])
     const int commandIndex = findCommandIndex(argc, argv, &unknown);
     if (commandIndex > 0) {
         QCoreApplication app(argc, argv);
-        setIdentity();
+        setIdentity(app);
         if (unknown) {
-            rt::cli::err(QStringLiteral("Unknown command \"%1\". Run roundtable --help for the list.")
-                             .arg(QString::fromLocal8Bit(argv[commandIndex])));
+            rt::cli::err(
+                Tr::tr("Unknown command \"%1\". Run roundtable --help for the list.").arg(QString::fromLocal8Bit(argv[commandIndex])));
             return rt::cli::ExitUsage;
         }
         const rt::cli::Command *command = findCommand(argv[commandIndex]);
@@ -100,37 +139,34 @@ int main(int argc, char *argv[])
     }
 
     // Options only: --help/--version may be answered without a display.
-    for (int i = 1; i < argc; ++i) {
-        const QByteArray arg(argv[i]);
-        if (arg == "--version" || arg == "-v") {
-            std::printf("roundtable %s\n", RT_VERSION);
-            return 0;
-        }
-    }
-
-    const bool wantsHelp = [&] {
+    const auto hasArgument = [&](std::initializer_list<QByteArrayView> names) {
         for (int i = 1; i < argc; ++i) {
-            const QByteArray arg(argv[i]);
-            if (arg == "--help" || arg == "-h")
-                return true;
+            for (QByteArrayView name : names) {
+                if (name == QByteArrayView(argv[i]))
+                    return true;
+            }
         }
         return false;
-    }();
-    if (!wantsHelp && !hasDisplay()) {
-        std::fprintf(stderr,
-            "No display found, so the window cannot open. Use a command such as "
-            "'roundtable chat --model NAME \"hello\"', or run under xvfb-run, "
-            "or set QT_QPA_PLATFORM=offscreen. See roundtable --help.\n");
-        return rt::cli::ExitUsage;
-    }
-
-    if (wantsHelp) {
+    };
+    const bool wantsVersion = hasArgument({ "--version", "-v" });
+    const bool wantsHelp = hasArgument({ "--help", "-h" });
+    if (wantsVersion || wantsHelp || !hasDisplay()) {
         QCoreApplication app(argc, argv);
-        setIdentity();
+        setIdentity(app);
+        if (wantsVersion) {
+            printVersion(hasArgument({ "--verbose" }));
+            return 0;
+        }
+        if (!wantsHelp) {
+            rt::cli::err(Tr::tr("No display found, so the window cannot open. Use a command such as "
+                                "'roundtable chat --model NAME \"hello\"', or run under xvfb-run, "
+                                "or set QT_QPA_PLATFORM=offscreen. See roundtable --help."));
+            return rt::cli::ExitUsage;
+        }
         QCommandLineParser parser;
-        parser.setApplicationDescription(QStringLiteral("Roundtable: seat several local AI agents at one table and let them debate."));
+        parser.setApplicationDescription(Tr::tr("Roundtable: seat several local AI agents at one table and let them debate."));
         parser.addVersionOption();
-        parser.addPositionalArgument(QStringLiteral("command"), QStringLiteral("Optional subcommand; without one the window opens."));
+        parser.addPositionalArgument(QStringLiteral("command"), Tr::tr("Optional subcommand; without one the window opens."));
         rt::ui::GuiOptions::addTo(parser);
         rt::cli::CommonOptions {}.addTo(parser, true);
         std::fputs((parser.helpText() + commandSummary()).toUtf8().constData(), stdout);
@@ -138,6 +174,9 @@ int main(int argc, char *argv[])
     }
 
     QApplication app(argc, argv);
-    setIdentity();
+    QCoreApplication::setOrganizationName(QStringLiteral("Roundtable"));
+    QCoreApplication::setApplicationName(QStringLiteral("roundtable"));
+    QCoreApplication::setApplicationVersion(QStringLiteral(RT_VERSION));
+    // The window's language (Settings or --language) is installed by runGui.
     return rt::ui::runGui(app);
 }

@@ -31,7 +31,8 @@ target_compile_definitions(rt_project_options INTERFACE
     QT_NO_FOREACH
     QT_STRICT_ITERATORS
     QT_DISABLE_DEPRECATED_UP_TO=0x060400
-    RT_VERSION="${PROJECT_VERSION}")
+    RT_VERSION="${PROJECT_VERSION}"
+    RT_BUILD_TYPE="$<IF:$<BOOL:$<CONFIG>>,$<CONFIG>,unspecified>")
 
 # Helper: one Qt Test executable per unit, registered with ctest.
 #   rt_add_test(tst_name SOURCES a.cpp LIBS x y [NEEDS_APP] [LABELS l] [FIXTURES f] [TIMEOUT s] [ENV K=V])
@@ -44,7 +45,9 @@ function(rt_add_test name)
         add_dependencies(${name} roundtable)
     endif()
     add_test(NAME ${name} COMMAND ${name})
-    set(env "QT_QPA_PLATFORM=offscreen;RT_TEST_BUILD_DIR=${CMAKE_BINARY_DIR}" ${T_ENV})
+    # English whatever the developer's locale: tests read the program's words.
+    # A test of the translations asks for its language itself.
+    set(env "QT_QPA_PLATFORM=offscreen;RT_TEST_BUILD_DIR=${CMAKE_BINARY_DIR};LC_ALL=C.UTF-8;LANGUAGE=" ${T_ENV})
     if(RT_REQUIRE_POSTGRES)
         list(APPEND env "RT_REQUIRE_POSTGRES=1")
     endif()

@@ -29,6 +29,9 @@ packages=(
     chromium
     # tests: a throwaway self-signed certificate for the TLS viewer test
     openssl
+    # packaging (tests/packaging): a clean Debian root, the RPM and NSIS packages, the
+    # desktop file and AppStream validators, man pages (groff, man -l)
+    debootstrap rpm nsis desktop-file-utils appstream groff-base man-db
 )
 # Node (for the ollama-js cross-check and the benchmark). Keep a newer
 # node if one is already installed; Debian's nodejs otherwise.

@@ -10,6 +10,8 @@ jobs=$(nproc)
 
 echo "== formatting (clang-format, .clang-format)"
 ./scripts/check-format.sh
+echo "== translations (lupdate: up to date, complete, placeholders intact)"
+./scripts/check-translations.sh
 
 echo "== release build (warnings as errors)"
 cmake --preset ci >/dev/null

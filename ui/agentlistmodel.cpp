@@ -5,6 +5,7 @@
 #include "theme.h"
 
 #include <QApplication>
+#include <QHash>
 #include <QPainter>
 #include <QSet>
 
@@ -26,6 +27,20 @@ QString AgentListModel::roleText(const Agent &agent)
 {
     if (agent.role.isEmpty() || agent.role == u"custom")
         return tr("Custom role");
+    // The nine built-in roles (rt::agents::BuiltinRoles::keys()), by the name of the role.
+    static const QHash<QString, const char *> names {
+        { QStringLiteral("moderator"), QT_TR_NOOP("Moderator") },
+        { QStringLiteral("proponent"), QT_TR_NOOP("Proponent") },
+        { QStringLiteral("opponent"), QT_TR_NOOP("Opponent") },
+        { QStringLiteral("skeptic"), QT_TR_NOOP("Skeptic") },
+        { QStringLiteral("expert"), QT_TR_NOOP("Expert") },
+        { QStringLiteral("ethicist"), QT_TR_NOOP("Ethicist") },
+        { QStringLiteral("pragmatist"), QT_TR_NOOP("Pragmatist") },
+        { QStringLiteral("synthesizer"), QT_TR_NOOP("Synthesizer") },
+        { QStringLiteral("judge"), QT_TR_NOOP("Judge") },
+    };
+    if (const char *name = names.value(agent.role))
+        return tr(name);
     QString key = agent.role;
     key[0] = key.at(0).toUpper();
     return key;

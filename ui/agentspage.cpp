@@ -26,6 +26,7 @@
 #include <QStackedWidget>
 #include <QToolButton>
 #include <QVBoxLayout>
+#include <algorithm>
 
 namespace rt::ui {
 
@@ -154,6 +155,12 @@ AgentsPage::AgentsPage(Workspace *workspace, rt::llm::ModelCatalog *catalog, QWi
     leftLayout->addWidget(m_listEmpty, 1);
     leftLayout->addWidget(m_undoBar);
     leftLayout->addLayout(buttons);
+    // 300 px, or what the buttons below the list need in this language (with
+    // room for the count of a long list), whichever is wider.
+    const QMargins margins = leftLayout->contentsMargins();
+    const int footer = margins.left() + margins.right() + m_count->fontMetrics().horizontalAdvance(tr("%n agent(s)", nullptr, 99))
+        + m_importButton->sizeHint().width() + m_exportAllButton->sizeHint().width() + 3 * buttons->spacing();
+    left->setFixedWidth(std::max(300, footer));
 
     // What an import, export or write did, above the editor.
     m_messageBar = new QFrame(this);

@@ -2,6 +2,7 @@
 
 namespace rt::ui {
 
+using rt::TurnKind;
 using rt::debate::FormatKind;
 using rt::debate::SeatRole;
 
@@ -82,6 +83,40 @@ QString DebateText::roleName(SeatRole role)
         return tr("chair");
     case SeatRole::Synthesizer:
         return tr("synthesiser");
+    }
+    return {};
+}
+
+QString DebateText::turnKindName(TurnKind kind)
+{
+    switch (kind) {
+    case TurnKind::Turn:
+        return tr("turn");
+    case TurnKind::Interjection:
+        return tr("interjection");
+    case TurnKind::Synthesis:
+        return tr("synthesis");
+    case TurnKind::Verdict:
+        return tr("verdict");
+    case TurnKind::Ranking:
+        return tr("ranking");
+    case TurnKind::Repair:
+        return tr("repair");
+    }
+    return {};
+}
+
+QString DebateText::turnStatusName(rt::TurnStatus status)
+{
+    switch (status) {
+    case rt::TurnStatus::Complete:
+        return tr("complete");
+    case rt::TurnStatus::Partial:
+        return tr("partial");
+    case rt::TurnStatus::Interrupted:
+        return tr("interrupted");
+    case rt::TurnStatus::Failed:
+        return tr("failed");
     }
     return {};
 }

@@ -387,7 +387,8 @@ void DebateView::setSession(DebateSession *session)
             const DebateSession::LiveTurn live = m_session->liveTurns().value(seat);
             m_pendingText.remove(seat);
             card->setModel(live.info.model);
-            card->beginTurn(live.info.kind == TurnKind::Turn ? tr("Round %1").arg(live.info.round) : toString(live.info.kind));
+            card->beginTurn(
+                live.info.kind == TurnKind::Turn ? tr("Round %1").arg(live.info.round) : DebateText::turnKindName(live.info.kind));
         }
     });
     connect(session, &DebateSession::textAppended, this, [this](int seat, const QString &text, bool replaced) {
@@ -605,7 +606,7 @@ void DebateView::appendTurnToTranscript(const TurnRecord &turn)
     QString heading = QStringLiteral("<b style='color:%1'>%2</b>").arg(Theme::css(colour), turn.info.agentName.toHtmlEscaped());
     QStringList meta;
     if (turn.info.kind != TurnKind::Turn)
-        meta << toString(turn.info.kind);
+        meta << DebateText::turnKindName(turn.info.kind);
     if (!turn.info.model.isEmpty())
         meta << turn.info.model.toHtmlEscaped();
     if (turn.stance.hasAnswer())
@@ -613,7 +614,8 @@ void DebateView::appendTurnToTranscript(const TurnRecord &turn)
     if (turn.stance.confidence)
         meta << tr("%1% sure").arg(qRound(*turn.stance.confidence * 100));
     if (turn.status != rt::TurnStatus::Complete)
-        meta << QStringLiteral("<span style='color:%1'>%2</span>").arg(Theme::css(Theme::WarningText), toString(turn.status));
+        meta << QStringLiteral("<span style='color:%1'>%2</span>")
+                    .arg(Theme::css(Theme::WarningText), DebateText::turnStatusName(turn.status));
     cursor.insertHtml(QStringLiteral("<p>%1 <span style='color:%2'>%3</span></p>")
                           .arg(heading, Theme::css(Theme::MutedText), meta.join(QStringLiteral(" · "))));
     cursor.insertBlock();

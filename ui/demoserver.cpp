@@ -39,7 +39,11 @@ QString DemoServer::programPath() const
         return m_programPath;
     if (const QString fromEnvironment = qEnvironmentVariable("RT_SIM_PATH"); !fromEnvironment.isEmpty())
         return fromEnvironment;
+#ifdef Q_OS_WIN
+    return QCoreApplication::applicationDirPath() + QStringLiteral("/roundtable-ollama-sim.exe");
+#else
     return QCoreApplication::applicationDirPath() + QStringLiteral("/roundtable-ollama-sim");
+#endif
 }
 
 void DemoServer::start()

@@ -4,6 +4,7 @@
 #include "chatinput.h"
 #include "chatpage.h"
 #include "common/appsettings.h"
+#include "common/i18n.h"
 #include "common/logging.h"
 #include "debatesession.h"
 #include "debatespage.h"
@@ -61,6 +62,14 @@ QCommandLineOption screenshotOption()
 }
 
 QCommandLineOption pageOption();
+
+QCommandLineOption languageOption()
+{
+    return { QStringLiteral("language"),
+        QCoreApplication::translate("rt::ui::GuiOptions",
+            "Language of the window for this run: en, de or fr (default: the choice in Settings, else the system's)."),
+        QStringLiteral("code") };
+}
 
 QCommandLineOption themeOption()
 {
@@ -354,6 +363,7 @@ void GuiOptions::addTo(QCommandLineParser &parser)
     parser.addOption(screenshotOption());
     parser.addOption(pageOption());
     parser.addOption(themeOption());
+    parser.addOption(languageOption());
 }
 
 int runGui(QApplication &app)
@@ -365,12 +375,26 @@ int runGui(QApplication &app)
     const QCommandLineOption database(QStringLiteral("db"), QStringLiteral("Database path or URL."), QStringLiteral("path-or-url"));
     parser.addOptions({ host, verbose, database });
     GuiOptions::addTo(parser);
-    if (!parser.parse(app.arguments())) {
-        printError(QStringLiteral("%1 (see roundtable --help)").arg(parser.errorText()));
+    const bool parsed = parser.parse(app.arguments());
+    // The language first (--language for this run, else the choice in Settings,
+    // else the system's), so that every message below is in it.
+    QString language = rt::AppSettings::value(rt::AppSettings::Language).toString();
+    const bool languageGiven = parsed && parser.isSet(languageOption());
+    if (languageGiven)
+        language = parser.value(languageOption());
+    rt::i18n::install(&app, rt::i18n::resolve(language));
+    if (languageGiven && !rt::i18n::languages().contains(language)) {
+        printError(QCoreApplication::translate("rt::ui::GuiOptions", "--language \"%1\" is not a language Roundtable speaks; use %2.")
+                       .arg(language, rt::i18n::languages().join(QStringLiteral(", "))));
+        return 2;
+    }
+    if (!parsed) {
+        printError(QCoreApplication::translate("rt::ui::GuiOptions", "%1 (see roundtable --help)").arg(parser.errorText()));
         return 2;
     }
     if (!parser.positionalArguments().isEmpty()) {
-        printError(QStringLiteral("Unexpected argument \"%1\" (see roundtable --help).").arg(parser.positionalArguments().constFirst()));
+        printError(QCoreApplication::translate("rt::ui::GuiOptions", "Unexpected argument \"%1\" (see roundtable --help).")
+                       .arg(parser.positionalArguments().constFirst()));
         return 2;
     }
     if (parser.isSet(verbose))
@@ -379,8 +403,8 @@ int runGui(QApplication &app)
     QUrl url = rt::llm::resolveOllamaHost(parser.value(host));
     if (parser.isSet(host)) {
         if (const auto checked = rt::llm::parseOllamaHostStrict(parser.value(host)); !checked) {
-            printError(
-                QStringLiteral("--ollama-host \"%1\" is not a valid Ollama host: %2").arg(parser.value(host), checked.error().message));
+            printError(QCoreApplication::translate("rt::ui::GuiOptions", "--ollama-host \"%1\" is not a valid Ollama host: %2")
+                           .arg(parser.value(host), checked.error().message));
             return 2;
         }
     }
@@ -388,7 +412,8 @@ int runGui(QApplication &app)
     const QString page = parser.value(pageOption());
     const PageSpec *spec = findPage(page);
     if (!spec) {
-        printError(QStringLiteral("--page \"%1\" is not a page; use one of: %2.").arg(page, pageNames().join(QStringLiteral(", "))));
+        printError(QCoreApplication::translate("rt::ui::GuiOptions", "--page \"%1\" is not a page; use one of: %2.")
+                       .arg(page, pageNames().join(QStringLiteral(", "))));
         return 2;
     }
     // --theme for this run, else the theme chosen in Settings.
@@ -398,11 +423,14 @@ int runGui(QApplication &app)
     if (!mode && !parser.isSet(themeOption()))
         mode = Theme::systemMode(); // a bad saved value is not the user's typing error
     if (!mode) {
-        printError(QStringLiteral("--theme \"%1\" is not a theme; use light, dark or system.").arg(parser.value(themeOption())));
+        printError(QCoreApplication::translate("rt::ui::GuiOptions", "--theme \"%1\" is not a theme; use light, dark or system.")
+                       .arg(parser.value(themeOption())));
         return 2;
     }
 
-    QGuiApplication::setDesktopFileName(QStringLiteral("roundtable"));
+    // The desktop entry's id (packaging/org.roundtable.Roundtable.desktop), so
+    // a Wayland compositor matches the window to its icon and name.
+    QGuiApplication::setDesktopFileName(QStringLiteral("org.roundtable.Roundtable"));
     QApplication::setWindowIcon(Icons::app());
     Theme::apply(app, *mode);
 
@@ -443,7 +471,7 @@ int runGui(QApplication &app)
         QDir().mkpath(QFileInfo(file).absolutePath());
         const bool saved = window.grab().save(file, "PNG");
         if (!saved)
-            printError(QStringLiteral("Could not write the screenshot to %1.").arg(file));
+            printError(QCoreApplication::translate("rt::ui::GuiOptions", "Could not write the screenshot to %1.").arg(file));
         // A sample debate still running is left resumable, not asked about.
         window.setCloseAnswer([] { return MainWindow::CloseChoice::KeepResumable; });
         QCoreApplication::exit(saved ? 0 : 1);

@@ -2,6 +2,7 @@
 
 #include "common/appsettings.h"
 #include "common/futurecallback.h"
+#include "common/i18n.h"
 #include "llm/endpointpool.h"
 #include "llm/modelcatalog.h"
 #include "metrics/metricssampler.h"
@@ -279,6 +280,16 @@ QWidget *SettingsPage::buildDatabase()
     return frame;
 }
 
+void SettingsPage::showLanguageNote()
+{
+    // The window speaks the language it started with; a new choice needs a restart.
+    const QString chosen = rt::i18n::resolve(m_language->currentData().toString());
+    const bool differs = chosen != rt::i18n::current();
+    m_languageRestart->setVisible(differs);
+    m_languageNote->setText(differs ? tr("Roundtable will speak %1 after a restart.").arg(rt::i18n::nativeName(chosen))
+                                    : tr("The window's language. The command line follows the system's (LANGUAGE, LC_ALL, LANG)."));
+}
+
 QWidget *SettingsPage::buildAppearance()
 {
     QVBoxLayout *body = nullptr;
@@ -311,19 +322,31 @@ QWidget *SettingsPage::buildAppearance()
     m_language = new QComboBox(frame);
     m_language->setObjectName(QStringLiteral("languageCombo"));
     m_language->addItem(tr("Same as the system"), QString());
-    m_language->addItem(QStringLiteral("English"), QStringLiteral("en"));
+    for (const QString &code : rt::i18n::languages())
+        m_language->addItem(rt::i18n::nativeName(code), code); // each in its own language
     const int language = m_language->findData(rt::AppSettings::value(rt::AppSettings::Language).toString());
     m_language->setCurrentIndex(std::max(0, language));
-    auto *languageNote = note(tr("More languages arrive with the translated release. The choice applies after a restart."), frame);
-    connect(m_language, &QComboBox::currentIndexChanged, this,
-        [this](int index) { rt::AppSettings::setValue(rt::AppSettings::Language, m_language->itemData(index).toString()); });
+    m_languageNote = note(QString(), frame);
+    m_languageNote->setObjectName(QStringLiteral("languageNote"));
+    m_languageRestart = new QPushButton(tr("Restart No&w"), frame);
+    m_languageRestart->setObjectName(QStringLiteral("languageRestartButton"));
+    m_languageRestart->setToolTip(tr("Close the window and open it again in the chosen language (running debates are asked about first)."));
+    connect(m_languageRestart, &QPushButton::clicked, this, &SettingsPage::restartRequested);
+    connect(m_language, &QComboBox::currentIndexChanged, this, [this](int index) {
+        rt::AppSettings::setValue(rt::AppSettings::Language, m_language->itemData(index).toString());
+        showLanguageNote();
+    });
+    showLanguageNote();
+    auto *languageRow = new QHBoxLayout;
+    languageRow->addWidget(m_languageNote, 1);
+    languageRow->addWidget(m_languageRestart, 0, Qt::AlignTop);
 
     auto *form = new QFormLayout;
     form->addRow(tr("&Theme:"), m_theme);
     form->addRow(QString(), m_themeOverride);
     form->addRow(tr("Transcript &font size:"), m_fontSize);
     form->addRow(tr("&Language:"), m_language);
-    form->addRow(QString(), languageNote);
+    form->addRow(QString(), languageRow);
     body->addLayout(form);
     return frame;
 }

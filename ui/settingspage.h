@@ -66,6 +66,7 @@ public:
     QComboBox *themeCombo() const { return m_theme; }
     QSpinBox *fontSizeSpin() const { return m_fontSize; }
     QComboBox *languageCombo() const { return m_language; }
+    QPushButton *languageRestartButton() const { return m_languageRestart; }
     QComboBox *defaultModelCombo() const { return m_defaultModel; }
     QLabel *hostsSummary() const { return m_hosts; }
     QCheckBox *serverCheck() const { return m_serverEnabled; }
@@ -97,6 +98,7 @@ private:
     QWidget *buildHosts();
     QWidget *buildDatabase();
     QWidget *buildAppearance();
+    void showLanguageNote();
     QWidget *buildServer();
     QWidget *buildMetrics();
     void applyMetricsSettings(); // thresholds and persistence into the running sampler
@@ -129,6 +131,8 @@ private:
     QLabel *m_themeOverride = nullptr;
     QSpinBox *m_fontSize = nullptr;
     QComboBox *m_language = nullptr;
+    QLabel *m_languageNote = nullptr;
+    QPushButton *m_languageRestart = nullptr;
     rt::server::MetricsService *m_metrics = nullptr;
     QCheckBox *m_serverEnabled = nullptr;
     QSpinBox *m_serverPort = nullptr;

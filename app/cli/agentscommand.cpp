@@ -5,6 +5,7 @@
 #include "agents/storageagentstore.h"
 #include "clicommon.h"
 #include "commands.h"
+#include "common/translate.h"
 #include "llm/endpointpool.h"
 #include "llm/modelcatalog.h"
 #include "llm/ollamaclient.h"
@@ -29,47 +30,52 @@ namespace BuiltinRoles = rt::agents::BuiltinRoles;
 
 namespace {
 
-const QString Usage = QStringLiteral("Manage the agents (debate participants) stored in the database.\n\n"
-                                     "  list                      list agents (built-ins first)\n"
-                                     "  show NAME|ID              show one agent, with its role prompt\n"
-                                     "  add --name NAME [...]     create an agent (see the options below)\n"
-                                     "  edit NAME|ID [...]        change an agent; only the options given change\n"
-                                     "  rm NAME|ID                delete an agent (built-ins cannot be deleted)\n"
-                                     "  duplicate NAME|ID [--name NEW]  copy an agent, e.g. to make your own version of a built-in\n"
-                                     "  reset NAME|ID             restore a built-in agent as shipped\n"
-                                     "  import FILE|-             import agents from JSON (all or nothing)\n"
-                                     "  export [NAME|ID...]       print agents as JSON (all when none given)");
+struct Tr {
+    Q_DECLARE_TR_FUNCTIONS(rt::cli::agents)
+};
+
+// The help text (a function: the translation is looked up when it is shown).
+QString usage()
+{
+    return Tr::tr("Manage the agents (debate participants) stored in the database.\n\n"
+                  "  list                      list agents (built-ins first)\n"
+                  "  show NAME|ID              show one agent, with its role prompt\n"
+                  "  add --name NAME [...]     create an agent (see the options below)\n"
+                  "  edit NAME|ID [...]        change an agent; only the options given change\n"
+                  "  rm NAME|ID                delete an agent (built-ins cannot be deleted)\n"
+                  "  duplicate NAME|ID [--name NEW]  copy an agent, e.g. to make your own version of a built-in\n"
+                  "  reset NAME|ID             restore a built-in agent as shipped\n"
+                  "  import FILE|-             import agents from JSON (all or nothing)\n"
+                  "  export [NAME|ID...]       print agents as JSON (all when none given)");
+}
 
 struct AgentOptions {
-    QCommandLineOption name { QStringLiteral("name"), QStringLiteral("Agent name (unique, ignoring case)."), QStringLiteral("name") };
-    QCommandLineOption role { QStringLiteral("role"), QStringLiteral("Role key (moderator, skeptic, ... or custom)."),
-        QStringLiteral("role") };
-    QCommandLineOption description { QStringLiteral("description"), QStringLiteral("One-line description."), QStringLiteral("text") };
-    QCommandLineOption model { QStringLiteral("model"), QStringLiteral("Model, e.g. llama3.2:1b (empty: the debate's default model)."),
+    QCommandLineOption name { QStringLiteral("name"), Tr::tr("Agent name (unique, ignoring case)."), QStringLiteral("name") };
+    QCommandLineOption role { QStringLiteral("role"), Tr::tr("Role key (moderator, skeptic, ... or custom)."), QStringLiteral("role") };
+    QCommandLineOption description { QStringLiteral("description"), Tr::tr("One-line description."), QStringLiteral("text") };
+    QCommandLineOption model { QStringLiteral("model"), Tr::tr("Model, e.g. llama3.2:1b (empty: the debate's default model)."),
         QStringLiteral("model") };
     QCommandLineOption fallback { QStringLiteral("fallback"),
-        QStringLiteral("Fallback models, comma-separated, tried in order when the model is missing or failing (empty clears)."),
+        Tr::tr("Fallback models, comma-separated, tried in order when the model is missing or failing (empty clears)."),
         QStringLiteral("models") };
-    QCommandLineOption system { QStringLiteral("system"), QStringLiteral("Role prompt text."), QStringLiteral("text") };
-    QCommandLineOption systemFile { QStringLiteral("system-file"), QStringLiteral("Read the role prompt from a file."),
-        QStringLiteral("file") };
-    QCommandLineOption temperature { QStringLiteral("temperature"), QStringLiteral("Sampling temperature, 0 to 2 (\"default\" unsets)."),
+    QCommandLineOption system { QStringLiteral("system"), Tr::tr("Role prompt text."), QStringLiteral("text") };
+    QCommandLineOption systemFile { QStringLiteral("system-file"), Tr::tr("Read the role prompt from a file."), QStringLiteral("file") };
+    QCommandLineOption temperature { QStringLiteral("temperature"), Tr::tr("Sampling temperature, 0 to 2 (\"default\" unsets)."),
         QStringLiteral("t") };
-    QCommandLineOption seed { QStringLiteral("seed"), QStringLiteral("Random seed (\"default\" unsets)."), QStringLiteral("n") };
-    QCommandLineOption numCtx { QStringLiteral("num-ctx"), QStringLiteral("Context length in tokens (\"default\" unsets)."),
-        QStringLiteral("n") };
+    QCommandLineOption seed { QStringLiteral("seed"), Tr::tr("Random seed (\"default\" unsets)."), QStringLiteral("n") };
+    QCommandLineOption numCtx { QStringLiteral("num-ctx"), Tr::tr("Context length in tokens (\"default\" unsets)."), QStringLiteral("n") };
     QCommandLineOption numPredict { QStringLiteral("num-predict"),
-        QStringLiteral("Maximum tokens per reply, -1 for no limit (\"default\" unsets)."), QStringLiteral("n") };
-    QCommandLineOption colour { QStringLiteral("colour"), QStringLiteral("Colour as #RRGGBB."), QStringLiteral("colour") };
-    QCommandLineOption avatar { QStringLiteral("avatar"), QStringLiteral("Emoji or icon name."), QStringLiteral("avatar") };
-    QCommandLineOption weight { QStringLiteral("weight"), QStringLiteral("Vote weight in the consensus, 0 to 10."), QStringLiteral("w") };
-    QCommandLineOption from { QStringLiteral("from"), QStringLiteral("add: start from a built-in role (its prompt, options and colour)."),
+        Tr::tr("Maximum tokens per reply, -1 for no limit (\"default\" unsets)."), QStringLiteral("n") };
+    QCommandLineOption colour { QStringLiteral("colour"), Tr::tr("Colour as #RRGGBB."), QStringLiteral("colour") };
+    QCommandLineOption avatar { QStringLiteral("avatar"), Tr::tr("Emoji or icon name."), QStringLiteral("avatar") };
+    QCommandLineOption weight { QStringLiteral("weight"), Tr::tr("Vote weight in the consensus, 0 to 10."), QStringLiteral("w") };
+    QCommandLineOption from { QStringLiteral("from"), Tr::tr("add: start from a built-in role (its prompt, options and colour)."),
         QStringLiteral("role") };
-    QCommandLineOption json { QStringLiteral("json"), QStringLiteral("Print JSON.") };
-    QCommandLineOption output { { QStringLiteral("o"), QStringLiteral("output") },
-        QStringLiteral("export: write to a file instead of stdout."), QStringLiteral("file") };
-    QCommandLineOption rename { QStringLiteral("rename"), QStringLiteral("import: give agents whose name is taken a new name.") };
-    QCommandLineOption replace { QStringLiteral("replace"), QStringLiteral("import: overwrite agents whose name is taken.") };
+    QCommandLineOption json { QStringLiteral("json"), Tr::tr("Print JSON.") };
+    QCommandLineOption output { { QStringLiteral("o"), QStringLiteral("output") }, Tr::tr("export: write to a file instead of stdout."),
+        QStringLiteral("file") };
+    QCommandLineOption rename { QStringLiteral("rename"), Tr::tr("import: give agents whose name is taken a new name.") };
+    QCommandLineOption replace { QStringLiteral("replace"), Tr::tr("import: overwrite agents whose name is taken.") };
 
     void addTo(QCommandLineParser &parser) const
     {
@@ -99,8 +105,10 @@ template<typename T> bool numberOption(const QCommandLineParser &parser, const Q
         if (ok)
             target = T(v);
     }
-    if (!ok)
-        err(QStringLiteral("--%1 needs a number, not “%2”.").arg(option.names().constFirst(), text));
+    if (!ok) {
+        //: %1 is an option name, %2 the value given
+        err(Tr::tr("--%1 needs a number, not “%2”.").arg(option.names().constFirst(), text));
+    }
     return ok;
 }
 
@@ -121,7 +129,7 @@ bool applyFlags(const QCommandLineParser &parser, const AgentOptions &o, Agent &
             agent.fallbackModels.append(m.trimmed());
     }
     if (parser.isSet(o.system) && parser.isSet(o.systemFile)) {
-        err(QStringLiteral("Give the role prompt either with --system or with --system-file, not both."));
+        err(Tr::tr("Give the role prompt either with --system or with --system-file, not both."));
         return false;
     }
     if (parser.isSet(o.system))
@@ -129,7 +137,8 @@ bool applyFlags(const QCommandLineParser &parser, const AgentOptions &o, Agent &
     if (parser.isSet(o.systemFile)) {
         QFile file(parser.value(o.systemFile));
         if (!file.open(QIODevice::ReadOnly)) {
-            err(QStringLiteral("Cannot read the role prompt from %1: %2.").arg(file.fileName(), file.errorString()));
+            //: %1 is a file name, %2 the reason from the system
+            err(Tr::tr("Cannot read the role prompt from %1: %2.").arg(file.fileName(), file.errorString()));
             return false;
         }
         agent.systemPrompt = QString::fromUtf8(file.readAll()).trimmed();
@@ -145,7 +154,7 @@ bool applyFlags(const QCommandLineParser &parser, const AgentOptions &o, Agent &
         bool ok = false;
         agent.weight = parser.value(o.weight).toDouble(&ok);
         if (!ok) {
-            err(QStringLiteral("--weight needs a number, not “%1”.").arg(parser.value(o.weight)));
+            err(Tr::tr("--weight needs a number, not “%1”.").arg(parser.value(o.weight)));
             return false;
         }
     }
@@ -154,7 +163,7 @@ bool applyFlags(const QCommandLineParser &parser, const AgentOptions &o, Agent &
 
 QString optionalText(const auto &value)
 {
-    return value ? QString::number(*value) : QStringLiteral("(model default)");
+    return value ? QString::number(*value) : Tr::tr("(model default)");
 }
 
 void printAgent(const Agent &a)
@@ -162,22 +171,22 @@ void printAgent(const Agent &a)
     QString text;
     auto line
         = [&text](const QString &label, const QString &value) { text += QStringLiteral("%1 %2\n").arg(label.leftJustified(14), value); };
-    line(QStringLiteral("Id:"), QString::number(a.id));
-    line(QStringLiteral("Name:"), a.builtin ? QStringLiteral("%1 (built-in)").arg(a.name) : a.name);
-    line(QStringLiteral("Role:"), a.role);
-    line(QStringLiteral("Description:"), a.description);
-    line(QStringLiteral("Model:"), a.model.isEmpty() ? QStringLiteral("(the debate's default model)") : a.model);
-    line(QStringLiteral("Fallbacks:"), a.fallbackModels.isEmpty() ? QStringLiteral("(none)") : a.fallbackModels.join(QStringLiteral(", ")));
-    line(QStringLiteral("Temperature:"), optionalText(a.options.temperature));
-    line(QStringLiteral("Seed:"), optionalText(a.options.seed));
-    line(QStringLiteral("Context:"), optionalText(a.options.numCtx));
-    line(QStringLiteral("Max tokens:"), optionalText(a.options.numPredict));
+    line(Tr::tr("Id:"), QString::number(a.id));
+    line(Tr::tr("Name:"), a.builtin ? Tr::tr("%1 (built-in)").arg(a.name) : a.name);
+    line(Tr::tr("Role:"), a.role);
+    line(Tr::tr("Description:"), a.description);
+    line(Tr::tr("Model:"), a.model.isEmpty() ? Tr::tr("(the debate's default model)") : a.model);
+    line(Tr::tr("Fallbacks:"), a.fallbackModels.isEmpty() ? Tr::tr("(none)") : a.fallbackModels.join(QStringLiteral(", ")));
+    line(Tr::tr("Temperature:"), optionalText(a.options.temperature));
+    line(Tr::tr("Seed:"), optionalText(a.options.seed));
+    line(Tr::tr("Context:"), optionalText(a.options.numCtx));
+    line(Tr::tr("Max tokens:"), optionalText(a.options.numPredict));
     if (!a.options.extra.isEmpty())
-        line(QStringLiteral("Other options:"), QString::fromUtf8(QJsonDocument(a.options.extra).toJson(QJsonDocument::Compact)));
-    line(QStringLiteral("Colour:"), a.colour);
-    line(QStringLiteral("Avatar:"), a.avatar);
-    line(QStringLiteral("Weight:"), QString::number(a.weight));
-    text += QStringLiteral("Role prompt:\n");
+        line(Tr::tr("Other options:"), QString::fromUtf8(QJsonDocument(a.options.extra).toJson(QJsonDocument::Compact)));
+    line(Tr::tr("Colour:"), a.colour);
+    line(Tr::tr("Avatar:"), a.avatar);
+    line(Tr::tr("Weight:"), QString::number(a.weight));
+    text += Tr::tr("Role prompt:") + QLatin1Char('\n');
     for (const QString &l : a.systemPrompt.split(QLatin1Char('\n')))
         text += QStringLiteral("  %1\n").arg(l);
     out(text);
@@ -186,7 +195,7 @@ void printAgent(const Agent &a)
 void printWarnings(const QStringList &warnings)
 {
     for (const QString &w : warnings)
-        err(QStringLiteral("Warning: %1").arg(w));
+        err(Tr::tr("Warning: %1").arg(w));
 }
 
 // What the validator should know about installed models: the live lists of
@@ -235,14 +244,14 @@ void learnModels(AgentRegistry &registry, rt::storage::Storage &storage, rt::llm
 int runAgents(const QStringList &arguments)
 {
     QCommandLineParser parser;
-    parser.setApplicationDescription(Usage);
+    parser.setApplicationDescription(usage());
     CommonOptions common;
     common.addTo(parser, true);
     AgentOptions o;
     o.addTo(parser);
-    parser.addPositionalArgument(QStringLiteral("action"), QStringLiteral("list, show, add, edit, rm, duplicate, reset, import or export"));
-    parser.addPositionalArgument(QStringLiteral("agent"),
-        QStringLiteral("Agent name or id (show, edit, rm, duplicate, reset), file (import)"), QStringLiteral("[agent|file]"));
+    parser.addPositionalArgument(QStringLiteral("action"), Tr::tr("list, show, add, edit, rm, duplicate, reset, import or export"));
+    parser.addPositionalArgument(QStringLiteral("agent"), Tr::tr("Agent name or id (show, edit, rm, duplicate, reset), file (import)"),
+        QStringLiteral("[agent|file]"));
     if (!parseOrExplain(parser, arguments))
         return ExitUsage;
     common.apply(parser);
@@ -251,22 +260,22 @@ int runAgents(const QStringList &arguments)
     static const QStringList actions { QStringLiteral("list"), QStringLiteral("show"), QStringLiteral("add"), QStringLiteral("edit"),
         QStringLiteral("rm"), QStringLiteral("duplicate"), QStringLiteral("reset"), QStringLiteral("import"), QStringLiteral("export") };
     if (!actions.contains(action)) {
-        err(QStringLiteral("Unknown agents action “%1”. Use one of: %2.").arg(action, actions.join(QStringLiteral(", "))));
+        err(Tr::tr("Unknown agents action “%1”. Use one of: %2.").arg(action, actions.join(QStringLiteral(", "))));
         return ExitUsage;
     }
     const bool needsTarget
         = action == u"show" || action == u"edit" || action == u"rm" || action == u"duplicate" || action == u"reset" || action == u"import";
     if (needsTarget && positional.size() < 2) {
-        err(action == u"import" ? QStringLiteral("Name the file to import (or - for standard input): roundtable agents import FILE")
-                                : QStringLiteral("Name the agent: roundtable agents %1 NAME|ID").arg(action));
+        err(action == u"import" ? Tr::tr("Name the file to import (or - for standard input): roundtable agents import FILE")
+                                : Tr::tr("Name the agent: roundtable agents %1 NAME|ID").arg(action));
         return ExitUsage;
     }
     if (action == u"add" && !parser.isSet(o.name)) {
-        err(QStringLiteral("A new agent needs a name: roundtable agents add --name NAME [--model MODEL] [--system TEXT]"));
+        err(Tr::tr("A new agent needs a name: roundtable agents add --name NAME [--model MODEL] [--system TEXT]"));
         return ExitUsage;
     }
     if (parser.isSet(o.rename) && parser.isSet(o.replace)) {
-        err(QStringLiteral("Use either --rename or --replace, not both."));
+        err(Tr::tr("Use either --rename or --replace, not both."));
         return ExitUsage;
     }
 
@@ -285,7 +294,7 @@ int runAgents(const QStringList &arguments)
     auto findAgent = [&](const QString &key) -> std::optional<Agent> {
         auto found = registry.find(key);
         if (!found)
-            err(QStringLiteral("There is no agent “%1”; see roundtable agents list.").arg(key));
+            err(Tr::tr("There is no agent “%1”; see roundtable agents list.").arg(key));
         return found;
     };
     const bool json = parser.isSet(o.json);
@@ -298,14 +307,13 @@ int runAgents(const QStringList &arguments)
                 array.append(a.toJson());
             outLine(QString::fromUtf8(QJsonDocument(QJsonObject { { QStringLiteral("agents"), array } }).toJson(QJsonDocument::Compact)));
         } else {
-            QList<QStringList> rows { { QStringLiteral("ID"), QStringLiteral("NAME"), QStringLiteral("ROLE"), QStringLiteral("MODEL"),
-                QStringLiteral("DESCRIPTION") } };
+            QList<QStringList> rows { { Tr::tr("ID"), Tr::tr("NAME"), Tr::tr("ROLE"), Tr::tr("MODEL"), Tr::tr("DESCRIPTION") } };
             for (const Agent &a : agents) {
                 rows.append({ QString::number(a.id), a.builtin ? a.name + QStringLiteral(" *") : a.name, a.role,
-                    a.model.isEmpty() ? QStringLiteral("(default)") : a.model, a.description.left(60) });
+                    a.model.isEmpty() ? Tr::tr("(default)") : a.model, a.description.left(60) });
             }
             out(formatTable(rows));
-            outLine(QStringLiteral("* built-in: can be edited, duplicated and reset, not deleted."));
+            outLine(Tr::tr("* built-in: can be edited, duplicated and reset, not deleted."));
         }
         flushOut();
         return ExitOk;
@@ -335,10 +343,12 @@ int runAgents(const QStringList &arguments)
         if (parser.isSet(o.output)) {
             QFile file(parser.value(o.output));
             if (!file.open(QIODevice::WriteOnly | QIODevice::Truncate) || file.write(data) != data.size()) {
-                err(QStringLiteral("Cannot write %1: %2.").arg(file.fileName(), file.errorString()));
+                //: %1 is a file name, %2 the reason from the system
+                err(Tr::tr("Cannot write %1: %2.").arg(file.fileName(), file.errorString()));
                 return ExitFailure;
             }
-            err(QStringLiteral("Exported %1 agents to %2.").arg(ids.isEmpty() ? registry.count() : ids.size()).arg(file.fileName()));
+            //: %1 is the number of agents (the same form for any number, 1 included), %2 a file name
+            err(Tr::tr("Exported %1 agents to %2.").arg(ids.isEmpty() ? registry.count() : ids.size()).arg(file.fileName()));
         } else {
             out(QString::fromUtf8(data));
             flushOut();
@@ -351,7 +361,8 @@ int runAgents(const QStringList &arguments)
         const QString path = positional.at(1);
         const bool opened = path == u"-" ? file.open(stdin, QIODevice::ReadOnly) : (file.setFileName(path), file.open(QIODevice::ReadOnly));
         if (!opened) {
-            err(QStringLiteral("Cannot read %1: %2.").arg(path, file.errorString()));
+            //: %1 is a file name, %2 the reason from the system
+            err(Tr::tr("Cannot read %1: %2.").arg(path, file.errorString()));
             return ExitFailure;
         }
         const auto policy = parser.isSet(o.rename) ? AgentRegistry::ImportPolicy::Rename
@@ -365,9 +376,13 @@ int runAgents(const QStringList &arguments)
         QStringList names;
         for (const Agent &a : imported.value())
             names.append(a.name);
-        outLine(QStringLiteral("Imported %1 agent%2: %3")
-                    .arg(imported->size())
-                    .arg(imported->size() == 1 ? QString() : QStringLiteral("s"), names.join(QStringLiteral(", "))));
+        if (imported->size() == 1) {
+            //: %1 is the name of the agent
+            outLine(Tr::tr("Imported 1 agent: %1").arg(names.join(QStringLiteral(", "))));
+        } else {
+            //: %1 is the number of agents (never 1), %2 their names
+            outLine(Tr::tr("Imported %1 agents: %2").arg(imported->size()).arg(names.join(QStringLiteral(", "))));
+        }
         flushOut();
         return ExitOk;
     }
@@ -380,7 +395,7 @@ int runAgents(const QStringList &arguments)
             err(removed.error().message);
             return ExitFailure;
         }
-        outLine(QStringLiteral("Deleted agent “%1”.").arg(agent->name));
+        outLine(Tr::tr("Deleted agent “%1”.").arg(agent->name));
         flushOut();
         return ExitOk;
     }
@@ -394,7 +409,7 @@ int runAgents(const QStringList &arguments)
             err(restored.error().message);
             return ExitFailure;
         }
-        outLine(QStringLiteral("Restored “%1” to its default.").arg(restored->name));
+        outLine(Tr::tr("Restored “%1” to its default.").arg(restored->name));
         flushOut();
         return ExitOk;
     }
@@ -408,7 +423,8 @@ int runAgents(const QStringList &arguments)
             err(copy.error().message);
             return ExitFailure;
         }
-        outLine(QStringLiteral("Created “%1” (id %2) from “%3”.").arg(copy->name).arg(copy->id).arg(agent->name));
+        //: %1 is the new agent's name, %2 its id, %3 the name of the agent it was copied from
+        outLine(Tr::tr("Created “%1” (id %2) from “%3”.").arg(copy->name).arg(copy->id).arg(agent->name));
         flushOut();
         return ExitOk;
     }
@@ -423,7 +439,7 @@ int runAgents(const QStringList &arguments)
     } else if (parser.isSet(o.from)) {
         const auto base = BuiltinRoles::find(parser.value(o.from).trimmed().toLower());
         if (!base) {
-            err(QStringLiteral("There is no built-in role “%1”; use one of: %2.")
+            err(Tr::tr("There is no built-in role “%1”; use one of: %2.")
                     .arg(parser.value(o.from), BuiltinRoles::keys().join(QStringLiteral(", "))));
             return ExitUsage;
         }
@@ -446,8 +462,8 @@ int runAgents(const QStringList &arguments)
     if (json)
         outLine(QString::fromUtf8(QJsonDocument(saved->toJson()).toJson(QJsonDocument::Compact)));
     else
-        outLine(action == u"add" ? QStringLiteral("Created agent “%1” (id %2).").arg(saved->name).arg(saved->id)
-                                 : QStringLiteral("Saved agent “%1”.").arg(saved->name));
+        outLine(action == u"add" ? Tr::tr("Created agent “%1” (id %2).").arg(saved->name).arg(saved->id)
+                                 : Tr::tr("Saved agent “%1”.").arg(saved->name));
     flushOut();
     return ExitOk;
 }

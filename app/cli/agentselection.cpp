@@ -16,7 +16,9 @@ using namespace Qt::StringLiterals;
 namespace rt::cli {
 
 namespace {
-RT_TRANSLATION_CONTEXT("rt::cli::agents")
+struct Tr {
+    Q_DECLARE_TR_FUNCTIONS(rt::cli::agents)
+};
 
 bool isChatModel(const rt::llm::ModelInfo &m)
 {
@@ -43,7 +45,7 @@ rt::Result<QList<rt::agents::Agent>> resolveAgents(rt::agents::AgentRegistry &re
             QStringList known;
             for (const rt::agents::Agent &a : registry.agents())
                 known.append(a.name);
-            return rt::Error { u"usage"_s, tr("There is no agent \"%1\". Known agents: %2.").arg(name, known.join(u", "_s)) };
+            return rt::Error { u"usage"_s, Tr::tr("There is no agent \"%1\". Known agents: %2.").arg(name, known.join(u", "_s)) };
         }
         if (!model.isEmpty())
             agent->model = model;
@@ -60,7 +62,7 @@ rt::Result<QList<rt::agents::Agent>> resolveAgents(rt::agents::AgentRegistry &re
         agents.append(*agent);
     }
     if (agents.isEmpty())
-        return rt::Error { u"usage"_s, tr("--agents names no agent.") };
+        return rt::Error { u"usage"_s, Tr::tr("--agents names no agent.") };
     return agents;
 }
 
@@ -68,16 +70,16 @@ rt::Result<DefaultModelChoice> chooseDefaultModel(
     const QList<rt::agents::Agent> &agents, const QString &option, rt::llm::EndpointPool &pool)
 {
     if (!option.trimmed().isEmpty())
-        return DefaultModelChoice { option.trimmed(), tr("given with --model") };
+        return DefaultModelChoice { option.trimmed(), Tr::tr("given with --model") };
     bool needed = false;
     for (const rt::agents::Agent &a : agents)
         needed = needed || a.model.trimmed().isEmpty();
     if (!needed)
         return DefaultModelChoice {};
     if (const QString m = rt::AppSettings::value(rt::AppSettings::DefaultModel).toString().trimmed(); !m.isEmpty())
-        return DefaultModelChoice { m, tr("the default model in the settings") };
+        return DefaultModelChoice { m, Tr::tr("the default model in the settings") };
     if (const QString m = rt::AppSettings::lastModel().trimmed(); !m.isEmpty())
-        return DefaultModelChoice { m, tr("the last model used") };
+        return DefaultModelChoice { m, Tr::tr("the last model used") };
 
     // Ask the hosts, in their configured order.
     QStringList problems;
@@ -103,14 +105,14 @@ rt::Result<DefaultModelChoice> chooseDefaultModel(
         pool.setHostModels(host, names);
         for (const rt::llm::ModelInfo &m : *models) {
             if (isChatModel(m))
-                return DefaultModelChoice { m.name, tr("the first chat model installed on %1").arg(host) };
+                return DefaultModelChoice { m.name, Tr::tr("the first chat model installed on %1").arg(host) };
         }
     }
     if (!problems.isEmpty() && problems.size() == pool.hostNames().size())
         return rt::Error { rt::llm::ErrorCode::Unreachable, problems.join(u' ') };
     return rt::Error { rt::llm::ErrorCode::ModelNotFound,
-        tr("No chat model is installed, so the agents without a model cannot speak. Pull one with: "
-           "roundtable models pull llama3.2:1b") };
+        Tr::tr("No chat model is installed, so the agents without a model cannot speak. Pull one with: "
+               "roundtable models pull llama3.2:1b") };
 }
 
 } // namespace rt::cli

@@ -1,6 +1,7 @@
 // roundtable chat: stream one reply to stdout.
 #include "clicommon.h"
 #include "commands.h"
+#include "common/translate.h"
 #include "llm/chatcompletion.h"
 #include "llm/endpointpool.h"
 #include "llm/ollamaerrors.h"
@@ -17,6 +18,10 @@
 namespace rt::cli {
 
 namespace {
+struct Tr {
+    Q_DECLARE_TR_FUNCTIONS(rt::cli::chat)
+};
+
 int exitCodeFor(const rt::llm::ChatResult &result)
 {
     using namespace rt::llm;
@@ -41,26 +46,25 @@ int exitCodeFor(const rt::llm::ChatResult &result)
 int runChat(const QStringList &arguments)
 {
     QCommandLineParser parser;
-    parser.setApplicationDescription(QStringLiteral("Send PROMPT to a model and stream the reply to stdout."));
+    parser.setApplicationDescription(Tr::tr("Send PROMPT to a model and stream the reply to stdout."));
     CommonOptions common;
     common.addTo(parser, true);
-    const QCommandLineOption model(
-        QStringLiteral("model"), QStringLiteral("Model to use, e.g. llama3.2:1b (required)."), QStringLiteral("name"));
-    const QCommandLineOption system(QStringLiteral("system"), QStringLiteral("System prompt."), QStringLiteral("text"));
+    const QCommandLineOption model(QStringLiteral("model"), Tr::tr("Model to use, e.g. llama3.2:1b (required)."), QStringLiteral("name"));
+    const QCommandLineOption system(QStringLiteral("system"), Tr::tr("System prompt."), QStringLiteral("text"));
     const QCommandLineOption json(
-        QStringLiteral("json"), QStringLiteral("Print one JSON object with the text and metrics at the end instead of streaming."));
-    const QCommandLineOption temperature(QStringLiteral("temperature"), QStringLiteral("Sampling temperature (0-2)."), QStringLiteral("t"));
-    const QCommandLineOption seed(QStringLiteral("seed"), QStringLiteral("Random seed for reproducible replies."), QStringLiteral("n"));
-    const QCommandLineOption numCtx(QStringLiteral("num-ctx"), QStringLiteral("Context window in tokens."), QStringLiteral("n"));
-    const QCommandLineOption numPredict(QStringLiteral("num-predict"), QStringLiteral("Maximum tokens to generate."), QStringLiteral("n"));
-    const QCommandLineOption think(QStringLiteral("think"), QStringLiteral("Ask a thinking model to think first (shown on stderr)."));
+        QStringLiteral("json"), Tr::tr("Print one JSON object with the text and metrics at the end instead of streaming."));
+    const QCommandLineOption temperature(QStringLiteral("temperature"), Tr::tr("Sampling temperature (0-2)."), QStringLiteral("t"));
+    const QCommandLineOption seed(QStringLiteral("seed"), Tr::tr("Random seed for reproducible replies."), QStringLiteral("n"));
+    const QCommandLineOption numCtx(QStringLiteral("num-ctx"), Tr::tr("Context window in tokens."), QStringLiteral("n"));
+    const QCommandLineOption numPredict(QStringLiteral("num-predict"), Tr::tr("Maximum tokens to generate."), QStringLiteral("n"));
+    const QCommandLineOption think(QStringLiteral("think"), Tr::tr("Ask a thinking model to think first (shown on stderr)."));
     const QCommandLineOption format(
-        QStringLiteral("format"), QStringLiteral("\"json\", or a JSON schema (inline or @file)."), QStringLiteral("format"));
-    const QCommandLineOption conversation(QStringLiteral("conversation"),
-        QStringLiteral("Continue stored conversation ID (see roundtable history list)."), QStringLiteral("ID"));
-    const QCommandLineOption noSave(QStringLiteral("no-save"), QStringLiteral("Do not store this exchange in the history."));
+        QStringLiteral("format"), Tr::tr("\"json\", or a JSON schema (inline or @file)."), QStringLiteral("format"));
+    const QCommandLineOption conversation(
+        QStringLiteral("conversation"), Tr::tr("Continue stored conversation ID (see roundtable history list)."), QStringLiteral("ID"));
+    const QCommandLineOption noSave(QStringLiteral("no-save"), Tr::tr("Do not store this exchange in the history."));
     parser.addOptions({ model, system, json, temperature, seed, numCtx, numPredict, think, format, conversation, noSave });
-    parser.addPositionalArgument(QStringLiteral("prompt"), QStringLiteral("The message to send (words are joined)."));
+    parser.addPositionalArgument(QStringLiteral("prompt"), Tr::tr("The message to send (words are joined)."));
     if (!parseOrExplain(parser, arguments))
         return ExitUsage;
 
@@ -68,11 +72,11 @@ int runChat(const QStringList &arguments)
     const QString prompt = parser.positionalArguments().join(QLatin1Char(' ')).trimmed();
 
     if (!parser.isSet(conversation) && parser.value(model).trimmed().isEmpty()) {
-        err(QStringLiteral("Missing --model NAME. List the installed models with: roundtable models list"));
+        err(Tr::tr("Missing --model NAME. List the installed models with: roundtable models list"));
         return ExitUsage;
     }
     if (prompt.isEmpty()) {
-        err(QStringLiteral("Missing the prompt: roundtable chat --model NAME \"your question\""));
+        err(Tr::tr("Missing the prompt: roundtable chat --model NAME \"your question\""));
         return ExitUsage;
     }
 
@@ -82,11 +86,11 @@ int runChat(const QStringList &arguments)
         bool ok = false;
         conversationId = parser.value(conversation).toLongLong(&ok);
         if (!ok || conversationId <= 0) {
-            err(QStringLiteral("--conversation needs an id from 'roundtable history list'."));
+            err(Tr::tr("--conversation needs an id from 'roundtable history list'."));
             return ExitUsage;
         }
         if (parser.isSet(noSave)) {
-            err(QStringLiteral("--conversation and --no-save cannot be combined."));
+            err(Tr::tr("--conversation and --no-save cannot be combined."));
             return ExitUsage;
         }
     }
@@ -99,7 +103,7 @@ int runChat(const QStringList &arguments)
         if (!storage && conversationId > 0)
             return storageExit; // the reason is printed
         if (!storage)
-            err(QStringLiteral("This chat will not be saved (see above). Use --no-save to chat without the history."));
+            err(Tr::tr("This chat will not be saved (see above). Use --no-save to chat without the history."));
         if (storage && conversationId > 0) {
             auto found = waitFor(storage->conversation(conversationId));
             if (!found.ok())
@@ -115,11 +119,11 @@ int runChat(const QStringList &arguments)
     // Continuing a conversation: its model unless --model says otherwise.
     const QString modelName = parser.value(model).trimmed().isEmpty() ? stored.model : parser.value(model).trimmed();
     if (modelName.isEmpty()) {
-        err(QStringLiteral("Missing --model NAME. List the installed models with: roundtable models list"));
+        err(Tr::tr("Missing --model NAME. List the installed models with: roundtable models list"));
         return ExitUsage;
     }
     if (prompt.isEmpty()) {
-        err(QStringLiteral("Missing the prompt: roundtable chat --model NAME \"your question\""));
+        err(Tr::tr("Missing the prompt: roundtable chat --model NAME \"your question\""));
         return ExitUsage;
     }
 
@@ -150,7 +154,8 @@ int runChat(const QStringList &arguments)
         if (value.startsWith(u'@')) {
             QFile file(value.mid(1));
             if (!file.open(QIODevice::ReadOnly)) {
-                err(QStringLiteral("Cannot read the schema file %1: %2").arg(value.mid(1), file.errorString()));
+                //: %1 is a file name, %2 the reason from the system
+                err(Tr::tr("Cannot read the schema file %1: %2").arg(value.mid(1), file.errorString()));
                 return ExitUsage;
             }
             value = QString::fromUtf8(file.readAll());
@@ -160,7 +165,7 @@ int runChat(const QStringList &arguments)
         } else {
             const QJsonDocument schema = QJsonDocument::fromJson(value.toUtf8());
             if (!schema.isObject()) {
-                err(QStringLiteral("--format must be \"json\" or a JSON schema object."));
+                err(Tr::tr("--format must be \"json\" or a JSON schema object."));
                 return ExitUsage;
             }
             request.format = schema.object();
@@ -215,11 +220,14 @@ int runChat(const QStringList &arguments)
     live = stream;
     QObject::connect(&interrupts, &InterruptWatcher::interrupted, stream, &rt::llm::PooledChat::cancel);
     QObject::connect(stream, &rt::llm::PooledChat::waiting, &client, [&](qint64) {
-        if (!jsonOutput)
-            err(QStringLiteral("Waiting for %1 to start answering (it may be loading)...").arg(request.model));
+        if (!jsonOutput) {
+            //: %1 is a model name
+            err(Tr::tr("Waiting for %1 to start answering (it may be loading)...").arg(request.model));
+        }
     });
     QObject::connect(stream, &rt::llm::PooledChat::retrying, &client, [](int attempt, int delayMs, const QString &reason) {
-        err(QStringLiteral("%1 Retrying (%2) in %3 ms.").arg(reason).arg(attempt).arg(delayMs));
+        //: %1 is the reason (a whole sentence), %2 the attempt number, %3 the delay in milliseconds
+        err(Tr::tr("%1 Retrying (%2) in %3 ms.").arg(reason).arg(attempt).arg(delayMs));
     });
     QObject::connect(stream, &rt::llm::PooledChat::notice, &client, [](const QString &message) { err(message); });
     QString servedBy; // the pool host that answered
@@ -252,9 +260,9 @@ int runChat(const QStringList &arguments)
             if (id.ok()) {
                 messageId = *id;
                 if (auto saved = waitFor(storage->finishMessage(messageId, rt::llm::toCompletion(result))); !saved.ok())
-                    err(QStringLiteral("The reply could not be saved: %1").arg(saved.error().message));
+                    err(Tr::tr("The reply could not be saved: %1").arg(saved.error().message));
             } else {
-                err(QStringLiteral("The reply could not be saved: %1").arg(id.error().message));
+                err(Tr::tr("The reply could not be saved: %1").arg(id.error().message));
             }
         }
         if (jsonOutput) {
@@ -275,8 +283,10 @@ int runChat(const QStringList &arguments)
         flushOut();
         if (!result.ok())
             err(result.error.message);
-        if (!result.warning.isEmpty())
-            err(QStringLiteral("Warning: %1").arg(result.warning));
+        if (!result.warning.isEmpty()) {
+            //: %1 is a warning from the model server
+            err(Tr::tr("Warning: %1").arg(result.warning));
+        }
         QCoreApplication::exit(exitCode);
     });
     QCoreApplication::exec();

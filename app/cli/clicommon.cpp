@@ -1,6 +1,7 @@
 #include "clicommon.h"
 
 #include "common/logging.h"
+#include "common/translate.h"
 #include "llm/endpointpool.h"
 #include "llm/ollamahost.h"
 
@@ -13,6 +14,23 @@
 #include <unistd.h>
 
 namespace rt::cli {
+
+namespace {
+struct Tr {
+    Q_DECLARE_TR_FUNCTIONS(rt::cli::common)
+};
+} // namespace
+
+CommonOptions::CommonOptions()
+    : ollamaHost(QStringLiteral("ollama-host"), Tr::tr("Ollama server URL (default: $OLLAMA_HOST, settings, http://127.0.0.1:11434)."),
+        QStringLiteral("url"))
+    , verbose(QStringLiteral("verbose"), Tr::tr("Print debug output to stderr."))
+    , db(QStringLiteral("db"),
+          Tr::tr("Database: a SQLite file path or postgresql://user:pass@host:port/db (default: $ROUNDTABLE_DB, then the one chosen "
+                 "in Settings, then the app data folder)."),
+          QStringLiteral("path-or-url"))
+{
+}
 
 void CommonOptions::addTo(QCommandLineParser &parser, bool withDb) const
 {
@@ -54,15 +72,21 @@ bool parseOrExplain(QCommandLineParser &parser, const QStringList &arguments)
     parser.setSingleDashWordOptionMode(QCommandLineParser::ParseAsLongOptions);
     const QCommandLineOption help = parser.addHelpOption();
     if (!parser.parse(arguments)) {
-        err(parser.errorText() + QStringLiteral(" (see --help)"));
+        //: %1 is Qt's description of the command-line error
+        err(Tr::tr("%1 (see --help)").arg(parser.errorText()));
         return false;
     }
     if (parser.isSet(help)) {
-        // Qt names the binary by its path; the usage line names the command.
+        // Qt names the binary by its path; the usage line (the first, in
+        // whatever language Qt's own translation gives it) names the command.
         QString text = parser.helpText();
         const QString binary = QCoreApplication::arguments().value(0);
-        if (!binary.isEmpty() && !arguments.isEmpty())
-            text.replace(QStringLiteral("Usage: ") + binary, QStringLiteral("Usage: ") + arguments.constFirst());
+        if (!binary.isEmpty() && !arguments.isEmpty()) {
+            const qsizetype at = text.indexOf(binary);
+            const qsizetype firstLineEnd = text.indexOf(QLatin1Char('\n'));
+            if (at >= 0 && (firstLineEnd < 0 || at < firstLineEnd))
+                text.replace(at, binary.size(), arguments.constFirst());
+        }
         out(text);
         flushOut();
         std::exit(0);
@@ -71,7 +95,8 @@ bool parseOrExplain(QCommandLineParser &parser, const QStringList &arguments)
     if (parser.optionNames().contains(hostOption)) {
         const QString value = parser.value(hostOption);
         if (auto checked = rt::llm::parseOllamaHostStrict(value); !checked) {
-            err(QStringLiteral("--ollama-host \"%1\" is not a valid Ollama host: %2").arg(value, checked.error().message));
+            //: %1 is the value given, %2 the reason it is not valid
+            err(Tr::tr("--ollama-host \"%1\" is not a valid Ollama host: %2").arg(value, checked.error().message));
             return false;
         }
     }
@@ -106,7 +131,8 @@ bool readNumber(
     bool ok = false;
     const double v = parser.value(option).toDouble(&ok);
     if (!ok || v < low || v > high) {
-        err(QStringLiteral("--%1 must be a number from %2 to %3.").arg(option.names().constFirst()).arg(low).arg(high));
+        //: %1 is an option name (such as temperature), %2 and %3 the lowest and highest value allowed
+        err(Tr::tr("--%1 must be a number from %2 to %3.").arg(option.names().constFirst()).arg(low).arg(high));
         return false;
     }
     assign(v);

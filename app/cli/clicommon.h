@@ -20,13 +20,12 @@ namespace rt::cli {
 // also come before the subcommand (roundtable --db X history list); main()
 // moves them after it.
 struct CommonOptions {
-    QCommandLineOption ollamaHost { QStringLiteral("ollama-host"),
-        QStringLiteral("Ollama server URL (default: $OLLAMA_HOST, settings, http://127.0.0.1:11434)."), QStringLiteral("url") };
-    QCommandLineOption verbose { QStringLiteral("verbose"), QStringLiteral("Print debug output to stderr.") };
-    QCommandLineOption db { QStringLiteral("db"),
-        QStringLiteral("Database: a SQLite file path or postgresql://user:pass@host:port/db (default: $ROUNDTABLE_DB, then the one chosen "
-                       "in Settings, then the app data folder)."),
-        QStringLiteral("path-or-url") };
+    // The descriptions are translated when the options are made (clicommon.cpp).
+    CommonOptions();
+
+    QCommandLineOption ollamaHost;
+    QCommandLineOption verbose;
+    QCommandLineOption db;
 
     void addTo(QCommandLineParser &parser, bool withDb = true) const;
     // Applies --verbose. Returns the Ollama base URL to use (--ollama-host was

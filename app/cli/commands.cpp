@@ -2,6 +2,8 @@
 
 #include "llm/ollamaerrors.h"
 
+#include <QCoreApplication>
+
 namespace rt::cli {
 
 int exitCodeForErrorCode(const QString &code, int otherwise)
@@ -18,21 +20,22 @@ int exitCodeForErrorCode(const QString &code, int otherwise)
     return otherwise;
 }
 
+// The summaries are translated where they are printed, in the context "rt::cli".
 const QList<Command> &commands()
 {
     static const QList<Command> list = {
-        { "chat", "Send a prompt to a model and stream the reply", &runChat },
-        { "models", "Manage models: list, show, ps, pull, rm", &runModels },
-        { "hosts", "Manage Ollama hosts: list, add, rm, check", &runHosts },
-        { "tasks", "Long work as tasks: list, show, cancel, resume", &runTasks },
-        { "debate", "Let several agents debate a question; --resume an interrupted one", &runDebate },
-        { "eval", "Compare a single agent, a vote and a debate on questions with known answers", &runEval },
-        { "agents", "Manage agents: list, show, add, edit, rm, import, export", &runAgents },
-        { "history", "List, show, search, export and import stored chats and debates", &runHistory },
-        { "db", "Check or back up the database", &runDb },
-        { "serve", "Run the local server: /metrics for Prometheus, /health and live viewers", &runServe },
-        { "metrics", "Print stored metric samples (table, --json or --prometheus)", &runMetrics },
-        { "watch", "Watch a live debate of another Roundtable from its viewer link (read-only)", &runWatch },
+        { "chat", QT_TRANSLATE_NOOP("rt::cli", "Send a prompt to a model and stream the reply"), &runChat },
+        { "models", QT_TRANSLATE_NOOP("rt::cli", "Manage models: list, show, ps, pull, rm"), &runModels },
+        { "hosts", QT_TRANSLATE_NOOP("rt::cli", "Manage Ollama hosts: list, add, rm, check"), &runHosts },
+        { "tasks", QT_TRANSLATE_NOOP("rt::cli", "Long work as tasks: list, show, cancel, resume"), &runTasks },
+        { "debate", QT_TRANSLATE_NOOP("rt::cli", "Let several agents debate a question; --resume an interrupted one"), &runDebate },
+        { "eval", QT_TRANSLATE_NOOP("rt::cli", "Compare a single agent, a vote and a debate on questions with known answers"), &runEval },
+        { "agents", QT_TRANSLATE_NOOP("rt::cli", "Manage agents: list, show, add, edit, rm, import, export"), &runAgents },
+        { "history", QT_TRANSLATE_NOOP("rt::cli", "List, show, search, export and import stored chats and debates"), &runHistory },
+        { "db", QT_TRANSLATE_NOOP("rt::cli", "Check or back up the database"), &runDb },
+        { "serve", QT_TRANSLATE_NOOP("rt::cli", "Run the local server: /metrics for Prometheus, /health and live viewers"), &runServe },
+        { "metrics", QT_TRANSLATE_NOOP("rt::cli", "Print stored metric samples (table, --json or --prometheus)"), &runMetrics },
+        { "watch", QT_TRANSLATE_NOOP("rt::cli", "Watch a live debate of another Roundtable from its viewer link (read-only)"), &runWatch },
     };
     return list;
 }

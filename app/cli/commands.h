@@ -24,7 +24,7 @@ using CommandFn = int (*)(const QStringList &arguments);
 
 struct Command {
     const char *name;
-    const char *summary;
+    const char *summary; // English; shown as QCoreApplication::translate("rt::cli", summary)
     CommandFn run;
 };
 

@@ -13,15 +13,17 @@ using namespace rt::storage;
 
 namespace {
 
-RT_TRANSLATION_CONTEXT("rt::cli")
+struct Tr {
+    Q_DECLARE_TR_FUNCTIONS(rt::cli::db)
+};
 
 int check(const QStringList &arguments)
 {
     QCommandLineParser parser;
     CommonOptions common;
     parser.setApplicationDescription(
-        tr("Check the database for damage (SQLite: PRAGMA integrity_check, foreign keys and the search index). "
-           "Exit code 1 when a problem is found."));
+        Tr::tr("Check the database for damage (SQLite: PRAGMA integrity_check, foreign keys and the search index). "
+               "Exit code 1 when a problem is found."));
     common.addTo(parser, true);
     if (!parseOrExplain(parser, arguments))
         return ExitUsage;
@@ -37,21 +39,25 @@ int check(const QStringList &arguments)
     auto location = resolveDatabaseLocation(parser.value(common.db));
     const QString where = location.ok() ? location->displayName() : QString();
     if (!problems->isEmpty()) {
-        err(tr("The database %1 has problems:").arg(where));
+        //: %1 is the database file or address
+        err(Tr::tr("The database %1 has problems:").arg(where));
         for (const QString &p : std::as_const(*problems))
             err(QStringLiteral("  ") + p);
-        err(tr("Restore a backup (roundtable db backup FILE makes one), or copy what you can with 'roundtable history export'."));
+        err(Tr::tr("Restore a backup (roundtable db backup FILE makes one), or copy what you can with 'roundtable history export'."));
         return ExitFailure;
     }
-    outLine(tr("Database %1: OK").arg(where));
+    //: %1 is the database file or address
+    outLine(Tr::tr("Database %1: OK").arg(where));
     if (stats.ok()) {
         const QLocale locale;
-        outLine(tr("  schema %1 · conversations: %2 · messages: %3 · debates: %4 · debate turns: %5 · agents: %6 · tasks: %7")
+        //: %1 is the schema version; the others are counts. Keep the two leading spaces.
+        outLine(Tr::tr("  schema %1 · conversations: %2 · messages: %3 · debates: %4 · debate turns: %5 · agents: %6 · tasks: %7")
                     .arg(stats->schemaVersion)
                     .arg(locale.toString(stats->conversations), locale.toString(stats->messages), locale.toString(stats->debates),
                         locale.toString(stats->debateTurns), locale.toString(stats->agents), locale.toString(stats->tasks)));
         if (stats->sizeBytes >= 0)
-            outLine(tr("  size on disk %1").arg(locale.formattedDataSize(stats->sizeBytes)));
+            //: %1 is a size such as 1.2 MB. Keep the two leading spaces.
+            outLine(Tr::tr("  size on disk %1").arg(locale.formattedDataSize(stats->sizeBytes)));
     }
     return ExitOk;
 }
@@ -60,14 +66,14 @@ int backup(const QStringList &arguments)
 {
     QCommandLineParser parser;
     CommonOptions common;
-    parser.setApplicationDescription(tr("Write a consistent copy of the SQLite database to FILE, even while Roundtable is running."));
+    parser.setApplicationDescription(Tr::tr("Write a consistent copy of the SQLite database to FILE, even while Roundtable is running."));
     common.addTo(parser, true);
-    parser.addPositionalArgument(QStringLiteral("FILE"), tr("Where to write the backup (must not exist yet)."));
+    parser.addPositionalArgument(QStringLiteral("FILE"), Tr::tr("Where to write the backup (must not exist yet)."));
     if (!parseOrExplain(parser, arguments))
         return ExitUsage;
     common.apply(parser);
     if (parser.positionalArguments().size() != 1) {
-        err(tr("Give the backup file, e.g. roundtable db backup ~/roundtable-backup.sqlite"));
+        err(Tr::tr("Give the backup file, e.g. roundtable db backup ~/roundtable-backup.sqlite"));
         return ExitUsage;
     }
     int code = ExitOk;
@@ -78,15 +84,15 @@ int backup(const QStringList &arguments)
     auto done = waitFor(storage->backupTo(target));
     if (!done.ok())
         return fail(done.error());
-    outLine(tr("Backup written to %1").arg(target));
+    outLine(Tr::tr("Backup written to %1").arg(target));
     return ExitOk;
 }
 
 QString usage()
 {
-    return tr("Usage: roundtable db COMMAND [--db PATH|URL]\n"
-              "  check         verify the database (exit 1 on damage)\n"
-              "  backup FILE   online backup of a SQLite database");
+    return Tr::tr("Usage: roundtable db COMMAND [--db PATH|URL]\n"
+                  "  check         verify the database (exit 1 on damage)\n"
+                  "  backup FILE   online backup of a SQLite database");
 }
 
 } // namespace
@@ -104,7 +110,7 @@ int runDb(const QStringList &arguments)
         return check(rest);
     if (sub == u"backup")
         return backup(rest);
-    err(tr("Unknown db command \"%1\".").arg(sub) + u'\n' + usage());
+    err(Tr::tr("Unknown db command \"%1\".").arg(sub) + u'\n' + usage());
     return ExitUsage;
 }
 

@@ -35,43 +35,46 @@ namespace rt::cli {
 
 namespace {
 
-RT_TRANSLATION_CONTEXT("rt::cli::debate")
+struct Tr {
+    Q_DECLARE_TR_FUNCTIONS(rt::cli::debate)
+};
 
 struct DebateOptions {
-    QCommandLineOption question { u"question"_s, tr("The question to debate (required unless --resume)."), u"text"_s };
+    QCommandLineOption question { u"question"_s, Tr::tr("The question to debate (required unless --resume)."), u"text"_s };
     QCommandLineOption agents { u"agents"_s,
-        tr("Agents by name or id, comma-separated; NAME=MODEL sets the model "
-           "(e.g. Skeptic=qwen3:0.6b,Pragmatist,Domain expert). Default: Proponent,Skeptic,Pragmatist."),
+        Tr::tr("Agents by name or id, comma-separated; NAME=MODEL sets the model "
+               "(e.g. Skeptic=qwen3:0.6b,Pragmatist,Domain expert). Default: Proponent,Skeptic,Pragmatist."),
         u"list"_s };
-    QCommandLineOption format { u"format"_s, tr("simultaneous (default), round-robin, adversarial, council or vote."), u"name"_s };
-    QCommandLineOption rounds { u"rounds"_s, tr("Maximum rounds, 1-10 (default 3; for vote: answers per agent, default 1)."), u"n"_s };
-    QCommandLineOption consensus { u"consensus"_s, tr("Stop when this share of confidence-weighted support agrees (default 0.8)."),
+    QCommandLineOption format { u"format"_s, Tr::tr("simultaneous (default), round-robin, adversarial, council or vote."), u"name"_s };
+    QCommandLineOption rounds { u"rounds"_s, Tr::tr("Maximum rounds, 1-10 (default 3; for vote: answers per agent, default 1)."), u"n"_s };
+    QCommandLineOption consensus { u"consensus"_s, Tr::tr("Stop when this share of confidence-weighted support agrees (default 0.8)."),
         u"share"_s };
-    QCommandLineOption json { u"json"_s, tr("Print one JSON document with every turn, stance, round and the result at the end.") };
-    QCommandLineOption resume { u"resume"_s, tr("Continue debate ID from its last finished turn."), u"id"_s };
-    QCommandLineOption model { u"model"_s, tr("Model for agents that have none (default: the last model used)."), u"name"_s };
-    QCommandLineOption seed { u"seed"_s, tr("Base seed, for repeatable debates."), u"n"_s };
-    QCommandLineOption stall { u"stall-rounds"_s, tr("Stop when nobody changed position this many rounds in a row (default 1; 0 = never)."),
-        u"n"_s };
-    QCommandLineOption tokenBudget { u"token-budget"_s, tr("Stop after this many tokens (prompt + generated)."), u"n"_s };
-    QCommandLineOption timeBudget { u"time-budget"_s, tr("Stop after this many seconds."), u"seconds"_s };
-    QCommandLineOption agreement { u"agreement"_s, tr("Agreement intensity 0-10: how readily agents adopt others' views."), u"n"_s };
-    QCommandLineOption numPredict { u"max-tokens"_s, tr("Upper bound on generated tokens per turn (default 1024)."), u"n"_s };
+    QCommandLineOption json { u"json"_s, Tr::tr("Print one JSON document with every turn, stance, round and the result at the end.") };
+    QCommandLineOption resume { u"resume"_s, Tr::tr("Continue debate ID from its last finished turn."), u"id"_s };
+    QCommandLineOption model { u"model"_s, Tr::tr("Model for agents that have none (default: the last model used)."), u"name"_s };
+    QCommandLineOption seed { u"seed"_s, Tr::tr("Base seed, for repeatable debates."), u"n"_s };
+    QCommandLineOption stall { u"stall-rounds"_s,
+        Tr::tr("Stop when nobody changed position this many rounds in a row (default 1; 0 = never)."), u"n"_s };
+    QCommandLineOption tokenBudget { u"token-budget"_s, Tr::tr("Stop after this many tokens (prompt + generated)."), u"n"_s };
+    QCommandLineOption timeBudget { u"time-budget"_s, Tr::tr("Stop after this many seconds."), u"seconds"_s };
+    QCommandLineOption agreement { u"agreement"_s, Tr::tr("Agreement intensity 0-10: how readily agents adopt others' views."), u"n"_s };
+    QCommandLineOption numPredict { u"max-tokens"_s, Tr::tr("Upper bound on generated tokens per turn (default 1024)."), u"n"_s };
     QCommandLineOption embedding { u"embedding-model"_s,
-        tr("Model for grouping free-text answers (default: any installed embedding model; \"none\")."), u"name"_s };
-    QCommandLineOption noSynthesis { u"no-synthesis"_s, tr("Skip the synthesiser's summary at the end.") };
+        Tr::tr("Model for grouping free-text answers (default: any installed embedding model; \"none\")."), u"name"_s };
+    QCommandLineOption noSynthesis { u"no-synthesis"_s, Tr::tr("Skip the synthesiser's summary at the end.") };
     QCommandLineOption parallel { u"parallel"_s,
-        tr("Run the turns of a round that do not see each other at once, as the window does (each turn is printed when it ends).") };
-    QCommandLineOption note { u"note"_s, tr("Moderator note added before the first turn (repeatable)."), u"text"_s };
+        Tr::tr("Run the turns of a round that do not see each other at once, as the window does (each turn is printed when it ends).") };
+    QCommandLineOption note { u"note"_s, Tr::tr("Moderator note added before the first turn (repeatable)."), u"text"_s };
     QCommandLineOption serve { u"serve"_s,
-        tr("Serve /metrics, /health and a live view for remote viewers (the viewers link is printed) on this port while the debate runs (0 "
-           "= any free port)."),
+        Tr::tr("Serve /metrics, /health and a live view for remote viewers (the viewers link is printed) on this port while the debate "
+               "runs (0 "
+               "= any free port)."),
         u"port"_s };
-    QCommandLineOption linger { u"linger"_s, tr("With --serve: keep serving this many seconds after the debate ends (default 0)."),
+    QCommandLineOption linger { u"linger"_s, Tr::tr("With --serve: keep serving this many seconds after the debate ends (default 0)."),
         u"seconds"_s };
     QCommandLineOption interactive { u"interactive"_s,
-        tr("Read standard input while the debate runs: each line is a moderator note added between "
-           "turns; /pause, /resume and /stop control the debate.") };
+        Tr::tr("Read standard input while the debate runs: each line is a moderator note added between "
+               "turns; /pause, /resume and /stop control the debate.") };
 };
 
 // Lines typed (or piped) on standard input while the debate runs.
@@ -129,21 +132,31 @@ QString stanceLine(const rt::debate::TurnRecord &t)
 {
     using namespace rt::debate;
     if (t.info.kind == TurnKind::Ranking)
-        return tr("ranking: %1").arg(t.stance.ranking.join(u" > "_s));
+        return Tr::tr("ranking: %1").arg(t.stance.ranking.join(u" > "_s));
     if (t.info.kind == TurnKind::Verdict && t.stance.settled) {
-        return tr("verdict: %1 · winner %2 · answer %3")
-            .arg(*t.stance.settled ? tr("settled") : tr("not settled"), t.stance.winner, t.stance.answer);
+        if (*t.stance.settled) {
+            //: A judge's verdict: %1 is the winning agent, %2 the answer
+            return Tr::tr("verdict: settled · winner %1 · answer %2").arg(t.stance.winner, t.stance.answer);
+        }
+        //: A judge's verdict: %1 is the agent judged best, %2 the answer
+        return Tr::tr("verdict: not settled · winner %1 · answer %2").arg(t.stance.winner, t.stance.answer);
     }
     if (!t.stance.hasAnswer())
-        return tr("no stance");
-    QString line = tr("stance: %1").arg(t.stance.answer.simplified());
-    if (t.stance.confidence)
-        line += tr(" · confidence %1").arg(percent(*t.stance.confidence));
-    if (t.changed)
-        line += tr(" · changed");
+        return Tr::tr("no stance");
+    // The parts of the line, joined by " · ".
+    //: %1 is the answer an agent took
+    QStringList parts { Tr::tr("stance: %1").arg(t.stance.answer.simplified()) };
+    if (t.stance.confidence) {
+        //: %1 is the agent's confidence, a number from 0.00 to 1.00
+        parts.append(Tr::tr("confidence %1").arg(percent(*t.stance.confidence)));
+    }
+    if (t.changed) {
+        //: The agent changed its position in this turn
+        parts.append(Tr::tr("changed"));
+    }
     if (!t.stance.parseOk())
-        line += tr(" · (%1)").arg(rt::debate::Stance::sourceName(t.stance.source));
-    return line;
+        parts.append(u"(%1)"_s.arg(rt::debate::Stance::sourceName(t.stance.source)));
+    return parts.join(u" · "_s);
 }
 
 int exitCodeForError(const QString &code)
@@ -160,9 +173,9 @@ int runDebate(const QStringList &arguments)
 {
     using namespace rt::debate;
     QCommandLineParser parser;
-    parser.setApplicationDescription(tr("Seat several agents at one table and let them debate a question. Prints the debate "
-                                        "as it happens, then the consensus. Every finished turn is saved, so an interrupted "
-                                        "debate can be continued with --resume ID."));
+    parser.setApplicationDescription(Tr::tr("Seat several agents at one table and let them debate a question. Prints the debate "
+                                            "as it happens, then the consensus. Every finished turn is saved, so an interrupted "
+                                            "debate can be continued with --resume ID."));
     CommonOptions common;
     common.addTo(parser, true);
     const DebateOptions o;
@@ -185,7 +198,7 @@ int runDebate(const QStringList &arguments)
         bool ok = false;
         resumeId = parser.value(o.resume).toLongLong(&ok);
         if (!ok || resumeId <= 0) {
-            err(tr("--resume needs a debate id, e.g. --resume 12 (roundtable history list shows them)."));
+            err(Tr::tr("--resume needs a debate id, e.g. --resume 12 (roundtable history list shows them)."));
             return ExitUsage;
         }
         // A resumed debate keeps the settings it was started with.
@@ -196,9 +209,10 @@ int runDebate(const QStringList &arguments)
                 ignored.append(u"--"_s + option->names().constFirst());
         }
         if (!ignored.isEmpty())
-            err(tr("Note: %1 ignored; a resumed debate keeps its own settings.").arg(ignored.join(u", "_s)));
+            //: %1 lists options, such as --rounds, --format
+            err(Tr::tr("Note: %1 ignored; a resumed debate keeps its own settings.").arg(ignored.join(u", "_s)));
     } else if (parser.value(o.question).trimmed().isEmpty()) {
-        err(tr(
+        err(Tr::tr(
             "Missing --question TEXT, e.g. roundtable debate --question \"Is 91 prime?\" --agents Skeptic,Pragmatist --model llama3.2:1b"));
         return ExitUsage;
     }
@@ -209,7 +223,7 @@ int runDebate(const QStringList &arguments)
         if (parser.isSet(o.format)) {
             const auto kind = parseFormatKind(parser.value(o.format));
             if (!kind) {
-                err(tr("Unknown --format \"%1\": use simultaneous, round-robin, adversarial, council or vote.")
+                err(Tr::tr("Unknown --format \"%1\": use simultaneous, round-robin, adversarial, council or vote.")
                         .arg(parser.value(o.format)));
                 return ExitUsage;
             }
@@ -289,7 +303,7 @@ int runDebate(const QStringList &arguments)
     registerResumers(tasks, *pool, nullptr, &store);
     const rt::Status restored = await(tasks.restore());
     if (!restored)
-        err(tr("The task list could not be read (%1); the debate runs all the same.").arg(restored.error().message));
+        err(Tr::tr("The task list could not be read (%1); the debate runs all the same.").arg(restored.error().message));
     rt::debate::DebateJob *job = nullptr;
     if (resuming && restored) {
         // An interrupted task of this debate continues as that task.
@@ -343,7 +357,7 @@ int runDebate(const QStringList &arguments)
             else if (line == u"/stop"_s)
                 engine.stop();
             else if (line.startsWith(u'/'))
-                err(tr("Unknown command %1: use /pause, /resume or /stop; any other line is a moderator note.").arg(line));
+                err(Tr::tr("Unknown command %1: use /pause, /resume or /stop; any other line is a moderator note.").arg(line));
             else
                 engine.interject(line);
         });
@@ -356,11 +370,11 @@ int runDebate(const QStringList &arguments)
             return;
         }
         if (interrupts.count() > 1) {
-            err(tr("Interrupted again; quitting now."));
+            err(Tr::tr("Interrupted again; quitting now."));
             std::_Exit(ExitCancelled);
         }
         printer.closeLine();
-        err(tr("Interrupting: the turn in progress is kept as partial. Press Ctrl-C again to quit at once."));
+        err(Tr::tr("Interrupting: the turn in progress is kept as partial. Press Ctrl-C again to quit at once."));
         engine.interrupt();
     });
 
@@ -370,10 +384,11 @@ int runDebate(const QStringList &arguments)
             engine.interject(n);
         if (jsonOutput)
             return;
-        outLine(tr("Debate %1: %2").arg(info.debateId).arg(info.question));
-        outLine(tr("Format: %1 · up to %2 round(s) · consensus at %3")
+        //: %1 is the debate id, %2 the question
+        outLine(Tr::tr("Debate %1: %2").arg(info.debateId).arg(info.question));
+        //: %1 is the debate format (not translated), %2 the consensus threshold (0.00 to 1.00)
+        outLine(Tr::tr("Format: %1 · up to %n round(s) · consensus at %2", nullptr, info.maxRounds)
                     .arg(toString(info.format))
-                    .arg(info.maxRounds)
                     .arg(percent(info.threshold)));
         QStringList seats;
         for (const Seat &s : info.seats) {
@@ -382,9 +397,10 @@ int runDebate(const QStringList &arguments)
                 seat += u", "_s + toString(s.role);
             seats.append(seat + u')');
         }
-        outLine(tr("Seats: %1").arg(seats.join(u", "_s)));
+        //: %1 lists the agents with their models and roles
+        outLine(Tr::tr("Seats: %1").arg(seats.join(u", "_s)));
         if (info.resumed)
-            outLine(tr("Resuming: %n turn(s) already finished.", nullptr, info.finishedTurns));
+            outLine(Tr::tr("Resuming: %n turn(s) already finished.", nullptr, info.finishedTurns));
         flushOut();
     });
     QObject::connect(&engine, &DebateEngine::roundStarted, &engine, [&](const RoundInfo &info) {
@@ -392,9 +408,10 @@ int runDebate(const QStringList &arguments)
             return;
         printer.closeLine();
         if (info.phase == u"synthesis"_s)
-            outLine(u"\n── "_s + tr("Conclusion") + u" ──"_s);
+            outLine(u"\n── "_s + Tr::tr("Conclusion") + u" ──"_s);
         else
-            outLine(u"\n── "_s + tr("Round %1 of %2 (%3)").arg(info.round).arg(info.maxRounds).arg(info.phase) + u" ──"_s);
+            //: %3 is the round's phase (not translated)
+            outLine(u"\n── "_s + Tr::tr("Round %1 of %2 (%3)").arg(info.round).arg(info.maxRounds).arg(info.phase) + u" ──"_s);
     });
     const auto turnHead = [](const TurnInfo &t) {
         QString head = u"▸ %1 [%2]"_s.arg(t.agentName, t.model);
@@ -416,7 +433,8 @@ int runDebate(const QStringList &arguments)
         if (d.attempt != printer.attempt) {
             printer.attempt = d.attempt;
             printer.closeLine();
-            out(tr("  (asked again) "));
+            //: The model is asked again for the same turn; its new reply follows on the same line
+            out(Tr::tr("  (asked again) "));
         }
         if (!d.text.isEmpty()) {
             out(d.text);
@@ -445,11 +463,16 @@ int runDebate(const QStringList &arguments)
         QStringList groups;
         for (const AnswerGroup &g : s.groups)
             groups.append(u"%1 ×%2"_s.arg(g.answer).arg(g.seats.size()));
-        outLine(tr("Round %1 consensus: %2 on \"%3\" (%4)%5")
-                    .arg(s.round)
-                    .arg(percent(s.score))
-                    .arg(s.leadingAnswer, groups.join(u", "_s))
-                    .arg(s.flips > 0 ? tr(" · %n changed position", nullptr, s.flips) : QString()));
+        QString text;
+        if (s.flips > 0) {
+            //: %1 is the round, %2 the support (0.00 to 1.00) for the leading answer %3, %4 the answers with their votes;
+            //: %n agents changed their position
+            text = Tr::tr("Round %1 consensus: %2 on \"%3\" (%4) · %n changed position", nullptr, s.flips);
+        } else {
+            //: %1 is the round, %2 the support (0.00 to 1.00) for the leading answer %3, %4 the answers with their votes
+            text = Tr::tr("Round %1 consensus: %2 on \"%3\" (%4)");
+        }
+        outLine(text.arg(s.round).arg(percent(s.score)).arg(s.leadingAnswer, groups.join(u", "_s)));
         flushOut();
     });
     QObject::connect(&engine, &DebateEngine::noteAdded, &engine, [&](const DebateNote &n) {
@@ -458,9 +481,10 @@ int runDebate(const QStringList &arguments)
             return;
         printer.closeLine();
         if (n.kind == NoteKind::Interjection)
-            outLine(tr("  ✎ Moderator: %1").arg(n.text));
+            //: %1 is a note the moderator added
+            outLine(Tr::tr("  ✎ Moderator: %1").arg(n.text));
         else
-            outLine(tr("  ! %1").arg(n.text));
+            outLine(Tr::tr("  ! %1").arg(n.text));
         flushOut();
     });
     QObject::connect(&engine, &DebateEngine::debatePaused, &engine, [&](const PauseInfo &p) {
@@ -468,11 +492,11 @@ int runDebate(const QStringList &arguments)
         printer.closeLine();
         err(p.message);
         if (interactive) {
-            err(tr("Paused. Type /resume to continue or /stop to end the debate."));
+            err(Tr::tr("Paused. Type /resume to continue or /stop to end the debate."));
             return;
         }
         // Nobody can press resume: leave the debate paused and say how to go on.
-        err(tr("Continue later with: roundtable debate --resume %1").arg(p.debateId));
+        err(Tr::tr("Continue later with: roundtable debate --resume %1").arg(p.debateId));
         exitCode = p.reason == u"unreachable"_s ? ExitUnreachable : exitCodeForError(p.errorCode);
         if (exitCode == ExitOk || exitCode == ExitUsage)
             exitCode = ExitFailure;
@@ -481,17 +505,17 @@ int runDebate(const QStringList &arguments)
     QObject::connect(&engine, &DebateEngine::debateResumed, &engine, [&](qint64) {
         pauseReason.clear();
         if (!jsonOutput)
-            err(tr("Resumed."));
+            err(Tr::tr("Resumed."));
     });
     QObject::connect(&engine, &DebateEngine::debateInterrupted, &engine, [&](qint64 id) {
         printer.closeLine();
-        err(tr("Debate %1 interrupted. Continue with: roundtable debate --resume %1").arg(id));
+        err(Tr::tr("Debate %1 interrupted. Continue with: roundtable debate --resume %1").arg(id));
         exitCode = ExitCancelled;
         QCoreApplication::exit(exitCode);
     });
     QObject::connect(&engine, &DebateEngine::debateFailed, &engine, [&](const DebateOutcome &outcome) {
         printer.closeLine();
-        err(tr("The debate failed: %1").arg(outcome.error.message));
+        err(Tr::tr("The debate failed: %1").arg(outcome.error.message));
         exitCode = exitCodeForError(outcome.error.code);
         if (exitCode == ExitOk)
             exitCode = ExitFailure;
@@ -504,37 +528,48 @@ int runDebate(const QStringList &arguments)
             return;
         }
         printer.closeLine();
-        outLine(u"\n══ "_s + tr("Result") + u" ══"_s);
-        outLine(tr("Answer:     %1").arg(r.answer.isEmpty() ? tr("(none)") : r.answer));
-        outLine(tr("Consensus:  %1 (threshold %2)%3").arg(percent(r.score), percent(started.threshold), r.tie ? tr(" · tie") : QString()));
-        outLine(tr("Stopped:    %1").arg(r.stopDetail));
-        outLine(tr("Confidence: %1 (mean)").arg(percent(r.meanConfidence)));
+        outLine(u"\n══ "_s + Tr::tr("Result") + u" ══"_s);
+        outLine(Tr::tr("Answer:     %1").arg(r.answer.isEmpty() ? Tr::tr("(none)") : r.answer));
+        if (r.tie) {
+            //: %1 is the support for the answer, %2 the threshold (both 0.00 to 1.00); the answers tied
+            outLine(Tr::tr("Consensus:  %1 (threshold %2) · tie").arg(percent(r.score), percent(started.threshold)));
+        } else {
+            //: %1 is the support for the answer, %2 the threshold (both 0.00 to 1.00)
+            outLine(Tr::tr("Consensus:  %1 (threshold %2)").arg(percent(r.score), percent(started.threshold)));
+        }
+        //: %1 is why the debate stopped. Keep the labels of the result lines aligned.
+        outLine(Tr::tr("Stopped:    %1").arg(r.stopDetail));
+        outLine(Tr::tr("Confidence: %1 (mean)").arg(percent(r.meanConfidence)));
         if (!r.verdictWinner.isEmpty())
-            outLine(tr("Verdict:    %1").arg(r.verdictWinner));
+            outLine(Tr::tr("Verdict:    %1").arg(r.verdictWinner));
         if (!r.ranking.isEmpty()) {
             QStringList points;
             for (auto it = r.ranking.constBegin(); it != r.ranking.constEnd(); ++it)
                 points.append(u"%1 %2"_s.arg(it.key()).arg(it.value().toDouble()));
-            outLine(tr("Peer ranking (Borda): %1").arg(points.join(u", "_s)));
+            //: %1 lists agents with their points
+            outLine(Tr::tr("Peer ranking (Borda): %1").arg(points.join(u", "_s)));
         }
         for (const Dissent &d : r.dissent) {
-            QString line = tr("Dissent:    %1: %2").arg(d.agentName, d.answer);
+            //: %1 is an agent name, %2 its answer
+            QString line = Tr::tr("Dissent:    %1: %2").arg(d.agentName, d.answer);
             if (!d.reasons.isEmpty())
                 line += u" — "_s + d.reasons.join(u"; "_s);
             outLine(line);
         }
         if (!r.synthesis.isEmpty())
-            outLine(tr("Synthesis (%1): %2").arg(r.synthesisBy, r.synthesis));
+            //: %1 is the agent who wrote the summary, %2 the summary
+            outLine(Tr::tr("Synthesis (%1): %2").arg(r.synthesisBy, r.synthesis));
         QStringList flips;
         for (int f : r.flipsPerRound)
             flips.append(QString::number(f));
-        outLine(tr("Cost:       %1 model call(s) · %2 prompt + %3 generated tokens · %4 s · position changes per round: %5")
-                    .arg(r.calls)
+        //: %n model requests; %1 and %2 token counts, %3 seconds, %4 the number of agents that changed position in each round
+        outLine(Tr::tr(
+            "Cost:       %n model call(s) · %1 prompt + %2 generated tokens · %3 s · position changes per round: %4", nullptr, r.calls)
                     .arg(r.promptTokens)
                     .arg(r.evalTokens)
                     .arg(double(r.durationMs) / 1000.0, 0, 'f', 1)
                     .arg(flips.isEmpty() ? u"-"_s : flips.join(u" "_s)));
-        outLine(tr("Saved as debate %1.").arg(r.debateId));
+        outLine(Tr::tr("Saved as debate %1.").arg(r.debateId));
         flushOut();
         QCoreApplication::exit(exitCode);
     });
@@ -552,16 +587,16 @@ int runDebate(const QStringList &arguments)
         [&](const rt::tasks::TaskInfo &t) {
             if (t.id != taskId || ended)
                 return;
-            err(t.error.isEmpty() ? tr("The debate could not start.") : t.error);
+            err(t.error.isEmpty() ? Tr::tr("The debate could not start.") : t.error);
             exitCode = ExitFailure;
             QCoreApplication::exit(exitCode);
         },
         Qt::QueuedConnection);
     if (fresh) {
-        const QString title = resuming ? tr("Debate %1").arg(resumeId) : rt::debate::DebateJob::title(config.question);
+        const QString title = resuming ? Tr::tr("Debate %1").arg(resumeId) : rt::debate::DebateJob::title(config.question);
         const rt::Result<qint64> submitted = await(tasks.submit(rt::debate::DebateJob::Kind, title, std::move(fresh)));
         if (!submitted) {
-            err(tr("The debate could not be started as a task: %1").arg(submitted.error().message));
+            err(Tr::tr("The debate could not be started as a task: %1").arg(submitted.error().message));
             return ExitFailure;
         }
         taskId = *submitted;
@@ -574,7 +609,8 @@ int runDebate(const QStringList &arguments)
     QCoreApplication::exec();
     if (metrics && lingerSeconds > 0 && exitCode != ExitCancelled) {
         flushOut();
-        err(tr("Serving for %n more second(s); Ctrl-C stops.", nullptr, int(lingerSeconds)));
+        //: The local server keeps serving after the debate ended
+        err(Tr::tr("Serving for %n more second(s); Ctrl-C stops.", nullptr, int(lingerSeconds)));
         QTimer::singleShot(int(lingerSeconds * 1000), &interrupts, [] { QCoreApplication::exit(0); });
         QObject::connect(&interrupts, &InterruptWatcher::interrupted, &interrupts, [] { QCoreApplication::exit(0); });
         QCoreApplication::exec();

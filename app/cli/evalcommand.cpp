@@ -22,7 +22,9 @@ namespace rt::cli {
 
 namespace {
 
-RT_TRANSLATION_CONTEXT("rt::cli::eval")
+struct Tr {
+    Q_DECLARE_TR_FUNCTIONS(rt::cli::eval)
+};
 
 QString padded(const QString &s, int width)
 {
@@ -35,23 +37,23 @@ int runEval(const QStringList &arguments)
 {
     using namespace rt::debate;
     QCommandLineParser parser;
-    parser.setApplicationDescription(tr("Answer a set of questions with known answers three ways: the first agent alone, a vote "
-                                        "of independent answers using as many model calls as the debate, and the debate. Prints "
-                                        "accuracy, model calls, rounds, tokens and position changes per round, so you can judge "
-                                        "debate on your own models."));
+    parser.setApplicationDescription(Tr::tr("Answer a set of questions with known answers three ways: the first agent alone, a vote "
+                                            "of independent answers using as many model calls as the debate, and the debate. Prints "
+                                            "accuracy, model calls, rounds, tokens and position changes per round, so you can judge "
+                                            "debate on your own models."));
     CommonOptions common;
     common.addTo(parser, true);
-    const QCommandLineOption agentsOpt(
-        u"agents"_s, tr("Agents by name, comma-separated; NAME=MODEL sets the model (default Proponent,Skeptic,Pragmatist)."), u"list"_s);
+    const QCommandLineOption agentsOpt(u"agents"_s,
+        Tr::tr("Agents by name, comma-separated; NAME=MODEL sets the model (default Proponent,Skeptic,Pragmatist)."), u"list"_s);
     const QCommandLineOption questionsOpt(
-        u"questions"_s, tr("Question file (JSON or JSON lines with question and answer), or builtin (default)."), u"file"_s);
-    const QCommandLineOption formatOpt(u"format"_s, tr("Debate format (default simultaneous)."), u"name"_s);
-    const QCommandLineOption roundsOpt(u"rounds"_s, tr("Maximum debate rounds (default 3)."), u"n"_s);
-    const QCommandLineOption consensusOpt(u"consensus"_s, tr("Consensus threshold (default 0.8)."), u"share"_s);
-    const QCommandLineOption modelOpt(u"model"_s, tr("Model for agents that have none."), u"name"_s);
-    const QCommandLineOption seedOpt(u"seed"_s, tr("Base seed (default 1)."), u"n"_s);
-    const QCommandLineOption limitOpt(u"limit"_s, tr("Only the first N questions."), u"n"_s);
-    const QCommandLineOption jsonOpt(u"json"_s, tr("Print the report as JSON."));
+        u"questions"_s, Tr::tr("Question file (JSON or JSON lines with question and answer), or builtin (default)."), u"file"_s);
+    const QCommandLineOption formatOpt(u"format"_s, Tr::tr("Debate format (default simultaneous)."), u"name"_s);
+    const QCommandLineOption roundsOpt(u"rounds"_s, Tr::tr("Maximum debate rounds (default 3)."), u"n"_s);
+    const QCommandLineOption consensusOpt(u"consensus"_s, Tr::tr("Consensus threshold (default 0.8)."), u"share"_s);
+    const QCommandLineOption modelOpt(u"model"_s, Tr::tr("Model for agents that have none."), u"name"_s);
+    const QCommandLineOption seedOpt(u"seed"_s, Tr::tr("Base seed (default 1)."), u"n"_s);
+    const QCommandLineOption limitOpt(u"limit"_s, Tr::tr("Only the first N questions."), u"n"_s);
+    const QCommandLineOption jsonOpt(u"json"_s, Tr::tr("Print the report as JSON."));
     parser.addOptions({ agentsOpt, questionsOpt, formatOpt, roundsOpt, consensusOpt, modelOpt, seedOpt, limitOpt, jsonOpt });
     if (!parseOrExplain(parser, arguments))
         return ExitUsage;
@@ -64,7 +66,7 @@ int runEval(const QStringList &arguments)
     if (parser.isSet(formatOpt)) {
         const auto kind = parseFormatKind(parser.value(formatOpt));
         if (!kind || *kind == FormatKind::Vote) {
-            err(tr("--format must be simultaneous, round-robin, adversarial or council (vote is always run as the baseline)."));
+            err(Tr::tr("--format must be simultaneous, round-robin, adversarial or council (vote is always run as the baseline)."));
             return ExitUsage;
         }
         base.format = *kind;
@@ -80,7 +82,7 @@ int runEval(const QStringList &arguments)
     if (ok && parser.isSet(limitOpt))
         limit = parser.value(limitOpt).toInt(&ok);
     if (!ok || limit < 0) {
-        err(tr("--rounds, --consensus, --seed and --limit take numbers."));
+        err(Tr::tr("--rounds, --consensus, --seed and --limit take numbers."));
         return ExitUsage;
     }
 
@@ -125,16 +127,17 @@ int runEval(const QStringList &arguments)
     EvalRunner runner(pool.get());
     InterruptWatcher interrupts;
     QObject::connect(&interrupts, &InterruptWatcher::interrupted, &runner, [&] {
-        err(tr("Cancelling the evaluation..."));
+        err(Tr::tr("Cancelling the evaluation..."));
         runner.cancel();
         exitCode = ExitCancelled;
     });
     QObject::connect(&runner, &EvalRunner::progress, &runner, [&](int done, int total, const QString &id, const QString &mode) {
-        err(tr("[%1/%2] %3: %4").arg(done + 1).arg(total).arg(id, mode));
+        //: Progress: %1 of %2 steps, %3 the question id, %4 the mode (single, vote or debate: not translated)
+        err(Tr::tr("[%1/%2] %3: %4").arg(done + 1).arg(total).arg(id, mode));
     });
     QObject::connect(&runner, &EvalRunner::failed, &runner, [&](const rt::Error &error) {
         if (exitCode != ExitCancelled) {
-            err(tr("The evaluation stopped: %1").arg(error.message));
+            err(Tr::tr("The evaluation stopped: %1").arg(error.message));
             exitCode = error.code == rt::llm::ErrorCode::ModelNotFound                              ? ExitModelNotFound
                 : (error.code == rt::llm::ErrorCode::Unreachable || error.code == u"unreachable"_s) ? ExitUnreachable
                                                                                                     : ExitFailure;
@@ -151,13 +154,16 @@ int runEval(const QStringList &arguments)
         QStringList names;
         for (const rt::agents::Agent &a : base.agents)
             names.append(u"%1 (%2)"_s.arg(a.name, a.model.isEmpty() ? base.defaultModel : a.model));
-        outLine(tr("Question set: %1 (%n question(s))", nullptr, int(questions.questions.size())).arg(report.questionSet));
-        outLine(tr("Agents: %1 · single = %2 alone · debate: %3, up to %4 round(s)")
+        //: %1 is the name of the question set
+        outLine(Tr::tr("Question set: %1 (%n question(s))", nullptr, int(questions.questions.size())).arg(report.questionSet));
+        //: %1 the agents with their models, %2 the first agent, %3 the debate format (not translated), %4 the most rounds
+        outLine(Tr::tr("Agents: %1 · single = %2 alone · debate: %3, up to %4 round(s)")
                     .arg(names.join(u", "_s), base.agents.constFirst().name, toString(base.format))
                     .arg(base.maxRounds));
         outLine(QString());
-        outLine(padded(tr("mode"), 8) + padded(tr("accuracy"), 16) + padded(tr("calls"), 8) + padded(tr("calls/q"), 9)
-            + padded(tr("rounds/q"), 10) + padded(tr("tokens"), 10) + tr("position changes per round"));
+        //: Column headings of the report; calls/q and rounds/q are per question. Keep them short.
+        outLine(padded(Tr::tr("mode"), 8) + padded(Tr::tr("accuracy"), 16) + padded(Tr::tr("calls"), 8) + padded(Tr::tr("calls/q"), 9)
+            + padded(Tr::tr("rounds/q"), 10) + padded(Tr::tr("tokens"), 10) + Tr::tr("position changes per round"));
         for (const EvalModeStats &m : report.modes) {
             const double n = std::max(1, m.questions);
             QStringList flips;
@@ -176,7 +182,8 @@ int runEval(const QStringList &arguments)
             QStringList reasons;
             for (auto it = m.stopReasons.cbegin(); it != m.stopReasons.cend(); ++it)
                 reasons.append(u"%1 %2"_s.arg(it.key()).arg(it.value()));
-            outLine(tr("Debate: %1 right-to-wrong and %2 wrong-to-right changes; stopped by %3.")
+            //: %1 and %2 are counts of position changes, %3 the reasons the debates stopped with their counts
+            outLine(Tr::tr("Debate: %1 right-to-wrong and %2 wrong-to-right changes; stopped by %3.")
                         .arg(m.correctToWrong)
                         .arg(m.wrongToCorrect)
                         .arg(reasons.join(u", "_s)));
@@ -191,16 +198,16 @@ int runEval(const QStringList &arguments)
                 voteStats = &m;
         }
         if (debateStats && voteStats) {
-            outLine(tr("Model calls compared: debate %1 (%2 repairs), vote %3 (%4 repairs). The vote asks for exactly as many "
-                       "answers as the debate made calls; its own repairs are the only difference. Much of debate's gain over a "
-                       "single model usually comes from voting.")
+            outLine(Tr::tr("Model calls compared: debate %1 (%2 repairs), vote %3 (%4 repairs). The vote asks for exactly as many "
+                           "answers as the debate made calls; its own repairs are the only difference. Much of debate's gain over a "
+                           "single model usually comes from voting.")
                         .arg(debateStats->calls)
                         .arg(debateStats->repairCalls)
                         .arg(voteStats->calls)
                         .arg(voteStats->repairCalls));
         }
         if (report.simulated)
-            outLine(tr("Note: %1").arg(EvalReport::simulatedNote()));
+            outLine(Tr::tr("Note: %1").arg(EvalReport::simulatedNote()));
         flushOut();
         QCoreApplication::exit(ExitOk);
     });

@@ -19,7 +19,9 @@ using namespace rt::storage;
 
 namespace {
 
-RT_TRANSLATION_CONTEXT("rt::cli")
+struct Tr {
+    Q_DECLARE_TR_FUNCTIONS(rt::cli::history)
+};
 
 QString shortTime(const QDateTime &t)
 {
@@ -49,11 +51,12 @@ void printJson(const QJsonDocument &doc)
 struct Sub {
     QCommandLineParser parser;
     CommonOptions common;
-    QCommandLineOption json { QStringLiteral("json"), tr("Print JSON instead of text.") };
-    QCommandLineOption debate { QStringLiteral("debate"), tr("ID is a debate, not a conversation.") };
-    QCommandLineOption limit { QStringLiteral("limit"), tr("At most N entries (default %1)."), QStringLiteral("N") };
-    QCommandLineOption format { QStringLiteral("format"), tr("md (Markdown) or json."), QStringLiteral("md|json") };
-    QCommandLineOption output { { QStringLiteral("o"), QStringLiteral("output") }, tr("Write to FILE instead of standard output."),
+    QCommandLineOption json { QStringLiteral("json"), Tr::tr("Print JSON instead of text.") };
+    QCommandLineOption debate { QStringLiteral("debate"), Tr::tr("ID is a debate, not a conversation.") };
+    //: %1 is the default number of entries
+    QCommandLineOption limit { QStringLiteral("limit"), Tr::tr("At most N entries (default %1)."), QStringLiteral("N") };
+    QCommandLineOption format { QStringLiteral("format"), Tr::tr("md (Markdown) or json."), QStringLiteral("md|json") };
+    QCommandLineOption output { { QStringLiteral("o"), QStringLiteral("output") }, Tr::tr("Write to FILE instead of standard output."),
         QStringLiteral("FILE") };
 };
 
@@ -62,7 +65,7 @@ int parseId(const QString &text, qint64 *id)
     bool ok = false;
     *id = text.toLongLong(&ok);
     if (!ok || *id <= 0) {
-        err(tr("\"%1\" is not an id. Run 'roundtable history list' to see the ids.").arg(text));
+        err(Tr::tr("\"%1\" is not an id. Run 'roundtable history list' to see the ids.").arg(text));
         return ExitUsage;
     }
     return ExitOk;
@@ -71,7 +74,7 @@ int parseId(const QString &text, qint64 *id)
 int list(const QStringList &arguments)
 {
     Sub s;
-    s.parser.setApplicationDescription(tr("List stored conversations and debates, most recent first."));
+    s.parser.setApplicationDescription(Tr::tr("List stored conversations and debates, most recent first."));
     s.common.addTo(s.parser, true);
     s.parser.addOption(s.json);
     s.limit.setDescription(s.limit.description().arg(50));
@@ -84,7 +87,7 @@ int list(const QStringList &arguments)
         bool ok = false;
         limit = s.parser.value(s.limit).toInt(&ok);
         if (!ok || limit <= 0) {
-            err(tr("--limit needs a positive number."));
+            err(Tr::tr("--limit needs a positive number."));
             return ExitUsage;
         }
     }
@@ -117,15 +120,17 @@ int list(const QStringList &arguments)
         return ExitOk;
     }
     if (conversations->isEmpty() && debates->isEmpty()) {
-        outLine(tr("Nothing stored yet. Conversations from 'roundtable chat' and debates appear here."));
+        outLine(Tr::tr("Nothing stored yet. Conversations from 'roundtable chat' and debates appear here."));
         return ExitOk;
     }
     if (!conversations->isEmpty()) {
-        outLine(tr("Conversations"));
+        outLine(Tr::tr("Conversations"));
         outLine(QStringLiteral("%1  %2  %3  %4")
-                    .arg(tr("ID").rightJustified(6), tr("Last activity").leftJustified(16), tr("Msgs").rightJustified(5), tr("Title")));
+                    .arg(Tr::tr("ID").rightJustified(6), Tr::tr("Last activity").leftJustified(16),
+                        //: Column heading: the number of messages; keep it short
+                        Tr::tr("Msgs").rightJustified(5), Tr::tr("Title")));
         for (const Conversation &c : std::as_const(*conversations)) {
-            QString title = c.title.isEmpty() ? tr("(untitled)") : c.title;
+            QString title = c.title.isEmpty() ? Tr::tr("(untitled)") : c.title;
             if (!c.model.isEmpty())
                 title += QStringLiteral(" [%1]").arg(c.model);
             outLine(QStringLiteral("%1  %2  %3  %4")
@@ -136,9 +141,10 @@ int list(const QStringList &arguments)
     if (!debates->isEmpty()) {
         if (!conversations->isEmpty())
             outLine(QString());
-        outLine(tr("Debates (use --debate with show/export)"));
+        outLine(Tr::tr("Debates (use --debate with show/export)"));
         outLine(QStringLiteral("%1  %2  %3  %4")
-                    .arg(tr("ID").rightJustified(6), tr("Started").leftJustified(16), tr("Status").leftJustified(11), tr("Question")));
+                    .arg(Tr::tr("ID").rightJustified(6), Tr::tr("Started").leftJustified(16), Tr::tr("Status").leftJustified(11),
+                        Tr::tr("Question")));
         for (const Debate &d : std::as_const(*debates)) {
             outLine(QStringLiteral("%1  %2  %3  %4")
                         .arg(QString::number(d.id).rightJustified(6), shortTime(d.createdAt).leftJustified(16),
@@ -151,16 +157,16 @@ int list(const QStringList &arguments)
 int show(const QStringList &arguments)
 {
     Sub s;
-    s.parser.setApplicationDescription(tr("Print one stored conversation (or debate with --debate)."));
+    s.parser.setApplicationDescription(Tr::tr("Print one stored conversation (or debate with --debate)."));
     s.common.addTo(s.parser, true);
     s.parser.addOption(s.debate);
     s.parser.addOption(s.json);
-    s.parser.addPositionalArgument(QStringLiteral("ID"), tr("Conversation or debate id (see 'roundtable history list')."));
+    s.parser.addPositionalArgument(QStringLiteral("ID"), Tr::tr("Conversation or debate id (see 'roundtable history list')."));
     if (!parseOrExplain(s.parser, arguments))
         return ExitUsage;
     s.common.apply(s.parser);
     if (s.parser.positionalArguments().size() != 1) {
-        err(tr("Give exactly one id, e.g. roundtable history show 12"));
+        err(Tr::tr("Give exactly one id, e.g. roundtable history show 12"));
         return ExitUsage;
     }
     qint64 id = 0;
@@ -181,19 +187,19 @@ int show(const QStringList &arguments)
 int search(const QStringList &arguments)
 {
     Sub s;
-    s.parser.setApplicationDescription(tr("Full-text search over all messages and debate turns. Every word must occur; "
-                                          "quotes, * and other symbols are searched as plain text."));
+    s.parser.setApplicationDescription(Tr::tr("Full-text search over all messages and debate turns. Every word must occur; "
+                                              "quotes, * and other symbols are searched as plain text."));
     s.common.addTo(s.parser, true);
     s.parser.addOption(s.json);
     s.limit.setDescription(s.limit.description().arg(20));
     s.parser.addOption(s.limit);
-    s.parser.addPositionalArgument(QStringLiteral("TEXT"), tr("Words to look for."));
+    s.parser.addPositionalArgument(QStringLiteral("TEXT"), Tr::tr("Words to look for."));
     if (!parseOrExplain(s.parser, arguments))
         return ExitUsage;
     s.common.apply(s.parser);
     const QString text = s.parser.positionalArguments().join(u' ');
     if (text.trimmed().isEmpty()) {
-        err(tr("Say what to search for, e.g. roundtable history search tomato soup"));
+        err(Tr::tr("Say what to search for, e.g. roundtable history search tomato soup"));
         return ExitUsage;
     }
     SearchOptions options;
@@ -201,7 +207,7 @@ int search(const QStringList &arguments)
         bool ok = false;
         options.limit = s.parser.value(s.limit).toInt(&ok);
         if (!ok || options.limit <= 0) {
-            err(tr("--limit needs a positive number."));
+            err(Tr::tr("--limit needs a positive number."));
             return ExitUsage;
         }
     }
@@ -234,12 +240,13 @@ int search(const QStringList &arguments)
         return ExitOk;
     }
     if (hits->isEmpty()) {
-        outLine(tr("No matches for \"%1\".").arg(text));
+        outLine(Tr::tr("No matches for \"%1\".").arg(text));
         return ExitOk;
     }
     for (const SearchHit &h : std::as_const(*hits)) {
         const bool message = h.kind == SearchHit::Kind::Message;
-        const QString where = message ? tr("conversation %1").arg(h.parentId) : tr("debate %1").arg(h.parentId);
+        //: %1 is the id of the conversation or debate a search hit is in
+        const QString where = message ? Tr::tr("conversation %1").arg(h.parentId) : Tr::tr("debate %1").arg(h.parentId);
         QString title = h.parentTitle.isEmpty() ? QString() : QStringLiteral(" \"%1\"").arg(oneLine(h.parentTitle, 50));
         outLine(QStringLiteral("%1%2 · %3 · %4").arg(where, title, h.who, shortTime(h.createdAt)));
         outLine(QStringLiteral("    ") + oneLine(h.snippet, 400));
@@ -250,18 +257,18 @@ int search(const QStringList &arguments)
 int exportCommand(const QStringList &arguments)
 {
     Sub s;
-    s.parser.setApplicationDescription(tr("Export a conversation (or a debate with --debate) as Markdown or JSON. "
-                                          "The JSON form can be imported again with 'roundtable history import'."));
+    s.parser.setApplicationDescription(Tr::tr("Export a conversation (or a debate with --debate) as Markdown or JSON. "
+                                              "The JSON form can be imported again with 'roundtable history import'."));
     s.common.addTo(s.parser, true);
     s.parser.addOption(s.debate);
     s.parser.addOption(s.format);
     s.parser.addOption(s.output);
-    s.parser.addPositionalArgument(QStringLiteral("ID"), tr("Conversation or debate id."));
+    s.parser.addPositionalArgument(QStringLiteral("ID"), Tr::tr("Conversation or debate id."));
     if (!parseOrExplain(s.parser, arguments))
         return ExitUsage;
     s.common.apply(s.parser);
     if (s.parser.positionalArguments().size() != 1) {
-        err(tr("Give exactly one id, e.g. roundtable history export 12 --format md"));
+        err(Tr::tr("Give exactly one id, e.g. roundtable history export 12 --format md"));
         return ExitUsage;
     }
     qint64 id = 0;
@@ -272,7 +279,7 @@ int exportCommand(const QStringList &arguments)
     if (formatName == u"json") {
         format = ExportFormat::Json;
     } else if (!formatName.isEmpty() && formatName != u"md" && formatName != u"markdown") {
-        err(tr("Unknown format \"%1\": use --format md or --format json.").arg(formatName));
+        err(Tr::tr("Unknown format \"%1\": use --format md or --format json.").arg(formatName));
         return ExitUsage;
     }
     int code = ExitOk;
@@ -289,10 +296,11 @@ int exportCommand(const QStringList &arguments)
     }
     QSaveFile file(path);
     if (!file.open(QIODevice::WriteOnly) || file.write(*data) != data->size() || !file.commit()) {
-        err(tr("Cannot write %1: %2. Check the folder exists and is writable.").arg(path, file.errorString()));
+        //: %1 is a file name, %2 the reason from the system
+        err(Tr::tr("Cannot write %1: %2. Check the folder exists and is writable.").arg(path, file.errorString()));
         return ExitFailure;
     }
-    err(tr("Exported to %1").arg(path));
+    err(Tr::tr("Exported to %1").arg(path));
     return ExitOk;
 }
 
@@ -300,15 +308,15 @@ int importCommand(const QStringList &arguments)
 {
     Sub s;
     s.parser.setApplicationDescription(
-        tr("Import a conversation or debate from a JSON file made by 'roundtable history export --format json'. "
-           "It gets a new id; the original is not touched."));
+        Tr::tr("Import a conversation or debate from a JSON file made by 'roundtable history export --format json'. "
+               "It gets a new id; the original is not touched."));
     s.common.addTo(s.parser, true);
-    s.parser.addPositionalArgument(QStringLiteral("FILE"), tr("The JSON export ('-' for standard input)."));
+    s.parser.addPositionalArgument(QStringLiteral("FILE"), Tr::tr("The JSON export ('-' for standard input)."));
     if (!parseOrExplain(s.parser, arguments))
         return ExitUsage;
     s.common.apply(s.parser);
     if (s.parser.positionalArguments().size() != 1) {
-        err(tr("Give exactly one file, e.g. roundtable history import chat.json"));
+        err(Tr::tr("Give exactly one file, e.g. roundtable history import chat.json"));
         return ExitUsage;
     }
     const QString path = s.parser.positionalArguments().constFirst();
@@ -321,7 +329,8 @@ int importCommand(const QStringList &arguments)
         opened = file.open(QIODevice::ReadOnly);
     }
     if (!opened) {
-        err(tr("Cannot read %1: %2").arg(path, file.errorString()));
+        //: %1 is a file name, %2 the reason from the system
+        err(Tr::tr("Cannot read %1: %2").arg(path, file.errorString()));
         return ExitFailure;
     }
     const QByteArray json = file.readAll();
@@ -333,21 +342,23 @@ int importCommand(const QStringList &arguments)
     if (!imported.ok())
         return fail(imported.error());
     if (imported->kind == ImportResult::Kind::Debate)
-        outLine(tr("Imported debate %1 with %2 turn(s).").arg(imported->id).arg(imported->items));
+        //: %1 is the new debate id, %2 the number of turns
+        outLine(Tr::tr("Imported debate %1 with %n turn(s).", nullptr, int(imported->items)).arg(imported->id));
     else
-        outLine(tr("Imported conversation %1 with %2 message(s).").arg(imported->id).arg(imported->items));
+        //: %1 is the new conversation id, %2 the number of messages
+        outLine(Tr::tr("Imported conversation %1 with %n message(s).", nullptr, int(imported->items)).arg(imported->id));
     return ExitOk;
 }
 
 QString usage()
 {
-    return tr("Usage: roundtable history COMMAND [options]\n"
-              "  list [--json] [--limit N]                   stored conversations and debates\n"
-              "  show ID [--debate] [--json]                 print one conversation or debate\n"
-              "  search TEXT [--json] [--limit N]            full-text search\n"
-              "  export ID --format md|json [-o FILE] [--debate]\n"
-              "  import FILE                                 import a JSON export\n"
-              "All take --db PATH|URL (default: $ROUNDTABLE_DB, then Settings, then the app data folder).");
+    return Tr::tr("Usage: roundtable history COMMAND [options]\n"
+                  "  list [--json] [--limit N]                   stored conversations and debates\n"
+                  "  show ID [--debate] [--json]                 print one conversation or debate\n"
+                  "  search TEXT [--json] [--limit N]            full-text search\n"
+                  "  export ID --format md|json [-o FILE] [--debate]\n"
+                  "  import FILE                                 import a JSON export\n"
+                  "All take --db PATH|URL (default: $ROUNDTABLE_DB, then Settings, then the app data folder).");
 }
 
 } // namespace
@@ -371,7 +382,7 @@ int runHistory(const QStringList &arguments)
         return exportCommand(rest);
     if (sub == u"import")
         return importCommand(rest);
-    err(tr("Unknown history command \"%1\".").arg(sub) + u'\n' + usage());
+    err(Tr::tr("Unknown history command \"%1\".").arg(sub) + u'\n' + usage());
     return ExitUsage;
 }
 

@@ -22,7 +22,9 @@ namespace rt::cli {
 
 namespace {
 
-RT_TRANSLATION_CONTEXT("rt::cli::hosts")
+struct Tr {
+    Q_DECLARE_TR_FUNCTIONS(rt::cli::hosts)
+};
 
 // Hosts saved in the settings (not the implicit default).
 QList<rt::llm::HostConfig> savedHosts()
@@ -51,32 +53,33 @@ int listHosts(const QCommandLineParser &parser, const CommonOptions &common, boo
         outLine(QString::fromUtf8(QJsonDocument(toJson(hosts, !saved.isEmpty())).toJson(QJsonDocument::Compact)));
         return ExitOk;
     }
-    QList<QStringList> rows { { tr("NAME"), tr("URL"), tr("MAX REQUESTS") } };
+    QList<QStringList> rows { { Tr::tr("NAME"), Tr::tr("URL"), Tr::tr("MAX REQUESTS") } };
     for (const rt::llm::HostConfig &h : hosts)
         rows.append({ h.name, rt::llm::displayHost(h.url), QString::number(h.maxConcurrent) });
     out(formatTable(rows));
     if (saved.isEmpty() && !parser.isSet(common.ollamaHost))
-        outLine(tr("(No host is saved, so Roundtable uses this one, from $OLLAMA_HOST or the default. "
-                   "Add hosts with: roundtable hosts add NAME URL)"));
+        outLine(Tr::tr("(No host is saved, so Roundtable uses this one, from $OLLAMA_HOST or the default. "
+                       "Add hosts with: roundtable hosts add NAME URL)"));
     return ExitOk;
 }
 
 int addHost(const QStringList &positional, const QCommandLineParser &parser, const QCommandLineOption &maxOption)
 {
     if (positional.size() != 3) {
-        err(tr("Usage: roundtable hosts add NAME URL [--max-concurrent N], e.g. roundtable hosts add gpu-box http://10.0.0.5:11434"));
+        err(Tr::tr("Usage: roundtable hosts add NAME URL [--max-concurrent N], e.g. roundtable hosts add gpu-box http://10.0.0.5:11434"));
         return ExitUsage;
     }
     const QString name = positional.at(1).trimmed();
     static const QRegularExpression validName(u"^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$"_s);
     if (!validName.match(name).hasMatch()) {
-        err(tr("The host name \"%1\" is not valid: use letters, digits, '.', '_' or '-' (up to 40), starting with a letter or digit.")
+        err(Tr::tr("The host name \"%1\" is not valid: use letters, digits, '.', '_' or '-' (up to 40), starting with a letter or digit.")
                 .arg(name));
         return ExitUsage;
     }
     const auto url = rt::llm::parseOllamaHostStrict(positional.at(2));
     if (!url) {
-        err(tr("\"%1\" is not a valid Ollama host: %2").arg(positional.at(2), url.error().message));
+        //: %1 is the address given, %2 the reason it is not valid
+        err(Tr::tr("\"%1\" is not a valid Ollama host: %2").arg(positional.at(2), url.error().message));
         return ExitUsage;
     }
     rt::llm::HostConfig host;
@@ -93,27 +96,30 @@ int addHost(const QStringList &positional, const QCommandLineParser &parser, con
         const rt::llm::HostConfig implicit = rt::llm::HostConfig::fromSettings().constFirst();
         if (implicit.url != host.url && implicit.name.compare(name, Qt::CaseInsensitive) != 0) {
             hosts.append(implicit);
-            err(tr("Saved the host Roundtable used so far too: %1 (%2). Remove it with: roundtable hosts rm %1")
+            //: %1 is a host name, %2 its address
+            err(Tr::tr("Saved the host Roundtable used so far too: %1 (%2). Remove it with: roundtable hosts rm %1")
                     .arg(implicit.name, rt::llm::displayHost(implicit.url)));
         }
     }
     for (const rt::llm::HostConfig &h : std::as_const(hosts)) {
         if (h.name.compare(name, Qt::CaseInsensitive) == 0) {
-            err(tr("A host named \"%1\" already exists (%2). Remove it first with: roundtable hosts rm %1")
+            //: %1 is a host name, %2 its address
+            err(Tr::tr("A host named \"%1\" already exists (%2). Remove it first with: roundtable hosts rm %1")
                     .arg(h.name, rt::llm::displayHost(h.url)));
             return ExitFailure;
         }
     }
     hosts.append(host);
     rt::llm::HostConfig::saveToSettings(hosts);
-    outLine(tr("Added host %1 (%2).").arg(name, rt::llm::displayHost(host.url)));
+    //: %1 is a host name, %2 its address
+    outLine(Tr::tr("Added host %1 (%2).").arg(name, rt::llm::displayHost(host.url)));
     return ExitOk;
 }
 
 int removeHost(const QStringList &positional)
 {
     if (positional.size() != 2) {
-        err(tr("Usage: roundtable hosts rm NAME"));
+        err(Tr::tr("Usage: roundtable hosts rm NAME"));
         return ExitUsage;
     }
     const QString name = positional.at(1).trimmed();
@@ -123,15 +129,16 @@ int removeHost(const QStringList &positional)
         if (hosts.at(i).name.compare(name, Qt::CaseInsensitive) == 0) {
             const rt::llm::HostConfig removed = hosts.takeAt(i);
             rt::llm::HostConfig::saveToSettings(hosts);
-            outLine(tr("Removed host %1 (%2).").arg(removed.name, rt::llm::displayHost(removed.url)));
+            //: %1 is a host name, %2 its address
+            outLine(Tr::tr("Removed host %1 (%2).").arg(removed.name, rt::llm::displayHost(removed.url)));
             if (hosts.isEmpty())
-                outLine(tr("No host is saved now; Roundtable uses $OLLAMA_HOST or http://127.0.0.1:11434."));
+                outLine(Tr::tr("No host is saved now; Roundtable uses $OLLAMA_HOST or http://127.0.0.1:11434."));
             return ExitOk;
         }
         names.append(hosts.at(i).name);
     }
-    err(names.isEmpty() ? tr("There is no saved host \"%1\"; no host is saved.").arg(name)
-                        : tr("There is no saved host \"%1\". Saved hosts: %2.").arg(name, names.join(u", "_s)));
+    err(names.isEmpty() ? Tr::tr("There is no saved host \"%1\"; no host is saved.").arg(name)
+                        : Tr::tr("There is no saved host \"%1\". Saved hosts: %2.").arg(name, names.join(u", "_s)));
     return ExitFailure;
 }
 
@@ -219,21 +226,24 @@ int checkHosts(const QCommandLineParser &parser, const CommonOptions &common, bo
             array.append(c.toJson());
         outLine(QString::fromUtf8(QJsonDocument(array).toJson(QJsonDocument::Compact)));
     } else {
-        QList<QStringList> rows { { tr("NAME"), tr("URL"), tr("STATE"), tr("VERSION"), tr("LATENCY"), tr("MODELS"), tr("LOADED") } };
+        QList<QStringList> rows { { Tr::tr("NAME"), Tr::tr("URL"), Tr::tr("STATE"), Tr::tr("VERSION"), Tr::tr("LATENCY"), Tr::tr("MODELS"),
+            Tr::tr("LOADED") } };
         for (const HostCheck &c : std::as_const(checks)) {
-            rows.append({ c.config.name, rt::llm::displayHost(c.config.url), c.up ? tr("up") : tr("down"), c.up ? c.version : u"-"_s,
-                c.up ? tr("%1 ms").arg(c.latencyMs) : u"-"_s, c.models >= 0 ? QString::number(c.models) : u"-"_s,
-                c.loaded >= 0 ? QString::number(c.loaded) : u"-"_s });
+            //: The state of an Ollama host in the STATE column: it answers (up) or not (down)
+            rows.append({ c.config.name, rt::llm::displayHost(c.config.url), c.up ? Tr::tr("up") : Tr::tr("down"),
+                c.up ? c.version : u"-"_s, c.up ? Tr::tr("%1 ms").arg(c.latencyMs) : u"-"_s,
+                c.models >= 0 ? QString::number(c.models) : u"-"_s, c.loaded >= 0 ? QString::number(c.loaded) : u"-"_s });
         }
         out(formatTable(rows));
         for (const HostCheck &c : std::as_const(checks)) {
             if (!c.up)
-                err(tr("%1: %2").arg(c.config.name, c.error));
+                //: %1 is a host name, %2 why it does not answer
+                err(Tr::tr("%1: %2").arg(c.config.name, c.error));
         }
     }
     flushOut();
     if (!anyUp) {
-        err(names.size() == 1 ? tr("The Ollama host does not answer.") : tr("No Ollama host answers."));
+        err(names.size() == 1 ? Tr::tr("The Ollama host does not answer.") : Tr::tr("No Ollama host answers."));
         return ExitUnreachable;
     }
     return ExitOk;
@@ -245,19 +255,19 @@ int runHosts(const QStringList &arguments)
 {
     QCommandLineParser parser;
     parser.setApplicationDescription(
-        tr("The Ollama hosts Roundtable uses, saved in the settings the window uses too. Requests go to a host that has the "
-           "model; a host that fails is taken out of rotation until it answers again.\n\n"
-           "  roundtable hosts list [--json]\n"
-           "  roundtable hosts add NAME URL [--max-concurrent N]\n"
-           "  roundtable hosts rm NAME\n"
-           "  roundtable hosts check [--json]    state, version, latency and models of every host; exit 3 when none answers"));
+        Tr::tr("The Ollama hosts Roundtable uses, saved in the settings the window uses too. Requests go to a host that has the "
+               "model; a host that fails is taken out of rotation until it answers again.\n\n"
+               "  roundtable hosts list [--json]\n"
+               "  roundtable hosts add NAME URL [--max-concurrent N]\n"
+               "  roundtable hosts rm NAME\n"
+               "  roundtable hosts check [--json]    state, version, latency and models of every host; exit 3 when none answers"));
     CommonOptions common;
     common.addTo(parser);
-    const QCommandLineOption json(u"json"_s, tr("Print JSON."));
-    const QCommandLineOption maxConcurrent(u"max-concurrent"_s, tr("add: requests this host runs at once (default 4)."), u"n"_s);
+    const QCommandLineOption json(u"json"_s, Tr::tr("Print JSON."));
+    const QCommandLineOption maxConcurrent(u"max-concurrent"_s, Tr::tr("add: requests this host runs at once (default 4)."), u"n"_s);
     parser.addOptions({ json, maxConcurrent });
-    parser.addPositionalArgument(u"action"_s, tr("list (default), add, rm or check"));
-    parser.addPositionalArgument(u"args"_s, tr("NAME URL (add), NAME (rm)"), u"[args...]"_s);
+    parser.addPositionalArgument(u"action"_s, Tr::tr("list (default), add, rm or check"));
+    parser.addPositionalArgument(u"args"_s, Tr::tr("NAME URL (add), NAME (rm)"), u"[args...]"_s);
     if (!parseOrExplain(parser, arguments))
         return ExitUsage;
     common.apply(parser);
@@ -271,7 +281,7 @@ int runHosts(const QStringList &arguments)
         return addHost(positional, parser, maxConcurrent);
     if (action == u"rm" || action == u"remove")
         return removeHost(positional);
-    err(tr("Unknown hosts action \"%1\". Use list, add NAME URL, rm NAME or check.").arg(positional.join(u' ')));
+    err(Tr::tr("Unknown hosts action \"%1\". Use list, add NAME URL, rm NAME or check.").arg(positional.join(u' ')));
     return ExitUsage;
 }
 

@@ -19,7 +19,9 @@ using namespace Qt::StringLiterals;
 namespace rt::cli {
 
 namespace {
-RT_TRANSLATION_CONTEXT("rt::cli::metrics")
+struct Tr {
+    Q_DECLARE_TR_FUNCTIONS(rt::cli::metrics)
+};
 
 struct Line {
     QString name;
@@ -38,26 +40,26 @@ QString number(double v)
 int runMetrics(const QStringList &arguments)
 {
     QCommandLineParser parser;
-    parser.setApplicationDescription(tr("Print the stored metric samples: a summary per line (last, min, mean, max), as a table, "
-                                        "JSON with every sample, or Prometheus text with the last values."));
+    parser.setApplicationDescription(Tr::tr("Print the stored metric samples: a summary per line (last, min, mean, max), as a table, "
+                                            "JSON with every sample, or Prometheus text with the last values."));
     CommonOptions common;
     common.addTo(parser, true);
-    const QCommandLineOption json { u"json"_s, tr("Every sample as JSON.") };
-    const QCommandLineOption prometheus { u"prometheus"_s, tr("The last value of each line in Prometheus text format.") };
-    const QCommandLineOption since { u"since"_s, tr("How far back: 90s, 15m, 2h, 7d (default 1h)."), u"duration"_s };
+    const QCommandLineOption json { u"json"_s, Tr::tr("Every sample as JSON.") };
+    const QCommandLineOption prometheus { u"prometheus"_s, Tr::tr("The last value of each line in Prometheus text format.") };
+    const QCommandLineOption since { u"since"_s, Tr::tr("How far back: 90s, 15m, 2h, 7d (default 1h)."), u"duration"_s };
     parser.addOptions({ json, prometheus, since });
     if (!parseOrExplain(parser, arguments))
         return ExitUsage;
     common.apply(parser);
     if (parser.isSet(json) && parser.isSet(prometheus)) {
-        err(tr("Choose one of --json and --prometheus."));
+        err(Tr::tr("Choose one of --json and --prometheus."));
         return ExitUsage;
     }
     qint64 seconds = 3600;
     if (parser.isSet(since)) {
         seconds = parseDurationSeconds(parser.value(since));
         if (seconds <= 0) {
-            err(tr("--since needs a duration such as 90s, 15m, 2h or 7d, not \"%1\".").arg(parser.value(since)));
+            err(Tr::tr("--since needs a duration such as 90s, 15m, 2h or 7d, not \"%1\".").arg(parser.value(since)));
             return ExitUsage;
         }
     }
@@ -129,14 +131,15 @@ int runMetrics(const QStringList &arguments)
         return ExitOk;
     }
     if (lines.isEmpty()) {
-        outLine(tr("No metric samples in the last %1. The window, roundtable serve and roundtable debate --serve store them while "
-                   "they run (every %2 s by default).")
+        //: %1 is a duration as given to --since (such as 1h), %2 a number of seconds
+        outLine(Tr::tr("No metric samples in the last %1. The window, roundtable serve and roundtable debate --serve store them while "
+                       "they run (every %2 s by default).")
                     .arg(parser.isSet(since) ? parser.value(since) : u"1h"_s)
                     .arg(rt::AppSettings::MetricsPersistSec.defaultValue.toInt()));
         return ExitOk;
     }
-    QList<QStringList> rows { { tr("METRIC"), tr("SERIES"), tr("LAST"), tr("MIN"), tr("MEAN"), tr("MAX"), tr("SAMPLES"),
-        tr("LAST SAMPLE") } };
+    QList<QStringList> rows { { Tr::tr("METRIC"), Tr::tr("SERIES"), Tr::tr("LAST"), Tr::tr("MIN"), Tr::tr("MEAN"), Tr::tr("MAX"),
+        Tr::tr("SAMPLES"), Tr::tr("LAST SAMPLE") } };
     for (const Line &line : std::as_const(lines)) {
         rows.append({ line.name, line.series, number(line.last().value), number(line.min), number(line.mean), number(line.max),
             QString::number(line.samples.size()), line.last().ts.toLocalTime().toString(u"yyyy-MM-dd HH:mm:ss"_s) });

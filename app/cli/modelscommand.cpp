@@ -1,6 +1,7 @@
 // roundtable models: what an Ollama host offers, and pulling/removing models.
 #include "clicommon.h"
 #include "commands.h"
+#include "common/translate.h"
 #include "llm/endpointpool.h"
 #include "llm/modelcatalog.h"
 #include "llm/modelname.h"
@@ -21,6 +22,10 @@
 namespace rt::cli {
 
 namespace {
+struct Tr {
+    Q_DECLARE_TR_FUNCTIONS(rt::cli::models)
+};
+
 int exitCodeFor(const Error &error)
 {
     return exitCodeForErrorCode(error.code);
@@ -40,11 +45,11 @@ int listModels(rt::llm::OllamaClient *client, const QUrl &host, bool json)
             outLine(QString::fromUtf8(QJsonDocument(QJsonObject { { QStringLiteral("models"), array } }).toJson(QJsonDocument::Compact)));
             exitCode = ExitOk;
         } else if (result->isEmpty()) {
-            outLine(QStringLiteral("No models installed on %1. Pull one with: ollama pull llama3.2").arg(rt::llm::displayHost(host)));
+            //: %1 is the address of an Ollama host
+            outLine(Tr::tr("No models installed on %1. Pull one with: ollama pull llama3.2").arg(rt::llm::displayHost(host)));
             exitCode = ExitOk;
         } else {
-            QList<QStringList> rows { { QStringLiteral("NAME"), QStringLiteral("SIZE"), QStringLiteral("FAMILY"),
-                QStringLiteral("PARAMETERS"), QStringLiteral("QUANTIZATION") } };
+            QList<QStringList> rows { { Tr::tr("NAME"), Tr::tr("SIZE"), Tr::tr("FAMILY"), Tr::tr("PARAMETERS"), Tr::tr("QUANTIZATION") } };
             for (const auto &model : *result)
                 rows.append({ model.name, rt::llm::formatBytes(model.sizeBytes), model.family, model.parameterSize, model.quantization });
             out(formatTable(rows));
@@ -78,20 +83,20 @@ int showModel(rt::llm::ModelCatalog &catalog, const QString &hostName, const QSt
                 if (!value.isEmpty())
                     text += QStringLiteral("%1 %2\n").arg(label.leftJustified(15), value);
             };
-            line(QStringLiteral("Model:"), m.name);
-            line(QStringLiteral("Family:"), m.family);
-            line(QStringLiteral("Parameters:"), m.parameterSize);
-            line(QStringLiteral("Quantization:"), m.quantization);
-            line(QStringLiteral("Context length:"), m.contextLength > 0 ? QString::number(m.contextLength) : QString());
-            line(QStringLiteral("Capabilities:"), m.capabilities.join(QStringLiteral(", ")));
-            line(QStringLiteral("Size:"), m.sizeBytes > 0 ? rt::llm::formatBytes(m.sizeBytes) : QString());
+            line(Tr::tr("Model:"), m.name);
+            line(Tr::tr("Family:"), m.family);
+            line(Tr::tr("Parameters:"), m.parameterSize);
+            line(Tr::tr("Quantization:"), m.quantization);
+            line(Tr::tr("Context length:"), m.contextLength > 0 ? QString::number(m.contextLength) : QString());
+            line(Tr::tr("Capabilities:"), m.capabilities.join(QStringLiteral(", ")));
+            line(Tr::tr("Size:"), m.sizeBytes > 0 ? rt::llm::formatBytes(m.sizeBytes) : QString());
             if (!result->parameters.trimmed().isEmpty()) {
-                text += QStringLiteral("Parameters (defaults):\n");
+                text += Tr::tr("Parameters (defaults):") + QLatin1Char('\n');
                 for (const QString &l : result->parameters.trimmed().split(QLatin1Char('\n')))
                     text += QStringLiteral("  %1\n").arg(l.simplified());
             }
             if (!result->license.trimmed().isEmpty())
-                text += QStringLiteral("License:        %1\n").arg(result->license.trimmed().section(QLatin1Char('\n'), 0, 0));
+                line(Tr::tr("License:"), result->license.trimmed().section(QLatin1Char('\n'), 0, 0));
             out(text);
             exitCode = ExitOk;
         }
@@ -116,16 +121,20 @@ int runningModels(rt::llm::ModelCatalog &catalog, const QString &hostName, bool 
             outLine(QString::fromUtf8(QJsonDocument(QJsonObject { { QStringLiteral("models"), array } }).toJson(QJsonDocument::Compact)));
             exitCode = ExitOk;
         } else if (result->isEmpty()) {
-            outLine(QStringLiteral("No model is loaded right now."));
+            outLine(Tr::tr("No model is loaded right now."));
             exitCode = ExitOk;
         } else {
-            QList<QStringList> rows { { QStringLiteral("NAME"), QStringLiteral("SIZE"), QStringLiteral("PROCESSOR"),
-                QStringLiteral("CONTEXT"), QStringLiteral("UNTIL") } };
+            QList<QStringList> rows { { Tr::tr("NAME"), Tr::tr("SIZE"), Tr::tr("PROCESSOR"), Tr::tr("CONTEXT"), Tr::tr("UNTIL") } };
             for (const auto &m : *result) {
                 const int gpu = m.sizeBytes > 0 ? int(100.0 * double(m.sizeVramBytes) / double(m.sizeBytes) + 0.5) : 0;
-                const QString processor = gpu >= 100 ? QStringLiteral("100% GPU")
-                    : gpu <= 0                       ? QStringLiteral("100% CPU")
-                                                     : QStringLiteral("%1% GPU").arg(gpu);
+                QString processor;
+                if (gpu > 0) {
+                    //: %1 is the share of the model held in graphics memory, in percent
+                    processor = Tr::tr("%1% GPU").arg(qMin(gpu, 100));
+                } else {
+                    //: The model runs on the processor alone
+                    processor = Tr::tr("100% CPU");
+                }
                 rows.append({ m.name, rt::llm::formatBytes(m.sizeBytes), processor,
                     m.contextLength > 0 ? QString::number(m.contextLength) : QStringLiteral("?"),
                     m.expiresAt.toLocalTime().toString(QStringLiteral("yyyy-MM-dd HH:mm")) });
@@ -148,7 +157,8 @@ int removeModel(rt::llm::ModelCatalog &catalog, const QString &hostName, const Q
             err(result.error().message);
             exitCode = exitCodeFor(result.error());
         } else {
-            outLine(QStringLiteral("Deleted %1.").arg(name));
+            //: %1 is a model name
+            outLine(Tr::tr("Deleted %1.").arg(name));
             exitCode = ExitOk;
         }
         flushOut();
@@ -194,22 +204,22 @@ int pullModel(rt::llm::ModelCatalog &catalog, const QString &hostName, const QSt
 int runModels(const QStringList &arguments)
 {
     QCommandLineParser parser;
-    parser.setApplicationDescription(QStringLiteral("Manage the models of an Ollama host.\n\n"
-                                                    "  list          list installed models\n"
-                                                    "  show NAME     details: family, size, context length, capabilities\n"
-                                                    "  ps            models loaded in memory now\n"
-                                                    "  pull NAME     download a model as a task (Ctrl-C stops; pulling again or\n"
-                                                    "                roundtable tasks resume ID continues it)\n"
-                                                    "  rm NAME       delete a model"));
+    parser.setApplicationDescription(Tr::tr("Manage the models of an Ollama host.\n\n"
+                                            "  list          list installed models\n"
+                                            "  show NAME     details: family, size, context length, capabilities\n"
+                                            "  ps            models loaded in memory now\n"
+                                            "  pull NAME     download a model as a task (Ctrl-C stops; pulling again or\n"
+                                            "                roundtable tasks resume ID continues it)\n"
+                                            "  rm NAME       delete a model"));
     CommonOptions common;
     common.addTo(parser, true);
-    const QCommandLineOption json(QStringLiteral("json"), QStringLiteral("Print JSON."));
+    const QCommandLineOption json(QStringLiteral("json"), Tr::tr("Print JSON."));
     const QCommandLineOption hostOption(
-        QStringLiteral("host"), QStringLiteral("Configured Ollama host to use, by name (default: the first one)."), QStringLiteral("name"));
+        QStringLiteral("host"), Tr::tr("Configured Ollama host to use, by name (default: the first one)."), QStringLiteral("name"));
     parser.addOption(json);
     parser.addOption(hostOption);
-    parser.addPositionalArgument(QStringLiteral("action"), QStringLiteral("list, show, ps, pull or rm"));
-    parser.addPositionalArgument(QStringLiteral("model"), QStringLiteral("Model name (show, pull, rm)"), QStringLiteral("[model]"));
+    parser.addPositionalArgument(QStringLiteral("action"), Tr::tr("list, show, ps, pull or rm"));
+    parser.addPositionalArgument(QStringLiteral("model"), Tr::tr("Model name (show, pull, rm)"), QStringLiteral("[model]"));
     if (!parseOrExplain(parser, arguments))
         return ExitUsage;
     const QUrl commandLineHost = common.apply(parser);
@@ -218,12 +228,13 @@ int runModels(const QStringList &arguments)
     static const QStringList actions { QStringLiteral("list"), QStringLiteral("show"), QStringLiteral("ps"), QStringLiteral("pull"),
         QStringLiteral("rm") };
     if (!actions.contains(action)) {
-        err(QStringLiteral("Unknown models action \"%1\". Use: roundtable models list|show|ps|pull|rm").arg(action));
+        err(Tr::tr("Unknown models action \"%1\". Use: roundtable models list|show|ps|pull|rm").arg(action));
         return ExitUsage;
     }
     const bool needsModel = action == u"show" || action == u"pull" || action == u"rm";
     if (needsModel && positional.size() < 2) {
-        err(QStringLiteral("Name the model: roundtable models %1 NAME").arg(action));
+        //: %1 is the action (show, pull or rm), which is not translated
+        err(Tr::tr("Name the model: roundtable models %1 NAME").arg(action));
         return ExitUsage;
     }
 
@@ -240,7 +251,7 @@ int runModels(const QStringList &arguments)
                 hostName = h;
         }
         if (hostName.isEmpty()) {
-            err(QStringLiteral("There is no Ollama host named “%1”; the configured hosts are: %2.")
+            err(Tr::tr("There is no Ollama host named “%1”; the configured hosts are: %2.")
                     .arg(parser.value(hostOption), pool.hostNames().join(QStringLiteral(", "))));
             return ExitUsage;
         }

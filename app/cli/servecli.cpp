@@ -14,8 +14,24 @@ using namespace Qt::StringLiterals;
 namespace rt::cli {
 
 namespace {
-RT_TRANSLATION_CONTEXT("rt::cli::serve")
+struct Tr {
+    Q_DECLARE_TR_FUNCTIONS(rt::cli::serve)
+};
 } // namespace
+
+ServeOptions::ServeOptions()
+    : bind(u"bind"_s, Tr::tr("Address to listen on (default: the one in Settings, 127.0.0.1). Use 0.0.0.0 to let other machines connect."),
+        u"address"_s)
+    , token(u"token"_s, Tr::tr("Bearer token for /metrics (default: the one in Settings, generated on first use)."), u"token"_s)
+    , loopbackWithoutToken(u"no-token-on-loopback"_s, Tr::tr("Let requests from this machine read /metrics without the token."))
+    , maxViewers(u"max-viewers"_s, Tr::tr("Most remote viewers at once (default: the one in Settings, 1000)."), u"n"_s)
+    , viewerToken(u"viewer-token"_s,
+          Tr::tr("Token of the viewer link, at least 32 hex digits (default: a fresh random one at every start)."), u"hex"_s)
+    , noViewers(u"no-viewers"_s, Tr::tr("Do not show debates to remote viewers."))
+    , tlsCert(u"tls-cert"_s, Tr::tr("PEM certificate: serve https and wss (with --tls-key)."), u"file"_s)
+    , tlsKey(u"tls-key"_s, Tr::tr("PEM private key for --tls-cert."), u"file"_s)
+{
+}
 
 void ServeOptions::addTo(QCommandLineParser &parser) const
 {
@@ -32,14 +48,14 @@ int startServing(
         const QString value = parser.value(options.bind).trimmed();
         server.address = value == u"localhost"_s ? QHostAddress(QHostAddress::LocalHost) : QHostAddress(value);
         if (server.address.isNull()) {
-            err(tr("--bind needs an IP address such as 127.0.0.1 or 0.0.0.0, not \"%1\".").arg(value));
+            err(Tr::tr("--bind needs an IP address such as 127.0.0.1 or 0.0.0.0, not \"%1\".").arg(value));
             return ExitUsage;
         }
     }
     if (parser.isSet(options.token)) {
         server.token = parser.value(options.token).trimmed();
         if (server.token.size() < 16) {
-            err(tr("--token must be at least 16 characters long, so it cannot be guessed."));
+            err(Tr::tr("--token must be at least 16 characters long, so it cannot be guessed."));
             return ExitUsage;
         }
     }
@@ -49,7 +65,7 @@ int startServing(
         bool ok = false;
         const int n = parser.value(options.maxViewers).toInt(&ok);
         if (!ok || n < 1 || n > 100000) {
-            err(tr("--max-viewers needs a number from 1 to 100000."));
+            err(Tr::tr("--max-viewers needs a number from 1 to 100000."));
             return ExitUsage;
         }
         server.viewerLimits.maxViewers = n;
@@ -58,7 +74,7 @@ int startServing(
         static const QRegularExpression hex(u"^[0-9A-Fa-f]{32,}$"_s);
         server.viewerToken = parser.value(options.viewerToken).trimmed();
         if (!hex.match(server.viewerToken).hasMatch()) {
-            err(tr("--viewer-token needs at least 32 hex digits (128 bits), so it cannot be guessed."));
+            err(Tr::tr("--viewer-token needs at least 32 hex digits (128 bits), so it cannot be guessed."));
             return ExitUsage;
         }
     }
@@ -68,7 +84,7 @@ int startServing(
         server.certificateFile = parser.value(options.tlsCert);
         server.keyFile = parser.value(options.tlsKey);
         if (server.certificateFile.isEmpty() || server.keyFile.isEmpty()) {
-            err(tr("--tls-cert and --tls-key go together: give both PEM files."));
+            err(Tr::tr("--tls-cert and --tls-key go together: give both PEM files."));
             return ExitUsage;
         }
     }
@@ -84,13 +100,24 @@ int startServing(
         else
             outLine(line);
     };
-    print(tr("listening on %1").arg(url.toString()));
-    print(tr("  %1/metrics  Prometheus text format; send the header \"Authorization: Bearer TOKEN\"%2")
-              .arg(url.toString(), server.loopbackWithoutToken ? tr(" (not needed from this machine)") : QString()));
-    print(tr("  %1/health   status as JSON (HTTP 503 when down); details with the token").arg(url.toString()));
-    print(tr("  %1/         live view of the debates for remote viewers (open the viewers link below)").arg(url.toString()));
+    // "listening on URL", "token: TOKEN" and "viewers: URL" are read by
+    // scripts and tests: never translated. The lines between are for people.
+    print(u"listening on "_s + url.toString());
+    if (server.loopbackWithoutToken) {
+        //: %1 is the server's address; the endpoint and the header are not translated
+        print(Tr::tr("  %1/metrics  Prometheus text format; send the header \"Authorization: Bearer TOKEN\" (not needed from this "
+                     "machine)")
+                  .arg(url.toString()));
+    } else {
+        //: %1 is the server's address; the endpoint and the header are not translated
+        print(Tr::tr("  %1/metrics  Prometheus text format; send the header \"Authorization: Bearer TOKEN\"").arg(url.toString()));
+    }
+    //: %1 is the server's address
+    print(Tr::tr("  %1/health   status as JSON (HTTP 503 when down); details with the token").arg(url.toString()));
+    //: %1 is the server's address
+    print(Tr::tr("  %1/         live view of the debates for remote viewers (open the viewers link below)").arg(url.toString()));
     print(u"token: "_s + server.token);
-    print(tr("viewers: %1").arg(service.viewerUrl().toString()));
+    print(u"viewers: "_s + service.viewerUrl().toString());
     flushOut();
     return ExitOk;
 }

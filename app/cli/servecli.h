@@ -12,22 +12,17 @@ class MetricsService;
 namespace rt::cli {
 
 struct ServeOptions {
-    QCommandLineOption bind { QStringLiteral("bind"),
-        QStringLiteral("Address to listen on (default: the one in Settings, 127.0.0.1). Use 0.0.0.0 to let other machines connect."),
-        QStringLiteral("address") };
-    QCommandLineOption token { QStringLiteral("token"),
-        QStringLiteral("Bearer token for /metrics (default: the one in Settings, generated on first use)."), QStringLiteral("token") };
-    QCommandLineOption loopbackWithoutToken { QStringLiteral("no-token-on-loopback"),
-        QStringLiteral("Let requests from this machine read /metrics without the token.") };
-    QCommandLineOption maxViewers { QStringLiteral("max-viewers"),
-        QStringLiteral("Most remote viewers at once (default: the one in Settings, 1000)."), QStringLiteral("n") };
-    QCommandLineOption viewerToken { QStringLiteral("viewer-token"),
-        QStringLiteral("Token of the viewer link, at least 32 hex digits (default: a fresh random one at every start)."),
-        QStringLiteral("hex") };
-    QCommandLineOption noViewers { QStringLiteral("no-viewers"), QStringLiteral("Do not show debates to remote viewers.") };
-    QCommandLineOption tlsCert { QStringLiteral("tls-cert"), QStringLiteral("PEM certificate: serve https and wss (with --tls-key)."),
-        QStringLiteral("file") };
-    QCommandLineOption tlsKey { QStringLiteral("tls-key"), QStringLiteral("PEM private key for --tls-cert."), QStringLiteral("file") };
+    // The descriptions are translated when the options are made (servecli.cpp).
+    ServeOptions();
+
+    QCommandLineOption bind;
+    QCommandLineOption token;
+    QCommandLineOption loopbackWithoutToken;
+    QCommandLineOption maxViewers;
+    QCommandLineOption viewerToken;
+    QCommandLineOption noViewers;
+    QCommandLineOption tlsCert;
+    QCommandLineOption tlsKey;
 
     void addTo(QCommandLineParser &parser) const;
 };

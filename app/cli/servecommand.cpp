@@ -16,22 +16,25 @@ using namespace Qt::StringLiterals;
 namespace rt::cli {
 
 namespace {
-RT_TRANSLATION_CONTEXT("rt::cli::serve")
+struct Tr {
+    Q_DECLARE_TR_FUNCTIONS(rt::cli::serve)
+};
 } // namespace
 
 int runServe(const QStringList &arguments)
 {
     QCommandLineParser parser;
-    parser.setApplicationDescription(tr("Run the local server: /metrics for Prometheus and /health, with the Ollama hosts "
-                                        "probed every few seconds, until Ctrl-C. Prints the address and the token."));
+    parser.setApplicationDescription(Tr::tr("Run the local server: /metrics for Prometheus and /health, with the Ollama hosts "
+                                            "probed every few seconds, until Ctrl-C. Prints the address and the token."));
     CommonOptions common;
     common.addTo(parser, true);
     const ServeOptions serve;
     serve.addTo(parser);
-    const QCommandLineOption port { u"port"_s, tr("Port to listen on (default: the one in Settings, 9477; 0 = any free port)."), u"n"_s };
-    const QCommandLineOption probe { u"probe-interval"_s, tr("Seconds between health probes of each Ollama host (default 15)."),
+    const QCommandLineOption port { u"port"_s, Tr::tr("Port to listen on (default: the one in Settings, 9477; 0 = any free port)."),
+        u"n"_s };
+    const QCommandLineOption probe { u"probe-interval"_s, Tr::tr("Seconds between health probes of each Ollama host (default 15)."),
         u"seconds"_s };
-    const QCommandLineOption noDb { u"no-db"_s, tr("Do not write metric samples to the database.") };
+    const QCommandLineOption noDb { u"no-db"_s, Tr::tr("Do not write metric samples to the database.") };
     parser.addOptions({ port, probe, noDb });
     if (!parseOrExplain(parser, arguments))
         return ExitUsage;
@@ -55,7 +58,7 @@ int runServe(const QStringList &arguments)
         int exitCode = ExitOk;
         storage = openStorage(parser.value(common.db), false, &exitCode);
         if (!storage)
-            err(tr("Serving without storing samples."));
+            err(Tr::tr("Serving without storing samples."));
     }
     rt::server::MetricsService service;
     service.attach(pool.get(), storage.get(), nullptr);
@@ -67,7 +70,7 @@ int runServe(const QStringList &arguments)
     QObject::connect(&interrupts, &InterruptWatcher::interrupted, &service, [] { QCoreApplication::exit(ExitOk); });
     const int code = QCoreApplication::exec();
     service.stopServer();
-    err(tr("Server stopped."));
+    err(Tr::tr("Server stopped."));
     return code;
 }
 

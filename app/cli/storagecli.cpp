@@ -1,10 +1,17 @@
 #include "storagecli.h"
 
 #include "commands.h"
+#include "common/translate.h"
 
 namespace rt::cli {
 
 using namespace rt::storage;
+
+namespace {
+struct Tr {
+    Q_DECLARE_TR_FUNCTIONS(rt::cli::common)
+};
+} // namespace
 
 int exitCodeFor(const rt::Error &error)
 {
@@ -36,8 +43,7 @@ std::unique_ptr<Storage> openStorage(const QString &dbValue, bool recover, int *
         return nullptr;
     }
     if (opened->interrupted.total() > 0) {
-        err(QCoreApplication::translate("rt::cli",
-            "Note: %n message(s) or debate(s) left unfinished by an earlier crash were marked interrupted.", nullptr,
+        err(Tr::tr("Note: %n message(s) or debate(s) left unfinished by an earlier crash were marked interrupted.", nullptr,
             opened->interrupted.total()));
     }
     *exitCode = ExitOk;

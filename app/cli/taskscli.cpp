@@ -22,7 +22,9 @@
 namespace rt::cli {
 
 namespace {
-RT_TRANSLATION_CONTEXT("rt::cli")
+struct Tr {
+    Q_DECLARE_TR_FUNCTIONS(rt::cli::tasks)
+};
 
 int terminalColumns()
 {
@@ -85,9 +87,11 @@ private:
             if (p.bytesPerSecond > 0)
                 tail.append(rt::llm::formatSpeed(p.bytesPerSecond));
             if (p.etaSeconds >= 0)
-                tail.append(tr("%1 left").arg(rt::llm::formatDuration(p.etaSeconds)));
+                //: %1 is the time a download still needs, such as 2m 10s
+                tail.append(Tr::tr("%1 left").arg(rt::llm::formatDuration(p.etaSeconds)));
             const QString right = tail.join(QStringLiteral("  "));
-            const QString left = tr("pulling %1 ").arg(m_model);
+            //: %1 is a model name; a progress bar follows after the space
+            const QString left = Tr::tr("pulling %1 ").arg(m_model);
             // A steady bar: room for the longest right-hand text, not the current one.
             const int barWidth = qBound(10, terminalColumns() - int(left.size()) - 46, 40);
             const int filled = int(double(barWidth) * qMax(0.0, p.fraction()));
@@ -117,6 +121,11 @@ private:
     qsizetype m_lastWidth = 0;
 };
 } // namespace
+
+Error abandonedError()
+{
+    return rt::Error { QStringLiteral("cancelled"), Tr::tr("The operation was abandoned before it finished.") };
+}
 
 int exitCodeForLlmError(const rt::Error &error, int otherwise)
 {
@@ -150,7 +159,7 @@ int runTaskInForeground(rt::tasks::TaskManager &tasks, qint64 id)
 {
     const std::optional<rt::tasks::TaskInfo> started = tasks.task(id);
     if (!started) {
-        err(tr("There is no task %1; roundtable tasks list shows them.").arg(id));
+        err(Tr::tr("There is no task %1; roundtable tasks list shows them.").arg(id));
         return ExitFailure;
     }
     const QString kind = started->kind;
@@ -201,25 +210,31 @@ int runTaskInForeground(rt::tasks::TaskManager &tasks, qint64 id)
     switch (ended->status) {
     case rt::tasks::TaskStatus::Succeeded:
         if (kind == rt::tasks::PullJob::Kind)
-            outLine(tr("Pulled %1.").arg(model));
+            //: %1 is a model name
+            outLine(Tr::tr("Pulled %1.").arg(model));
         else if (kind == rt::debate::DebateJob::Kind && !answer.isEmpty())
-            outLine(tr("Debate %1 finished. Answer: %2").arg(debateId).arg(answer));
+            //: %1 is the debate id, %2 its answer
+            outLine(Tr::tr("Debate %1 finished. Answer: %2").arg(debateId).arg(answer));
         else
-            outLine(tr("Task %1 (%2) finished.").arg(id).arg(ended->title));
+            //: %1 is the task id, %2 its title
+            outLine(Tr::tr("Task %1 (%2) finished.").arg(id).arg(ended->title));
         flushOut();
         return ExitOk;
     case rt::tasks::TaskStatus::Cancelled:
         if (kind == rt::tasks::PullJob::Kind)
-            err(tr("Pull of %1 cancelled; run the same command again to resume.").arg(model));
+            //: %1 is a model name
+            err(Tr::tr("Pull of %1 cancelled; run the same command again to resume.").arg(model));
         else if (kind == rt::debate::DebateJob::Kind && debateId > 0)
-            err(tr("Debate %1 interrupted. Continue with: roundtable debate --resume %1").arg(debateId));
+            err(Tr::tr("Debate %1 interrupted. Continue with: roundtable debate --resume %1").arg(debateId));
         else
-            err(tr("Task %1 (%2) cancelled.").arg(id).arg(ended->title));
+            //: %1 is the task id, %2 its title
+            err(Tr::tr("Task %1 (%2) cancelled.").arg(id).arg(ended->title));
         return ExitCancelled;
     default:
         break;
     }
-    err(ended->error.isEmpty() ? tr("Task %1 (%2) ended as %3.").arg(id).arg(ended->title, rt::tasks::statusName(ended->status))
+    //: %1 is the task id, %2 its title, %3 its status (failed, interrupted, ...: not translated)
+    err(ended->error.isEmpty() ? Tr::tr("Task %1 (%2) ended as %3.").arg(id).arg(ended->title, rt::tasks::statusName(ended->status))
                                : ended->error);
     if (pullResult)
         return exitCodeForLlmError(pullResult->error, ExitStreamFailed);

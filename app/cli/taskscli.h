@@ -26,6 +26,9 @@ class TaskStore;
 // debates run as tasks) `debate`.
 namespace rt::cli {
 
+// The error of a future abandoned without a result (code "cancelled").
+rt::Error abandonedError();
+
 // Command line only: runs the event loop until `future` is ready. Stores,
 // the agent registry and the task manager finish their futures in callbacks
 // on this thread, so a plain waitForFinished() here would never return.
@@ -41,7 +44,7 @@ template<typename T> T await(const QFuture<T> &future)
             loop.exec();
     }
     if (future.resultCount() == 0)
-        return T(rt::Error { QStringLiteral("cancelled"), QStringLiteral("The operation was abandoned before it finished.") });
+        return T(abandonedError());
     return future.result();
 }
 

@@ -21,7 +21,9 @@
 namespace rt::cli {
 
 namespace {
-RT_TRANSLATION_CONTEXT("rt::cli")
+struct Tr {
+    Q_DECLARE_TR_FUNCTIONS(rt::cli::tasks)
+};
 
 // How long `tasks cancel` waits for another process to stop a running task.
 constexpr int ForeignCancelWaitMs = 15'000;
@@ -43,10 +45,12 @@ QString whenText(const QDateTime &utc)
 QString noteText(const rt::tasks::TaskInfo &t)
 {
     if (t.isForeign)
-        return t.cancelRequested ? tr("cancel requested (pid %1 on %2)").arg(t.ownerPid).arg(t.ownerHost)
-                                 : tr("in another process (pid %1 on %2)").arg(t.ownerPid).arg(t.ownerHost);
+        //: %1 is a process id, %2 the name of the machine it runs on
+        return t.cancelRequested ? Tr::tr("cancel requested (pid %1 on %2)").arg(t.ownerPid).arg(t.ownerHost)
+                                 //: %1 is a process id, %2 the name of the machine it runs on
+                                 : Tr::tr("in another process (pid %1 on %2)").arg(t.ownerPid).arg(t.ownerHost);
     if (t.resumable)
-        return tr("resumable: roundtable tasks resume %1").arg(t.id);
+        return Tr::tr("resumable: roundtable tasks resume %1").arg(t.id);
     return t.error.section(QLatin1Char('\n'), 0, 0);
 }
 
@@ -59,9 +63,10 @@ int listTasks(const rt::tasks::TaskManager &tasks, bool json)
             array.append(t.toJson());
         outLine(QString::fromUtf8(QJsonDocument(QJsonObject { { QStringLiteral("tasks"), array } }).toJson(QJsonDocument::Compact)));
     } else if (list.isEmpty()) {
-        outLine(tr("No tasks yet. Pulls (roundtable models pull NAME) and debates run as tasks."));
+        outLine(Tr::tr("No tasks yet. Pulls (roundtable models pull NAME) and debates run as tasks."));
     } else {
-        QList<QStringList> rows { { tr("ID"), tr("KIND"), tr("STATUS"), tr("PROGRESS"), tr("UPDATED"), tr("TITLE"), tr("NOTE") } };
+        QList<QStringList> rows { { Tr::tr("ID"), Tr::tr("KIND"), Tr::tr("STATUS"), Tr::tr("PROGRESS"), Tr::tr("UPDATED"), Tr::tr("TITLE"),
+            Tr::tr("NOTE") } };
         for (const auto &t : list)
             rows.append({ QString::number(t.id), t.kind, rt::tasks::statusName(t.status), percentText(t), whenText(t.updatedAt), t.title,
                 noteText(t) });
@@ -83,21 +88,23 @@ int showTask(const rt::tasks::TaskInfo &t, bool json)
         if (!value.isEmpty())
             text += QStringLiteral("%1 %2\n").arg(label.leftJustified(10), value);
     };
-    line(tr("Task:"), QString::number(t.id));
-    line(tr("Title:"), t.title);
-    line(tr("Kind:"), t.kind);
-    line(tr("Status:"), rt::tasks::statusName(t.status));
-    line(tr("Progress:"), t.progressText.isEmpty() ? percentText(t) : QStringLiteral("%1 (%2)").arg(percentText(t), t.progressText));
-    line(tr("Host:"), t.host);
-    line(tr("Owner:"), t.ownerPid > 0 ? tr("pid %1 on %2").arg(t.ownerPid).arg(t.ownerHost) : QString());
-    line(tr("Created:"), whenText(t.createdAt));
-    line(tr("Started:"), whenText(t.startedAt));
-    line(tr("Finished:"), whenText(t.finishedAt));
-    line(tr("Updated:"), whenText(t.updatedAt));
-    line(tr("Error:"), t.error);
-    line(tr("Note:"), noteText(t) == t.error ? QString() : noteText(t));
+    line(Tr::tr("Task:"), QString::number(t.id));
+    line(Tr::tr("Title:"), t.title);
+    line(Tr::tr("Kind:"), t.kind);
+    line(Tr::tr("Status:"), rt::tasks::statusName(t.status));
+    line(Tr::tr("Progress:"), t.progressText.isEmpty() ? percentText(t) : QStringLiteral("%1 (%2)").arg(percentText(t), t.progressText));
+    line(Tr::tr("Host:"), t.host);
+    line(Tr::tr("Owner:"),
+        //: %1 is a process id, %2 the name of the machine it runs on
+        t.ownerPid > 0 ? Tr::tr("pid %1 on %2").arg(t.ownerPid).arg(t.ownerHost) : QString());
+    line(Tr::tr("Created:"), whenText(t.createdAt));
+    line(Tr::tr("Started:"), whenText(t.startedAt));
+    line(Tr::tr("Finished:"), whenText(t.finishedAt));
+    line(Tr::tr("Updated:"), whenText(t.updatedAt));
+    line(Tr::tr("Error:"), t.error);
+    line(Tr::tr("Note:"), noteText(t) == t.error ? QString() : noteText(t));
     if (!t.payload.isEmpty())
-        line(tr("Payload:"), QString::fromUtf8(QJsonDocument(t.payload).toJson(QJsonDocument::Compact)));
+        line(Tr::tr("Payload:"), QString::fromUtf8(QJsonDocument(t.payload).toJson(QJsonDocument::Compact)));
     out(text);
     flushOut();
     return ExitOk;
@@ -133,23 +140,28 @@ int cancelTask(rt::tasks::TaskManager &tasks, const rt::tasks::TaskInfo &t)
         // The owner reads the request from the task's row within a second or
         // so, stops the work, and records the outcome.
         if (!waitUntilFinished(tasks, t.id, ForeignCancelWaitMs)) {
-            err(tr("Asked process %1 on %2 to cancel task %3; it has not stopped yet. Check with: roundtable tasks show %3")
+            //: %1 is a process id, %2 the name of the machine it runs on, %3 the task id
+            err(Tr::tr("Asked process %1 on %2 to cancel task %3; it has not stopped yet. Check with: roundtable tasks show %3")
                     .arg(t.ownerPid)
                     .arg(t.ownerHost)
                     .arg(t.id));
             return ExitFailure;
         }
     } else if (!waitUntilFinished(tasks, t.id, ForeignCancelWaitMs)) {
-        err(tr("Task %1 did not stop in time.").arg(t.id));
+        err(Tr::tr("Task %1 did not stop in time.").arg(t.id));
         return ExitFailure;
     }
     const rt::tasks::TaskInfo after = *tasks.task(t.id);
     if (after.status != rt::tasks::TaskStatus::Cancelled && after.status != rt::tasks::TaskStatus::Interrupted) {
-        err(tr("Task %1 (%2) ended as %3 before it could be cancelled.").arg(t.id).arg(after.title, rt::tasks::statusName(after.status)));
+        //: %1 is the task id, %2 its title, %3 its status (not translated)
+        err(Tr::tr("Task %1 (%2) ended as %3 before it could be cancelled.")
+                .arg(t.id)
+                .arg(after.title, rt::tasks::statusName(after.status)));
         return ExitFailure;
     }
-    outLine(interrupted ? tr("Dismissed interrupted task %1 (%2); it will not be offered for resuming.").arg(t.id).arg(t.title)
-                        : tr("Cancelled task %1 (%2).").arg(t.id).arg(t.title));
+    //: %1 is the task id, %2 its title
+    outLine(interrupted ? Tr::tr("Dismissed interrupted task %1 (%2); it will not be offered for resuming.").arg(t.id).arg(t.title)
+                        : Tr::tr("Cancelled task %1 (%2).").arg(t.id).arg(t.title));
     flushOut();
     return ExitOk;
 }
@@ -159,21 +171,21 @@ int runTasks(const QStringList &arguments)
 {
     QCommandLineParser parser;
     parser.setApplicationDescription(
-        tr("Long work (model pulls, debates) runs as tasks, shared by every Roundtable process using the same "
-           "database.\n\n"
-           "  list          recent tasks, newest first\n"
-           "  show ID       one task in detail\n"
-           "  cancel ID     stop a task (also one running in another process) or dismiss an interrupted one\n"
-           "  resume ID     continue an interrupted pull or debate here, in the foreground (Ctrl-C stops it)"));
+        Tr::tr("Long work (model pulls, debates) runs as tasks, shared by every Roundtable process using the same "
+               "database.\n\n"
+               "  list          recent tasks, newest first\n"
+               "  show ID       one task in detail\n"
+               "  cancel ID     stop a task (also one running in another process) or dismiss an interrupted one\n"
+               "  resume ID     continue an interrupted pull or debate here, in the foreground (Ctrl-C stops it)"));
     CommonOptions common;
     common.addTo(parser, true);
-    const QCommandLineOption json(QStringLiteral("json"), tr("Print JSON (list, show)."));
+    const QCommandLineOption json(QStringLiteral("json"), Tr::tr("Print JSON (list, show)."));
     const QCommandLineOption limit(
-        QStringLiteral("limit"), tr("How many tasks to list (default 50)."), QStringLiteral("n"), QStringLiteral("50"));
+        QStringLiteral("limit"), Tr::tr("How many tasks to list (default 50)."), QStringLiteral("n"), QStringLiteral("50"));
     parser.addOption(json);
     parser.addOption(limit);
-    parser.addPositionalArgument(QStringLiteral("action"), tr("list, show, cancel or resume"));
-    parser.addPositionalArgument(QStringLiteral("id"), tr("Task id (show, cancel, resume)"), QStringLiteral("[id]"));
+    parser.addPositionalArgument(QStringLiteral("action"), Tr::tr("list, show, cancel or resume"));
+    parser.addPositionalArgument(QStringLiteral("id"), Tr::tr("Task id (show, cancel, resume)"), QStringLiteral("[id]"));
     if (!parseOrExplain(parser, arguments))
         return ExitUsage;
     common.apply(parser);
@@ -184,7 +196,7 @@ int runTasks(const QStringList &arguments)
     const QString action = positional.value(0, QStringLiteral("list"));
     static const QStringList actions { QStringLiteral("list"), QStringLiteral("show"), QStringLiteral("cancel"), QStringLiteral("resume") };
     if (!actions.contains(action)) {
-        err(tr("Unknown tasks action \"%1\". Use: roundtable tasks list|show|cancel|resume").arg(action));
+        err(Tr::tr("Unknown tasks action \"%1\". Use: roundtable tasks list|show|cancel|resume").arg(action));
         return ExitUsage;
     }
     qint64 id = 0;
@@ -192,7 +204,8 @@ int runTasks(const QStringList &arguments)
         bool isNumber = false;
         id = positional.value(1).toLongLong(&isNumber);
         if (positional.size() != 2 || !isNumber || id <= 0) {
-            err(tr("Give one task id, e.g. roundtable tasks %1 12 (roundtable tasks list shows them).").arg(action));
+            //: %1 is the action (show, cancel or resume), which is not translated
+            err(Tr::tr("Give one task id, e.g. roundtable tasks %1 12 (roundtable tasks list shows them).").arg(action));
             return ExitUsage;
         }
     }
@@ -218,7 +231,7 @@ int runTasks(const QStringList &arguments)
 
     const std::optional<rt::tasks::TaskInfo> task = tasks.task(id);
     if (!task) {
-        err(tr("There is no task %1; roundtable tasks list shows them.").arg(id));
+        err(Tr::tr("There is no task %1; roundtable tasks list shows them.").arg(id));
         return ExitFailure;
     }
     if (action == u"show")

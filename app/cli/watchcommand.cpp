@@ -21,7 +21,9 @@ using namespace rt::debate;
 namespace rt::cli {
 
 namespace {
-RT_TRANSLATION_CONTEXT("rt::cli::watch")
+struct Tr {
+    Q_DECLARE_TR_FUNCTIONS(rt::cli::watch)
+};
 
 QString percent(double share)
 {
@@ -52,7 +54,7 @@ public:
                     debateId = qint64(d.toObject().value(u"debate"_s).toObject().value(u"debate_id"_s).toDouble());
             }
             if (debateId == 0 && !m_waitingSaid) {
-                err(tr("No debate is running there; waiting for the next one (Ctrl-C to stop)."));
+                err(Tr::tr("No debate is running there; waiting for the next one (Ctrl-C to stop)."));
                 m_waitingSaid = true;
             }
         }
@@ -105,9 +107,10 @@ public:
         else if (type == "note"_L1 && mine(e.value(u"note"_s).toObject()))
             note(e.value(u"note"_s).toObject());
         else if (type == "paused"_L1 && mine(e.value(u"pause"_s).toObject()))
-            text(tr("(paused: %1)").arg(e.value(u"pause"_s).toObject().value(u"message"_s).toString()));
+            //: %1 is why the debate paused
+            text(Tr::tr("(paused: %1)").arg(e.value(u"pause"_s).toObject().value(u"message"_s).toString()));
         else if (type == "resumed"_L1 && id == debateId)
-            text(tr("(resumed)"));
+            text(Tr::tr("(resumed)"));
         else if (type == "finished"_L1 && mine(e.value(u"outcome"_s).toObject()))
             finished(e.value(u"outcome"_s).toObject());
         else if (type == "interrupted"_L1 && id == debateId)
@@ -129,8 +132,9 @@ private:
         QStringList seats;
         for (const Seat &s : info.seats)
             seats.append(s.agent.name);
-        text(tr("Debate %1: %2").arg(info.debateId).arg(info.question));
-        text(tr("  %1, up to %n round(s); seats: %2", nullptr, info.maxRounds).arg(toString(info.format), seats.join(u", "_s)));
+        text(Tr::tr("Debate %1: %2").arg(info.debateId).arg(info.question));
+        //: %1 is the debate format (not translated), %2 the agents' names
+        text(Tr::tr("  %1, up to %n round(s); seats: %2", nullptr, info.maxRounds).arg(toString(info.format), seats.join(u", "_s)));
     }
     void round(const QJsonObject &r)
     {
@@ -139,7 +143,8 @@ private:
             return;
         m_rounds.insert(info.round);
         text(u""_s);
-        text(tr("— Round %1 of %2 (%3): %4").arg(info.round).arg(info.maxRounds).arg(info.phase, info.speakers.join(u", "_s)));
+        //: %3 is the round's phase (not translated), %4 the agents who speak in it
+        text(Tr::tr("— Round %1 of %2 (%3): %4").arg(info.round).arg(info.maxRounds).arg(info.phase, info.speakers.join(u", "_s)));
     }
     void turn(const QJsonObject &t)
     {
@@ -151,11 +156,12 @@ private:
         if (!m_rounds.contains(record.info.round)) {
             m_rounds.insert(record.info.round);
             text(u""_s);
-            text(tr("— Round %1").arg(record.info.round));
+            text(Tr::tr("— Round %1").arg(record.info.round));
         }
         QString stance;
         if (!record.stance.answer.isEmpty()) {
-            stance = tr(" answer: %1").arg(record.stance.answer);
+            //: %1 is the agent's answer; follows the agent's name in brackets, hence the leading space
+            stance = Tr::tr(" answer: %1").arg(record.stance.answer);
             if (record.stance.confidence)
                 stance += u" (%1)"_s.arg(percent(*record.stance.confidence));
         }
@@ -169,9 +175,15 @@ private:
         if (m_consensus.contains(s.round))
             return;
         m_consensus.insert(s.round);
-        text(tr("Consensus after round %1: %2 on “%3” (threshold %4)%5")
-                 .arg(s.round)
-                 .arg(percent(s.score), s.leadingAnswer, percent(s.threshold), s.reached ? tr(", reached") : QString()));
+        QString line;
+        if (s.reached) {
+            //: %1 is the round, %2 the support for the leading answer %3, %4 the threshold; the consensus was reached
+            line = Tr::tr("Consensus after round %1: %2 on “%3” (threshold %4), reached");
+        } else {
+            //: %1 is the round, %2 the support for the leading answer %3, %4 the threshold
+            line = Tr::tr("Consensus after round %1: %2 on “%3” (threshold %4)");
+        }
+        text(line.arg(s.round).arg(percent(s.score), s.leadingAnswer, percent(s.threshold)));
     }
     void note(const QJsonObject &n)
     {
@@ -180,7 +192,7 @@ private:
         if (m_notes.contains(key))
             return;
         m_notes.insert(key);
-        text(tr("(note) %1").arg(note.text));
+        text(Tr::tr("(note) %1").arg(note.text));
     }
     void finished(const QJsonObject &o)
     {
@@ -191,12 +203,15 @@ private:
         endCode = outcome.status == DebateStatus::Failed ? ExitFailure : ExitOk;
         text(u""_s);
         if (outcome.status == DebateStatus::Failed)
-            text(tr("The debate failed: %1").arg(outcome.error.message.isEmpty() ? outcome.stopDetail : outcome.error.message));
-        text(tr("Result: %1 (%2 agreement, %3)").arg(outcome.answer, percent(outcome.score), outcome.stopDetail));
+            text(Tr::tr("The debate failed: %1").arg(outcome.error.message.isEmpty() ? outcome.stopDetail : outcome.error.message));
+        //: %1 is the answer, %2 the agreement in percent, %3 why the debate stopped
+        text(Tr::tr("Result: %1 (%2 agreement, %3)").arg(outcome.answer, percent(outcome.score), outcome.stopDetail));
         if (!outcome.synthesis.isEmpty())
-            text(tr("Synthesis by %1: %2").arg(outcome.synthesisBy, outcome.synthesis));
+            //: %1 is an agent name, %2 its summary
+            text(Tr::tr("Synthesis by %1: %2").arg(outcome.synthesisBy, outcome.synthesis));
         for (const Dissent &d : outcome.dissent)
-            text(tr("Dissent: %1 answered %2").arg(d.agentName, d.answer));
+            //: %1 is an agent name, %2 its answer
+            text(Tr::tr("Dissent: %1 answered %2").arg(d.agentName, d.answer));
     }
     void interrupted()
     {
@@ -204,7 +219,7 @@ private:
             return;
         ended = true;
         endCode = ExitOk;
-        text(tr("The debate was interrupted there; it can be continued on that machine."));
+        text(Tr::tr("The debate was interrupted there; it can be continued on that machine."));
     }
 
     bool m_json = false;
@@ -221,23 +236,24 @@ int runWatch(const QStringList &arguments)
 {
     QCommandLineParser parser;
     parser.setApplicationDescription(
-        tr("Watch a live debate of another Roundtable, read-only, from its viewer link (Settings → Local Server, or what roundtable "
-           "serve and roundtable debate --serve print). Prints each finished turn, the consensus after each round and the result; "
-           "exits when the debate ends."));
-    parser.addPositionalArgument(u"url"_s, tr("The viewer link: http://HOST:PORT/?token=TOKEN"));
-    const QCommandLineOption verbose { u"verbose"_s, tr("Print debug output to stderr.") };
-    const QCommandLineOption debate { u"debate"_s, tr("Watch this debate (default: the one running, else the next to start)."), u"id"_s };
-    const QCommandLineOption json { u"json"_s, tr("Print every event of the debate as one JSON line (the protocol's frames).") };
-    const QCommandLineOption insecure { u"insecure"_s, tr("Accept a TLS certificate that is not trusted (a self-signed one).") };
+        Tr::tr("Watch a live debate of another Roundtable, read-only, from its viewer link (Settings → Local Server, or what roundtable "
+               "serve and roundtable debate --serve print). Prints each finished turn, the consensus after each round and the result; "
+               "exits when the debate ends."));
+    parser.addPositionalArgument(u"url"_s, Tr::tr("The viewer link: http://HOST:PORT/?token=TOKEN"));
+    const QCommandLineOption verbose { u"verbose"_s, Tr::tr("Print debug output to stderr.") };
+    const QCommandLineOption debate { u"debate"_s, Tr::tr("Watch this debate (default: the one running, else the next to start)."),
+        u"id"_s };
+    const QCommandLineOption json { u"json"_s, Tr::tr("Print every event of the debate as one JSON line (the protocol's frames).") };
+    const QCommandLineOption insecure { u"insecure"_s, Tr::tr("Accept a TLS certificate that is not trusted (a self-signed one).") };
     const QCommandLineOption giveUp { u"give-up-after"_s,
-        tr("Exit 3 when the table cannot be reached for this many seconds (default 60; 0 = keep trying)."), u"seconds"_s };
+        Tr::tr("Exit 3 when the table cannot be reached for this many seconds (default 60; 0 = keep trying)."), u"seconds"_s };
     parser.addOptions({ verbose, debate, json, insecure, giveUp });
     if (!parseOrExplain(parser, arguments))
         return ExitUsage;
     if (parser.isSet(verbose))
         QLoggingCategory::setFilterRules(u"rt.*.debug=true"_s);
     if (parser.positionalArguments().size() != 1) {
-        err(tr("Give one viewer link, such as http://192.168.1.20:9477/?token=TOKEN."));
+        err(Tr::tr("Give one viewer link, such as http://192.168.1.20:9477/?token=TOKEN."));
         return ExitUsage;
     }
     const rt::Result<QUrl> ws = rt::server::RemoteTable::webSocketUrl(parser.positionalArguments().constFirst());
@@ -250,7 +266,7 @@ int runWatch(const QStringList &arguments)
         bool ok = false;
         printer.debateId = parser.value(debate).toLongLong(&ok);
         if (!ok || printer.debateId <= 0) {
-            err(tr("--debate needs a debate number."));
+            err(Tr::tr("--debate needs a debate number."));
             return ExitUsage;
         }
     }
@@ -272,7 +288,8 @@ int runWatch(const QStringList &arguments)
     QTimer unreachable;
     unreachable.setSingleShot(true);
     QObject::connect(&unreachable, &QTimer::timeout, &table, [&] {
-        err(tr("Gave up: %1").arg(table.stateText()));
+        //: %1 is the connection state, such as why the table cannot be reached
+        err(Tr::tr("Gave up: %1").arg(table.stateText()));
         finish(ExitUnreachable);
     });
     const auto armGiveUp = [&] {

@@ -17,7 +17,9 @@
 namespace rt::agents {
 
 namespace {
-RT_TRANSLATION_CONTEXT("rt::agents")
+struct Tr {
+    Q_DECLARE_TR_FUNCTIONS(rt::agents)
+};
 } // namespace
 
 namespace {
@@ -28,7 +30,7 @@ const QString CodeBuiltin = QStringLiteral("builtin_protected");
 
 Error notFound(qint64 id)
 {
-    return Error { CodeNotFound, tr("There is no agent with id %1; it may have been deleted.").arg(id) };
+    return Error { CodeNotFound, Tr::tr("There is no agent with id %1; it may have been deleted.").arg(id) };
 }
 
 bool displayLess(const Agent &a, const Agent &b)
@@ -278,7 +280,7 @@ ValidationReport AgentRegistry::validateLocked(const Agent &agent) const
     ValidationReport report = validateAgent(agent, m_models);
     if (!agent.name.trimmed().isEmpty() && nameTakenLocked(agent.name, agent.id)) {
         report.issues.prepend({ ValidationIssue::Severity::Error, QStringLiteral("name"),
-            tr("An agent named “%1” already exists; choose another name.").arg(agent.name.trimmed()) });
+            Tr::tr("An agent named “%1” already exists; choose another name.").arg(agent.name.trimmed()) });
     }
     return report;
 }
@@ -439,8 +441,8 @@ QFuture<rt::Status> AgentRegistry::remove(qint64 id)
             rt::fulfil(*promise,
                 rt::Status(!current ? notFound(id)
                                     : Error { CodeBuiltin,
-                                        tr("“%1” is a built-in agent and cannot be deleted; duplicate it to make your own version, or "
-                                           "reset it to its default.")
+                                        Tr::tr("“%1” is a built-in agent and cannot be deleted; duplicate it to make your own version, or "
+                                               "reset it to its default.")
                                             .arg(current->name) }));
             done();
             return;
@@ -498,7 +500,7 @@ QFuture<rt::Result<Agent>> AgentRegistry::resetToDefault(qint64 id)
         }
         const std::optional<Agent> shipped = current->builtin ? BuiltinRoles::find(current->role) : std::nullopt;
         if (!shipped) {
-            finish(Error { CodeInvalid, tr("“%1” is not a built-in agent, so it has no default to reset to.").arg(current->name) });
+            finish(Error { CodeInvalid, Tr::tr("“%1” is not a built-in agent, so it has no default to reset to.").arg(current->name) });
             return;
         }
         Agent restored = *shipped;
@@ -510,7 +512,7 @@ QFuture<rt::Result<Agent>> AgentRegistry::resetToDefault(qint64 id)
         }
         if (taken) {
             finish(Error { CodeDuplicate,
-                tr("Cannot reset “%1”: another agent is named “%2”; rename that agent first.").arg(current->name, restored.name) });
+                Tr::tr("Cannot reset “%1”: another agent is named “%2”; rename that agent first.").arg(current->name, restored.name) });
             return;
         }
         doUpdate(restored, finish);
@@ -543,12 +545,13 @@ QFuture<rt::Result<QList<Agent>>> AgentRegistry::importAgents(QList<Agent> incom
                 Agent agent = normalised(incoming.at(i));
                 agent.id = 0;
                 agent.builtin = false;
-                const QString label = agent.name.isEmpty() ? tr("Agent %1").arg(i + 1) : tr("Agent %1 (“%2”)").arg(i + 1).arg(agent.name);
+                const QString label
+                    = agent.name.isEmpty() ? Tr::tr("Agent %1").arg(i + 1) : Tr::tr("Agent %1 (“%2”)").arg(i + 1).arg(agent.name);
                 if (!agent.name.isEmpty() && namesInFile.contains(key(agent.name))) {
                     if (policy != ImportPolicy::Rename) {
                         locker.unlock();
                         finish(Error { QStringLiteral("import_invalid"),
-                            tr("%1: the file contains this name twice; nothing was imported.").arg(label) });
+                            Tr::tr("%1: the file contains this name twice; nothing was imported.").arg(label) });
                         return;
                     }
                     agent.name = uniqueNameLocked(agent.name, namesInFile);
@@ -559,8 +562,8 @@ QFuture<rt::Result<QList<Agent>>> AgentRegistry::importAgents(QList<Agent> incom
                     case ImportPolicy::FailOnConflict:
                         locker.unlock();
                         finish(Error { CodeDuplicate,
-                            tr("%1: an agent with this name already exists; nothing was imported. Import with renaming or replacing "
-                               "instead.")
+                            Tr::tr("%1: an agent with this name already exists; nothing was imported. Import with renaming or replacing "
+                                   "instead.")
                                 .arg(label) });
                         return;
                     case ImportPolicy::Rename:
@@ -579,7 +582,8 @@ QFuture<rt::Result<QList<Agent>>> AgentRegistry::importAgents(QList<Agent> incom
                 ValidationReport report = validateAgent(agent, m_models);
                 if (!report.ok()) {
                     locker.unlock();
-                    finish(Error { QStringLiteral("import_invalid"), tr("%1: %2 Nothing was imported.").arg(label, report.firstError()) });
+                    finish(
+                        Error { QStringLiteral("import_invalid"), Tr::tr("%1: %2 Nothing was imported.").arg(label, report.firstError()) });
                     return;
                 }
                 namesInFile.insert(key(agent.name));

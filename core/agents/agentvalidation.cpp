@@ -10,7 +10,9 @@
 namespace rt::agents {
 
 namespace {
-RT_TRANSLATION_CONTEXT("rt::agents")
+struct Tr {
+    Q_DECLARE_TR_FUNCTIONS(rt::agents)
+};
 } // namespace
 
 bool ValidationReport::ok() const
@@ -79,20 +81,21 @@ ValidationReport validateAgent(const Agent &agent, const ModelFacts &models)
 
     const QString name = agent.name.trimmed();
     if (name.isEmpty())
-        report.addError(QStringLiteral("name"), tr("The agent needs a name."));
+        report.addError(QStringLiteral("name"), Tr::tr("The agent needs a name."));
     else if (name.size() > limits::MaxNameLength)
         report.addError(QStringLiteral("name"),
-            tr("The name “%1…” is too long; use at most %2 characters.").arg(name.left(20)).arg(limits::MaxNameLength));
+            Tr::tr("The name “%1…” is too long; use at most %2 characters.").arg(name.left(20)).arg(limits::MaxNameLength));
     else if (name.contains(QRegularExpression(QStringLiteral("[\\x00-\\x1f\\x7f]"))))
-        report.addError(QStringLiteral("name"), tr("The name “%1” contains control characters; use plain text.").arg(name.simplified()));
+        report.addError(
+            QStringLiteral("name"), Tr::tr("The name “%1” contains control characters; use plain text.").arg(name.simplified()));
 
     if (agent.description.size() > limits::MaxDescriptionLength)
-        report.addError(
-            QStringLiteral("description"), tr("The description is too long; use at most %1 characters.").arg(limits::MaxDescriptionLength));
+        report.addError(QStringLiteral("description"),
+            Tr::tr("The description is too long; use at most %1 characters.").arg(limits::MaxDescriptionLength));
 
     if (agent.systemPrompt.size() > limits::MaxPromptCharacters)
         report.addError(QStringLiteral("system_prompt"),
-            tr("The role prompt has %1 characters, more than the %2 allowed; shorten it.")
+            Tr::tr("The role prompt has %1 characters, more than the %2 allowed; shorten it.")
                 .arg(agent.systemPrompt.size())
                 .arg(limits::MaxPromptCharacters));
 
@@ -101,36 +104,44 @@ ValidationReport validateAgent(const Agent &agent, const ModelFacts &models)
         && (!std::isfinite(*options.temperature) || *options.temperature < limits::MinTemperature
             || *options.temperature > limits::MaxTemperature))
         report.addError(
-            QStringLiteral("options.temperature"), tr("The temperature must be between 0 and 2 (it is %1).").arg(*options.temperature));
+            QStringLiteral("options.temperature"), Tr::tr("The temperature must be between 0 and 2 (it is %1).").arg(*options.temperature));
     if (options.topP && (!std::isfinite(*options.topP) || *options.topP < 0.0 || *options.topP > 1.0))
-        report.addError(QStringLiteral("options.top_p"), QStringLiteral("top_p must be between 0 and 1 (it is %1).").arg(*options.topP));
+        report.addError(QStringLiteral("options.top_p"),
+            //: top_p is an option name (not translated); %1 is the value given
+            Tr::tr("top_p must be between 0 and 1 (it is %1).").arg(*options.topP));
     if (options.topK && *options.topK < 0)
-        report.addError(QStringLiteral("options.top_k"), QStringLiteral("top_k must be 0 or more (it is %1).").arg(*options.topK));
+        report.addError(QStringLiteral("options.top_k"),
+            //: top_k is an option name (not translated); %1 is the value given
+            Tr::tr("top_k must be 0 or more (it is %1).").arg(*options.topK));
     if (options.numCtx && (*options.numCtx < 256 || *options.numCtx > limits::MaxNumCtx))
         report.addError(QStringLiteral("options.num_ctx"),
-            tr("The context length (num_ctx) must be between 256 and %1 tokens (it is %2).").arg(limits::MaxNumCtx).arg(*options.numCtx));
+            Tr::tr("The context length (num_ctx) must be between 256 and %1 tokens (it is %2).")
+                .arg(limits::MaxNumCtx)
+                .arg(*options.numCtx));
     if (options.numPredict && *options.numPredict < -2)
         report.addError(QStringLiteral("options.num_predict"),
-            QStringLiteral("num_predict must be -1 (no limit), -2 (fill the context) or a positive number of tokens (it is %1).")
+            //: num_predict is an option name (not translated); %1 is the value given
+            Tr::tr("num_predict must be -1 (no limit), -2 (fill the context) or a positive number of tokens (it is %1).")
                 .arg(*options.numPredict));
     if (options.numPredict && *options.numPredict == 0)
         report.addError(QStringLiteral("options.num_predict"),
-            QStringLiteral("num_predict is 0, so the agent would never say anything; use -1 for no limit."));
+            //: num_predict is an option name (not translated)
+            Tr::tr("num_predict is 0, so the agent would never say anything; use -1 for no limit."));
 
     if (!std::isfinite(agent.weight) || agent.weight < 0.0 || agent.weight > limits::MaxWeight)
-        report.addError(
-            QStringLiteral("weight"), tr("The vote weight must be between 0 and %1 (it is %2).").arg(limits::MaxWeight).arg(agent.weight));
+        report.addError(QStringLiteral("weight"),
+            Tr::tr("The vote weight must be between 0 and %1 (it is %2).").arg(limits::MaxWeight).arg(agent.weight));
 
     static const QRegularExpression colourPattern(QStringLiteral("^#[0-9A-Fa-f]{6}$"));
     if (!agent.colour.isEmpty() && !colourPattern.match(agent.colour).hasMatch())
-        report.addError(QStringLiteral("colour"), tr("The colour “%1” is not a #RRGGBB value such as #1E88E5.").arg(agent.colour));
+        report.addError(QStringLiteral("colour"), Tr::tr("The colour “%1” is not a #RRGGBB value such as #1E88E5.").arg(agent.colour));
 
     if (agent.fallbackModels.size() > limits::MaxFallbackModels)
         report.addError(QStringLiteral("fallback_models"),
-            tr("Too many fallback models (%1); keep at most %2.").arg(agent.fallbackModels.size()).arg(limits::MaxFallbackModels));
+            Tr::tr("Too many fallback models (%1); keep at most %2.").arg(agent.fallbackModels.size()).arg(limits::MaxFallbackModels));
     for (const QString &fallback : agent.fallbackModels) {
         if (fallback.trimmed().isEmpty()) {
-            report.addError(QStringLiteral("fallback_models"), tr("A fallback model name is empty; remove it or enter a model name."));
+            report.addError(QStringLiteral("fallback_models"), Tr::tr("A fallback model name is empty; remove it or enter a model name."));
             break;
         }
     }
@@ -138,12 +149,13 @@ ValidationReport validateAgent(const Agent &agent, const ModelFacts &models)
     if (models.known) {
         if (!agent.model.isEmpty() && !models.contains(agent.model))
             report.addWarning(QStringLiteral("model"),
-                tr("The model “%1” is not installed on any connected Ollama host; pull it (roundtable models pull %1) or choose another.")
+                Tr::tr(
+                    "The model “%1” is not installed on any connected Ollama host; pull it (roundtable models pull %1) or choose another.")
                     .arg(agent.model));
         for (const QString &fallback : agent.fallbackModels) {
             if (!fallback.trimmed().isEmpty() && !models.contains(fallback))
                 report.addWarning(QStringLiteral("fallback_models"),
-                    tr("The fallback model “%1” is not installed on any connected Ollama host.").arg(fallback));
+                    Tr::tr("The fallback model “%1” is not installed on any connected Ollama host.").arg(fallback));
         }
     }
 
@@ -155,14 +167,15 @@ ValidationReport validateAgent(const Agent &agent, const ModelFacts &models)
     const int effective = options.numCtx ? *options.numCtx : (trained > 0 ? qMin(trained, limits::DefaultServerContext) : 0);
     if (hardLimit > 0 && promptTokens > hardLimit) {
         report.addError(QStringLiteral("system_prompt"),
-            tr("The role prompt (about %1 tokens) does not fit the model's %2-token context; shorten it or choose a model with a longer "
-               "context.")
+            Tr::tr(
+                "The role prompt (about %1 tokens) does not fit the model's %2-token context; shorten it or choose a model with a longer "
+                "context.")
                 .arg(promptTokens)
                 .arg(hardLimit));
     } else if (effective > 0 && promptTokens > effective / 2) {
         report.addWarning(QStringLiteral("system_prompt"),
-            tr("The role prompt (about %1 tokens) takes more than half of the %2-token context, leaving little room for the debate; "
-               "shorten it or raise num_ctx.")
+            Tr::tr("The role prompt (about %1 tokens) takes more than half of the %2-token context, leaving little room for the debate; "
+                   "shorten it or raise num_ctx.")
                 .arg(promptTokens)
                 .arg(effective));
     }

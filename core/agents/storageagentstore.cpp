@@ -8,7 +8,9 @@
 namespace rt::agents {
 
 namespace {
-RT_TRANSLATION_CONTEXT("rt::agents")
+struct Tr {
+    Q_DECLARE_TR_FUNCTIONS(rt::agents)
+};
 } // namespace
 
 StorageAgentStore::StorageAgentStore(rt::storage::Storage &storage)
@@ -94,7 +96,8 @@ QFuture<rt::Result<QList<Agent>>> StorageAgentStore::save(const QList<Agent> &ag
             return written.error();
         const QStringList parts = written->split(QLatin1Char(','), Qt::SkipEmptyParts);
         if (parts.size() != agents.size())
-            return Error { QStringLiteral("storage"), tr("Saving the agents returned an unexpected answer from the database; try again.") };
+            return Error { QStringLiteral("storage"),
+                Tr::tr("Saving the agents returned an unexpected answer from the database; try again.") };
         QList<Agent> saved = agents;
         for (qsizetype i = 0; i < saved.size(); ++i)
             saved[i].id = parts.at(i).toLongLong();

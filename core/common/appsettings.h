@@ -28,7 +28,7 @@ public:
     // The window
     static const Key Theme; // "system", "light" or "dark"
     static const Key TranscriptFontPt; // chat and debate text size in points; 0 = the system font
-    static const Key Language; // "" = the system's; "en", … (translations arrive with packaging)
+    static const Key Language; // "" = the system's; "en", "de" or "fr" (rt::i18n), for the window
     static const Key WindowGeometry; // QWidget::saveGeometry()
     static const Key WindowState; // QMainWindow::saveState()
     static const Key LastPage; // the page shown when the window closed

@@ -3,12 +3,15 @@
 #include <QCoreApplication>
 #include <QString>
 
-// tr() for code outside QObject classes (free functions, command-line code),
-// defined once here. A file says which translation context its strings belong
-// to with RT_TRANSLATION_CONTEXT("rt::llm") inside its anonymous namespace;
-// lupdate reads the tr() calls as usual.
-#define RT_TRANSLATION_CONTEXT(context)                                                                                                    \
-    [[maybe_unused]] QString tr(const char *text, const char *disambiguation = nullptr, int n = -1)                                        \
-    {                                                                                                                                      \
-        return QCoreApplication::translate(context, text, disambiguation, n);                                                              \
-    }
+// Translation contexts for code outside QObject classes (free functions,
+// command-line code). A file names its context once, inside its anonymous
+// namespace, in a form lupdate reads literally (it does not expand macros):
+//
+//     struct Tr {
+//         Q_DECLARE_TR_FUNCTIONS(rt::llm)
+//     };
+//
+// and calls Tr::tr("..."). The context lupdate writes into translations/*.ts
+// is then exactly the one looked up at run time, whatever class or function
+// the call sits in (an unqualified tr() in a method of a class without
+// Q_OBJECT would be filed by lupdate under that class's name instead).

@@ -1,6 +1,14 @@
 #include "chattypes.h"
 
+#include "common/translate.h"
+
 namespace rt::llm {
+
+namespace {
+struct Tr {
+    Q_DECLARE_TR_FUNCTIONS(rt::llm)
+};
+} // namespace
 
 QJsonObject ChatMessage::toJson() const
 {
@@ -162,14 +170,16 @@ QString detectTruncation(const ChatRequest &request, const ResponseMetrics &metr
     // ~4 characters per token for most tokenizers; be conservative (x0.4).
     const qint64 expectedTokens = request.promptCharacters() / 4;
     if (expectedTokens >= 256 && metrics.promptEvalCount < expectedTokens * 4 / 10) {
-        return QStringLiteral("The model read only %1 prompt tokens where about %2 were expected: Ollama probably "
-                              "dropped the oldest messages to fit its context window. Raise num_ctx or shorten the conversation.")
+        //: %1 and %2 are numbers of tokens; num_ctx is an option name (not translated)
+        return Tr::tr("The model read only %1 prompt tokens where about %2 were expected: Ollama probably "
+                      "dropped the oldest messages to fit its context window. Raise num_ctx or shorten the conversation.")
             .arg(metrics.promptEvalCount)
             .arg(expectedTokens);
     }
     if (request.options.numCtx && *request.options.numCtx > 0 && metrics.promptEvalCount >= qint64(*request.options.numCtx) * 98 / 100) {
-        return QStringLiteral("The prompt filled the whole context window (%1 of %2 tokens): older text was probably cut. "
-                              "Raise num_ctx or shorten the conversation.")
+        //: %1 and %2 are numbers of tokens; num_ctx is an option name (not translated)
+        return Tr::tr("The prompt filled the whole context window (%1 of %2 tokens): older text was probably cut. "
+                      "Raise num_ctx or shorten the conversation.")
             .arg(metrics.promptEvalCount)
             .arg(*request.options.numCtx);
     }

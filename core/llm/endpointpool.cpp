@@ -22,7 +22,9 @@
 namespace rt::llm {
 
 namespace {
-RT_TRANSLATION_CONTEXT("rt::llm")
+struct Tr {
+    Q_DECLARE_TR_FUNCTIONS(rt::llm)
+};
 } // namespace
 
 namespace {
@@ -166,15 +168,15 @@ rt::Status EndpointPool::addHost(const HostConfig &input)
     HostConfig config = input;
     config.name = config.name.trimmed();
     if (config.name.isEmpty())
-        return Error { QStringLiteral("invalid"), tr("An Ollama host needs a name.") };
+        return Error { QStringLiteral("invalid"), Tr::tr("An Ollama host needs a name.") };
     for (const QString &existing : std::as_const(m_order)) {
         if (existing.compare(config.name, Qt::CaseInsensitive) == 0)
             return Error { QStringLiteral("duplicate_name"),
-                tr("An Ollama host named “%1” already exists; choose another name.").arg(config.name) };
+                Tr::tr("An Ollama host named “%1” already exists; choose another name.").arg(config.name) };
     }
     if (!config.url.isValid() || config.url.host().isEmpty())
         return Error { QStringLiteral("invalid"),
-            tr("The URL of the Ollama host “%1” is not valid; use a form like http://127.0.0.1:11434.").arg(config.name) };
+            Tr::tr("The URL of the Ollama host “%1” is not valid; use a form like http://127.0.0.1:11434.").arg(config.name) };
     config.maxConcurrent = qBound(1, config.maxConcurrent, HostConfig::MaxConcurrentLimit);
     auto host = std::make_shared<Host>();
     host->config = config;
@@ -193,7 +195,7 @@ rt::Status EndpointPool::removeHost(const QString &name)
 {
     const auto host = m_hosts.value(name);
     if (!host)
-        return Error { QStringLiteral("not_found"), tr("There is no Ollama host named “%1”.").arg(name) };
+        return Error { QStringLiteral("not_found"), Tr::tr("There is no Ollama host named “%1”.").arg(name) };
     m_hosts.remove(name);
     m_order.removeAll(name);
     host->generation = 0;
@@ -225,10 +227,10 @@ rt::Status EndpointPool::updateHost(const HostConfig &config)
 {
     const auto host = m_hosts.value(config.name);
     if (!host)
-        return Error { QStringLiteral("not_found"), tr("There is no Ollama host named “%1”.").arg(config.name) };
+        return Error { QStringLiteral("not_found"), Tr::tr("There is no Ollama host named “%1”.").arg(config.name) };
     if (!config.url.isValid() || config.url.host().isEmpty())
         return Error { QStringLiteral("invalid"),
-            tr("The URL of the Ollama host “%1” is not valid; use a form like http://127.0.0.1:11434.").arg(config.name) };
+            Tr::tr("The URL of the Ollama host “%1” is not valid; use a form like http://127.0.0.1:11434.").arg(config.name) };
     const bool urlChanged = host->config.url != config.url;
     host->config.url = config.url;
     host->config.maxConcurrent = qBound(1, config.maxConcurrent, HostConfig::MaxConcurrentLimit);
@@ -418,7 +420,7 @@ rt::Result<Route> EndpointPool::route(const QStringList &modelsToTry, const QSet
     }
     if (online.isEmpty()) {
         if (m_order.isEmpty())
-            return Error { ErrorCode::Unreachable, tr("No Ollama host is configured; add one in the settings.") };
+            return Error { ErrorCode::Unreachable, Tr::tr("No Ollama host is configured; add one in the settings.") };
         QStringList why;
         for (const QString &name : m_order) {
             const Host *h = m_hosts.value(name).get();
@@ -427,8 +429,8 @@ rt::Result<Route> EndpointPool::route(const QStringList &modelsToTry, const QSet
         }
         const bool single = m_order.size() == 1;
         return Error { ErrorCode::Unreachable,
-            single ? why.value(0, tr("The Ollama host is offline; check that Ollama is running."))
-                   : tr("No Ollama host is reachable right now; check that Ollama is running. %1").arg(why.join(QLatin1Char(' '))) };
+            single ? why.value(0, Tr::tr("The Ollama host is offline; check that Ollama is running."))
+                   : Tr::tr("No Ollama host is reachable right now; check that Ollama is running. %1").arg(why.join(QLatin1Char(' '))) };
     }
 
     auto pick = [&](const QList<const Host *> &hosts) -> const Host * {
@@ -465,13 +467,11 @@ rt::Result<Route> EndpointPool::route(const QStringList &modelsToTry, const QSet
             return Route { pick(unknown)->config.name, model };
     }
     const bool several = models.size() > 1;
-    return Error {
-        ErrorCode::ModelNotFound,
-        several
-            ? tr("None of the models %1 is installed on a reachable Ollama host; pull one with: roundtable models pull %2")
-                  .arg(models.join(QStringLiteral(", ")), models.first())
-            : tr("The model “%1” is not installed on a reachable Ollama host; pull it with: roundtable models pull %1").arg(models.first())
-    };
+    return Error { ErrorCode::ModelNotFound,
+        several ? Tr::tr("None of the models %1 is installed on a reachable Ollama host; pull one with: roundtable models pull %2")
+                      .arg(models.join(QStringLiteral(", ")), models.first())
+                : Tr::tr("The model “%1” is not installed on a reachable Ollama host; pull it with: roundtable models pull %1")
+                      .arg(models.first()) };
 }
 
 // --------------------------------------------------------------------- slots
@@ -677,7 +677,7 @@ void EndpointPool::openBreaker(Host &h, const QString &reason)
     h.cooldown->start(h.cooldownMs);
     const QString name = h.config.name;
     setState(h, HostState::Offline,
-        tr("Ollama host “%1” at %2 is offline (%3); retrying in %4 s.")
+        Tr::tr("Ollama host “%1” at %2 is offline (%3); retrying in %4 s.")
             .arg(name, displayHost(h.config.url), reason)
             .arg((h.cooldownMs + 999) / 1000));
     // Requests queued for this host move elsewhere: they get an invalid lease.
@@ -701,7 +701,7 @@ void EndpointPool::probe(const QString &name)
     const bool halfOpen = h->state != HostState::Online;
     if (halfOpen) {
         h->cooldown->stop();
-        setState(*h, HostState::Probing, tr("Checking whether Ollama host “%1” is back.").arg(name));
+        setState(*h, HostState::Probing, Tr::tr("Checking whether Ollama host “%1” is back.").arg(name));
     }
     const quint64 generation = h->generation;
     QElapsedTimer clock;
@@ -727,7 +727,7 @@ void EndpointPool::probe(const QString &name)
                 h->lastSuccess = QDateTime::currentDateTimeUtc();
                 h->lastError.clear();
                 if (h->state != HostState::Online)
-                    setState(*h, HostState::Online, tr("Ollama host “%1” is back online.").arg(name));
+                    setState(*h, HostState::Online, Tr::tr("Ollama host “%1” is back online.").arg(name));
                 scheduleGrants(name);
                 return;
             }

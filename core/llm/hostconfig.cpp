@@ -12,7 +12,9 @@
 namespace rt::llm {
 
 namespace {
-RT_TRANSLATION_CONTEXT("rt::llm")
+struct Tr {
+    Q_DECLARE_TR_FUNCTIONS(rt::llm)
+};
 } // namespace
 
 // ---------------------------------------------------------------- HostConfig
@@ -31,10 +33,10 @@ rt::Result<HostConfig> HostConfig::fromJson(const QJsonObject &object)
     config.maxConcurrent
         = object.value(QStringLiteral("max_concurrent")).toInt(AppSettings::value(AppSettings::MaxConcurrentPerHost).toInt());
     if (config.name.isEmpty())
-        return Error { QStringLiteral("invalid"), tr("An Ollama host in the settings has no name; give every host a name.") };
+        return Error { QStringLiteral("invalid"), Tr::tr("An Ollama host in the settings has no name; give every host a name.") };
     if (!config.url.isValid())
         return Error { QStringLiteral("invalid"),
-            tr("The Ollama host “%1” has an invalid URL; use a form like http://127.0.0.1:11434.").arg(config.name) };
+            Tr::tr("The Ollama host “%1” has an invalid URL; use a form like http://127.0.0.1:11434.").arg(config.name) };
     config.maxConcurrent = qBound(1, config.maxConcurrent, MaxConcurrentLimit);
     return config;
 }

@@ -16,7 +16,9 @@
 namespace rt::llm {
 
 namespace {
-RT_TRANSLATION_CONTEXT("rt::llm")
+struct Tr {
+    Q_DECLARE_TR_FUNCTIONS(rt::llm)
+};
 } // namespace
 
 QJsonObject RunningModel::toJson() const
@@ -114,7 +116,7 @@ QString ModelCatalog::resolveHost(const QString &host) const
 rt::Error ModelCatalog::unknownHost(const QString &host) const
 {
     return { QStringLiteral("unknown_host"),
-        tr("There is no Ollama host named “%1”; the configured hosts are: %2.")
+        Tr::tr("There is no Ollama host named “%1”; the configured hosts are: %2.")
             .arg(host, m_pool ? m_pool->hostNames().join(QStringLiteral(", ")) : QString()) };
 }
 

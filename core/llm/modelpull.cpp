@@ -11,7 +11,9 @@
 namespace rt::llm {
 
 namespace {
-RT_TRANSLATION_CONTEXT("rt::llm")
+struct Tr {
+    Q_DECLARE_TR_FUNCTIONS(rt::llm)
+};
 } // namespace
 
 ModelPull::ModelPull(OllamaClient *client, QString model, QString hostName, QObject *parent)
@@ -44,7 +46,7 @@ void ModelPull::start()
     m_tracker.start(0);
     if (!m_client) {
         onFinished(
-            { NdjsonStream::Outcome::Kind::Failed, { ErrorCode::Unreachable, tr("The Ollama host is gone; try again.") }, 0, false });
+            { NdjsonStream::Outcome::Kind::Failed, { ErrorCode::Unreachable, Tr::tr("The Ollama host is gone; try again.") }, 0, false });
         return;
     }
     qCDebug(lcLlm).noquote() << "pulling" << model() << "from" << displayHost(m_client->baseUrl());
@@ -100,7 +102,7 @@ void ModelPull::onFinished(const NdjsonStream::Outcome &outcome)
     case NdjsonStream::Outcome::Kind::Cancelled:
         result.kind = PullResult::Kind::Cancelled;
         result.error
-            = { ErrorCode::Cancelled, tr("The download of %1 was stopped; pulling it again resumes where it left off.").arg(model()) };
+            = { ErrorCode::Cancelled, Tr::tr("The download of %1 was stopped; pulling it again resumes where it left off.").arg(model()) };
         break;
     case NdjsonStream::Outcome::Kind::Failed:
         result.kind = PullResult::Kind::Failed;
@@ -110,7 +112,7 @@ void ModelPull::onFinished(const NdjsonStream::Outcome &outcome)
             && (outcome.error.message.contains(QStringLiteral("file does not exist"))
                 || outcome.error.message.contains(QStringLiteral("not found"))))
             result.error = { ErrorCode::ModelNotFound,
-                tr("The model “%1” does not exist in the Ollama library; check the name and tag.").arg(model()) };
+                Tr::tr("The model “%1” does not exist in the Ollama library; check the name and tag.").arg(model()) };
         break;
     }
     if (result.ok())

@@ -1,9 +1,17 @@
 #include "ndjsonreader.h"
 
+#include "common/translate.h"
+
 #include <QJsonDocument>
 #include <QJsonParseError>
 
 namespace rt::llm {
+
+namespace {
+struct Tr {
+    Q_DECLARE_TR_FUNCTIONS(rt::llm)
+};
+} // namespace
 
 NdjsonReader::NdjsonReader(qsizetype maxLineBytes)
     : m_maxLineBytes(maxLineBytes)
@@ -33,12 +41,14 @@ NdjsonReader::Status NdjsonReader::parseLine(QByteArrayView line, const Sink &si
         m_status = Status::InvalidLine;
         const QByteArray excerpt = line.first(qMin<qsizetype>(80, line.size())).toByteArray();
         m_error = parseError.error != QJsonParseError::NoError
-            ? QStringLiteral("line %1 is not valid JSON (%2 at byte %3): %4")
+            //: Why a streamed reply could not be read: %1 is a line number, %2 the parse error, %3 a byte offset, %4 the start of the line
+            ? Tr::tr("line %1 is not valid JSON (%2 at byte %3): %4")
                   .arg(m_lines)
                   .arg(parseError.errorString())
                   .arg(parseError.offset)
                   .arg(QString::fromUtf8(excerpt))
-            : QStringLiteral("line %1 is JSON but not an object: %2").arg(m_lines).arg(QString::fromUtf8(excerpt));
+            //: Why a streamed reply could not be read: %1 is a line number, %2 the start of the line
+            : Tr::tr("line %1 is JSON but not an object: %2").arg(m_lines).arg(QString::fromUtf8(excerpt));
         return m_status;
     }
     sink(doc.object());
@@ -90,7 +100,8 @@ NdjsonReader::Status NdjsonReader::feed(QByteArrayView bytes, const Sink &sink)
 
     if (m_buffer.size() > m_maxLineBytes) {
         m_status = Status::LineTooLong;
-        m_error = QStringLiteral("a line is longer than %1 MB; the stream is not NDJSON or is corrupt").arg(m_maxLineBytes / (1024 * 1024));
+        //: Why a streamed reply could not be read: %1 is a size in megabytes; NDJSON is a format name
+        m_error = Tr::tr("a line is longer than %1 MB; the stream is not NDJSON or is corrupt").arg(m_maxLineBytes / (1024 * 1024));
         m_buffer.clear();
     }
     return m_status;

@@ -2,6 +2,7 @@
 
 #include "common/correlationid.h"
 #include "common/logging.h"
+#include "common/translate.h"
 #include "ollamaerrors.h"
 #include "ollamahost.h"
 
@@ -14,8 +15,12 @@
 namespace rt::llm {
 
 namespace {
+struct Tr {
+    Q_DECLARE_TR_FUNCTIONS(rt::llm)
+};
+
 constexpr int WatchdogIntervalMs = 250;
-}
+} // namespace
 
 NdjsonStream::NdjsonStream(QNetworkAccessManager *nam, const ClientConfig &config, QByteArray verb, QString path, QJsonObject body,
     QString model, FinalPredicate isFinal, QObject *parent)
@@ -105,11 +110,12 @@ void NdjsonStream::feed(QByteArrayView bytes)
     if (!m_running)
         return;
     if (!m_streamError.isEmpty()) {
-        failWith(
-            { ErrorCode::StreamError, QStringLiteral("Ollama stopped with an error in the middle of the reply: %1").arg(m_streamError) });
+        //: %1 is the error message from Ollama
+        failWith({ ErrorCode::StreamError, Tr::tr("Ollama stopped with an error in the middle of the reply: %1").arg(m_streamError) });
     } else if (status != NdjsonReader::Status::Ok) {
         failWith({ ErrorCode::InvalidStream,
-            QStringLiteral("Ollama at %1 sent a reply that could not be read (%2); the text received so far is kept.")
+            //: %1 is the address of an Ollama host, %2 what was wrong with the reply
+            Tr::tr("Ollama at %1 sent a reply that could not be read (%2); the text received so far is kept.")
                 .arg(displayHost(m_config.baseUrl), m_reader.errorString()) });
     }
 }
@@ -146,7 +152,8 @@ void NdjsonStream::onWatchdog()
     const qint64 now = m_attemptClock.elapsed();
     if (m_connectStartedMs >= 0 && now - m_connectStartedMs > m_config.connectTimeoutMs) {
         failWith({ ErrorCode::ConnectTimeout,
-            QStringLiteral("Could not connect to Ollama at %1 within %2 s. Check that the host is up and reachable.")
+            //: %1 is the address of an Ollama host, %2 a number of seconds
+            Tr::tr("Could not connect to Ollama at %1 within %2 s. Check that the host is up and reachable.")
                 .arg(displayHost(m_config.baseUrl))
                 .arg(m_config.connectTimeoutMs / 1000.0) });
         return;
@@ -160,8 +167,9 @@ void NdjsonStream::onWatchdog()
         }
         if (now > m_config.firstTokenTimeoutMs) {
             failWith({ ErrorCode::FirstTokenTimeout,
-                QStringLiteral("Ollama at %1 did not start answering within %2 s. A large model may still be loading: try again, or raise "
-                               "the first-token timeout in the settings.")
+                //: %1 is the address of an Ollama host, %2 a number of seconds
+                Tr::tr("Ollama at %1 did not start answering within %2 s. A large model may still be loading: try again, or raise "
+                       "the first-token timeout in the settings.")
                     .arg(displayHost(m_config.baseUrl))
                     .arg(m_config.firstTokenTimeoutMs / 1000) });
         }
@@ -169,7 +177,8 @@ void NdjsonStream::onWatchdog()
     }
     if (now - m_lastActivityMs > m_config.idleTimeoutMs) {
         failWith({ ErrorCode::Stalled,
-            QStringLiteral("Ollama at %1 stopped sending in the middle of the reply (silent for %2 s); the text received so far is kept.")
+            //: %1 is the address of an Ollama host, %2 a number of seconds
+            Tr::tr("Ollama at %1 stopped sending in the middle of the reply (silent for %2 s); the text received so far is kept.")
                 .arg(displayHost(m_config.baseUrl))
                 .arg(m_config.idleTimeoutMs / 1000.0) });
     }
@@ -219,11 +228,14 @@ void NdjsonStream::onReplyFinished()
         finish(Outcome::Kind::Completed);
         return;
     }
-    const QString why
-        = failure.networkError != QNetworkReply::NoError ? failure.networkErrorString : QStringLiteral("the connection closed");
+    const QString why = failure.networkError != QNetworkReply::NoError
+        ? failure.networkErrorString
+        //: Why a reply ended early; it is shown inside the next message in parentheses
+        : Tr::tr("the connection closed");
     finish(Outcome::Kind::Failed,
         { ErrorCode::Truncated,
-            QStringLiteral("The reply from Ollama at %1 ended before it was complete (%2); the text received so far is kept.")
+            //: %1 is the address of an Ollama host, %2 why the reply ended (a network error, or "the connection closed")
+            Tr::tr("The reply from Ollama at %1 ended before it was complete (%2); the text received so far is kept.")
                 .arg(displayHost(m_config.baseUrl), why) });
 }
 
@@ -234,7 +246,7 @@ void NdjsonStream::cancel()
     m_cancelled = true;
     m_retryTimer.stop();
     detachReply(); // abort(): the server notices the closed connection and stops generating
-    finish(Outcome::Kind::Cancelled, { ErrorCode::Cancelled, QStringLiteral("Stopped by the user.") });
+    finish(Outcome::Kind::Cancelled, { ErrorCode::Cancelled, Tr::tr("Stopped by the user.") });
 }
 
 void NdjsonStream::failWith(Error error)

@@ -1,6 +1,7 @@
 #include "ollamaclient.h"
 
 #include "common/logging.h"
+#include "common/translate.h"
 #include "metrics/metricnames.h"
 #include "metrics/metricsregistry.h"
 #include "ollamaerrors.h"
@@ -12,6 +13,12 @@
 #include <QNetworkRequest>
 
 namespace rt::llm {
+
+namespace {
+struct Tr {
+    Q_DECLARE_TR_FUNCTIONS(rt::llm)
+};
+} // namespace
 
 OllamaClient::OllamaClient(const ClientConfig &config, QNetworkAccessManager *nam, QObject *parent)
     : QObject(parent)
@@ -72,7 +79,8 @@ void OllamaClient::requestJson(const QByteArray &verb, const QString &path, cons
         failure.body = reply->readAll();
         if (failure.networkError == QNetworkReply::OperationCanceledError && failure.httpStatus == 0) {
             callback(Error { ErrorCode::ConnectTimeout,
-                QStringLiteral("Ollama at %1 did not answer %2 within %3 s.")
+                //: %1 is the address of an Ollama host, %2 the API path (such as /api/tags), %3 a number of seconds
+                Tr::tr("Ollama at %1 did not answer %2 within %3 s.")
                     .arg(base.toString(QUrl::StripTrailingSlash), path)
                     .arg(timeoutMs / 1000) });
             return;
@@ -89,7 +97,8 @@ void OllamaClient::requestJson(const QByteArray &verb, const QString &path, cons
         const QJsonDocument doc = QJsonDocument::fromJson(failure.body, &parseError);
         if (!doc.isObject()) {
             callback(Error { ErrorCode::InvalidStream,
-                QStringLiteral("Ollama at %1 answered %2 with something that is not JSON (%3).")
+                //: %1 is the address of an Ollama host, %2 the API path (such as /api/tags), %3 the parse error
+                Tr::tr("Ollama at %1 answered %2 with something that is not JSON (%3).")
                     .arg(base.toString(QUrl::StripTrailingSlash), path, parseError.errorString()) });
             return;
         }

@@ -1,12 +1,17 @@
 #include "ollamahost.h"
 
 #include "common/appsettings.h"
+#include "common/translate.h"
 
 #include <QRegularExpression>
 
 namespace rt::llm {
 
 namespace {
+struct Tr {
+    Q_DECLARE_TR_FUNCTIONS(rt::llm)
+};
+
 QString trimmed(QString text)
 {
     text = text.trimmed();
@@ -98,14 +103,17 @@ QUrl parseOllamaHost(const QString &input)
 
 rt::Result<QUrl> parseOllamaHostStrict(const QString &input)
 {
+    // The reasons complete a sentence such as: "--ollama-host "X" is not a valid Ollama host: REASON".
     const auto invalid = [](const QString &why) { return rt::Error { QStringLiteral("usage"), why }; };
     QString text = trimmed(input);
     if (text.isEmpty())
-        return invalid(QStringLiteral("it is empty; use a form like http://127.0.0.1:11434"));
+        //: Why an Ollama host address is not valid; it completes a sentence such as: "X" is not a valid Ollama host: REASON
+        return invalid(Tr::tr("it is empty; use a form like http://127.0.0.1:11434"));
     if (const qsizetype schemeEnd = text.indexOf(u"://"); schemeEnd >= 0) {
         const QString scheme = text.left(schemeEnd).toLower();
         if (scheme != u"http" && scheme != u"https")
-            return invalid(QStringLiteral("the scheme must be http or https, not %1").arg(scheme));
+            //: Why an Ollama host address is not valid; %1 is the scheme given (such as ftp)
+            return invalid(Tr::tr("the scheme must be http or https, not %1").arg(scheme));
         text = text.mid(schemeEnd + 3);
     }
     QString authority = text.left(text.indexOf(u'/') >= 0 ? text.indexOf(u'/') : text.size());
@@ -113,29 +121,30 @@ rt::Result<QUrl> parseOllamaHostStrict(const QString &input)
     if (authority.startsWith(u'[')) {
         const qsizetype close = authority.indexOf(u']');
         if (close < 0)
-            return invalid(QStringLiteral("the IPv6 address has no closing ]"));
+            return invalid(Tr::tr("the IPv6 address has no closing ]"));
         port = authority.mid(close + 1);
         authority = authority.mid(1, close - 1);
         if (!port.isEmpty() && !port.startsWith(u':'))
-            return invalid(QStringLiteral("unexpected text after the IPv6 address"));
+            return invalid(Tr::tr("unexpected text after the IPv6 address"));
         port = port.mid(1);
     } else if (authority.count(u':') == 1) {
         port = authority.mid(authority.indexOf(u':') + 1);
         authority = authority.left(authority.indexOf(u':'));
         if (port.isEmpty())
-            return invalid(QStringLiteral("the port after ':' is missing"));
+            return invalid(Tr::tr("the port after ':' is missing"));
     }
     if (authority.isEmpty() && port.isEmpty())
-        return invalid(QStringLiteral("the host name is missing"));
+        return invalid(Tr::tr("the host name is missing"));
     if (!port.isEmpty()) {
         bool ok = false;
         const int number = port.toInt(&ok);
         if (!ok || number < 1 || number > 65535)
-            return invalid(QStringLiteral("the port \"%1\" is not a number from 1 to 65535").arg(port));
+            //: Why an Ollama host address is not valid; %1 is the port given
+            return invalid(Tr::tr("the port \"%1\" is not a number from 1 to 65535").arg(port));
     }
     const QUrl url = parseOllamaHost(input);
     if (!url.isValid())
-        return invalid(QStringLiteral("the host name has characters a host name cannot have"));
+        return invalid(Tr::tr("the host name has characters a host name cannot have"));
     return url;
 }
 

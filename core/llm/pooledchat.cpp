@@ -12,7 +12,9 @@
 namespace rt::llm {
 
 namespace {
-RT_TRANSLATION_CONTEXT("rt::llm")
+struct Tr {
+    Q_DECLARE_TR_FUNCTIONS(rt::llm)
+};
 } // namespace
 
 // ---------------------------------------------------------------- PooledChat
@@ -27,7 +29,7 @@ PooledChat::PooledChat(EndpointPool *pool, ChatRequest request, QStringList mode
     m_hostWait.setSingleShot(true);
     connect(&m_hostWait, &QTimer::timeout, this, [this] {
         failWith(m_lastError.code.isEmpty()
-                ? Error { ErrorCode::Unreachable, tr("No Ollama host came back in time; check that Ollama is running.") }
+                ? Error { ErrorCode::Unreachable, Tr::tr("No Ollama host came back in time; check that Ollama is running.") }
                 : m_lastError);
     });
 }
@@ -67,13 +69,14 @@ void PooledChat::attempt()
         return;
     EndpointPool *pool = m_pool;
     if (!pool) {
-        failWith({ ErrorCode::Unreachable, tr("The connection pool was closed.") });
+        failWith({ ErrorCode::Unreachable, Tr::tr("The connection pool was closed.") });
         return;
     }
     const int limit = int(pool->hostNames().size()) * (int(m_models.size()) + 1) + 2;
     if (++m_attempts > limit) {
-        failWith(m_lastError.code.isEmpty() ? Error { ErrorCode::Unreachable, tr("The request could not be placed on any Ollama host.") }
-                                            : m_lastError);
+        failWith(m_lastError.code.isEmpty()
+                ? Error { ErrorCode::Unreachable, Tr::tr("The request could not be placed on any Ollama host.") }
+                : m_lastError);
         return;
     }
     auto route = pool->route(m_models, m_excludedHosts, m_preferred);
@@ -179,13 +182,13 @@ void PooledChat::onStreamFinished(const ChatResult &result)
     }
     if (result.error.code == ErrorCode::ModelNotFound) {
         pool->noteModelMissing(m_host, m_model);
-        emit notice(tr("The model “%1” is not installed on %2; trying another host or fallback model.").arg(m_model, m_host));
+        emit notice(Tr::tr("The model “%1” is not installed on %2; trying another host or fallback model.").arg(m_model, m_host));
         attempt();
         return;
     }
     if (hostFailure) {
         m_excludedHosts.insert(m_host);
-        emit notice(tr("Ollama host %1 failed (%2); trying another host.").arg(m_host, result.error.message));
+        emit notice(Tr::tr("Ollama host %1 failed (%2); trying another host.").arg(m_host, result.error.message));
         attempt();
         return;
     }
@@ -208,7 +211,7 @@ void PooledChat::cancel()
     ChatResult result;
     result.status = ChatStatus::Cancelled;
     result.model = m_model.isEmpty() ? m_models.value(0) : m_model;
-    result.error = { ErrorCode::Cancelled, tr("Stopped by the user.") };
+    result.error = { ErrorCode::Cancelled, Tr::tr("Stopped by the user.") };
     finish(result);
 }
 

@@ -11,7 +11,9 @@
 namespace rt::llm {
 
 namespace {
-RT_TRANSLATION_CONTEXT("rt::llm")
+struct Tr {
+    Q_DECLARE_TR_FUNCTIONS(rt::llm)
+};
 } // namespace
 
 double PullProgress::fraction() const
@@ -38,13 +40,13 @@ QString PullProgress::phaseText() const
     case Phase::Starting:
         return QStringLiteral("Starting");
     case Phase::Manifest:
-        return tr("Fetching manifest");
+        return Tr::tr("Fetching manifest");
     case Phase::Downloading:
         return QStringLiteral("Downloading");
     case Phase::Verifying:
         return QStringLiteral("Verifying");
     case Phase::Writing:
-        return tr("Writing manifest");
+        return Tr::tr("Writing manifest");
     case Phase::Success:
         return QStringLiteral("Done");
     }
@@ -55,12 +57,12 @@ QString PullProgress::summary() const
 {
     if (phase != Phase::Downloading || totalBytes <= 0)
         return phaseText();
-    QStringList parts { tr("%1 of %2").arg(formatBytes(completedBytes), formatBytes(totalBytes)) };
+    QStringList parts { Tr::tr("%1 of %2").arg(formatBytes(completedBytes), formatBytes(totalBytes)) };
     if (bytesPerSecond > 0)
         parts.append(formatSpeed(bytesPerSecond));
     if (etaSeconds >= 0)
-        parts.append(tr("%1 left").arg(formatDuration(etaSeconds)));
-    return tr("%1 %2% (%3)").arg(phaseText()).arg(percent()).arg(parts.join(QStringLiteral(", ")));
+        parts.append(Tr::tr("%1 left").arg(formatDuration(etaSeconds)));
+    return Tr::tr("%1 %2% (%3)").arg(phaseText()).arg(percent()).arg(parts.join(QStringLiteral(", ")));
 }
 
 QJsonObject PullProgress::toJson() const

@@ -15,7 +15,9 @@
 namespace rt::metrics {
 
 namespace {
-RT_TRANSLATION_CONTEXT("rt::metrics")
+struct Tr {
+    Q_DECLARE_TR_FUNCTIONS(rt::metrics)
+};
 
 constexpr qint64 LatencyWindowMs = 30'000;
 
@@ -42,10 +44,10 @@ QString percent(double ratio)
 QString window(int seconds)
 {
     if (seconds == 60)
-        return tr("the last minute");
+        return Tr::tr("the last minute");
     if (seconds % 60 == 0)
-        return tr("the last %1 minutes").arg(seconds / 60);
-    return tr("the last %1 seconds").arg(seconds);
+        return Tr::tr("the last %1 minutes").arg(seconds / 60);
+    return Tr::tr("the last %1 seconds").arg(seconds);
 }
 } // namespace
 
@@ -358,13 +360,14 @@ HealthReport MetricsSampler::evaluate(const QList<SeriesSnapshot> &snapshot, qin
         h.firstTokenP95Seconds = ft.count > 0 ? ft.quantile(0.95) : -1.0;
         if (!h.up) {
             h.status = HealthStatus::Down;
-            h.reasons.append(h.breaker == 2 ? tr("%1: down; checking whether it is back").arg(host)
-                                            : tr("%1: not answering (circuit breaker open)").arg(host));
+            h.reasons.append(h.breaker == 2 ? Tr::tr("%1: down; checking whether it is back").arg(host)
+                                            : Tr::tr("%1: not answering (circuit breaker open)").arg(host));
         } else {
             if (h.requests >= m_thresholds.minRequests && h.errorRate >= m_thresholds.errorRate)
-                h.reasons.append(tr("%1: %2 of requests failed in %3").arg(host, percent(h.errorRate), window(m_thresholds.windowSeconds)));
+                h.reasons.append(
+                    Tr::tr("%1: %2 of requests failed in %3").arg(host, percent(h.errorRate), window(m_thresholds.windowSeconds)));
             if (h.firstTokenP95Seconds > m_thresholds.slowFirstTokenSeconds)
-                h.reasons.append(tr("%1: first tokens took %2 s (p95) in %3")
+                h.reasons.append(Tr::tr("%1: first tokens took %2 s (p95) in %3")
                                      .arg(host, QLocale().toString(h.firstTokenP95Seconds, 'f', 1), window(m_thresholds.windowSeconds)));
             h.status = h.reasons.isEmpty() ? HealthStatus::Healthy : HealthStatus::Degraded;
         }
@@ -378,18 +381,18 @@ HealthReport MetricsSampler::evaluate(const QList<SeriesSnapshot> &snapshot, qin
 
     if (hosts.isEmpty()) {
         report.status = HealthStatus::Down;
-        report.summary = tr("No Ollama host is configured.");
+        report.summary = Tr::tr("No Ollama host is configured.");
     } else if (down == hosts.size()) {
         report.status = HealthStatus::Down;
         report.summary = hosts.size() == 1 ? reasons.join(QStringLiteral("; "))
-                                           : tr("Every Ollama host is down: %1").arg(reasons.join(QStringLiteral("; ")));
+                                           : Tr::tr("Every Ollama host is down: %1").arg(reasons.join(QStringLiteral("; ")));
     } else if (down + degraded > 0) {
         report.status = HealthStatus::Degraded;
         report.summary = reasons.join(QStringLiteral("; "));
     } else {
         report.status = HealthStatus::Healthy;
-        report.summary = hosts.size() == 1 ? tr("Ollama host %1 is answering normally.").arg(hosts.first())
-                                           : tr("All %1 Ollama hosts are answering normally.").arg(hosts.size());
+        report.summary = hosts.size() == 1 ? Tr::tr("Ollama host %1 is answering normally.").arg(hosts.first())
+                                           : Tr::tr("All %1 Ollama hosts are answering normally.").arg(hosts.size());
     }
     return report;
 }

@@ -27,7 +27,9 @@
 namespace rt::server {
 
 namespace {
-RT_TRANSLATION_CONTEXT("rt::server")
+struct Tr {
+    Q_DECLARE_TR_FUNCTIONS(rt::server)
+};
 
 using Status = QHttpServerResponder::StatusCode;
 
@@ -110,7 +112,7 @@ rt::Result<quint16> LocalServer::start(const ServerOptions &options)
     std::unique_ptr<QTcpServer> tcp;
     if (options.tls()) {
         if (!QSslSocket::supportsSsl())
-            return rt::Error { QStringLiteral("tls_unavailable"), tr("TLS is not available on this system (no TLS backend for Qt).") };
+            return rt::Error { QStringLiteral("tls_unavailable"), Tr::tr("TLS is not available on this system (no TLS backend for Qt).") };
         auto readFile = [](const QString &path, QByteArray *data) {
             QFile f(path);
             if (!f.open(QIODevice::ReadOnly))
@@ -122,17 +124,18 @@ rt::Result<quint16> LocalServer::start(const ServerOptions &options)
         QByteArray keyPem;
         if (const QString why = readFile(options.certificateFile, &certPem); !why.isEmpty())
             return rt::Error { QStringLiteral("tls_certificate"),
-                tr("Cannot read the certificate %1: %2.").arg(options.certificateFile, why) };
+                Tr::tr("Cannot read the certificate %1: %2.").arg(options.certificateFile, why) };
         if (const QString why = readFile(options.keyFile, &keyPem); !why.isEmpty())
-            return rt::Error { QStringLiteral("tls_key"), tr("Cannot read the private key %1: %2.").arg(options.keyFile, why) };
+            return rt::Error { QStringLiteral("tls_key"), Tr::tr("Cannot read the private key %1: %2.").arg(options.keyFile, why) };
         const QList<QSslCertificate> chain = QSslCertificate::fromData(certPem, QSsl::Pem);
         if (chain.isEmpty())
-            return rt::Error { QStringLiteral("tls_certificate"), tr("%1 holds no PEM certificate.").arg(options.certificateFile) };
+            return rt::Error { QStringLiteral("tls_certificate"), Tr::tr("%1 holds no PEM certificate.").arg(options.certificateFile) };
         QSslKey key(keyPem, QSsl::Rsa, QSsl::Pem);
         if (key.isNull())
             key = QSslKey(keyPem, QSsl::Ec, QSsl::Pem);
         if (key.isNull())
-            return rt::Error { QStringLiteral("tls_key"), tr("%1 holds no unencrypted PEM private key (RSA or EC).").arg(options.keyFile) };
+            return rt::Error { QStringLiteral("tls_key"),
+                Tr::tr("%1 holds no unencrypted PEM private key (RSA or EC).").arg(options.keyFile) };
         QSslConfiguration config = QSslConfiguration::defaultConfiguration();
         config.setLocalCertificateChain(chain);
         config.setPrivateKey(key);
@@ -145,7 +148,7 @@ rt::Result<quint16> LocalServer::start(const ServerOptions &options)
     }
     if (!tcp->listen(options.address, options.port)) {
         return rt::Error { QStringLiteral("listen_failed"),
-            tr("Cannot listen on %1 port %2: %3. Choose another port or stop what uses it.")
+            Tr::tr("Cannot listen on %1 port %2: %3. Choose another port or stop what uses it.")
                 .arg(options.address.toString())
                 .arg(options.port)
                 .arg(tcp->errorString()) };
@@ -239,7 +242,7 @@ bool LocalServer::handleRequest(const QHttpServerRequest &request, QTcpSocket *s
     // (and nothing written) lets it upgrade; a refusal is a real HTTP answer,
     // then false, and Qt closes the connection.
     if (headerValue(request, "upgrade").compare("websocket", Qt::CaseInsensitive) == 0) {
-        ViewerHub::Admission admission { 404, tr("This server has no viewers.") };
+        ViewerHub::Admission admission { 404, Tr::tr("This server has no viewers.") };
         if (m_viewers) {
             admission = m_viewers->admit(
                 request.url(), headerValue(request, "origin"), headerValue(request, "host"), request.remoteAddress(), m_options.tls());
@@ -268,28 +271,28 @@ bool LocalServer::handleRequest(const QHttpServerRequest &request, QTcpSocket *s
         return true;
     if (path == QLatin1String("/ws")) {
         count(path, 426);
-        responder.write(errorJson(tr("/ws is for WebSocket viewers: open the viewer page instead.")),
+        responder.write(errorJson(Tr::tr("/ws is for WebSocket viewers: open the viewer page instead.")),
             { { "Content-Type", "application/json" }, { "Upgrade", "websocket" }, { "Connection", "Upgrade" } }, Status::UpgradeRequired);
         return true;
     }
     if (request.method() != QHttpServerRequest::Method::Get) {
         count(path, 405);
-        responder.write(errorJson(tr("Only GET is allowed on %1.").arg(path)),
+        responder.write(errorJson(Tr::tr("Only GET is allowed on %1.").arg(path)),
             { { "Content-Type", "application/json" }, { "Allow", "GET" } }, Status::MethodNotAllowed);
         return true;
     }
     if (viewerFile) {
         count(path, 404);
         responder.write(
-            errorJson(tr("The viewer page is not part of this build.")), { { "Content-Type", "application/json" } }, Status::NotFound);
+            errorJson(Tr::tr("The viewer page is not part of this build.")), { { "Content-Type", "application/json" } }, Status::NotFound);
         return true;
     }
     const bool authorizedRequest = authorized(request);
     if (path == QLatin1String("/metrics")) {
         if (!authorizedRequest) {
             count(path, 401);
-            responder.write(errorJson(tr("A valid bearer token is required: send “Authorization: Bearer TOKEN” with the token "
-                                         "shown in Settings or printed by roundtable serve.")),
+            responder.write(errorJson(Tr::tr("A valid bearer token is required: send “Authorization: Bearer TOKEN” with the token "
+                                             "shown in Settings or printed by roundtable serve.")),
                 { { "Content-Type", "application/json" }, { "WWW-Authenticate", "Bearer realm=\"roundtable\"" } }, Status::Unauthorized);
             return true;
         }
@@ -307,7 +310,7 @@ bool LocalServer::handleRequest(const QHttpServerRequest &request, QTcpSocket *s
     } else {
         body = QJsonObject { { QStringLiteral("status"), rt::metrics::toString(report.status) },
             { QStringLiteral("uptime_seconds"), double(report.uptimeSeconds) },
-            { QStringLiteral("details"), tr("Send the bearer token for hosts and figures.") } };
+            { QStringLiteral("details"), Tr::tr("Send the bearer token for hosts and figures.") } };
     }
     const bool down = report.status == rt::metrics::HealthStatus::Down;
     count(path, down ? 503 : 200);
@@ -328,7 +331,7 @@ void LocalServer::missingHandler(const QHttpServerRequest &request, QTcpSocket *
     });
     count(QStringLiteral("other"), 404);
     makeResponder(request, socket)
-        .write(errorJson(tr("Nothing here: %1. Try /metrics, /health or / (the viewer page).").arg(request.url().path())),
+        .write(errorJson(Tr::tr("Nothing here: %1. Try /metrics, /health or / (the viewer page).").arg(request.url().path())),
             { { "Content-Type", "application/json" } }, Status::NotFound);
 }
 

@@ -9,7 +9,9 @@
 namespace rt::storage {
 
 namespace {
-RT_TRANSLATION_CONTEXT("rt::storage")
+struct Tr {
+    Q_DECLARE_TR_FUNCTIONS(rt::storage)
+};
 
 const QString kColumns = QStringLiteral(
     "id, name, role, description, system_prompt, model, fallback_models, options, colour, avatar, builtin, created_at, updated_at, weight");
@@ -34,14 +36,14 @@ AgentRecord readAgent(const Query &q)
     return a;
 }
 
-rt::Error duplicateName(const QString &name)
+Error duplicateName(const QString &name)
 {
-    return makeError(errc::Duplicate, tr("An agent named \"%1\" already exists. Choose another name.").arg(name));
+    return makeError(errc::Duplicate, Tr::tr("An agent named \"%1\" already exists. Choose another name.").arg(name));
 }
 
-rt::Error invalidName()
+Error invalidName()
 {
-    return makeError(errc::InvalidInput, tr("An agent needs a name."));
+    return makeError(errc::InvalidInput, Tr::tr("An agent needs a name."));
 }
 } // namespace
 
@@ -78,7 +80,7 @@ rt::Status AgentRepository::update(const AgentRecord &a)
         return n.error();
     }
     if (*n == 0)
-        return makeError(errc::NotFound, tr("There is no agent with id %1.").arg(a.id));
+        return makeError(errc::NotFound, Tr::tr("There is no agent with id %1.").arg(a.id));
     return {};
 }
 
@@ -104,7 +106,7 @@ rt::Status AgentRepository::remove(qint64 id)
     if (!n.ok())
         return n.error();
     if (*n == 0)
-        return makeError(errc::NotFound, tr("There is no agent with id %1.").arg(id));
+        return makeError(errc::NotFound, Tr::tr("There is no agent with id %1.").arg(id));
     return {};
 }
 
@@ -114,7 +116,7 @@ rt::Result<AgentRecord> AgentRepository::get(qint64 id)
     if (!q.ok())
         return q.error();
     if (!q->next())
-        return makeError(errc::NotFound, tr("There is no agent with id %1.").arg(id));
+        return makeError(errc::NotFound, Tr::tr("There is no agent with id %1.").arg(id));
     return readAgent(*q);
 }
 

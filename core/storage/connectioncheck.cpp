@@ -11,21 +11,23 @@
 namespace rt::storage {
 
 namespace {
-RT_TRANSLATION_CONTEXT("rt::storage")
+struct Tr {
+    Q_DECLARE_TR_FUNCTIONS(rt::storage)
+};
 } // namespace
 
 QString ConnectionCheck::summary() const
 {
     if (willCreate)
-        return tr("%1 — the file does not exist yet; Roundtable creates it on first use.").arg(server);
+        return Tr::tr("%1 — the file does not exist yet; Roundtable creates it on first use.").arg(server);
     if (schemaVersion == 0)
-        return tr("%1 — empty database; Roundtable sets it up on first use.").arg(server);
+        return Tr::tr("%1 — empty database; Roundtable sets it up on first use.").arg(server);
     if (schemaVersion > latestVersion)
-        return tr("%1 — written by a newer Roundtable (schema %2, this one knows %3); it would be refused.")
+        return Tr::tr("%1 — written by a newer Roundtable (schema %2, this one knows %3); it would be refused.")
             .arg(server)
             .arg(schemaVersion)
             .arg(latestVersion);
-    return tr("%1 — %n conversation(s), ", nullptr, int(conversations)).arg(server) + tr("%n debate(s).", nullptr, int(debates));
+    return Tr::tr("%1 — %n conversation(s), ", nullptr, int(conversations)).arg(server) + Tr::tr("%n debate(s).", nullptr, int(debates));
 }
 
 namespace {
@@ -52,15 +54,15 @@ rt::Result<ConnectionCheck> checkConnection(const DatabaseLocation &location, in
         if (!file.exists()) {
             const QFileInfo folder(file.absolutePath());
             if (!folder.exists() && !QDir().mkpath(folder.absoluteFilePath()))
-                return rt::Error(tr("The folder %1 does not exist and cannot be created.").arg(folder.absoluteFilePath()));
+                return rt::Error(Tr::tr("The folder %1 does not exist and cannot be created.").arg(folder.absoluteFilePath()));
             if (!QFileInfo(file.absolutePath()).isWritable())
-                return rt::Error(tr("The folder %1 is not writable.").arg(file.absolutePath()));
+                return rt::Error(Tr::tr("The folder %1 is not writable.").arg(file.absolutePath()));
             check.server = QStringLiteral("SQLite");
             check.willCreate = true;
             return check;
         }
         if (file.isDir())
-            return rt::Error(tr("%1 is a folder, not a database file.").arg(location.sqlitePath));
+            return rt::Error(Tr::tr("%1 is a folder, not a database file.").arg(location.sqlitePath));
         options.readOnly = true; // asking changes nothing
     }
     auto connected = Database::connect(location, options);

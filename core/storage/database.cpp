@@ -30,7 +30,9 @@ struct CachedStatement {
 
 namespace {
 
-RT_TRANSLATION_CONTEXT("rt::storage")
+struct Tr {
+    Q_DECLARE_TR_FUNCTIONS(rt::storage)
+};
 
 QAtomicInteger<quint64> g_connectionCounter; // names must be unique per process
 
@@ -75,11 +77,11 @@ rt::Error makeError(QStringView code, QString message)
     return rt::Error { code.toString(), std::move(message) };
 }
 
-rt::Error unknownValue(QStringView table, qint64 row, QStringView column, const QString &value)
+Error unknownValue(QStringView table, qint64 row, QStringView column, const QString &value)
 {
     return makeError(errc::UnknownValue,
-        tr("Row %1 of table %2 has %3 “%4”, which this version of Roundtable does not know. A newer "
-           "version may have written it: update Roundtable, or correct that row.")
+        Tr::tr("Row %1 of table %2 has %3 “%4”, which this version of Roundtable does not know. A newer "
+               "version may have written it: update Roundtable, or correct that row.")
             .arg(row)
             .arg(table, column, value));
 }
@@ -247,7 +249,7 @@ rt::Result<std::unique_ptr<Database>> Database::connect(const DatabaseLocation &
     const QString driver = location.isSqlite() ? QStringLiteral("QSQLITE") : QStringLiteral("QPSQL");
     if (!QSqlDatabase::isDriverAvailable(driver)) {
         return makeError(errc::Unsupported,
-            tr("The Qt database driver %1 is not installed. Install the package libqt6sql6-%2 and try again.")
+            Tr::tr("The Qt database driver %1 is not installed. Install the package libqt6sql6-%2 and try again.")
                 .arg(driver, location.isSqlite() ? QStringLiteral("sqlite") : QStringLiteral("psql")));
     }
     {
@@ -273,18 +275,18 @@ rt::Result<std::unique_ptr<Database>> Database::connect(const DatabaseLocation &
         const QFileInfo info(location.sqlitePath);
         if (info.exists() && !info.isFile()) {
             return makeError(errc::CannotOpen,
-                tr("Cannot open the database %1: it is a folder or a device, not a file. Choose a file path with --db.")
+                Tr::tr("Cannot open the database %1: it is a folder or a device, not a file. Choose a file path with --db.")
                     .arg(location.sqlitePath));
         }
         if (!info.exists() && !options.readOnly && !QDir().mkpath(info.absolutePath())) {
             return makeError(errc::CannotOpen,
-                tr("Cannot create the folder %1 for the database. Check its permissions or choose another location with --db or "
-                   "ROUNDTABLE_DB.")
+                Tr::tr("Cannot create the folder %1 for the database. Check its permissions or choose another location with --db or "
+                       "ROUNDTABLE_DB.")
                     .arg(info.absolutePath()));
         }
         if (!info.exists() && options.readOnly) {
             return makeError(errc::NotFound,
-                tr("There is no database at %1 yet. Check the path, or run roundtable once to create it.").arg(location.sqlitePath));
+                Tr::tr("There is no database at %1 yet. Check the path, or run roundtable once to create it.").arg(location.sqlitePath));
         }
     }
     if (auto opened = database->openConnection(); !opened.ok())
@@ -298,9 +300,10 @@ rt::Status Database::openConnection()
     if (!db.open()) {
         const QSqlError error = db.lastError();
         if (isSqlite())
-            return errorFrom(error, tr("Opening the database %1").arg(m_location.sqlitePath));
+            return errorFrom(error, Tr::tr("Opening the database %1").arg(m_location.sqlitePath));
         return makeError(errc::CannotConnect,
-            tr("Cannot connect to PostgreSQL at %1: %2. Check that the server is running and that the URL, user and password are right.")
+            Tr::tr(
+                "Cannot connect to PostgreSQL at %1: %2. Check that the server is running and that the URL, user and password are right.")
                 .arg(m_location.displayName(), error.text().trimmed()));
     }
     return applySessionSettings();
@@ -365,7 +368,7 @@ rt::Result<Query> Database::run(const QString &sql, const QVariantList &binds)
     }
     if (!st->prepared) {
         if (!st->query.prepare(sql))
-            return errorFrom(st->query.lastError(), tr("Preparing a statement"));
+            return errorFrom(st->query.lastError(), Tr::tr("Preparing a statement"));
         st->prepared = true;
     }
     for (qsizetype i = 0; i < binds.size(); ++i) {
@@ -380,7 +383,7 @@ rt::Result<Query> Database::run(const QString &sql, const QVariantList &binds)
     if (!st->query.exec()) {
         const QSqlError error = st->query.lastError();
         st->query.finish();
-        return errorFrom(error, tr("A database statement"));
+        return errorFrom(error, Tr::tr("A database statement"));
     }
     st->busy = true;
     return Query(st, std::move(spare));
@@ -405,7 +408,7 @@ rt::Result<qint64> Database::insert(const QString &sql, const QVariantList &bind
     if (!q.ok())
         return q.error();
     if (!q->next())
-        return makeError(errc::Sql, tr("The database did not return the id of the new row."));
+        return makeError(errc::Sql, Tr::tr("The database did not return the id of the new row."));
     return q->integer(0);
 }
 
@@ -413,7 +416,7 @@ rt::Status Database::execDirect(const QString &sql)
 {
     QSqlQuery q(connection());
     if (!q.exec(sql))
-        return errorFrom(q.lastError(), tr("A database statement"));
+        return errorFrom(q.lastError(), Tr::tr("A database statement"));
     return {};
 }
 
@@ -433,7 +436,7 @@ rt::Status Database::begin()
 rt::Status Database::commit()
 {
     if (m_depth <= 0)
-        return makeError(errc::Sql, tr("Commit without a transaction (a bug in Roundtable)."));
+        return makeError(errc::Sql, Tr::tr("Commit without a transaction (a bug in Roundtable)."));
     const QString sql = m_depth == 1 ? QStringLiteral("COMMIT") : QStringLiteral("RELEASE SAVEPOINT rt_sp%1").arg(m_depth - 1);
     if (auto done = execDirect(sql); !done.ok())
         return done; // the caller rolls back
@@ -533,55 +536,57 @@ rt::Error Database::errorFrom(const QSqlError &error, const QString &what)
         case 5: // SQLITE_BUSY
         case 6: // SQLITE_LOCKED
             return makeError(errc::Locked,
-                tr("The database %1 is locked by another program (perhaps another Roundtable window or command). Close it or wait for it "
-                   "to finish, then try again.")
+                Tr::tr(
+                    "The database %1 is locked by another program (perhaps another Roundtable window or command). Close it or wait for it "
+                    "to finish, then try again.")
                     .arg(path));
         case 26: // SQLITE_NOTADB
             return makeError(errc::NotADatabase,
-                tr("The file %1 is not a Roundtable database, or it is damaged. Choose another file with --db, or restore a backup.")
+                Tr::tr("The file %1 is not a Roundtable database, or it is damaged. Choose another file with --db, or restore a backup.")
                     .arg(path));
         case 11: // SQLITE_CORRUPT
             return makeError(errc::Corrupt,
-                tr("The database %1 is damaged (%2). Run 'roundtable db check', and restore a backup if it reports problems.")
+                Tr::tr("The database %1 is damaged (%2). Run 'roundtable db check', and restore a backup if it reports problems.")
                     .arg(path, detail));
         case 14: // SQLITE_CANTOPEN
             return makeError(errc::CannotOpen,
-                tr("Cannot open the database %1: the file or its folder is missing or not writable. Check the permissions, or choose "
-                   "another location with --db or ROUNDTABLE_DB.")
+                Tr::tr("Cannot open the database %1: the file or its folder is missing or not writable. Check the permissions, or choose "
+                       "another location with --db or ROUNDTABLE_DB.")
                     .arg(path));
         case 8: // SQLITE_READONLY
             return makeError(errc::ReadOnly,
-                tr("Cannot write to the database %1: it or its folder is read-only. Check the permissions, or choose another location with "
-                   "--db.")
+                Tr::tr("Cannot write to the database %1: it or its folder is read-only. Check the permissions, or choose another location "
+                       "with "
+                       "--db.")
                     .arg(path));
         case 13: // SQLITE_FULL
-            return makeError(errc::DiskFull, tr("The disk holding %1 is full. Free some space and try again.").arg(path));
+            return makeError(errc::DiskFull, Tr::tr("The disk holding %1 is full. Free some space and try again.").arg(path));
         case 19: // SQLITE_CONSTRAINT
             if (detail.contains(u"UNIQUE", Qt::CaseInsensitive))
-                return makeError(errc::Duplicate, tr("%1 failed: an entry with the same name or key already exists.").arg(what));
-            return makeError(errc::Constraint, tr("%1 failed: the data was rejected as invalid (%2).").arg(what, detail));
+                return makeError(errc::Duplicate, Tr::tr("%1 failed: an entry with the same name or key already exists.").arg(what));
+            return makeError(errc::Constraint, Tr::tr("%1 failed: the data was rejected as invalid (%2).").arg(what, detail));
         default:
             break;
         }
-        return makeError(errc::Sql, tr("%1 failed: %2").arg(what, detail));
+        return makeError(errc::Sql, Tr::tr("%1 failed: %2").arg(what, detail));
     }
 
     // PostgreSQL: SQLSTATE codes
     if (native == u"23505")
-        return makeError(errc::Duplicate, tr("%1 failed: an entry with the same name or key already exists.").arg(what));
+        return makeError(errc::Duplicate, Tr::tr("%1 failed: an entry with the same name or key already exists.").arg(what));
     if (native.startsWith(u"23"))
-        return makeError(errc::Constraint, tr("%1 failed: the data was rejected as invalid (%2).").arg(what, detail));
+        return makeError(errc::Constraint, Tr::tr("%1 failed: the data was rejected as invalid (%2).").arg(what, detail));
     if (native == u"53100")
-        return makeError(errc::DiskFull, tr("The PostgreSQL server's disk is full. Ask its administrator to free space."));
+        return makeError(errc::DiskFull, Tr::tr("The PostgreSQL server's disk is full. Ask its administrator to free space."));
     const bool lost = native.startsWith(u"08") || native.startsWith(u"57P0") || error.type() == QSqlError::ConnectionError
         || ((native.isEmpty() || native.startsWith(u"XX")) && probeConnectionLost());
     if (lost) {
         m_connectionLost = true;
         return makeError(errc::ConnectionLost,
-            tr("The connection to PostgreSQL at %1 was lost. Roundtable keeps unsaved changes and reconnects automatically.")
+            Tr::tr("The connection to PostgreSQL at %1 was lost. Roundtable keeps unsaved changes and reconnects automatically.")
                 .arg(m_location.displayName()));
     }
-    return makeError(errc::Sql, tr("%1 failed: %2").arg(what, detail));
+    return makeError(errc::Sql, Tr::tr("%1 failed: %2").arg(what, detail));
 }
 
 } // namespace rt::storage

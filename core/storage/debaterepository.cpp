@@ -8,7 +8,9 @@
 namespace rt::storage {
 
 namespace {
-RT_TRANSLATION_CONTEXT("rt::storage")
+struct Tr {
+    Q_DECLARE_TR_FUNCTIONS(rt::storage)
+};
 
 const QString kDebateColumns = QStringLiteral(
     "id, question, format, status, settings, consensus_score, stop_reason, final_answer, synthesis, created_at, updated_at, finished_at");
@@ -77,14 +79,14 @@ rt::Result<DebateTurn> readTurn(const Query &q)
     return t;
 }
 
-rt::Error debateNotFound(qint64 id)
+Error debateNotFound(qint64 id)
 {
-    return makeError(errc::NotFound, tr("There is no debate with id %1. Run 'roundtable history list' to see the ids.").arg(id));
+    return makeError(errc::NotFound, Tr::tr("There is no debate with id %1. Run 'roundtable history list' to see the ids.").arg(id));
 }
 
-rt::Error turnNotFound(qint64 id)
+Error turnNotFound(qint64 id)
 {
-    return makeError(errc::NotFound, tr("There is no debate turn with id %1.").arg(id));
+    return makeError(errc::NotFound, Tr::tr("There is no debate turn with id %1.").arg(id));
 }
 
 rt::Status expectOne(const rt::Result<int> &n, const rt::Error &missing)
@@ -247,7 +249,7 @@ rt::Status DebateRepository::checkpointTurn(qint64 id, const QString &content, c
         if (!existing.ok())
             return existing.error();
         return makeError(errc::InvalidInput,
-            tr("Debate turn %1 is already %2, so its text cannot change any more.").arg(id).arg(toString(existing->status)));
+            Tr::tr("Debate turn %1 is already %2, so its text cannot change any more.").arg(id).arg(toString(existing->status)));
     }
     return {};
 }

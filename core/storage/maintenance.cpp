@@ -10,7 +10,9 @@
 namespace rt::storage {
 
 namespace {
-RT_TRANSLATION_CONTEXT("rt::storage")
+struct Tr {
+    Q_DECLARE_TR_FUNCTIONS(rt::storage)
+};
 } // namespace
 
 rt::Result<InterruptedCounts> Maintenance::markInterrupted(int staleAfterSeconds)
@@ -61,14 +63,14 @@ rt::Result<QStringList> Maintenance::integrityCheck()
         if (!q.ok())
             return q.error();
         while (q->next())
-            problems.append(tr("Row %1 of table %2 points to a missing row in %3.").arg(q->text(1), q->text(0), q->text(2)));
+            problems.append(Tr::tr("Row %1 of table %2 points to a missing row in %3.").arg(q->text(1), q->text(0), q->text(2)));
         q = rt::Result<Query>(Query());
         for (const char *fts : { "messages_fts", "debate_turns_fts" }) {
             const QString table = QString::fromLatin1(fts);
             if (auto done = m_db.execDirect(QStringLiteral("INSERT INTO %1 (%1) VALUES ('integrity-check')").arg(table)); !done.ok()) {
                 if (done.error().code == errc::Locked)
                     return done.error();
-                problems.append(tr("The search index %1 is out of step with its table: %2").arg(table, done.error().message));
+                problems.append(Tr::tr("The search index %1 is out of step with its table: %2").arg(table, done.error().message));
             }
         }
         return problems;
@@ -79,14 +81,14 @@ rt::Result<QStringList> Maintenance::integrityCheck()
         if (!q.ok())
             return q.error();
         if (!q->next() || !q->boolean(0))
-            problems.append(tr("The table %1 is missing.").arg(QString::fromLatin1(table)));
+            problems.append(Tr::tr("The table %1 is missing.").arg(QString::fromLatin1(table)));
     }
     auto q = m_db.query(QStringLiteral("SELECT conrelid::regclass::text, conname FROM pg_constraint "
                                        "WHERE NOT convalidated AND connamespace = current_schema()::regnamespace"));
     if (!q.ok())
         return q.error();
     while (q->next())
-        problems.append(tr("The constraint %2 on %1 is not validated.").arg(q->text(0), q->text(1)));
+        problems.append(Tr::tr("The constraint %2 on %1 is not validated.").arg(q->text(0), q->text(1)));
     return problems;
 }
 
@@ -94,24 +96,25 @@ rt::Status Maintenance::backupTo(const QString &path)
 {
     if (!m_db.isSqlite()) {
         return makeError(errc::Unsupported,
-            tr("Backups of a PostgreSQL database are made with the server's tools, for example: pg_dump -Fc -f roundtable.dump %1")
+            Tr::tr("Backups of a PostgreSQL database are made with the server's tools, for example: pg_dump -Fc -f roundtable.dump %1")
                 .arg(m_db.location().databaseName));
     }
     const QString target = QFileInfo(path).absoluteFilePath();
     if (QFileInfo::exists(target))
         return makeError(errc::InvalidInput,
-            tr("The backup file %1 already exists. Choose a new file name, or delete the old backup first.").arg(target));
+            Tr::tr("The backup file %1 already exists. Choose a new file name, or delete the old backup first.").arg(target));
     if (!QFileInfo(QFileInfo(target).absolutePath()).isDir())
         return makeError(errc::CannotOpen,
-            tr("The folder %1 does not exist. Create it or choose another place for the backup.").arg(QFileInfo(target).absolutePath()));
+            Tr::tr("The folder %1 does not exist. Create it or choose another place for the backup.")
+                .arg(QFileInfo(target).absolutePath()));
     if (m_db.transactionDepth() > 0)
-        return makeError(errc::InvalidInput, tr("A backup cannot run inside a transaction (a bug in Roundtable)."));
+        return makeError(errc::InvalidInput, Tr::tr("A backup cannot run inside a transaction (a bug in Roundtable)."));
     // VACUUM INTO writes a consistent, compacted copy from one read transaction;
     // other connections keep reading and writing meanwhile (WAL).
     auto done = m_db.exec(QStringLiteral("VACUUM INTO ?"), { target });
     if (!done.ok()) {
         return makeError(done.error().code == errc::Locked ? errc::Locked : errc::CannotOpen,
-            tr("The backup to %1 failed: %2").arg(target, done.error().message));
+            Tr::tr("The backup to %1 failed: %2").arg(target, done.error().message));
     }
     return {};
 }

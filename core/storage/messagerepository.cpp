@@ -14,7 +14,9 @@ const QString kColumns = QStringLiteral(
     "id, conversation_id, role, content, thinking, agent_id, model, status, prompt_eval_count, eval_count, "
     "total_duration_ns, load_duration_ns, prompt_eval_duration_ns, eval_duration_ns, ttft_ms, error, created_at, updated_at");
 
-RT_TRANSLATION_CONTEXT("rt::storage")
+struct Tr {
+    Q_DECLARE_TR_FUNCTIONS(rt::storage)
+};
 
 rt::Result<Message> readMessage(const Query &q)
 {
@@ -48,9 +50,9 @@ rt::Result<Message> readMessage(const Query &q)
     return m;
 }
 
-rt::Error messageNotFound(qint64 id)
+Error messageNotFound(qint64 id)
 {
-    return makeError(errc::NotFound, tr("There is no message with id %1.").arg(id));
+    return makeError(errc::NotFound, Tr::tr("There is no message with id %1.").arg(id));
 }
 } // namespace
 
@@ -62,7 +64,8 @@ rt::Result<qint64> MessageRepository::append(const Message &message)
         // a PostgreSQL transaction is usable again.
         auto exists = m_db.query(QStringLiteral("SELECT 1 FROM conversations WHERE id = ?"), { message.conversationId });
         if (exists.ok() && !exists->next())
-            return makeError(errc::NotFound, tr("There is no conversation with id %1 to add the message to.").arg(message.conversationId));
+            return makeError(
+                errc::NotFound, Tr::tr("There is no conversation with id %1 to add the message to.").arg(message.conversationId));
     }
     return id;
 }
@@ -154,7 +157,7 @@ rt::Status MessageRepository::checkpoint(qint64 id, const QString &content, cons
         if (!existing.ok())
             return existing.error();
         return makeError(errc::InvalidInput,
-            tr("Message %1 is already %2, so its text cannot change any more.").arg(id).arg(toString(existing->status)));
+            Tr::tr("Message %1 is already %2, so its text cannot change any more.").arg(id).arg(toString(existing->status)));
     }
     return {};
 }

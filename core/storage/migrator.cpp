@@ -13,7 +13,9 @@
 namespace rt::storage {
 
 namespace {
-RT_TRANSLATION_CONTEXT("rt::storage")
+struct Tr {
+    Q_DECLARE_TR_FUNCTIONS(rt::storage)
+};
 
 bool isWordChar(QChar c)
 {
@@ -181,8 +183,8 @@ rt::Result<MigrationReport> Migrator::migrate()
     report.toVersion = *version;
     if (*version > latestVersion()) {
         return makeError(errc::SchemaTooNew,
-            tr("The database %1 was created by a newer version of Roundtable (schema %2; this version knows up to %3). It was left "
-               "untouched. Update Roundtable, or use another database with --db.")
+            Tr::tr("The database %1 was created by a newer version of Roundtable (schema %2; this version knows up to %3). It was left "
+                   "untouched. Update Roundtable, or use another database with --db.")
                 .arg(m_db.location().displayName())
                 .arg(*version)
                 .arg(latestVersion()));
@@ -195,7 +197,7 @@ rt::Result<MigrationReport> Migrator::migrate()
     if (pending.isEmpty())
         return report;
 
-    const QString applyError = tr("Updating the database schema");
+    const QString applyError = Tr::tr("Updating the database schema");
     auto result = m_db.transaction([&]() -> rt::Result<MigrationReport> {
         if (m_db.isPostgres()) {
             // Two apps starting at once against one server: the second waits here.
@@ -218,7 +220,7 @@ rt::Result<MigrationReport> Migrator::migrate()
             for (const QString &statement : statements) {
                 if (auto done = m_db.execDirect(statement); !done.ok()) {
                     return makeError(errc::MigrationFailed,
-                        tr("Updating the database to schema %1 (%2) failed, so nothing was changed: %3")
+                        Tr::tr("Updating the database to schema %1 (%2) failed, so nothing was changed: %3")
                             .arg(m.version)
                             .arg(m.name, done.error().message));
                 }
@@ -235,7 +237,7 @@ rt::Result<MigrationReport> Migrator::migrate()
     if (!result.ok()) {
         if (result.error().code == errc::MigrationFailed || result.error().code == errc::Locked)
             return result.error();
-        return makeError(errc::MigrationFailed, tr("%1 failed, so nothing was changed: %2").arg(applyError, result.error().message));
+        return makeError(errc::MigrationFailed, Tr::tr("%1 failed, so nothing was changed: %2").arg(applyError, result.error().message));
     }
     if (!result->applied.isEmpty())
         qCDebug(lcStorage) << "schema migrated from" << result->fromVersion << "to" << result->toVersion << result->applied;

@@ -15,7 +15,9 @@
 namespace rt::storage {
 
 namespace {
-RT_TRANSLATION_CONTEXT("rt::storage")
+struct Tr {
+    Q_DECLARE_TR_FUNCTIONS(rt::storage)
+};
 
 const QString kFormatName = QStringLiteral("roundtable.export");
 
@@ -100,9 +102,9 @@ QString metricsLine(const GenerationMetrics &m)
     return parts.join(QStringLiteral(" · "));
 }
 
-rt::Error invalidFile(const QString &why)
+Error invalidFile(const QString &why)
 {
-    return makeError(errc::InvalidInput, tr("This is not a Roundtable export that can be imported: %1").arg(why));
+    return makeError(errc::InvalidInput, Tr::tr("This is not a Roundtable export that can be imported: %1").arg(why));
 }
 } // namespace
 
@@ -264,16 +266,16 @@ QString TranscriptExporter::conversationMarkdown(const ConversationData &data)
 {
     const Conversation &conversation = data.conversation;
     QString md;
-    const QString title = conversation.title.isEmpty() ? tr("Conversation %1").arg(conversation.id) : conversation.title;
+    const QString title = conversation.title.isEmpty() ? Tr::tr("Conversation %1").arg(conversation.id) : conversation.title;
     md += QStringLiteral("# %1\n\n").arg(title);
     QStringList facts;
     if (!conversation.model.isEmpty())
-        facts.append(tr("Model: %1").arg(conversation.model));
-    facts.append(tr("Started: %1").arg(markdownTime(conversation.createdAt)));
-    facts.append(tr("Messages: %1").arg(data.messages.size()));
+        facts.append(Tr::tr("Model: %1").arg(conversation.model));
+    facts.append(Tr::tr("Started: %1").arg(markdownTime(conversation.createdAt)));
+    facts.append(Tr::tr("Messages: %1").arg(data.messages.size()));
     md += QStringLiteral("- ") + facts.join(QStringLiteral("\n- ")) + QStringLiteral("\n\n");
     if (!conversation.systemPrompt.isEmpty())
-        md += QStringLiteral("> **%1:** %2\n\n").arg(tr("System prompt"), conversation.systemPrompt);
+        md += QStringLiteral("> **%1:** %2\n\n").arg(Tr::tr("System prompt"), conversation.systemPrompt);
     for (qsizetype i = 0; i < data.messages.size(); ++i) {
         const Message &m = data.messages.at(i);
         QString who = data.agents.at(i);
@@ -287,12 +289,12 @@ QString TranscriptExporter::conversationMarkdown(const ConversationData &data)
         heading += QStringLiteral(" · %1").arg(markdownTime(m.createdAt));
         md += heading + QStringLiteral("\n\n");
         if (m.status != MessageStatus::Complete)
-            md += QStringLiteral("*%1*\n\n").arg(tr("Status: %1").arg(toString(m.status)));
+            md += QStringLiteral("*%1*\n\n").arg(Tr::tr("Status: %1").arg(toString(m.status)));
         if (!m.thinking.isEmpty())
-            md += QStringLiteral("<details><summary>%1</summary>\n\n%2\n\n</details>\n\n").arg(tr("Thinking"), m.thinking);
+            md += QStringLiteral("<details><summary>%1</summary>\n\n%2\n\n</details>\n\n").arg(Tr::tr("Thinking"), m.thinking);
         md += m.content + QStringLiteral("\n\n");
         if (!m.error.isEmpty())
-            md += QStringLiteral("*%1*\n\n").arg(tr("Error: %1").arg(m.error));
+            md += QStringLiteral("*%1*\n\n").arg(Tr::tr("Error: %1").arg(m.error));
         const QString line = metricsLine(m.metrics);
         if (!line.isEmpty())
             md += QStringLiteral("<sub>%1</sub>\n\n").arg(line);
@@ -306,18 +308,18 @@ QString TranscriptExporter::debateMarkdown(const DebateData &data)
     QString md = QStringLiteral("# %1\n\n").arg(debate.question);
     QStringList facts;
     if (!debate.format.isEmpty())
-        facts.append(tr("Format: %1").arg(debate.format));
-    facts.append(tr("Status: %1").arg(toString(debate.status)));
-    facts.append(tr("Started: %1").arg(markdownTime(debate.createdAt)));
+        facts.append(Tr::tr("Format: %1").arg(debate.format));
+    facts.append(Tr::tr("Status: %1").arg(toString(debate.status)));
+    facts.append(Tr::tr("Started: %1").arg(markdownTime(debate.createdAt)));
     if (debate.finishedAt.isValid())
-        facts.append(tr("Finished: %1").arg(markdownTime(debate.finishedAt)));
+        facts.append(Tr::tr("Finished: %1").arg(markdownTime(debate.finishedAt)));
     if (debate.consensusScore)
-        facts.append(tr("Consensus: %1%").arg(qRound(*debate.consensusScore * 100)));
+        facts.append(Tr::tr("Consensus: %1%").arg(qRound(*debate.consensusScore * 100)));
     if (!debate.stopReason.isEmpty())
-        facts.append(tr("Stopped because: %1").arg(debate.stopReason));
+        facts.append(Tr::tr("Stopped because: %1").arg(debate.stopReason));
     md += QStringLiteral("- ") + facts.join(QStringLiteral("\n- ")) + QStringLiteral("\n\n");
     if (!data.participants.isEmpty()) {
-        md += QStringLiteral("## %1\n\n").arg(tr("Participants"));
+        md += QStringLiteral("## %1\n\n").arg(Tr::tr("Participants"));
         for (qsizetype i = 0; i < data.participants.size(); ++i) {
             const DebateParticipant &p = data.participants.at(i);
             // The snapshot taken when the debate ran; the agent may have been renamed or deleted since.
@@ -337,30 +339,30 @@ QString TranscriptExporter::debateMarkdown(const DebateData &data)
     for (const DebateTurn &t : data.turns) {
         if (t.round != round) {
             round = t.round;
-            md += QStringLiteral("## %1\n\n").arg(tr("Round %1").arg(round));
+            md += QStringLiteral("## %1\n\n").arg(Tr::tr("Round %1").arg(round));
             for (const DebateRound &r : data.rounds) {
                 if (r.round == round && r.score)
-                    md += QStringLiteral("*%1*\n\n").arg(tr("Consensus after this round: %1%").arg(qRound(*r.score * 100)));
+                    md += QStringLiteral("*%1*\n\n").arg(Tr::tr("Consensus after this round: %1%").arg(qRound(*r.score * 100)));
             }
         }
         QString heading = QStringLiteral("### %1").arg(t.agentName.isEmpty() ? toString(t.kind) : t.agentName);
         if (t.kind != TurnKind::Turn)
             heading += QStringLiteral(" · %1").arg(toString(t.kind));
         if (t.confidence)
-            heading += QStringLiteral(" · %1").arg(tr("confidence %1%").arg(qRound(*t.confidence * 100)));
+            heading += QStringLiteral(" · %1").arg(Tr::tr("confidence %1%").arg(qRound(*t.confidence * 100)));
         if (t.changed)
-            heading += QStringLiteral(" · %1").arg(tr("changed position"));
+            heading += QStringLiteral(" · %1").arg(Tr::tr("changed position"));
         md += heading + QStringLiteral("\n\n");
         if (t.status != TurnStatus::Complete)
-            md += QStringLiteral("*%1*\n\n").arg(tr("Status: %1").arg(toString(t.status)));
+            md += QStringLiteral("*%1*\n\n").arg(Tr::tr("Status: %1").arg(toString(t.status)));
         md += t.content + QStringLiteral("\n\n");
         if (!t.error.isEmpty())
-            md += QStringLiteral("*%1*\n\n").arg(tr("Error: %1").arg(t.error));
+            md += QStringLiteral("*%1*\n\n").arg(Tr::tr("Error: %1").arg(t.error));
     }
     if (!debate.synthesis.isEmpty())
-        md += QStringLiteral("## %1\n\n%2\n\n").arg(tr("Synthesis"), debate.synthesis);
+        md += QStringLiteral("## %1\n\n%2\n\n").arg(Tr::tr("Synthesis"), debate.synthesis);
     if (!debate.finalAnswer.isEmpty())
-        md += QStringLiteral("## %1\n\n%2\n\n").arg(tr("Final answer"), debate.finalAnswer);
+        md += QStringLiteral("## %1\n\n%2\n\n").arg(Tr::tr("Final answer"), debate.finalAnswer);
     return md;
 }
 
@@ -389,19 +391,19 @@ rt::Result<ImportResult> TranscriptExporter::importJson(const QByteArray &json)
     QJsonParseError parseError;
     const QJsonDocument doc = QJsonDocument::fromJson(json, &parseError);
     if (doc.isNull())
-        return invalidFile(tr("the JSON is malformed (%1 at byte %2)").arg(parseError.errorString()).arg(parseError.offset));
+        return invalidFile(Tr::tr("the JSON is malformed (%1 at byte %2)").arg(parseError.errorString()).arg(parseError.offset));
     const QJsonObject root = doc.object();
     if (root.value(u"format").toString() != kFormatName)
-        return invalidFile(tr("it has no \"format\": \"%1\" field").arg(kFormatName));
+        return invalidFile(Tr::tr("it has no \"format\": \"%1\" field").arg(kFormatName));
     if (root.value(u"version").toInt() < 1 || root.value(u"version").toInt() > FormatVersion)
-        return invalidFile(tr("it was written by a newer Roundtable (export version %1); update Roundtable to import it")
+        return invalidFile(Tr::tr("it was written by a newer Roundtable (export version %1); update Roundtable to import it")
                                .arg(root.value(u"version").toInt()));
     const QString kind = root.value(u"kind").toString();
     if (kind == u"conversation")
         return m_db.transaction([&] { return importConversation(root); });
     if (kind == u"debate")
         return m_db.transaction([&] { return importDebate(root); });
-    return invalidFile(tr("unknown kind \"%1\"").arg(kind));
+    return invalidFile(Tr::tr("unknown kind \"%1\"").arg(kind));
 }
 
 rt::Result<ImportResult> TranscriptExporter::importConversation(const QJsonObject &root)
@@ -425,7 +427,7 @@ rt::Result<ImportResult> TranscriptExporter::importConversation(const QJsonObjec
         const auto role = parseMessageRole(o.value(u"role").toString());
         const auto status = parseMessageStatus(o.value(u"status").toString(QStringLiteral("complete")));
         if (!role || !status)
-            return invalidFile(tr("message %1 has an unknown role or status").arg(result.items + 1));
+            return invalidFile(Tr::tr("message %1 has an unknown role or status").arg(result.items + 1));
         m.role = *role;
         m.status = *status;
         m.content = o.value(u"content").toString();
@@ -458,7 +460,7 @@ rt::Result<ImportResult> TranscriptExporter::importDebate(const QJsonObject &roo
     debate.format = d.value(u"format").toString();
     const auto status = parseDebateStatus(d.value(u"status").toString(QStringLiteral("finished")));
     if (!status)
-        return invalidFile(tr("the debate has an unknown status"));
+        return invalidFile(Tr::tr("the debate has an unknown status"));
     debate.status = *status;
     debate.settings = d.value(u"settings").toObject();
     debate.consensusScore = optionalReal(d.value(u"consensus_score"));
@@ -494,7 +496,7 @@ rt::Result<ImportResult> TranscriptExporter::importDebate(const QJsonObject &roo
         const auto kind = parseTurnKind(o.value(u"kind").toString(QStringLiteral("turn")));
         const auto turnStatus = parseTurnStatus(o.value(u"status").toString(QStringLiteral("complete")));
         if (!kind || !turnStatus)
-            return invalidFile(tr("turn %1 has an unknown kind or status").arg(result.items + 1));
+            return invalidFile(Tr::tr("turn %1 has an unknown kind or status").arg(result.items + 1));
         t.kind = *kind;
         t.status = *turnStatus;
         t.content = o.value(u"content").toString();

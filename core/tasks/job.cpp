@@ -7,7 +7,9 @@
 namespace rt::tasks {
 
 namespace {
-RT_TRANSLATION_CONTEXT("rt::tasks")
+struct Tr {
+    Q_DECLARE_TR_FUNCTIONS(rt::tasks)
+};
 } // namespace
 
 Job::Job(QObject *parent)
@@ -36,7 +38,7 @@ void Job::succeed()
 
 void Job::fail(const QString &error)
 {
-    finish(TaskStatus::Failed, error.isEmpty() ? tr("The task failed.") : error);
+    finish(TaskStatus::Failed, error.isEmpty() ? Tr::tr("The task failed.") : error);
 }
 
 void Job::reportCancelled()

@@ -13,7 +13,9 @@
 namespace rt::tasks {
 
 namespace {
-RT_TRANSLATION_CONTEXT("rt::tasks")
+struct Tr {
+    Q_DECLARE_TR_FUNCTIONS(rt::tasks)
+};
 } // namespace
 
 namespace {
@@ -59,8 +61,8 @@ TaskManager::~TaskManager()
         if (runsHere && !entry.info.isFinished()) {
             flushProgress(entry);
             entry.info.status = TaskStatus::Interrupted;
-            entry.info.error = entry.started ? tr("Roundtable was closed while this task was running.")
-                                             : tr("Roundtable was closed before this task started.");
+            entry.info.error = entry.started ? Tr::tr("Roundtable was closed while this task was running.")
+                                             : Tr::tr("Roundtable was closed before this task started.");
             entry.info.finishedAt = entry.info.updatedAt = now();
             m_store->saveStatus(entry.info);
         }
@@ -84,8 +86,8 @@ QFuture<rt::Status> TaskManager::restore(int limit)
                 info.isForeign = true; // another live process runs it
             } else if (info.status == TaskStatus::Running || info.status == TaskStatus::Queued) {
                 // Left behind by a crash (or a kill): nothing runs it any more.
-                info.error = info.status == TaskStatus::Running ? tr("Roundtable stopped unexpectedly while this task was running.")
-                                                                : tr("Roundtable stopped unexpectedly before this task started.");
+                info.error = info.status == TaskStatus::Running ? Tr::tr("Roundtable stopped unexpectedly while this task was running.")
+                                                                : Tr::tr("Roundtable stopped unexpectedly before this task started.");
                 info.status = TaskStatus::Interrupted;
                 info.finishedAt = info.updatedAt = now();
                 m_store->saveStatus(info);
@@ -152,9 +154,9 @@ QFuture<rt::Result<qint64>> TaskManager::submit(
     const QString &kind, const QString &title, std::unique_ptr<Job> job, const TaskOptions &options)
 {
     if (!job)
-        return rt::readyFuture(rt::Result<qint64>(Error { CodeState, tr("The task “%1” has nothing to run.").arg(title) }));
+        return rt::readyFuture(rt::Result<qint64>(Error { CodeState, Tr::tr("The task “%1” has nothing to run.").arg(title) }));
     if (kind.isEmpty())
-        return rt::readyFuture(rt::Result<qint64>(Error { CodeState, tr("The task “%1” has no kind.").arg(title) }));
+        return rt::readyFuture(rt::Result<qint64>(Error { CodeState, Tr::tr("The task “%1” has no kind.").arg(title) }));
     TaskInfo info;
     info.kind = kind;
     info.title = title;
@@ -178,7 +180,7 @@ QFuture<rt::Result<qint64>> TaskManager::submit(
         }
         if (!pending) {
             rt::fulfil(
-                *promise, rt::Result<qint64>(Error { CodeState, tr("The task “%1” was dropped before it started.").arg(info.title) }));
+                *promise, rt::Result<qint64>(Error { CodeState, Tr::tr("The task “%1” was dropped before it started.").arg(info.title) }));
             return;
         }
         info.id = id.value();
@@ -362,7 +364,7 @@ rt::Status TaskManager::cancel(qint64 id)
 {
     Entry *entry = find(id);
     if (!entry)
-        return Error { CodeNotFound, tr("There is no task %1.").arg(id) };
+        return Error { CodeNotFound, Tr::tr("There is no task %1.").arg(id) };
     if (entry->info.isForeign && !entry->info.isFinished()) {
         // Its owner reads the request from its row within a second or so.
         entry->info.cancelRequested = true;
@@ -409,12 +411,12 @@ rt::Status TaskManager::cancel(qint64 id)
         return {};
     }
     case TaskStatus::Interrupted:
-        setStatus(*entry, TaskStatus::Cancelled, tr("Dismissed after an interruption."));
+        setStatus(*entry, TaskStatus::Cancelled, Tr::tr("Dismissed after an interruption."));
         return {};
     case TaskStatus::Succeeded:
     case TaskStatus::Failed:
     case TaskStatus::Cancelled:
-        return Error { CodeState, tr("The task “%1” has already finished.").arg(entry->info.title) };
+        return Error { CodeState, Tr::tr("The task “%1” has already finished.").arg(entry->info.title) };
     }
     return {};
 }
@@ -423,13 +425,13 @@ rt::Status TaskManager::pause(qint64 id)
 {
     Entry *entry = find(id);
     if (!entry)
-        return Error { CodeNotFound, tr("There is no task %1.").arg(id) };
+        return Error { CodeNotFound, Tr::tr("There is no task %1.").arg(id) };
     if (entry->info.isForeign)
-        return Error { CodeState, tr("The task “%1” runs in another Roundtable process; pause it there.").arg(entry->info.title) };
+        return Error { CodeState, Tr::tr("The task “%1” runs in another Roundtable process; pause it there.").arg(entry->info.title) };
     if (entry->info.status != TaskStatus::Running || !entry->job)
-        return Error { CodeState, tr("Only a running task can be paused.") };
+        return Error { CodeState, Tr::tr("Only a running task can be paused.") };
     if (!entry->job->canPause())
-        return Error { CodeState, tr("The task “%1” cannot be paused; cancel it instead.").arg(entry->info.title) };
+        return Error { CodeState, Tr::tr("The task “%1” cannot be paused; cancel it instead.").arg(entry->info.title) };
     entry->job->pause(); // pausedChanged(true) moves it to Paused
     return {};
 }
@@ -444,10 +446,10 @@ rt::Status TaskManager::resume(qint64 id)
 {
     Entry *entry = find(id);
     if (!entry)
-        return Error { CodeNotFound, tr("There is no task %1.").arg(id) };
+        return Error { CodeNotFound, Tr::tr("There is no task %1.").arg(id) };
     if (entry->info.isForeign)
         return Error { CodeState,
-            tr("The task “%1” is %2 in another Roundtable process (pid %3).")
+            Tr::tr("The task “%1” is %2 in another Roundtable process (pid %3).")
                 .arg(entry->info.title, statusName(entry->info.status))
                 .arg(entry->info.ownerPid) };
     if (entry->info.status == TaskStatus::Paused) {
@@ -459,14 +461,15 @@ rt::Status TaskManager::resume(qint64 id)
         }
         // A paused task from an earlier run has no job: start it again.
     } else if (entry->info.status != TaskStatus::Interrupted && entry->info.status != TaskStatus::Failed) {
-        return Error { CodeState, tr("The task “%1” is %2 and cannot be resumed.").arg(entry->info.title, statusName(entry->info.status)) };
+        return Error { CodeState,
+            Tr::tr("The task “%1” is %2 and cannot be resumed.").arg(entry->info.title, statusName(entry->info.status)) };
     }
     const auto factory = m_resumers.value(entry->info.kind);
     if (!factory)
-        return Error { CodeState, tr("Tasks of kind “%1” cannot be resumed in this version; start them again.").arg(entry->info.kind) };
+        return Error { CodeState, Tr::tr("Tasks of kind “%1” cannot be resumed in this version; start them again.").arg(entry->info.kind) };
     std::unique_ptr<Job> job = factory(entry->info);
     if (!job)
-        return Error { CodeState, tr("The task “%1” cannot be resumed: what it needs is gone.").arg(entry->info.title) };
+        return Error { CodeState, Tr::tr("The task “%1” cannot be resumed: what it needs is gone.").arg(entry->info.title) };
     entry->cancelRequested = false;
     entry->seq = ++m_seq;
     attach(*entry, job.release());
@@ -606,10 +609,10 @@ void TaskManager::markLeftBehind(Entry &entry)
         return;
     }
     setStatus(entry, TaskStatus::Interrupted,
-        wasRunning ? tr("Roundtable stopped unexpectedly while this task was running.")
-                   : tr("Roundtable stopped unexpectedly before this task started."));
+        wasRunning ? Tr::tr("Roundtable stopped unexpectedly while this task was running.")
+                   : Tr::tr("Roundtable stopped unexpectedly before this task started."));
     if (entry.info.cancelRequested) // it was asked to stop anyway: dismiss it
-        setStatus(entry, TaskStatus::Cancelled, tr("Dismissed after an interruption."));
+        setStatus(entry, TaskStatus::Cancelled, Tr::tr("Dismissed after an interruption."));
 }
 
 std::optional<TaskInfo> TaskManager::task(qint64 id) const

@@ -10,7 +10,13 @@
 //      debate 1) on the same port and token: the page reconnects by itself (one more
 //      hello), shows only the new debate, its turns once each, its consensus per round
 //      and result; saves viewer.png;
-//   4. a page with a wrong token: state "refused", no hello, no retries.
+//   4. a page with a wrong token: state "refused", no hello, no retries;
+//   5. while debate 2 lingers, the page in German (a browser context with locale de-DE)
+//      and in French (?lang=fr), without bypassing the page's CSP: <html lang>, real
+//      German and French words (status, phase, round, result, seat status, stance
+//      confidence, headings), numbers formatted for the language, the debate's own words
+//      untouched, no English text of the catalogue visible (or in an aria-label or title);
+//      saves viewer-de.png and viewer-fr.png.
 //
 // Usage: node viewer-browser.mjs ROUNDTABLE SIMULATOR SCREENSHOT_DIR
 // Needs /usr/bin/chromium (apt-get install chromium; $RT_CHROMIUM overrides the path)
@@ -212,6 +218,138 @@ function compare(label, shown, doc, question) {
   check(shown.answer === (doc.result?.answer || ''), `${label}: result answer "${doc.result?.answer}"`, `page "${shown.answer}"`);
 }
 
+// ---- the page in German and French ---------------------------------------------------------
+// Words each page must show, written here rather than taken from the page's catalogue.
+const TRANSLATED = [
+  { lang: 'de', how: 'a German browser (locale de-DE)', context: { locale: 'de-DE' }, query: '', shot: 'viewer-de.png',
+    status: /^Verbunden mit Roundtable/, phase: 'Beendet', round: /^Runde \d+ von \d+$/, resultTitle: 'Ergebnis',
+    detail: /^Nach \d+ Runden? beendet\. /, seatStatus: 'Fertig', confident: / sicher$/, table: 'Am Tisch', debates: 'Debatten',
+    transcript: 'Protokoll', roundHeader: /^(Runde \d+|Abschluss)$/, viewers: / Zuschauer$/ },
+  { lang: 'fr', how: '?lang=fr (in an English browser)', context: { locale: 'en-US' }, query: '&lang=fr', shot: 'viewer-fr.png',
+    status: /^Connecté à Roundtable/, phase: 'Terminé', round: /^Tour \d+ sur \d+$/, resultTitle: 'Résultat',
+    detail: /^Terminé après \d+ tours?\. /, seatStatus: 'Terminé', confident: / de confiance$/, table: 'Autour de la table', debates: 'Débats',
+    transcript: 'Transcription', roundHeader: /^(Tour \d+|Clôture)$/, viewers: / spectateurs?$/ },
+];
+
+// Elements that show the debate's own words (question, names, replies, answers): never translated.
+const DEBATE_WORDS = ['#debate-question', '.side-title-text', '.seat-name', '.seat-text', '.stance-answer', '.points', '.avatar',
+  '.entry.turn .entry-head strong', '.entry-text', '.chip.answer', '#result-answer', '#result-synthesis', '#result-dissent',
+  '#consensus-groups', '#chat-title', '#chat-messages', '#notice'];
+// Elements whose aria-label is a debate's word (a seat card is labelled with its agent's name).
+const DEBATE_LABELS = ['article.seat'];
+
+// A pattern for each English text of the catalogue that the translation does not share:
+// its fixed words in order, placeholders matching anything.
+function englishPatterns(messages, lang) {
+  const forms = (v) => (v && typeof v === 'object' ? Object.values(v) : [v]);
+  const escape = (s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const out = [];
+  for (const [key, value] of Object.entries(messages.en)) {
+    const translated = new Set(forms(messages[lang]?.[key]));
+    for (const text of forms(value)) {
+      if (translated.has(text) || !/\p{L}{3,}/u.test(text.replace(/\{\w+\}/g, ''))) continue;
+      const parts = text.split(/\{\w+\}/);
+      let source = parts.map(escape).join('[\\s\\S]*?');
+      if (/^\p{L}/u.test(text)) source = `(?<!\\p{L})${source}`;
+      if (/\p{L}$/u.test(text)) source = `${source}(?!\\p{L})`;
+      out.push({ key, text, source });
+    }
+  }
+  return out;
+}
+
+// waitFor without page.waitForFunction, whose in-page polling the page's CSP (no eval) refuses.
+async function pollFor(page, what, fn, arg, timeout = WAIT_MS) {
+  const until = Date.now() + timeout;
+  for (;;) {
+    const value = await page.evaluate(fn, arg);
+    if (value) return log(`seen: ${what}`), value;
+    if (Date.now() > until) {
+      const state = await pageState(page).catch((x) => ({ error: x.message }));
+      throw new Error(`timed out after ${timeout / 1000} s waiting for ${what}; the page: ${JSON.stringify(state)}`);
+    }
+    await page.waitForTimeout(100);
+  }
+}
+
+async function checkTranslated(browser, spec, url, question, english, pageErrors) {
+  const label = `${spec.lang} page (${spec.how})`;
+  const context = await browser.newContext({ ...spec.context, viewport: { width: 1280, height: 1500 }, colorScheme: 'light' });
+  const tpage = await context.newPage();
+  const csp = [];
+  tpage.on('pageerror', (e) => pageErrors.push(`${spec.lang}: ${e.message}`));
+  tpage.on('console', (m) => { if (/Content.Security.Policy/i.test(m.text())) csp.push(m.text()); });
+  try {
+    await tpage.goto(url + spec.query);
+    await pollFor(tpage, `${label}: connected, the result and every turn`, (n) => document.querySelector('#status').dataset.state === 'connected'
+      && !document.querySelector('#result').hidden && document.querySelectorAll('#transcript li[data-turn-index]').length === n
+      && document.querySelector('#metric-viewers').textContent !== '', english.turns.length);
+    const shown = await tpage.evaluate(() => {
+      const text = (sel) => document.querySelector(sel)?.textContent ?? null;
+      return {
+        lang: document.documentElement.lang, i18nLang: window.rtViewer.i18n.lang, messages: window.rtViewer.i18n.messages,
+        status: text('#status-text'), phase: text('#phase'), round: text('#round'), resultTitle: text('#result-title'),
+        detail: text('#result-detail'), consensus: text('#consensus-score'), table: text('#table-title'), transcript: text('#transcript-title'),
+        debates: text('.side-title'), viewers: text('#metric-viewers'), question: text('#debate-question'),
+        roundHeaders: [...document.querySelectorAll('#transcript .entry-round')].map((li) => li.textContent),
+        seatStatus: [...document.querySelectorAll('article.seat .seat-status')].map((s) => s.textContent),
+        seatNames: [...document.querySelectorAll('article.seat .seat-name')].map((s) => s.textContent),
+        confident: [...document.querySelectorAll('article.seat .stance:not([hidden]) .conf:not([hidden]) .conf-text')].map((s) => s.textContent),
+        answers: [...document.querySelectorAll('article.seat')].map((a) => (a.querySelector('.stance').hidden ? null : a.querySelector('.stance-answer').firstChild?.textContent ?? '')),
+        turnTexts: [...document.querySelectorAll('#transcript li[data-turn-index] .entry-text')].map((p) => p.textContent),
+      };
+    });
+    check(shown.lang === spec.lang && shown.i18nLang === spec.lang, `${label}: <html lang="${spec.lang}">`, `lang="${shown.lang}", catalogue ${shown.i18nLang}`);
+    check(spec.status.test(shown.status), `${label}: the status says ${spec.status}`, `"${shown.status}"`);
+    check(shown.phase === spec.phase, `${label}: the phase is "${spec.phase}"`, `"${shown.phase}"`);
+    check(spec.round.test(shown.round), `${label}: the round reads ${spec.round}`, `"${shown.round}"`);
+    check(shown.resultTitle === spec.resultTitle, `${label}: the result is titled "${spec.resultTitle}"`, `"${shown.resultTitle}"`);
+    check(spec.detail.test(shown.detail), `${label}: the result says why it ended ${spec.detail}`, `"${shown.detail}"`);
+    check(shown.seatStatus.length > 0 && shown.seatStatus.every((s) => s === spec.seatStatus), `${label}: every seat is "${spec.seatStatus}"`, JSON.stringify(shown.seatStatus));
+    check(shown.confident.length > 0 && shown.confident.every((s) => spec.confident.test(s)), `${label}: the stances' confidence reads ${spec.confident}`, JSON.stringify(shown.confident));
+    check(shown.table === spec.table && shown.transcript === spec.transcript && shown.debates === spec.debates,
+      `${label}: the headings "${spec.debates}", "${spec.table}", "${spec.transcript}"`, JSON.stringify([shown.debates, shown.table, shown.transcript]));
+    check(shown.roundHeaders.length > 0 && shown.roundHeaders.every((h) => spec.roundHeader.test(h)), `${label}: the transcript's round headers read ${spec.roundHeader}`, JSON.stringify(shown.roundHeaders));
+    check(spec.viewers.test(shown.viewers), `${label}: the footer counts viewers ${spec.viewers}`, `"${shown.viewers}"`);
+    // "85 %": a (narrow) no-break space before the sign in both languages; which one is up to the browser's ICU.
+    const spaces = (x) => String(x).replace(/[\s\u00a0\u202f]/g, ' ');
+    const percent = `${english.consensus.replace(/%$/, '')} %`;
+    check(/^\d+%$/.test(english.consensus) && spaces(shown.consensus) === percent && shown.consensus !== percent,
+      `${label}: the consensus ${english.consensus} written "${percent}" with a no-break space`, JSON.stringify(shown.consensus));
+    // The debate's words stay as they were.
+    check(shown.question === question && JSON.stringify(shown.seatNames) === JSON.stringify(english.seats.map((c) => c.name))
+      && JSON.stringify(shown.answers) === JSON.stringify(english.seats.map((c) => c.answer))
+      && JSON.stringify(shown.turnTexts) === JSON.stringify(english.turns.map((x) => x.text)),
+    `${label}: the question, seat names, answers and replies are the debate's own words`);
+
+    // No English text of the catalogue anywhere on the page or in its labels.
+    const patterns = englishPatterns(shown.messages, spec.lang);
+    const englishShown = await tpage.evaluate(({ patterns, skip, skipLabels }) => {
+      const res = patterns.map((p) => ({ ...p, re: new RegExp(p.source, 'u') }));
+      const data = (node) => !!node.closest(skip.join(','));
+      const found = [];
+      const look = (text, where) => { for (const p of res) if (p.re.test(text)) found.push(`${p.key} "${p.text}" in ${where}: "${text.trim().slice(0, 120)}"`); };
+      const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+      for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+        const parent = n.parentElement;
+        if (!n.textContent.trim() || !parent || data(parent) || !parent.checkVisibility() || parent.closest('title')) continue;
+        look(n.textContent, `<${parent.localName}${parent.id ? `#${parent.id}` : ''}>`);
+      }
+      for (const node of document.querySelectorAll('[aria-label], [title]')) {
+        if (data(node) || node.matches(skipLabels.join(','))) continue;
+        for (const attr of ['aria-label', 'title']) if (node.hasAttribute(attr)) look(node.getAttribute(attr), `${attr} of <${node.localName}${node.id ? `#${node.id}` : ''}>`);
+      }
+      return found;
+    }, { patterns, skip: DEBATE_WORDS, skipLabels: DEBATE_LABELS });
+    check(!englishShown.length, `${label}: no English text of the catalogue is shown (${patterns.length} English texts looked for)`, englishShown.join(' | '));
+    check(!csp.length, `${label}: no Content-Security-Policy violation (the page is not exempted from its CSP here)`, csp.join(' | '));
+    await tpage.screenshot({ path: path.join(shotDir, spec.shot) });
+    log(`saved ${path.join(shotDir, spec.shot)}`);
+  } finally {
+    await context.close();
+  }
+}
+
 // ---- the run ------------------------------------------------------------------------------
 let browser = null;
 let page = null;
@@ -229,7 +367,7 @@ try {
 
   // The browser first, so the page is there while the debate still streams.
   browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--headless=new'] });
-  const context = await browser.newContext({ bypassCSP: true, viewport: { width: 1280, height: 1500 }, colorScheme: 'light' });
+  const context = await browser.newContext({ bypassCSP: true, locale: 'en-US', viewport: { width: 1280, height: 1500 }, colorScheme: 'light' });
   page = await context.newPage();
   const pageErrors = [];
   page.on('pageerror', (e) => pageErrors.push(e.message));
@@ -285,6 +423,7 @@ try {
   fs.mkdirSync(shotDir, { recursive: true });
   await page.screenshot({ path: path.join(shotDir, 'viewer.png') });
   log(`saved ${path.join(shotDir, 'viewer.png')}`);
+  check(await page.evaluate(() => document.documentElement.lang) === 'en', 'the English page says <html lang="en">');
   check(shown2.connects === 2 && shown2.connection === 'connected', 'still connected with exactly two hellos (no gap, no extra reconnect)',
     `connects ${shown2.connects}, ${shown2.connection}`);
   check(JSON.stringify(shown2.sidebar) === JSON.stringify([q2]), 'the sidebar lists only the new server\'s debate', JSON.stringify(shown2.sidebar));
@@ -319,6 +458,9 @@ try {
     log(`what the server answers a WebSocket upgrade with a wrong token: ${await probeUpgrade(port)}`);
   log(`wrong-token page after ${watched}: ${wrongState.connection}, "${wrongState.statusText}", ${attempts} WebSocket attempt(s)`);
   await wrong.close();
+
+  // 5. The same debate in German and French.
+  for (const spec of TRANSLATED) await checkTranslated(browser, spec, url2, q2, shown2, pageErrors);
 
   const { exit: exit2, doc: doc2 } = await stopDebate(d2);
   check(exit2.code === 0, 'debate 2 exits 0 after Ctrl-C while lingering', JSON.stringify(exit2));

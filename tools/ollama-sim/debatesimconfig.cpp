@@ -96,8 +96,11 @@ QString DebateSimConfig::malformedFor(const QString &model) const
 bool DebateSimConfig::loadQuestions(const QStringList &files, QString *error)
 {
     auto list = std::make_shared<QList<DebateQuestion>>();
-    if (!readQuestions(u":/debate/questions.json"_s, list.get(), error))
-        return false;
+    // The built-in set, and the window's sample question as the German and French window ask it.
+    for (const QString &builtin : { u":/debate/questions.json"_s, u":/debate/sample-translations.json"_s }) {
+        if (!readQuestions(builtin, list.get(), error))
+            return false;
+    }
     for (const QString &f : files) {
         if (!readQuestions(f, list.get(), error))
             return false;

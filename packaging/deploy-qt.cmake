@@ -1,0 +1,46 @@
+# CPACK_PRE_BUILD_SCRIPTS: runs after cpack has installed the project into its staging folder
+# and before the package is made. For the Windows installer and the macOS disk image it copies
+# Qt (libraries, plugins: platforms, sqldrivers, tls, styles, ...) next to the executables with
+# windeployqt / macdeployqt, so the package runs without a Qt installation. DEB, RPM and TGZ
+# use the distribution's Qt and skip this. See packaging/README.md.
+set(stage "${CPACK_TEMPORARY_INSTALL_DIRECTORY}")
+
+if(CPACK_GENERATOR MATCHES "^NSIS")
+    file(GLOB_RECURSE exes "${stage}/*roundtable.exe" "${stage}/*roundtable-ollama-sim.exe")
+    if(NOT exes)
+        message(STATUS "deploy-qt: no roundtable.exe in ${stage} (not a Windows build): nothing to deploy")
+        return()
+    endif()
+    if(NOT CPACK_RT_WINDEPLOYQT)
+        message(FATAL_ERROR "deploy-qt: windeployqt was not found at configure time; the installer would lack Qt")
+    endif()
+    foreach(exe IN LISTS exes)
+        message(STATUS "deploy-qt: windeployqt ${exe}")
+        execute_process(COMMAND "${CPACK_RT_WINDEPLOYQT}" --release --no-system-d3d-compiler
+                                --no-opengl-sw "${exe}"
+                        RESULT_VARIABLE result)
+        if(NOT result EQUAL 0)
+            message(FATAL_ERROR "deploy-qt: windeployqt failed (${result}) for ${exe}")
+        endif()
+    endforeach()
+elseif(CPACK_GENERATOR STREQUAL "DragNDrop")
+    file(GLOB bundles LIST_DIRECTORIES true "${stage}/*.app" "${stage}/*/*.app")
+    if(NOT bundles)
+        message(STATUS "deploy-qt: no .app bundle in ${stage} (not a macOS build): nothing to deploy")
+        return()
+    endif()
+    if(NOT CPACK_RT_MACDEPLOYQT)
+        message(FATAL_ERROR "deploy-qt: macdeployqt was not found at configure time; the disk image would lack Qt")
+    endif()
+    foreach(bundle IN LISTS bundles)
+        set(args "${bundle}" -always-overwrite)
+        if(EXISTS "${bundle}/Contents/MacOS/roundtable-ollama-sim")
+            list(APPEND args "-executable=${bundle}/Contents/MacOS/roundtable-ollama-sim")
+        endif()
+        message(STATUS "deploy-qt: macdeployqt ${args}")
+        execute_process(COMMAND "${CPACK_RT_MACDEPLOYQT}" ${args} RESULT_VARIABLE result)
+        if(NOT result EQUAL 0)
+            message(FATAL_ERROR "deploy-qt: macdeployqt failed (${result}) for ${bundle}")
+        endif()
+    endforeach()
+endif()
