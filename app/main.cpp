@@ -16,7 +16,9 @@
 #include <QSettings>
 #include <QSqlDatabase>
 #include <QStandardPaths>
+#include <algorithm>
 #include <cstdio>
+#include <utility>
 
 namespace {
 struct Tr {
@@ -39,20 +41,23 @@ void printVersion(bool verbose)
     if (!verbose)
         return;
     // For bug reports: what this build is and where it keeps its things.
-    const auto line = [](const QString &label, const QString &value) {
-        std::printf("%s\n", QStringLiteral("%1 %2").arg(label.leftJustified(16), value).toLocal8Bit().constData());
-    };
-    line(Tr::tr("Qt:"), Tr::tr("%1 (built with %2)").arg(QString::fromLatin1(qVersion()), QStringLiteral(QT_VERSION_STR)));
-    line(Tr::tr("Build:"), QStringLiteral("%1, %2").arg(QStringLiteral(RT_BUILD_TYPE), QSysInfo::buildAbi()));
-    line(Tr::tr("System:"), QSysInfo::prettyProductName());
-    line(Tr::tr("SQL drivers:"), QSqlDatabase::drivers().join(QStringLiteral(", ")));
-    line(Tr::tr("Language:"), Tr::tr("%1 (system locale %2)").arg(rt::i18n::current(), QLocale::system().name()));
-    line(Tr::tr("Settings:"), QSettings().fileName());
-    line(Tr::tr("Data folder:"), QStandardPaths::writableLocation(QStandardPaths::AppDataLocation));
+    QList<std::pair<QString, QString>> lines;
+    lines.append({ Tr::tr("Qt:"), Tr::tr("%1 (built with %2)").arg(QString::fromLatin1(qVersion()), QStringLiteral(QT_VERSION_STR)) });
+    lines.append({ Tr::tr("Build:"), QStringLiteral("%1, %2").arg(QStringLiteral(RT_BUILD_TYPE), QSysInfo::buildAbi()) });
+    lines.append({ Tr::tr("System:"), QSysInfo::prettyProductName() });
+    lines.append({ Tr::tr("SQL drivers:"), QSqlDatabase::drivers().join(QStringLiteral(", ")) });
+    lines.append({ Tr::tr("Language:"), Tr::tr("%1 (system locale %2)").arg(rt::i18n::current(), QLocale::system().name()) });
+    lines.append({ Tr::tr("Settings:"), QSettings().fileName() });
+    lines.append({ Tr::tr("Data folder:"), QStandardPaths::writableLocation(QStandardPaths::AppDataLocation) });
     const auto database = rt::storage::resolveDatabaseLocation(QString());
-    line(Tr::tr("Database:"), database ? database->displayName() : database.error().message);
-    line(Tr::tr("Qt plugins:"), QLibraryInfo::path(QLibraryInfo::PluginsPath));
-    line(Tr::tr("Qt translations:"), QLibraryInfo::path(QLibraryInfo::TranslationsPath));
+    lines.append({ Tr::tr("Database:"), database ? database->displayName() : database.error().message });
+    lines.append({ Tr::tr("Qt plugins:"), QLibraryInfo::path(QLibraryInfo::PluginsPath) });
+    lines.append({ Tr::tr("Qt translations:"), QLibraryInfo::path(QLibraryInfo::TranslationsPath) });
+    qsizetype width = 0;
+    for (const auto &[label, value] : std::as_const(lines))
+        width = std::max(width, label.size());
+    for (const auto &[label, value] : std::as_const(lines))
+        std::printf("%s\n", QStringLiteral("%1 %2").arg(label.leftJustified(width), value).toLocal8Bit().constData());
 }
 
 const rt::cli::Command *findCommand(const char *name)
