@@ -51,6 +51,14 @@ void ChatInput::updateHeight()
     int lines = 0;
     for (QTextBlock block = document()->begin(); block.isValid(); block = block.next())
         lines += qMax(1, block.layout() ? block.layout()->lineCount() : 1);
+    if (document()->isEmpty() && !placeholderText().isEmpty()) {
+        // Room for the whole hint, which may wrap (a longer language, a narrow window).
+        const int width = viewport()->width() - int(2 * document()->documentMargin());
+        if (width > 0) {
+            const QRect hint = fontMetrics().boundingRect(QRect(0, 0, width, 100000), Qt::TextWordWrap, placeholderText());
+            lines = qMax(lines, qRound(double(hint.height()) / fontMetrics().lineSpacing()));
+        }
+    }
     lines = qBound(1, lines, m_maxLines);
     const int height = heightForLines(lines);
     if (height != this->height())

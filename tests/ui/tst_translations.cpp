@@ -49,6 +49,7 @@
 #include <QToolButton>
 #include <QTranslator>
 #include <QXmlStreamReader>
+#include <functional>
 #include <memory>
 
 using namespace Qt::StringLiterals;
@@ -276,17 +277,33 @@ void TestTranslations::everyPageTranslatedAndUnclipped()
     QVERIFY2(m_window->minimumSizeHint().width() <= 1280,
         qPrintable(u"the window needs %1 px in %2"_s.arg(m_window->minimumSizeHint().width()).arg(code)));
 
+    rt::ui::DebatesPage *debates = m_window->debatesPage();
+    rt::ui::ModelsPage *models = m_window->modelsPage();
     const struct {
         QWidget *page;
         const char *name;
-    } pages[] = { { m_window->chatPage(), "chat" }, { m_window->debatesPage(), "debates" }, { m_window->agentsPage(), "agents" },
-        { m_window->modelsPage(), "models" }, { m_window->historyPage(), "history" }, { m_window->tasksPage(), "tasks" },
-        { m_window->metricsPage(), "metrics" }, { m_window->settingsPage(), "settings" } };
+        std::function<bool()> open; // then ready to read; none: shown is enough
+    } pages[] = { { m_window->chatPage(), "chat", {} }, { debates, "debates", {} },
+        { debates, "debates-new",
+            [debates] {
+                debates->newDebate();
+                return debates->panel() == rt::ui::DebatesPage::Panel::New;
+            } },
+        { m_window->agentsPage(), "agents", {} }, { models, "models", {} },
+        { models, "models-hosts",
+            [models] {
+                models->showTab(rt::ui::ModelsPage::Tab::Hosts);
+                return models->currentTab() == rt::ui::ModelsPage::Tab::Hosts;
+            } },
+        { m_window->historyPage(), "history", {} }, { m_window->tasksPage(), "tasks", {} }, { m_window->metricsPage(), "metrics", {} },
+        { m_window->settingsPage(), "settings", {} } };
     QStringList untranslated;
     QStringList cut;
     for (const auto &p : pages) {
         m_window->showPage(m_window->pageIndex(p.page));
         QTRY_VERIFY(p.page->isVisible());
+        if (p.open)
+            QTRY_VERIFY(p.open());
         QCoreApplication::processEvents();
         for (const Finding &f : visibleTexts(m_window.get())) {
             if (english.contains(f.text))
