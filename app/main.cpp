@@ -1,7 +1,6 @@
 // Roundtable: GUI by default, headless subcommands for scripts and tests.
 #include "cli/clicommon.h"
 #include "cli/commands.h"
-#include "common/appsettings.h"
 #include "common/i18n.h"
 #include "common/logging.h"
 #include "common/translate.h"

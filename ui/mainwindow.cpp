@@ -548,9 +548,10 @@ void MainWindow::closeEvent(QCloseEvent *event)
 void MainWindow::restart()
 {
     // The same program with the same options, once this window has closed
-    // (running debates are asked about as on any close).
+    // (running debates are asked about as on any close); --language was for
+    // that run only, so the language chosen in Settings applies.
     QStringList arguments = QCoreApplication::arguments().mid(1);
-    for (const QString &dropped : { QStringLiteral("--screenshot"), QStringLiteral("--page") }) {
+    for (const QString &dropped : { QStringLiteral("--screenshot"), QStringLiteral("--page"), QStringLiteral("--language") }) {
         const qsizetype at = arguments.indexOf(dropped);
         if (at >= 0)
             arguments.remove(at, std::min<qsizetype>(2, arguments.size() - at));
