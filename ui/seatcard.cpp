@@ -3,6 +3,7 @@
 #include "debatetext.h"
 #include "theme.h"
 
+#include <QEvent>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QPainter>
@@ -12,6 +13,7 @@
 #include <QTextCursor>
 #include <QTimer>
 #include <QVBoxLayout>
+#include <algorithm>
 
 namespace rt::ui {
 
@@ -92,6 +94,10 @@ SeatCard::SeatCard(const rt::debate::Seat &seat, QWidget *parent)
     m_name->setText(seat.agent.name);
     m_name->setFont(Theme::scaledFont(font(), 1.05, true));
     m_meta->setFont(Theme::scaledFont(font(), 0.85));
+    // "role · model" may be longer than a narrow card (a long model name, a
+    // longer language): elided, whole in the tooltip.
+    m_meta->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
+    m_meta->installEventFilter(this);
     m_model = seat.agent.model;
     m_status->setFont(Theme::scaledFont(font(), 0.82, true));
     m_status->setObjectName(QStringLiteral("seatStatus"));
@@ -201,8 +207,16 @@ void SeatCard::updateHeader()
     QStringList parts { DebateText::roleName(m_seat.role) };
     if (!m_model.isEmpty())
         parts << m_model;
-    m_meta->setText(parts.join(QStringLiteral(" · ")));
-    m_meta->setToolTip(m_seat.agent.description);
+    m_metaText = parts.join(QStringLiteral(" · "));
+    m_meta->setText(m_meta->fontMetrics().elidedText(m_metaText, Qt::ElideRight, std::max(0, m_meta->width())));
+    m_meta->setToolTip(m_seat.agent.description.isEmpty() ? m_metaText : m_metaText + u'\n' + m_seat.agent.description);
+}
+
+bool SeatCard::eventFilter(QObject *watched, QEvent *event)
+{
+    if (watched == m_meta && event->type() == QEvent::Resize)
+        m_meta->setText(m_meta->fontMetrics().elidedText(m_metaText, Qt::ElideRight, m_meta->width()));
+    return QFrame::eventFilter(watched, event);
 }
 
 void SeatCard::setModel(const QString &model)

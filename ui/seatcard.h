@@ -46,6 +46,7 @@ public:
 
 protected:
     void paintEvent(QPaintEvent *event) override;
+    bool eventFilter(QObject *watched, QEvent *event) override;
 
 private:
     void updateHeader();
@@ -55,6 +56,7 @@ private:
     QColor m_colour;
     State m_state = State::Waiting;
     QString m_model;
+    QString m_metaText; // role · model, elided into m_meta when the card is narrow
     QLabel *m_avatar;
     QLabel *m_name;
     QLabel *m_meta;

@@ -12,12 +12,16 @@
 #include "tempdatabase.h"
 #include "testpaths.h"
 #include "ui/agentspage.h"
+#include "ui/chatinput.h"
 #include "ui/chatpage.h"
+#include "ui/debatesession.h"
 #include "ui/debatespage.h"
+#include "ui/debateview.h"
 #include "ui/historypage.h"
 #include "ui/mainwindow.h"
 #include "ui/metricspage.h"
 #include "ui/modelspage.h"
+#include "ui/newdebatepanel.h"
 #include "ui/settingspage.h"
 #include "ui/taskspage.h"
 #include "ui/theme.h"
@@ -37,6 +41,7 @@
 #include <QLabel>
 #include <QLibraryInfo>
 #include <QLineEdit>
+#include <QListWidget>
 #include <QMenuBar>
 #include <QPushButton>
 #include <QRegularExpression>
@@ -138,6 +143,10 @@ QList<Finding> visibleTexts(QWidget *root)
         if (auto *v = qobject_cast<QAbstractItemView *>(w); v && v->model()) {
             for (int c = 0; c < v->model()->columnCount(); ++c)
                 add(v, v->model()->headerData(c, Qt::Horizontal).toString());
+        }
+        if (auto *list = qobject_cast<QListWidget *>(w)) { // the navigation: words of the program
+            for (int i = 0; i < list->count(); ++i)
+                add(list, list->item(i)->text());
         }
         if (auto *c = qobject_cast<QComboBox *>(w)) {
             for (int i = 0; i < c->count(); ++i)
@@ -310,11 +319,36 @@ void TestTranslations::everyPageTranslatedAndUnclipped()
                 untranslated << u"%1: %2 \"%3\""_s.arg(QString::fromLatin1(p.name), f.where, f.text);
         }
         // Text set a moment ago is laid out on a later pass: what stays cut off is.
-        [[maybe_unused]] const bool settled = QTest::qWaitFor([this] { return clipped(m_window.get()).isEmpty(); }, 3000);
+        [[maybe_unused]] const bool laidOut = QTest::qWaitFor([this] { return clipped(m_window.get()).isEmpty(); }, 3000);
         for (const QString &c : clipped(m_window.get()))
             cut << u"%1: %2"_s.arg(QString::fromLatin1(p.name), c);
         rt::test::saveScreenshot(m_window.get(), u"%1-%2.png"_s.arg(code, QString::fromLatin1(p.name)));
     }
+    // A debate run to its end in this language: the table, the result and
+    // the charts (the simulator answers the sample question as the demo's does).
+    m_window->showPage(m_window->pageIndex(debates));
+    debates->newDebate();
+    QTRY_COMPARE(debates->panel(), rt::ui::DebatesPage::Panel::New);
+    rt::ui::NewDebatePanel *form = debates->newPanel();
+    form->questionEdit()->setPlainText( // typed in: QTest types Latin-1 only
+        QCoreApplication::translate("rt::ui::DebatesPage",
+            "A car drives up a hill at 1 m/s and comes back down the same road at 3 m/s. What is its average speed for the whole trip, in "
+            "m/s? Answer with a single number."));
+    QVERIFY2(form->startButton()->isEnabled(), qPrintable(form->problems().join(u'\n')));
+    QTest::keyClick(form->questionEdit(), Qt::Key_Return);
+    QTRY_VERIFY_WITH_TIMEOUT(
+        debates->currentSession() && debates->currentSession()->phase() == rt::ui::DebateSession::Phase::Finished, 120000);
+    QTRY_VERIFY(debates->view()->resultPanel()->isVisible());
+    QCoreApplication::processEvents();
+    for (const Finding &f : visibleTexts(m_window.get())) {
+        if (english.contains(f.text))
+            untranslated << u"debate-result: %1 \"%2\""_s.arg(f.where, f.text);
+    }
+    [[maybe_unused]] const bool settled = QTest::qWaitFor([this] { return clipped(m_window.get()).isEmpty(); }, 3000);
+    for (const QString &c : clipped(m_window.get()))
+        cut << u"debate-result: %1"_s.arg(c);
+    rt::test::saveScreenshot(m_window.get(), u"%1-debate-finished.png"_s.arg(code));
+
     untranslated.removeDuplicates();
     cut.removeDuplicates();
     QVERIFY2(untranslated.isEmpty() && cut.isEmpty(),
