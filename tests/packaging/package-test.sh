@@ -98,8 +98,9 @@ remove_root() {
 }
 cleanup() {
     local rc=$?
-    unmount_root || true
-    if [ $rc = 0 ]; then rm -rf "$root"; elif [ -d "$root" ]; then echo "packaging: the root is kept for a look: $root" >&2; fi
+    local unmounted=1
+    unmount_root || unmounted=0
+    if [ $rc = 0 ] && [ $unmounted = 1 ]; then rm -rf "$root"; elif [ -d "$root" ]; then echo "packaging: the root is kept: $root" >&2; fi
     exit $rc
 }
 trap cleanup EXIT
