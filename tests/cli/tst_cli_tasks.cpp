@@ -68,8 +68,10 @@ private slots:
     void initTestCase()
     {
         QVERIFY(m_app.isValid());
-        // Slow pulls: six seconds each, so there is time to look at and kill them.
-        QVERIFY2(m_sim.start({ QStringLiteral("--pull-ms"), QStringLiteral("6000") }), qPrintable(m_sim.errorString()));
+        // Slow pulls: fifteen seconds each, so there is time to look at and kill
+        // or cancel them (three program starts under the sanitizers on a busy
+        // machine took longer than the six seconds this once was).
+        QVERIFY2(m_sim.start({ QStringLiteral("--pull-ms"), QStringLiteral("15000") }), qPrintable(m_sim.errorString()));
     }
 
     void init()
