@@ -3,6 +3,7 @@
 #include "agentlistmodel.h"
 #include "agents/agentregistry.h"
 #include "agents/builtinroles.h"
+#include "elidedlabel.h"
 #include "seatcard.h"
 #include "theme.h"
 
@@ -102,11 +103,9 @@ AgentEditor::AgentEditor(QWidget *parent)
     Theme::style(
         m_badge, QStringLiteral("QLabel { color: {MutedText}; border: 1px solid {Border}; border-radius: 4px; padding: 1px 6px; }"));
     m_badge->setToolTip(tr("Shipped with Roundtable: it can be edited, duplicated and reset to its default, but not deleted."));
-    m_subtitle = new QLabel(header);
+    m_subtitle = new ElidedLabel(header, 40); // elided to its width
     m_subtitle->setObjectName(QStringLiteral("agentSubtitle"));
     Theme::style(m_subtitle, QStringLiteral("color: {MutedText};"));
-    m_subtitle->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
-    m_subtitle->installEventFilter(this); // elided to its width
     m_tryButton = new QPushButton(tr("Try This Agent"), header);
     m_tryButton->setObjectName(QStringLiteral("tryAgentButton"));
     m_tryButton->setProperty("primary", true);
@@ -719,23 +718,10 @@ void AgentEditor::updateHeader()
     m_title->setText(QFontMetrics(m_title->font()).elidedText(titleText, Qt::ElideRight, 380));
     m_title->setToolTip(name);
     m_badge->setVisible(shown.builtin);
-    m_subtitleText = shown.description.isEmpty() ? AgentListModel::roleText(shown) : shown.description;
+    m_subtitle->setFullText(shown.description.isEmpty() ? AgentListModel::roleText(shown) : shown.description);
     m_subtitle->setToolTip(shown.description);
-    elideSubtitle();
     const QColor colour(shown.colour);
     m_colourButton->setIcon(swatch(colour));
-}
-
-void AgentEditor::elideSubtitle()
-{
-    m_subtitle->setText(m_subtitle->fontMetrics().elidedText(m_subtitleText, Qt::ElideRight, qMax(40, m_subtitle->width())));
-}
-
-bool AgentEditor::eventFilter(QObject *watched, QEvent *event)
-{
-    if (watched == m_subtitle && event->type() == QEvent::Resize)
-        elideSubtitle();
-    return QWidget::eventFilter(watched, event);
 }
 
 void AgentEditor::updatePromptInfo()

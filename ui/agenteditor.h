@@ -24,6 +24,8 @@ class AgentRegistry;
 
 namespace rt::ui {
 
+class ElidedLabel;
+
 // The form for one agent: name, description, role, role prompt, model and
 // fallbacks, generation options, vote weight, colour and avatar. Every edit
 // is checked at once with the registry's own validation, whose messages are
@@ -105,8 +107,6 @@ signals:
     void exportRequested();
 
 protected:
-    bool eventFilter(QObject *watched, QEvent *event) override;
-
 private:
     // The editable values as the widgets hold them.
     struct Fields {
@@ -132,7 +132,6 @@ private:
     rt::agents::Agent applied(rt::agents::Agent base, const Fields &now) const;
     void onEdited();
     void updateHeader();
-    void elideSubtitle();
     void updatePromptInfo();
     void updateButtons();
     void chooseColour();
@@ -147,8 +146,7 @@ private:
     QLabel *m_avatarPreview;
     QLabel *m_title;
     QLabel *m_badge;
-    QLabel *m_subtitle;
-    QString m_subtitleText; // the whole line; m_subtitle shows it elided
+    ElidedLabel *m_subtitle; // the description (or role), elided to its width
     QPushButton *m_tryButton;
     QPushButton *m_duplicateButton;
     QPushButton *m_resetButton;

@@ -1,9 +1,9 @@
 #include "seatcard.h"
 
 #include "debatetext.h"
+#include "elidedlabel.h"
 #include "theme.h"
 
-#include <QEvent>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QPainter>
@@ -13,7 +13,6 @@
 #include <QTextCursor>
 #include <QTimer>
 #include <QVBoxLayout>
-#include <algorithm>
 
 namespace rt::ui {
 
@@ -75,7 +74,7 @@ SeatCard::SeatCard(const rt::debate::Seat &seat, QWidget *parent)
     , m_colour(colourOf(seat.agent, seat.index))
     , m_avatar(new QLabel(this))
     , m_name(new QLabel(this))
-    , m_meta(new QLabel(this))
+    , m_meta(new ElidedLabel(this))
     , m_status(new QLabel(this))
     , m_heading(new QLabel(this))
     , m_text(new QTextBrowser(this))
@@ -96,8 +95,6 @@ SeatCard::SeatCard(const rt::debate::Seat &seat, QWidget *parent)
     m_meta->setFont(Theme::scaledFont(font(), 0.85));
     // "role · model" may be longer than a narrow card (a long model name, a
     // longer language): elided, whole in the tooltip.
-    m_meta->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
-    m_meta->installEventFilter(this);
     m_model = seat.agent.model;
     m_status->setFont(Theme::scaledFont(font(), 0.82, true));
     m_status->setObjectName(QStringLiteral("seatStatus"));
@@ -207,16 +204,9 @@ void SeatCard::updateHeader()
     QStringList parts { DebateText::roleName(m_seat.role) };
     if (!m_model.isEmpty())
         parts << m_model;
-    m_metaText = parts.join(QStringLiteral(" · "));
-    m_meta->setText(m_meta->fontMetrics().elidedText(m_metaText, Qt::ElideRight, std::max(0, m_meta->width())));
-    m_meta->setToolTip(m_seat.agent.description.isEmpty() ? m_metaText : m_metaText + u'\n' + m_seat.agent.description);
-}
-
-bool SeatCard::eventFilter(QObject *watched, QEvent *event)
-{
-    if (watched == m_meta && event->type() == QEvent::Resize)
-        m_meta->setText(m_meta->fontMetrics().elidedText(m_metaText, Qt::ElideRight, m_meta->width()));
-    return QFrame::eventFilter(watched, event);
+    const QString meta = parts.join(QStringLiteral(" · "));
+    m_meta->setFullText(meta);
+    m_meta->setToolTip(m_seat.agent.description.isEmpty() ? meta : meta + u'\n' + m_seat.agent.description);
 }
 
 void SeatCard::setModel(const QString &model)

@@ -10,6 +10,8 @@ class QTextBrowser;
 
 namespace rt::ui {
 
+class ElidedLabel;
+
 // One seat at the table: avatar, name and model in the seat's colour, what
 // the seat is doing, the turn it is writing (text streams in), and after a
 // turn its stance: answer, confidence, key points, changed position, who it
@@ -46,7 +48,6 @@ public:
 
 protected:
     void paintEvent(QPaintEvent *event) override;
-    bool eventFilter(QObject *watched, QEvent *event) override;
 
 private:
     void updateHeader();
@@ -56,10 +57,9 @@ private:
     QColor m_colour;
     State m_state = State::Waiting;
     QString m_model;
-    QString m_metaText; // role · model, elided into m_meta when the card is narrow
     QLabel *m_avatar;
     QLabel *m_name;
-    QLabel *m_meta;
+    ElidedLabel *m_meta; // role · model
     QLabel *m_status;
     QLabel *m_heading;
     QTextBrowser *m_text;
