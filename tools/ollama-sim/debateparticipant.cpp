@@ -85,13 +85,24 @@ PromptView readPrompt(const GenerationInput &input)
     return view;
 }
 
+// No-break spaces as plain ones: French questions carry them before "?" and
+// ":", and a question typed into the window's form reaches the prompt with
+// plain spaces (QTextDocument::toPlainText converts them).
+QString plainSpaces(QString text)
+{
+    text.replace(QChar(0x00A0), u' ');
+    text.replace(QChar(0x202F), u' ');
+    return text;
+}
+
 const DebateQuestion *findQuestion(const DebateSimConfig &config, const QString &text)
 {
     if (!config.questions)
         return nullptr;
+    const QString prompt = plainSpaces(text);
     const DebateQuestion *best = nullptr;
     for (const DebateQuestion &q : *config.questions) {
-        if (text.contains(q.question) && (!best || q.question.size() > best->question.size()))
+        if (prompt.contains(plainSpaces(q.question)) && (!best || q.question.size() > best->question.size()))
             best = &q;
     }
     return best;
